@@ -1,0 +1,208 @@
+"""Tamper evidence: canonical JSON (RFC 8785), per-stream hash chains, signed seals, `verify`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import rfc8785
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> bytes:
+    """RFC 8785 canonical JSON bytes: any JCS implementation gives the same."""
+    return bytes(rfc8785.dumps(value))
+
+
+def sha256_hex(data: bytes) -> str:
+    """Lower-case hex SHA-256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def timestamp(moment: datetime) -> str:
+    """The one text form of an event time that the hash covers."""
+    return moment.isoformat(timespec="microseconds")
+
+
+def event_hash(
+    *,
+    event_id: str,
+    stream_id: str,
+    version: int,
+    event_type: str,
+    schema_version: int,
+    recorded_at: datetime,
+    data: Mapping[str, Any],
+    actor: str,
+    actor_unit: str,
+    correlation_id: str,
+    causation_id: str | None,
+    prevhash: str,
+) -> str:
+    """SHA-256 over the canonical form of an event, chained to the previous one."""
+    return sha256_hex(
+        canonical(
+            {
+                "id": event_id,
+                "stream": stream_id,
+                "version": version,
+                "type": event_type,
+                "schemaversion": schema_version,
+                "time": timestamp(recorded_at),
+                "data": dict(data),
+                "actor": actor,
+                "actorunit": actor_unit,
+                "correlationid": correlation_id,
+                "causationid": causation_id,
+                "prevhash": prevhash,
+            }
+        )
+    )
+
+
+def block_hash(entries: list[tuple[int, int, str]]) -> str:
+    """Hash over a block of the published order: (sequence, position, event hash) rows."""
+    return sha256_hex(canonical([list(e) for e in entries]))
+
+
+def seal_hash(
+    *,
+    seal_no: int,
+    first_sequence: int,
+    last_sequence: int,
+    event_count: int,
+    block: str,
+    prev_seal_hash: str,
+    sealed_at: datetime,
+) -> str:
+    """Hash of a seal's fields, chained to the previous seal."""
+    return sha256_hex(
+        canonical(
+            {
+                "seal": seal_no,
+                "first": first_sequence,
+                "last": last_sequence,
+                "count": event_count,
+                "block": block,
+                "prev": prev_seal_hash,
+                "time": timestamp(sealed_at),
+            }
+        )
+    )
+
+
+class Signer(Protocol):
+    """Signs seal hashes; Ed25519 by default, pluggable (SM2 where a platform needs it)."""
+
+    algorithm: str
+    key_id: str
+
+    def sign(self, message: bytes) -> str: ...
+
+
+class SignatureVerifier(Protocol):
+    """Checks a signature made by the matching `Signer`."""
+
+    algorithm: str
+    key_id: str
+
+    def verify(self, message: bytes, signature: str) -> bool: ...
+
+
+def _key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return "ed25519:" + sha256_hex(raw)[:16]
+
+
+@dataclass(frozen=True)
+class Ed25519Signer:
+    """Ed25519 signatures, base64 encoded."""
+
+    private_key: Ed25519PrivateKey
+    algorithm: str = "Ed25519"
+
+    @classmethod
+    def from_pem(cls, pem: str) -> Ed25519Signer:
+        """Load a PKCS#8 PEM private key."""
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the seal key is not an Ed25519 private key")
+        return cls(key)
+
+    @property
+    def key_id(self) -> str:
+        """A short fingerprint of the public key."""
+        return _key_id(self.private_key.public_key())
+
+    def public_pem(self) -> str:
+        """The public key, PEM, for anyone who verifies seals."""
+        return (
+            self.private_key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM,
+                serialization.PublicFormat.SubjectPublicKeyInfo,
+            )
+            .decode()
+        )
+
+    def sign(self, message: bytes) -> str:
+        """Base64 Ed25519 signature of the message."""
+        return base64.b64encode(self.private_key.sign(message)).decode()
+
+    def verifier(self) -> Ed25519Verifier:
+        """The matching verifier."""
+        return Ed25519Verifier(self.private_key.public_key())
+
+
+@dataclass(frozen=True)
+class Ed25519Verifier:
+    """Verifies Ed25519 signatures made by `Ed25519Signer`."""
+
+    public_key: Ed25519PublicKey
+    algorithm: str = "Ed25519"
+
+    @classmethod
+    def from_pem(cls, pem: str) -> Ed25519Verifier:
+        """Load a PEM public key."""
+        key = serialization.load_pem_public_key(pem.encode())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 public key")
+        return cls(key)
+
+    @property
+    def key_id(self) -> str:
+        """A short fingerprint of the public key."""
+        return _key_id(self.public_key)
+
+    def verify(self, message: bytes, signature: str) -> bool:
+        """True when the signature is the key's over the message."""
+        try:
+            self.public_key.verify(base64.b64decode(signature), message)
+        except Exception:
+            return False
+        return True
+
+
+def new_private_key_pem() -> str:
+    """A fresh Ed25519 private key as PKCS#8 PEM."""
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )

@@ -1,0 +1,136 @@
+"""Building blocks of a pure domain: events, commands, roles, aggregates, replay, upcasters."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+JsonObject = dict[str, Any]
+
+
+class Role(StrEnum):
+    """Platform roles carried in a bearer token; a command names those that may run it."""
+
+    OFFICE = "office"
+    CONVENER = "convener"
+    DEPUTY_CONVENER = "deputy_convener"
+    UNIT_STAFF = "unit_staff"
+    AUDITOR = "auditor"
+    SYSTEM = "system"
+
+
+class Event(BaseModel):
+    """A fact in the past tense; business data only, the kernel adds the envelope."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    schema_version: ClassVar[int] = 1
+
+    @classmethod
+    def event_type(cls) -> str:
+        """The type name stored with the event (the class name)."""
+        return cls.__name__
+
+
+class Command(BaseModel):
+    """An intent; `permitted` names the roles that may run it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+
+@dataclass(frozen=True)
+class Upcaster:
+    """Turns the data of one event type from `from_version` to `from_version + 1`."""
+
+    event_type: str
+    from_version: int
+    apply: Callable[[JsonObject], JsonObject]
+
+
+def upcaster(
+    event_type: str, *, from_version: int
+) -> Callable[[Callable[[JsonObject], JsonObject]], Upcaster]:
+    """Declare a function as the upcaster of one event type from one schema version."""
+
+    def wrap(fn: Callable[[JsonObject], JsonObject]) -> Upcaster:
+        return Upcaster(event_type=event_type, from_version=from_version, apply=fn)
+
+    return wrap
+
+
+S = TypeVar("S")
+E = TypeVar("E", bound=Event)
+
+
+def replay(evolve: Callable[[S, E], S], initial: S, events: Iterable[E]) -> S:
+    """Fold events over the initial state, oldest first."""
+    state = initial
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def event_classes(union: Any) -> tuple[type[Event], ...]:
+    """The event classes of a `A | B | C` union (or a single class)."""
+    args = typing.get_args(union) or (union,)
+    classes = tuple(a for a in args if isinstance(a, type) and issubclass(a, Event))
+    if len(classes) != len(args):
+        raise TypeError(f"{union!r} is not a union of Event classes")
+    return classes
+
+
+@dataclass(frozen=True)
+class Aggregate(Generic[S, E]):
+    """A stream category, its initial state, its evolve function and its event types."""
+
+    category: str
+    initial: S
+    evolve: Callable[[S, E], S]
+    events: Any
+    upcasters: tuple[Upcaster, ...] = ()
+    _by_type: Mapping[str, type[Event]] = field(init=False, repr=False)
+    _upcasters: Mapping[tuple[str, int], Upcaster] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_type = {cls.event_type(): cls for cls in event_classes(self.events)}
+        object.__setattr__(self, "_by_type", by_type)
+        object.__setattr__(
+            self,
+            "_upcasters",
+            {(u.event_type, u.from_version): u for u in self.upcasters},
+        )
+
+    def stream_id(self, entity_id: str) -> str:
+        """`<category>-<id>`, lowercase."""
+        return f"{self.category}-{entity_id}".lower()
+
+    def entity_id(self, stream_id: str) -> str:
+        """The id part of a stream id of this category."""
+        return stream_id.removeprefix(f"{self.category}-")
+
+    def knows(self, event_type: str) -> bool:
+        """Whether this aggregate's streams hold events of that type."""
+        return event_type in self._by_type
+
+    def decode(self, event_type: str, schema_version: int, data: JsonObject) -> E:
+        """Upcast stored data to the current schema and parse it into its event class."""
+        cls = self._by_type.get(event_type)
+        if cls is None:
+            raise LookupError(f"{self.category} has no event type {event_type}")
+        version = schema_version
+        while version < cls.schema_version:
+            step = self._upcasters.get((event_type, version))
+            if step is None:
+                raise LookupError(f"no upcaster for {event_type} v{version}")
+            data = step.apply(data)
+            version += 1
+        return typing.cast(E, cls.model_validate(data))
+
+    def replay(self, events: Iterable[E]) -> S:
+        """State after the given events, from the initial state."""
+        return replay(self.evolve, self.initial, events)

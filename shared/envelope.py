@@ -1,0 +1,88 @@
+"""CloudEvents 1.0 structured JSON mode: the one wire form of every event."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.chain import timestamp
+from shared.store import Recorded
+
+CONTENT_TYPE = "application/cloudevents+json"
+
+
+def type_name(service: str, event_type: str, schema_version: int) -> str:
+    """`qingqian.<service>.<Event>.v<n>`."""
+    return f"qingqian.{service}.{event_type}.v{schema_version}"
+
+
+def split_type(ce_type: str) -> tuple[str, str, int]:
+    """(service, event type, schema version) from a CloudEvents `type`."""
+    prefix, service, event_type, version = ce_type.split(".", 3)
+    if prefix != "qingqian" or not version.startswith("v"):
+        raise ValueError(f"not a qingqian event type: {ce_type}")
+    return service, event_type, int(version[1:])
+
+
+class Envelope(BaseModel):
+    """A CloudEvents 1.0 event with Qingqian's extension attributes."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    specversion: str = "1.0"
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: datetime
+    datacontenttype: str = "application/json"
+    data: dict[str, Any]
+    streamversion: int = Field(ge=1)
+    position: int
+    sequence: int | None = None
+    actor: str
+    actorunit: str
+    correlationid: str
+    causationid: str | None = None
+    hash: str
+    prevhash: str
+
+    @property
+    def event_type(self) -> str:
+        """The event's type name without service and version."""
+        return split_type(self.type)[1]
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version in the type."""
+        return split_type(self.type)[2]
+
+    def to_json(self) -> bytes:
+        """Structured-mode JSON bytes (optional attributes left out when empty)."""
+        body = self.model_dump(mode="json", exclude_none=True)
+        body["time"] = timestamp(self.time)
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def envelope_of(recorded: Recorded, *, source: str, service: str) -> Envelope:
+    """The CloudEvents form of a stored event."""
+    return Envelope(
+        id=str(recorded.event_id),
+        source=source,
+        type=type_name(service, recorded.event_type, recorded.schema_version),
+        subject=recorded.stream_id,
+        time=recorded.recorded_at,
+        data=recorded.data,
+        streamversion=recorded.version,
+        position=recorded.position,
+        sequence=recorded.sequence,
+        actor=recorded.actor,
+        actorunit=recorded.actor_unit,
+        correlationid=recorded.correlation_id,
+        causationid=recorded.causation_id,
+        hash=recorded.hash,
+        prevhash=recorded.prevhash,
+    )

@@ -1,0 +1,156 @@
+"""Running a command: role check → load → replay → decide → append."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import structlog
+
+from shared import metrics
+from shared.auth import Actor
+from shared.chain import canonical, sha256_hex
+from shared.domain import Aggregate, Command, Event
+from shared.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    NotFound,
+    NotPermitted,
+    PreconditionFailed,
+)
+from shared.store import Appended, EventMetadata, EventStore, Recorded
+
+log = structlog.get_logger()
+
+S = TypeVar("S")
+E = TypeVar("E", bound=Event)
+C = TypeVar("C", bound=Command)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who runs a command and under which id, correlation and expected version."""
+
+    actor: Actor
+    correlation_id: str
+    now: datetime
+    today: date
+    command_id: uuid.UUID | None = None
+    causation_id: str | None = None
+    expected_version: int | None = None
+
+    def metadata(self) -> EventMetadata:
+        """The envelope metadata for the events this command appends."""
+        return EventMetadata(
+            actor=self.actor.person,
+            actor_unit=self.actor.unit,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            command_id=self.command_id,
+        )
+
+
+def command_digest(stream_id: str, command: Command) -> str:
+    """A digest of what a command asks, to tell a repeat from a reused id."""
+    return sha256_hex(
+        canonical(
+            {
+                "stream": stream_id,
+                "command": type(command).__name__,
+                "data": command.model_dump(mode="json"),
+            }
+        )
+    )
+
+
+def decode_all(aggregate: Aggregate[Any, E], records: Sequence[Recorded]) -> list[E]:
+    """Upcast and parse stored events into the aggregate's event classes."""
+    return [aggregate.decode(r.event_type, r.schema_version, r.data) for r in records]
+
+
+async def load(
+    store: EventStore, aggregate: Aggregate[S, E], entity_id: str
+) -> tuple[S, int]:
+    """The aggregate's current state and version (initial state and 0 if no events)."""
+    records = await store.load(aggregate.stream_id(entity_id))
+    state = aggregate.replay(decode_all(aggregate, records))
+    return state, records[-1].version if records else 0
+
+
+async def load_existing(
+    store: EventStore, aggregate: Aggregate[S, E], entity_id: str
+) -> tuple[S, int]:
+    """Like `load`, but raises NotFound for a stream with no events."""
+    state, version = await load(store, aggregate, entity_id)
+    if version == 0:
+        raise NotFound(f"{aggregate.stream_id(entity_id)} does not exist")
+    return state, version
+
+
+async def load_as_of(
+    store: EventStore, aggregate: Aggregate[S, E], entity_id: str, moment: datetime
+) -> tuple[S, int]:
+    """The aggregate's state as it was recorded at `moment`; NotFound if none yet."""
+    records = await store.load_as_of(aggregate.stream_id(entity_id), moment)
+    if not records:
+        raise NotFound(f"{aggregate.stream_id(entity_id)} had no events at {moment}")
+    return aggregate.replay(decode_all(aggregate, records)), records[-1].version
+
+
+async def execute(
+    store: EventStore,
+    aggregate: Aggregate[S, E],
+    entity_id: str,
+    command: C,
+    decide: Callable[[S, C], Sequence[E]],
+    ctx: CommandContext,
+) -> Appended:
+    """Runs the command once: a refused command writes nothing; a repeated command id
+    returns the first result; a stale `If-Match` raises PreconditionFailed."""
+    stream_id = aggregate.stream_id(entity_id)
+    structlog.contextvars.bind_contextvars(stream=stream_id)
+    command_name = type(command).__name__
+    try:
+        if not ctx.actor.has_any(type(command).permitted):
+            raise NotPermitted(
+                f"{command_name} needs one of the roles "
+                + ", ".join(sorted(type(command).permitted))
+            )
+        digest = command_digest(stream_id, command)
+        if ctx.command_id is not None:
+            # A repeat must answer as the first run did, even if the state moved on since.
+            first = await store.find_command(ctx.command_id, stream_id, digest)
+            if first is not None:
+                return first
+        state, version = await load(store, aggregate, entity_id)
+        if ctx.expected_version is not None and ctx.expected_version != version:
+            raise PreconditionFailed(stream_id, ctx.expected_version, version)
+        events = decide(state, command)
+        try:
+            appended = await store.append(
+                stream_id,
+                events,
+                expected_version=version,
+                metadata=ctx.metadata(),
+                command_digest=digest,
+            )
+        except ConcurrencyConflict as conflict:
+            if ctx.expected_version is not None:
+                raise PreconditionFailed(
+                    stream_id, version, conflict.actual
+                ) from conflict
+            raise
+    except DomainError as refused:
+        metrics.COMMANDS_REFUSED.labels(code=refused.code).inc()
+        log.info("command_refused", command=command_name, code=refused.code)
+        raise
+    log.info(
+        "command_handled",
+        command=command_name,
+        version=appended.version,
+        events=len(events),
+    )
+    return appended

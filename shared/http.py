@@ -1,0 +1,356 @@
+"""The FastAPI app factory every service uses: lifespan, problem+json, context, health."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import Actor, TokenVerifier
+from shared.db import create_pool, migrate
+from shared.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    IdempotencyKeyReused,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    PreconditionFailed,
+    RuleViolated,
+    Unauthenticated,
+)
+from shared.handling import CommandContext
+from shared.projections import Projection, ProjectionRunner
+from shared.relay import Relay
+from shared.settings import ServiceSettings
+from shared.store import EventStore
+
+log = structlog.get_logger()
+
+PROBLEM = "application/problem+json"
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("6b2f1f0e-8f0c-4d55-9f38-1c1f2b0e5a11")
+
+_STATUS: list[tuple[type[DomainError], int]] = [
+    (PreconditionFailed, 412),
+    (ConcurrencyConflict, 409),
+    (IdempotencyKeyReused, 422),
+    (InvalidInput, 422),
+    (Unauthenticated, 401),
+    (NotPermitted, 403),
+    (NotFound, 404),
+    (InvalidTransition, 409),
+    (RuleViolated, 409),
+]
+
+Starter = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+@dataclass
+class ServiceRuntime:
+    """What a running service holds: settings, pool, store, verifier, relay, runners."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    store: EventStore
+    verifier: TokenVerifier
+    relay: Relay | None = None
+    runners: list[ProjectionRunner] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    is_ready: bool = False
+
+
+def _problem(
+    status: int, code: str, title: str, detail: str, **extra: object
+) -> JSONResponse:
+    body: dict[str, object] = {
+        "type": f"urn:qingqian:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "correlation_id": structlog.contextvars.get_contextvars().get("correlation_id"),
+    }
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _status_of(error: DomainError) -> int:
+    for cls, status in _STATUS:
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)  # noqa: S101 - registered for DomainError
+    return _problem(
+        _status_of(exc), exc.code, exc.title, exc.detail, **exc.extensions()
+    )
+
+
+def _pointer(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return "#/" + "/".join(parts)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it
+    errors = [
+        {"pointer": _pointer(e["loc"]), "rule": e["type"], "detail": e["msg"]}
+        for e in exc.errors()
+    ]
+    fields = ", ".join(e["pointer"].removeprefix("#/") for e in errors)
+    return _problem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        f"the request does not fit the schema: {fields}",
+        errors=errors,
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it
+    code = {404: "not-found", 405: "method-not-allowed"}.get(
+        exc.status_code, "http-error"
+    )
+    return _problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("request_failed", error=type(exc).__name__)
+    return _problem(
+        500, "internal-error", "Internal error", "an unexpected error occurred"
+    )
+
+
+class CorrelationMiddleware:
+    """Takes or makes `X-Correlation-ID`, binds it for every log line, echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-correlation-id", b"").decode("latin-1").strip()
+        correlation_id = given[:128] if given else str(uuid.uuid4())
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"].append(
+                    (b"x-correlation-id", correlation_id.encode())
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
+def runtime(request: Request) -> ServiceRuntime:
+    """The running service's state."""
+    value: ServiceRuntime = request.app.state.runtime
+    return value
+
+
+async def current_actor(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Actor:
+    """The verified actor of the request (401 without a valid bearer token)."""
+    return runtime(request).verifier.actor(authorization)
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidInput(
+            "headers.If-Match",
+            "version_number",
+            "If-Match must be a stream version number",
+        )
+    return int(text)
+
+
+def _command_id(key: str | None) -> uuid.UUID | None:
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > 200:
+        raise InvalidInput(
+            "headers.Idempotency-Key",
+            "idempotency_key_length",
+            "Idempotency-Key must be 1-200 characters",
+        )
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, key)
+
+
+async def command_context(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    idempotency_key: Annotated[str | None, Header()] = None,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CommandContext:
+    """Actor, command id (`Idempotency-Key`), expected version (`If-Match`), clock."""
+    settings = runtime(request).settings
+    now = datetime.now(UTC)
+    return CommandContext(
+        actor=actor,
+        correlation_id=str(
+            structlog.contextvars.get_contextvars().get("correlation_id", uuid.uuid4())
+        ),
+        now=now,
+        today=now.astimezone(ZoneInfo(settings.timezone)).date(),
+        command_id=_command_id(idempotency_key),
+        expected_version=_expected_version(if_match),
+    )
+
+
+def _store(request: Request) -> EventStore:
+    return runtime(request).store
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return runtime(request).pool
+
+
+CommandContextDep = Annotated[CommandContext, Depends(command_context)]
+StoreDep = Annotated[EventStore, Depends(_store)]
+PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+RuntimeDep = Annotated[ServiceRuntime, Depends(runtime)]
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(rt: RuntimeDep) -> JSONResponse:
+        """Ready when the database answers and the relay and projections have started."""
+        try:
+            await rt.pool.fetchval("SELECT 1")
+            is_db_up = True
+        except (OSError, asyncpg.PostgresError):
+            is_db_up = False
+        is_ready = is_db_up and rt.is_ready
+        body = {"status": "ready" if is_ready else "starting", "database": is_db_up}
+        return JSONResponse(body, status_code=200 if is_ready else 503)
+
+    @router.get("/metrics", response_class=PlainTextResponse)
+    async def metrics_endpoint(rt: RuntimeDep) -> PlainTextResponse:
+        """Prometheus metrics: append latency, relay lag, projection lag, parked events."""
+        if rt.relay is not None:
+            await rt.relay.measure_lag()
+        for runner in rt.runners:
+            await runner.measure()
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: Sequence[APIRouter],
+    projections: Sequence[Projection] = (),
+    migrations: Path | None = None,
+    on_started: Sequence[Starter] = (),
+) -> FastAPI:
+    """A service app: pool, migrations, store, relay and projection runners in its lifespan."""
+    if settings.database_url is None:
+        raise ValueError("DATABASE_URL must be resolved before the app is created")
+    if settings.jwt_public_key is None:
+        raise ValueError("JWT_PUBLIC_KEY is required")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assert settings.database_url is not None  # noqa: S101 - checked above
+        assert settings.jwt_public_key is not None  # noqa: S101 - checked above
+        structlog.contextvars.bind_contextvars(service=settings.service)
+        pool = await create_pool(settings.database_url)
+        await migrate(pool, *([migrations] if migrations else []))
+        rt = ServiceRuntime(
+            settings=settings,
+            pool=pool,
+            store=EventStore(pool),
+            verifier=TokenVerifier(settings.jwt_public_key.get_secret_value()),
+        )
+        app.state.runtime = rt
+        try:
+            if settings.kafka_bootstrap and settings.is_relay_enabled:
+                rt.relay = Relay.from_settings(rt.store, settings)
+                rt.tasks.append(asyncio.create_task(rt.relay.run(), name="relay"))
+            if settings.kafka_bootstrap and settings.is_projections_enabled:
+                for projection in projections:
+                    runner = ProjectionRunner(
+                        pool, projection, bootstrap=settings.kafka_bootstrap
+                    )
+                    rt.runners.append(runner)
+                    rt.tasks.append(
+                        asyncio.create_task(runner.run(), name=projection.name)
+                    )
+            for start in on_started:
+                await start(rt)
+            rt.is_ready = True
+            log.info("service_started", port=settings.port)
+            yield
+        finally:
+            rt.is_ready = False
+            if rt.relay is not None:
+                rt.relay.stop()
+            for runner in rt.runners:
+                runner.stop()
+            for task in rt.tasks:
+                task.cancel()
+            await asyncio.gather(*rt.tasks, return_exceptions=True)
+            await pool.close()
+            log.info("service_stopped")
+
+    app = FastAPI(title=title, lifespan=lifespan, version="1.0")
+    app.add_middleware(CorrelationMiddleware)
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    app.include_router(_health_router())
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for problem+json answers."""
+    return {s: {"description": "Problem", "content": {PROBLEM: {}}} for s in statuses}

@@ -1,0 +1,436 @@
+"""The relay: sequences committed events, seals them, and publishes both to Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from shared import metrics
+from shared.chain import (
+    GENESIS,
+    Ed25519Signer,
+    Signer,
+    block_hash,
+    new_private_key_pem,
+    seal_hash,
+)
+from shared.envelope import envelope_of
+from shared.settings import ServiceSettings
+from shared.store import Cursor, EventStore
+
+log = structlog.get_logger()
+
+EPOCH_HEADER = "relay-epoch"
+# One relay per service database: the sequencer must be the only writer of the order.
+_LEADER_LOCK = 7_346_002
+
+
+class Relay:
+    """Store → Kafka in commit order, at least once; survives broker outages and loss."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        bootstrap: str,
+        service: str,
+        source: str,
+        topic: str,
+        seals_topic: str,
+        signer: Signer,
+        partitions: int = 3,
+        batch_size: int = 500,
+        seal_block_size: int = 1000,
+        seal_interval_seconds: float = 5.0,
+    ) -> None:
+        self.store = store
+        self.bootstrap = bootstrap
+        self.service = service
+        self.source = source
+        self.topic = topic
+        self.seals_topic = seals_topic
+        self.signer = signer
+        self.partitions = partitions
+        self.batch_size = batch_size
+        self.seal_block_size = seal_block_size
+        self.seal_interval_seconds = seal_interval_seconds
+        self._producer: AIOKafkaProducer | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._cursor: Cursor | None = None
+        self._last_sequence = 0
+        self._last_seal_at = datetime.now(UTC)
+        self._last_loss_check = 0.0
+
+    @classmethod
+    def from_settings(cls, store: EventStore, settings: ServiceSettings) -> Relay:
+        """A relay configured from the service's settings."""
+        if settings.kafka_bootstrap is None:
+            raise ValueError("KAFKA_BOOTSTRAP must be resolved before the relay starts")
+        if settings.seal_private_key is None:
+            log.warning("seal_key_missing", detail="using a key made for this run only")
+            pem = new_private_key_pem()
+        else:
+            pem = settings.seal_private_key.get_secret_value()
+        return cls(
+            store,
+            bootstrap=settings.kafka_bootstrap,
+            service=settings.service,
+            source=settings.source,
+            topic=settings.events_topic,
+            seals_topic=settings.seals_topic,
+            signer=Ed25519Signer.from_pem(pem),
+            partitions=settings.topic_partitions,
+            batch_size=settings.relay_batch_size,
+            seal_block_size=settings.seal_block_size,
+            seal_interval_seconds=settings.seal_interval_seconds,
+        )
+
+    def wake(self) -> None:
+        """Tell the relay there is something new (it also polls)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the current step and stop."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Lead, then loop: sequence, seal, publish; wait while the broker is down."""
+        pool = self.store.pool
+        async with pool.acquire() as leader:
+            while not await leader.fetchval(
+                "SELECT pg_try_advisory_lock($1)", _LEADER_LOCK
+            ):
+                if self._stopping:
+                    return
+                await asyncio.sleep(1.0)
+            try:
+                await self._register_key()
+                await self._loop()
+            finally:
+                await self._disconnect()
+                await leader.execute("SELECT pg_advisory_unlock($1)", _LEADER_LOCK)
+
+    async def _loop(self) -> None:
+        idle = 0.01
+        backoff = 0.5
+        while not self._stopping:
+            worked = await self.sequence_once()
+            worked += await self.seal_once()
+            try:
+                if self._producer is None:
+                    await self._connect()
+                    backoff = 0.5
+                worked += await self.publish_once()
+                worked += await self.publish_seals_once()
+                await self._check_loss_every(5.0)
+            except (KafkaError, OSError, TimeoutError) as exc:
+                log.warning(
+                    "broker_unavailable", error=type(exc).__name__, retry_in=backoff
+                )
+                await self._disconnect()
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if worked:
+                idle = 0.01
+                continue
+            await self._sleep(idle)
+            idle = min(idle * 2, 0.2)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
+
+    # --- sequencing: commit order → contiguous published order -------------------
+
+    async def sequence_once(self) -> int:
+        """Give the next committed events their sequence numbers; returns how many."""
+        pool = self.store.pool
+        if self._cursor is None:
+            row = await pool.fetchrow(
+                "SELECT s.sequence, e.txid::text::bigint AS txid, e.position"
+                " FROM event_sequence s JOIN events e ON e.position = s.position"
+                " ORDER BY s.sequence DESC LIMIT 1"
+            )
+            self._cursor = Cursor(row["txid"], row["position"]) if row else Cursor()
+            self._last_sequence = row["sequence"] if row else 0
+        records = await self.store.read_all(self._cursor, limit=self.batch_size)
+        if not records:
+            return 0
+        first = self._last_sequence + 1
+        sequences = list(range(first, first + len(records)))
+        await pool.execute(
+            "INSERT INTO event_sequence (sequence, position)"
+            " SELECT * FROM unnest($1::bigint[], $2::bigint[])",
+            sequences,
+            [r.position for r in records],
+        )
+        self._last_sequence = sequences[-1]
+        self._cursor = Cursor(records[-1].txid, records[-1].position)
+        return len(records)
+
+    # --- seals ------------------------------------------------------------------
+
+    async def _register_key(self) -> None:
+        public = (
+            self.signer.public_pem() if isinstance(self.signer, Ed25519Signer) else ""
+        )
+        await self.store.pool.execute(
+            "INSERT INTO seal_keys (key_id, algorithm, public_key) VALUES ($1, $2, $3)"
+            " ON CONFLICT (key_id) DO NOTHING",
+            self.signer.key_id,
+            self.signer.algorithm,
+            public,
+        )
+
+    async def seal_once(self) -> int:
+        """Seal full blocks, or a partial one once the interval has passed; returns seals made."""
+        pool = self.store.pool
+        made = 0
+        while True:
+            last = await pool.fetchrow(
+                "SELECT seal_no, last_sequence, seal_hash FROM seals"
+                " ORDER BY seal_no DESC LIMIT 1"
+            )
+            seal_no = (last["seal_no"] if last else 0) + 1
+            after = last["last_sequence"] if last else 0
+            prev = last["seal_hash"] if last else GENESIS
+            rows = await pool.fetch(
+                "SELECT s.sequence, s.position, e.hash FROM event_sequence s"
+                " JOIN events e ON e.position = s.position WHERE s.sequence > $1"
+                " ORDER BY s.sequence LIMIT $2",
+                after,
+                self.seal_block_size,
+            )
+            now = datetime.now(UTC)
+            is_due = (
+                now - self._last_seal_at
+            ).total_seconds() >= self.seal_interval_seconds
+            if not rows or (len(rows) < self.seal_block_size and not is_due):
+                return made
+            entries = [(r["sequence"], r["position"], r["hash"]) for r in rows]
+            block = block_hash(entries)
+            digest = seal_hash(
+                seal_no=seal_no,
+                first_sequence=entries[0][0],
+                last_sequence=entries[-1][0],
+                event_count=len(entries),
+                block=block,
+                prev_seal_hash=prev,
+                sealed_at=now,
+            )
+            await pool.execute(
+                "INSERT INTO seals (seal_no, first_sequence, last_sequence, event_count,"
+                " block_hash, prev_seal_hash, seal_hash, algorithm, key_id, signature,"
+                " sealed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                seal_no,
+                entries[0][0],
+                entries[-1][0],
+                len(entries),
+                block,
+                prev,
+                digest,
+                self.signer.algorithm,
+                self.signer.key_id,
+                self.signer.sign(digest.encode()),
+                now,
+            )
+            self._last_seal_at = now
+            made += 1
+
+    # --- publishing ---------------------------------------------------------------
+
+    async def _connect(self) -> None:
+        await self._ensure_topics()
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap,
+            acks="all",
+            linger_ms=2,
+            request_timeout_ms=10_000,
+            enable_idempotence=False,
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        self._producer = producer
+        self._last_loss_check = 0.0
+        log.info("relay_connected", topic=self.topic)
+
+    async def _disconnect(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with contextlib.suppress(KafkaError, OSError):
+                await producer.stop()
+
+    async def _ensure_topics(self) -> None:
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
+        )
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            wanted = [
+                NewTopic(t, num_partitions=self.partitions, replication_factor=1)
+                for t in (self.topic, self.seals_topic)
+                if t not in existing
+            ]
+            if wanted:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(wanted)
+        finally:
+            await admin.close()
+
+    async def _state(self) -> asyncpg.Record:
+        pool = self.store.pool
+        await pool.execute(
+            "INSERT INTO relay_state (topic, epoch) VALUES ($1, $2)"
+            " ON CONFLICT (topic) DO NOTHING",
+            self.topic,
+            uuid.uuid4(),
+        )
+        row = await pool.fetchrow(
+            "SELECT * FROM relay_state WHERE topic = $1", self.topic
+        )
+        assert row is not None  # noqa: S101 - inserted above
+        return row
+
+    async def publish_once(self) -> int:
+        """Publish the next batch in sequence order and remember it; returns how many."""
+        assert self._producer is not None  # noqa: S101 - connected by the loop
+        state = await self._state()
+        records = await self.store.read_sequenced(
+            state["published_sequence"], limit=self.batch_size
+        )
+        if not records:
+            return 0
+        epoch = str(state["epoch"]).encode()
+        futures = []
+        for record in records:
+            envelope = envelope_of(record, source=self.source, service=self.service)
+            futures.append(
+                await self._producer.send(
+                    self.topic,
+                    value=envelope.to_json(),
+                    key=record.stream_id.encode(),
+                    headers=[(EPOCH_HEADER, epoch)],
+                )
+            )
+        results = await asyncio.gather(*futures)
+        offsets: dict[str, int] = dict(state["partition_offsets"])
+        for result in results:
+            key = str(result.partition)
+            offsets[key] = max(offsets.get(key, -1), result.offset)
+        await self.store.pool.execute(
+            "UPDATE relay_state SET published_sequence = $2, partition_offsets = $3,"
+            " updated_at = now() WHERE topic = $1 AND epoch = $4",
+            self.topic,
+            records[-1].sequence,
+            offsets,
+            state["epoch"],
+        )
+        metrics.RELAY_PUBLISHED.labels(topic=self.topic).inc(len(records))
+        return len(records)
+
+    async def publish_seals_once(self) -> int:
+        """Publish seals not yet on the seals topic; returns how many."""
+        assert self._producer is not None  # noqa: S101 - connected by the loop
+        state = await self._state()
+        rows = await self.store.pool.fetch(
+            "SELECT * FROM seals WHERE seal_no > $1 ORDER BY seal_no LIMIT 100",
+            state["published_seal"],
+        )
+        for row in rows:
+            body = {k: v for k, v in dict(row).items() if k != "sealed_at"}
+            body["sealed_at"] = row["sealed_at"].isoformat(timespec="microseconds")
+            body["source"] = self.source
+            await self._producer.send_and_wait(
+                self.seals_topic,
+                value=json.dumps(body).encode(),
+                key=self.source.encode(),
+            )
+        if rows:
+            await self.store.pool.execute(
+                "UPDATE relay_state SET published_seal = $2 WHERE topic = $1",
+                self.topic,
+                rows[-1]["seal_no"],
+            )
+        return len(rows)
+
+    async def _check_loss_every(self, seconds: float) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._last_loss_check < seconds:
+            return
+        self._last_loss_check = now
+        await self.check_broker_loss()
+
+    async def check_broker_loss(self) -> bool:
+        """If the broker holds less than we published (it lost its data), start a new
+        epoch and republish everything from the store; returns whether it did."""
+        state = await self._state()
+        recorded: dict[str, int] = dict(state["partition_offsets"])
+        if not recorded:
+            return False
+        ends = await self._end_offsets()
+        is_lost = any(ends.get(int(p), 0) <= offset for p, offset in recorded.items())
+        if not is_lost:
+            return False
+        log.warning(
+            "broker_lost_events",
+            topic=self.topic,
+            published=state["published_sequence"],
+        )
+        await self.store.pool.execute(
+            "UPDATE relay_state SET epoch = $2, published_sequence = 0, published_seal = 0,"
+            " partition_offsets = '{}'::jsonb, updated_at = now() WHERE topic = $1",
+            self.topic,
+            uuid.uuid4(),
+        )
+        await self._ensure_topics()
+        return True
+
+    async def _end_offsets(self) -> dict[int, int]:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
+        )
+        await consumer.start()
+        try:
+            partitions = consumer.partitions_for_topic(self.topic) or set()
+            if not partitions:
+                await consumer.topics()
+                partitions = consumer.partitions_for_topic(self.topic) or set()
+            tps = [TopicPartition(self.topic, p) for p in partitions]
+            ends: dict[TopicPartition, int] = (
+                await consumer.end_offsets(tps) if tps else {}
+            )
+            return {tp.partition: offset for tp, offset in ends.items()}
+        finally:
+            await consumer.stop()
+
+    async def measure_lag(self) -> int:
+        """Events sequenced or committed but not yet published (also set as a gauge)."""
+        row = await self.store.pool.fetchrow(
+            "SELECT coalesce((SELECT max(sequence) FROM event_sequence), 0) AS sequenced,"
+            " coalesce((SELECT count(*) FROM events e WHERE e.position > coalesce("
+            "(SELECT max(position) FROM event_sequence), 0)), 0) AS unsequenced,"
+            " coalesce((SELECT published_sequence FROM relay_state WHERE topic = $1), 0)"
+            " AS published",
+            self.topic,
+        )
+        assert row is not None  # noqa: S101 - aggregate row always exists
+        lag = int(row["sequenced"]) - int(row["published"]) + int(row["unsequenced"])
+        metrics.RELAY_LAG.labels(topic=self.topic).set(lag)
+        return lag

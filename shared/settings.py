@@ -1,0 +1,75 @@
+"""Settings every service reads from the environment, and the district's rules file."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads: `None` database or broker means "the embedded one"."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    service: str = "service"
+    database_url: str | None = None
+    kafka_bootstrap: str | None = None
+    district: str = "chengdong"
+    timezone: str = "Asia/Shanghai"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+    jwt_public_key: SecretStr | None = None
+    seal_private_key: SecretStr | None = None
+    district_file: Path | None = None
+    topic_partitions: int = Field(default=3, ge=1, le=64)
+    seal_block_size: int = Field(default=1000, ge=1)
+    seal_interval_seconds: float = Field(default=5.0, gt=0)
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    is_relay_enabled: bool = True
+    is_projections_enabled: bool = True
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents `source` of this service's events."""
+        return f"/qingqian/{self.district}/{self.service}"
+
+    @property
+    def events_topic(self) -> str:
+        """The Kafka topic this service's relay publishes events to."""
+        return f"qingqian.{self.service}.events"
+
+    @property
+    def seals_topic(self) -> str:
+        """The Kafka topic this service's relay publishes seals to."""
+        return f"qingqian.{self.service}.seals"
+
+
+class CalendarYear(BaseModel):
+    """A year `chinese-calendar` does not know yet: its holidays and make-up working days."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+
+
+class DistrictSettings(BaseModel):
+    """The district's rules file (`deploy/district.toml`): names, calendar additions, limits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str = "chengdong"
+    name_zh: str = "城东区"
+    name_en: str = "Chengdong District"
+    timezone: str = "Asia/Shanghai"
+    calendar: dict[str, CalendarYear] = Field(default_factory=dict)
+    limits: dict[str, dict[str, int | str]] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> DistrictSettings:
+        """Read and validate the TOML file; a bad value raises naming the field."""
+        with path.open("rb") as f:
+            return cls.model_validate(tomllib.load(f))

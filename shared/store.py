@@ -1,0 +1,349 @@
+"""The event store: append with expected version and command id, load, read in commit order."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel
+
+from shared import metrics
+from shared.chain import GENESIS, event_hash
+from shared.domain import Event
+from shared.errors import ConcurrencyConflict, IdempotencyKeyReused
+
+_COLUMNS = (
+    "e.position, e.txid::text::bigint AS txid, e.event_id, e.stream_id, e.version,"
+    " e.event_type, e.schema_version, e.data, e.actor, e.actor_unit, e.correlation_id,"
+    " e.causation_id, e.command_id, e.recorded_at, e.prevhash, e.hash"
+)
+
+
+@dataclass(frozen=True)
+class EventMetadata:
+    """Who did it and why: copied into every event the command appends."""
+
+    actor: str
+    actor_unit: str
+    correlation_id: str
+    causation_id: str | None = None
+    command_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as stored, with its envelope fields."""
+
+    position: int
+    txid: int
+    event_id: uuid.UUID
+    stream_id: str
+    version: int
+    event_type: str
+    schema_version: int
+    data: dict[str, Any]
+    actor: str
+    actor_unit: str
+    correlation_id: str
+    causation_id: str | None
+    command_id: uuid.UUID | None
+    recorded_at: datetime
+    prevhash: str
+    hash: str
+    sequence: int | None = None
+
+    @property
+    def category(self) -> str:
+        """Text before the first `-` of the stream id."""
+        return self.stream_id.split("-", 1)[0]
+
+
+class Appended(BaseModel):
+    """The result of a command: the stream's new version and the last event's position."""
+
+    stream: str
+    version: int
+    position: int | None
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A place in commit order: (transaction id, position)."""
+
+    txid: int = 0
+    position: int = 0
+
+
+def _recorded(row: asyncpg.Record) -> Recorded:
+    return Recorded(
+        position=row["position"],
+        txid=row["txid"],
+        event_id=row["event_id"],
+        stream_id=row["stream_id"],
+        version=row["version"],
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        data=row["data"],
+        actor=row["actor"],
+        actor_unit=row["actor_unit"],
+        correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        command_id=row["command_id"],
+        recorded_at=row["recorded_at"],
+        prevhash=row["prevhash"],
+        hash=row["hash"],
+        sequence=row.get("sequence"),
+    )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventStore:
+    """One service's event log in its own PostgreSQL database."""
+
+    def __init__(
+        self, pool: asyncpg.Pool, *, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        self.pool = pool
+        self._clock = clock
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[Event],
+        *,
+        expected_version: int,
+        metadata: EventMetadata,
+        command_digest: str | None = None,
+    ) -> Appended:
+        """Appends all or nothing at `expected_version`; a repeated command id with the
+        same digest returns the first result and writes nothing, with another digest
+        raises IdempotencyKeyReused; another writer first raises ConcurrencyConflict."""
+        started = time.perf_counter()
+        async with self.pool.acquire() as conn, conn.transaction():
+            if metadata.command_id is not None:
+                first = await self._claim_command(
+                    conn, stream_id, metadata, command_digest
+                )
+                if first is not None:
+                    return first
+            head = await conn.fetchrow(
+                "SELECT version, hash FROM events WHERE stream_id = $1"
+                " ORDER BY version DESC LIMIT 1",
+                stream_id,
+            )
+            current = head["version"] if head else 0
+            if current != expected_version:
+                raise ConcurrencyConflict(stream_id, expected_version, current)
+            appended = await self._insert(
+                conn,
+                stream_id,
+                events,
+                current,
+                head["hash"] if head else GENESIS,
+                metadata,
+            )
+            if metadata.command_id is not None:
+                await conn.execute(
+                    "UPDATE commands SET first_version = $2, last_version = $3,"
+                    " last_position = $4 WHERE command_id = $1",
+                    metadata.command_id,
+                    current + 1 if events else current,
+                    appended.version,
+                    appended.position,
+                )
+        metrics.APPEND_SECONDS.observe(time.perf_counter() - started)
+        metrics.EVENTS_APPENDED.inc(len(events))
+        return appended
+
+    async def find_command(
+        self, command_id: uuid.UUID, stream_id: str, digest: str
+    ) -> Appended | None:
+        """The first result of a command id already handled (None if new); raises
+        IdempotencyKeyReused when that id was used for another command."""
+        row = await self.pool.fetchrow(
+            "SELECT stream_id, digest, last_version, last_position FROM commands"
+            " WHERE command_id = $1",
+            command_id,
+        )
+        if row is None:
+            return None
+        if row["stream_id"] != stream_id or row["digest"] != digest:
+            raise IdempotencyKeyReused(str(command_id))
+        return Appended(
+            stream=stream_id, version=row["last_version"], position=row["last_position"]
+        )
+
+    async def _claim_command(
+        self,
+        conn: asyncpg.Connection,
+        stream_id: str,
+        metadata: EventMetadata,
+        digest: str | None,
+    ) -> Appended | None:
+        # Inserting first makes a concurrent duplicate wait here until we commit.
+        claimed = await conn.fetchval(
+            "INSERT INTO commands (command_id, stream_id, digest, first_version,"
+            " last_version) VALUES ($1, $2, $3, 0, 0)"
+            " ON CONFLICT (command_id) DO NOTHING RETURNING command_id",
+            metadata.command_id,
+            stream_id,
+            digest or "",
+        )
+        if claimed is not None:
+            return None
+        row = await conn.fetchrow(
+            "SELECT stream_id, digest, last_version, last_position FROM commands"
+            " WHERE command_id = $1",
+            metadata.command_id,
+        )
+        assert row is not None  # noqa: S101 - the conflicting row is committed
+        if row["stream_id"] != stream_id or row["digest"] != (digest or ""):
+            raise IdempotencyKeyReused(str(metadata.command_id))
+        return Appended(
+            stream=stream_id, version=row["last_version"], position=row["last_position"]
+        )
+
+    async def _insert(
+        self,
+        conn: asyncpg.Connection,
+        stream_id: str,
+        events: Sequence[Event],
+        current: int,
+        prevhash: str,
+        metadata: EventMetadata,
+    ) -> Appended:
+        if not events:
+            return Appended(stream=stream_id, version=current, position=None)
+        now = self._clock()
+        category = stream_id.split("-", 1)[0]
+        rows: list[tuple[Any, ...]] = []
+        for offset, event in enumerate(events, start=1):
+            event_id = uuid.uuid4()
+            data = event.model_dump(mode="json")
+            digest = event_hash(
+                event_id=str(event_id),
+                stream_id=stream_id,
+                version=current + offset,
+                event_type=event.event_type(),
+                schema_version=event.schema_version,
+                recorded_at=now,
+                data=data,
+                actor=metadata.actor,
+                actor_unit=metadata.actor_unit,
+                correlation_id=metadata.correlation_id,
+                causation_id=metadata.causation_id,
+                prevhash=prevhash,
+            )
+            rows.append(
+                (
+                    event_id,
+                    stream_id,
+                    category,
+                    current + offset,
+                    event.event_type(),
+                    event.schema_version,
+                    json.dumps(data),
+                    metadata.actor,
+                    metadata.actor_unit,
+                    metadata.correlation_id,
+                    metadata.causation_id,
+                    metadata.command_id,
+                    now,
+                    prevhash,
+                    digest,
+                )
+            )
+            prevhash = digest
+        try:
+            positions = await conn.fetch(
+                "INSERT INTO events (event_id, stream_id, category, version, event_type,"
+                " schema_version, data, actor, actor_unit, correlation_id, causation_id,"
+                " command_id, recorded_at, prevhash, hash)"
+                " SELECT e, s, c, v, t, sv, d::jsonb, a, au, co, ca, ci, r, p, h FROM"
+                " unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
+                " $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],"
+                " $11::text[], $12::uuid[], $13::timestamptz[], $14::text[], $15::text[])"
+                " AS u(e, s, c, v, t, sv, d, a, au, co, ca, ci, r, p, h)"
+                " ORDER BY v RETURNING position",
+                *[list(column) for column in zip(*rows, strict=True)],
+            )
+        except asyncpg.UniqueViolationError as exc:
+            # Another writer took the same version between our read and our insert.
+            raise ConcurrencyConflict(stream_id, current, current + 1) from exc
+        return Appended(
+            stream=stream_id,
+            version=current + len(events),
+            position=max(r["position"] for r in positions),
+        )
+
+    async def version(self, stream_id: str) -> int:
+        """The stream's current version (0 when it has no events)."""
+        value = await self.pool.fetchval(
+            "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1",
+            stream_id,
+        )
+        return int(value)
+
+    async def load(self, stream_id: str, *, after_version: int = 0) -> list[Recorded]:
+        """The stream's events in version order."""
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.version > $2"  # noqa: S608 - constant columns
+            " ORDER BY e.version",
+            stream_id,
+            after_version,
+        )
+        return [_recorded(r) for r in rows]
+
+    async def load_as_of(self, stream_id: str, moment: datetime) -> list[Recorded]:
+        """The stream's events recorded at or before `moment`, in version order."""
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM events e WHERE e.stream_id = $1"  # noqa: S608 - constant columns
+            " AND e.recorded_at <= $2 ORDER BY e.version",
+            stream_id,
+            moment,
+        )
+        return [_recorded(r) for r in rows]
+
+    async def read_all(
+        self, after: Cursor = Cursor(), *, limit: int = 1000
+    ) -> list[Recorded]:
+        """Committed events after the cursor in commit order; never skips one that
+        commits late, because it stops below the oldest transaction still running."""
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM events e"  # noqa: S608 - constant columns
+            " WHERE (e.txid, e.position) > ($1::text::xid8, $2)"
+            " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())"
+            " ORDER BY e.txid, e.position LIMIT $3",
+            str(after.txid),
+            after.position,
+            limit,
+        )
+        return [_recorded(r) for r in rows]
+
+    async def read_sequenced(
+        self, after_sequence: int = 0, *, limit: int = 1000
+    ) -> list[Recorded]:
+        """Events in published order (the relay's contiguous sequence) after a sequence."""
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS}, s.sequence FROM event_sequence s"  # noqa: S608 - constant columns
+            " JOIN events e ON e.position = s.position"
+            " WHERE s.sequence > $1 ORDER BY s.sequence LIMIT $2",
+            after_sequence,
+            limit,
+        )
+        return [_recorded(r) for r in rows]
+
+    async def head_position(self) -> int:
+        """The highest position handed out so far (0 for an empty log)."""
+        return int(
+            await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
+        )
