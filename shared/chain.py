@@ -104,8 +104,13 @@ def seal_hash(
 class Signer(Protocol):
     """Signs seal hashes; Ed25519 by default, pluggable (SM2 where a platform needs it)."""
 
-    algorithm: str
-    key_id: str
+    @property
+    def algorithm(self) -> str: ...
+
+    @property
+    def key_id(self) -> str: ...
+
+    def public_pem(self) -> str: ...
 
     def sign(self, message: bytes) -> str: ...
 
@@ -113,8 +118,11 @@ class Signer(Protocol):
 class SignatureVerifier(Protocol):
     """Checks a signature made by the matching `Signer`."""
 
-    algorithm: str
-    key_id: str
+    @property
+    def algorithm(self) -> str: ...
+
+    @property
+    def key_id(self) -> str: ...
 
     def verify(self, message: bytes, signature: str) -> bool: ...
 

@@ -7,6 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+# A connection taken from a pool, or a plain one: both run the same queries.
+DbConnection = asyncpg.Connection | PoolConnectionProxy
 
 KERNEL_MIGRATIONS = Path(str(resources.files("shared") / "migrations"))
 

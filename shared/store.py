@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from shared import metrics
 from shared.chain import GENESIS, event_hash
+from shared.db import DbConnection
 from shared.domain import Event
 from shared.errors import ConcurrencyConflict, IdempotencyKeyReused
 
@@ -184,7 +185,7 @@ class EventStore:
 
     async def _claim_command(
         self,
-        conn: asyncpg.Connection,
+        conn: DbConnection,
         stream_id: str,
         metadata: EventMetadata,
         digest: str | None,
@@ -214,7 +215,7 @@ class EventStore:
 
     async def _insert(
         self,
-        conn: asyncpg.Connection,
+        conn: DbConnection,
         stream_id: str,
         events: Sequence[Event],
         current: int,

@@ -1,0 +1,271 @@
+"""`qingqian`: start the local stack, issue tokens, verify the log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from shared.auth import Actor, issue_token
+from shared.domain import Role
+from shared.local import (
+    EmbeddedPostgres,
+    LocalKeys,
+    Tansu,
+    ensure_database,
+    home,
+    is_listening,
+)
+
+# The services `up` starts, with their local default ports (DESIGN.md §3).
+SERVICES: dict[str, int] = {"members": 8001}
+DEFAULT_KAFKA_PORT = 9092
+
+
+@dataclass
+class _Started:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _server_url(data: Path, started: list[object]) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    server = EmbeddedPostgres(data / "pgdata")
+    started.append(server)
+    return server.url
+
+
+def _wait_ready(service: _Started, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{service.port}/readyz"
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            raise RuntimeError(
+                f"{service.name} exited with {service.process.returncode}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{service.name} was not ready within {timeout:.0f} s")
+
+
+def _office_token(keys: LocalKeys) -> str:
+    actor = Actor(person="office", unit="rsj", roles=frozenset({Role.OFFICE}))
+    return issue_token(keys.jwt_private(), actor, ttl=timedelta(days=7))
+
+
+def up(args: argparse.Namespace) -> int:
+    """Start PostgreSQL, the broker and every service; stop them all on Ctrl-C."""
+    started_at = time.monotonic()
+    data = Path(args.home).resolve() if args.home else home()
+    data.mkdir(parents=True, exist_ok=True)
+    keys = LocalKeys(data / "keys")
+    servers: list[object] = []
+    tansu: Tansu | None = None
+    running: list[_Started] = []
+    stop_requested = False
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        server_url = _server_url(data, servers)
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
+        if not bootstrap:
+            port = args.kafka_port
+            if is_listening("127.0.0.1", port):
+                raise RuntimeError(f"port {port} is taken; pass --kafka-port")
+            tansu = Tansu(port).start(log_file=data / "tansu.log")
+            bootstrap = tansu.bootstrap
+        district_file = Path("deploy/district.toml").resolve()
+        for name, default_port in SERVICES.items():
+            port = default_port + args.port_offset
+            database_url = asyncio.run(ensure_database(server_url, f"qingqian_{name}"))
+            env = {
+                **os.environ,
+                "SERVICE": name,
+                "DATABASE_URL": database_url,
+                "KAFKA_BOOTSTRAP": bootstrap,
+                "PORT": str(port),
+                "JWT_PUBLIC_KEY": keys.jwt_public(),
+                "SEAL_PRIVATE_KEY": keys.seal_private(name),
+            }
+            if district_file.exists():
+                env.setdefault("DISTRICT_FILE", str(district_file))
+            log = (data / f"{name}.log").open("ab")
+            process = subprocess.Popen(  # noqa: S603 - our own service module
+                [sys.executable, "-m", f"services.{name}"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            running.append(_Started(name, port, process))
+        for service in running:
+            _wait_ready(service, args.timeout)
+        _say(
+            f"Qingqian is up in {time.monotonic() - started_at:.1f} s (data in {data})"
+        )
+        _say(
+            f"  PostgreSQL   {'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'embedded, ' + str(data / 'pgdata')}"
+        )
+        _say(f"  Kafka        {bootstrap}{' (tansu, in memory)' if tansu else ''}")
+        for service in running:
+            _say(
+                f"  {service.name:<12} http://127.0.0.1:{service.port}  docs: http://127.0.0.1:{service.port}/docs"
+            )
+        _say(f"  logs         {data}/*.log")
+        _say("Office token (export QQ_TOKEN=…):")
+        _say(_office_token(keys))
+        _say("ready — press Ctrl-C to stop")
+        while not stop_requested:
+            for service in running:
+                if service.process.poll() is not None:
+                    raise RuntimeError(
+                        f"{service.name} exited with {service.process.returncode}"
+                    )
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    finally:
+        _say("stopping…")
+        for service in running:
+            if service.process.poll() is None:
+                service.process.send_signal(signal.SIGINT)
+        for service in running:
+            try:
+                service.process.wait(15)
+            except subprocess.TimeoutExpired:
+                service.process.kill()
+        if tansu is not None:
+            tansu.stop()
+        for server in servers:
+            assert isinstance(server, EmbeddedPostgres)  # noqa: S101 - only kind kept
+            server.stop()
+        _say("stopped")
+    return 0
+
+
+def token(args: argparse.Namespace) -> int:
+    """Print a bearer token for a person, unit and roles."""
+    data = Path(args.home).resolve() if args.home else home()
+    private = (
+        os.environ.get("JWT_PRIVATE_KEY") or LocalKeys(data / "keys").jwt_private()
+    )
+    roles = frozenset(Role(r.strip()) for r in args.roles.split(",") if r.strip())
+    actor = Actor(person=args.person, unit=args.unit, roles=roles)
+    _say(issue_token(private, actor, ttl=timedelta(hours=args.ttl_hours)))
+    return 0
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    """Verify each service's log: hash chains, published order, seals."""
+    from shared.db import create_pool
+    from shared.local import with_database
+    from shared.verify import verify
+
+    data = Path(args.home).resolve() if args.home else home()
+    servers: list[object] = []
+    server_url = _server_url(data, servers)
+    names = [args.service] if args.service else list(SERVICES)
+
+    async def run() -> bool:
+        intact = True
+        for name in names:
+            pool = await create_pool(
+                with_database(server_url, f"qingqian_{name}"), min_size=1, max_size=2
+            )
+            try:
+                report = await verify(pool)
+            finally:
+                await pool.close()
+            _say(f"{name}: {report.summary()}")
+            if args.json:
+                _say(report.model_dump_json(indent=2))
+            for problem in report.problems[:10]:
+                _say(
+                    f"  - position {problem.position}: {problem.kind} — {problem.detail}"
+                )
+            intact = intact and report.intact
+        return intact
+
+    try:
+        return 0 if asyncio.run(run()) else 1
+    finally:
+        for server in servers:
+            assert isinstance(server, EmbeddedPostgres)  # noqa: S101 - only kind kept
+            server.stop()
+
+
+def keys_command(args: argparse.Namespace) -> int:
+    """Print the keys as environment lines (for docker compose's .env)."""
+    data = Path(args.home).resolve() if args.home else home()
+    keys = LocalKeys(data / "keys")
+    _say(f"JWT_PUBLIC_KEY={json.dumps(keys.jwt_public())}")
+    for name in SERVICES:
+        _say(f"{name.upper()}_SEAL_PRIVATE_KEY={json.dumps(keys.seal_private(name))}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `qingqian` command."""
+    parser = argparse.ArgumentParser(prog="qingqian", description=__doc__)
+    parser.add_argument(
+        "--home", help="data folder (default: $QINGQIAN_HOME or ./.qingqian)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    p_up = commands.add_parser("up", help="start the local system")
+    p_up.add_argument("--kafka-port", type=int, default=DEFAULT_KAFKA_PORT)
+    p_up.add_argument(
+        "--port-offset", type=int, default=0, help="added to every service port"
+    )
+    p_up.add_argument("--timeout", type=float, default=60.0)
+    p_up.set_defaults(run=up)
+    p_token = commands.add_parser("token", help="print a bearer token")
+    p_token.add_argument("--person", required=True)
+    p_token.add_argument("--unit", required=True)
+    p_token.add_argument(
+        "--roles", default="office", help="comma-separated: " + ", ".join(Role)
+    )
+    p_token.add_argument("--ttl-hours", type=float, default=12.0)
+    p_token.set_defaults(run=token)
+    p_verify = commands.add_parser("verify", help="verify the hash chains and seals")
+    p_verify.add_argument("--service", choices=sorted(SERVICES))
+    p_verify.add_argument("--json", action="store_true")
+    p_verify.set_defaults(run=verify_command)
+    p_keys = commands.add_parser("keys", help="print keys as environment lines")
+    p_keys.set_defaults(run=keys_command)
+    args = parser.parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

