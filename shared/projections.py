@@ -11,12 +11,14 @@ from typing import Protocol
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from shared import metrics
 from shared.db import DbConnection
 from shared.envelope import Envelope
+from shared.kafka import topic_partitions
 from shared.relay import EPOCH_HEADER
 
 log = structlog.get_logger()
@@ -122,12 +124,18 @@ class ProjectionRunner:
     async def _assign(
         self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]
     ) -> set[TopicPartition]:
-        await consumer.topics()
-        wanted = {
-            TopicPartition(topic, p)
-            for topic in self.projection.topics
-            for p in consumer.partitions_for_topic(topic) or ()
-        }
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
+        )
+        await admin.start()
+        try:
+            wanted = {
+                TopicPartition(topic, p)
+                for topic in self.projection.topics
+                for p in await topic_partitions(admin, topic)
+            }
+        finally:
+            await admin.close()
         if wanted == assigned:
             return assigned
         consumer.assign(sorted(wanted))

@@ -12,7 +12,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, OffsetOutOfRangeError, TopicAlreadyExistsError
 
 from shared import metrics
 from shared.chain import (
@@ -24,6 +24,7 @@ from shared.chain import (
     seal_hash,
 )
 from shared.envelope import envelope_of
+from shared.kafka import topic_partitions
 from shared.settings import ServiceSettings
 from shared.store import Cursor, EventStore
 
@@ -378,15 +379,14 @@ class Relay:
         await self.check_broker_loss()
 
     async def check_broker_loss(self) -> bool:
-        """If the broker holds less than we published (it lost its data), start a new
-        epoch and republish everything from the store; returns whether it did."""
+        """If the broker no longer holds the last message published to each partition
+        (it lost its data), start a new epoch and republish everything from the store;
+        returns whether it did."""
         state = await self._state()
-        recorded: dict[str, int] = dict(state["partition_offsets"])
-        if not recorded:
-            return False
-        ends = await self._end_offsets()
-        is_lost = any(ends.get(int(p), 0) <= offset for p, offset in recorded.items())
-        if not is_lost:
+        recorded = {
+            int(p): offset for p, offset in dict(state["partition_offsets"]).items()
+        }
+        if not recorded or await self._still_there(recorded, str(state["epoch"])):
             return False
         log.warning(
             "broker_lost_events",
@@ -402,21 +402,50 @@ class Relay:
         await self._ensure_topics()
         return True
 
-    async def _end_offsets(self) -> dict[int, int]:
-        consumer = AIOKafkaConsumer(
+    async def _still_there(self, recorded: dict[int, int], epoch: str) -> bool:
+        admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
+        )
+        await admin.start()
+        try:
+            partitions = await topic_partitions(admin, self.topic)
+        finally:
+            await admin.close()
+        if not set(recorded) <= partitions:
+            return False
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            enable_auto_commit=False,
+            auto_offset_reset="none",
+            request_timeout_ms=10_000,
         )
         await consumer.start()
         try:
-            partitions = consumer.partitions_for_topic(self.topic) or set()
-            if not partitions:
-                await consumer.topics()
-                partitions = consumer.partitions_for_topic(self.topic) or set()
-            tps = [TopicPartition(self.topic, p) for p in partitions]
-            ends: dict[TopicPartition, int] = (
-                await consumer.end_offsets(tps) if tps else {}
-            )
-            return {tp.partition: offset for tp, offset in ends.items()}
+            tps = {
+                TopicPartition(self.topic, p): offset for p, offset in recorded.items()
+            }
+            consumer.assign(list(tps))
+            for tp, offset in tps.items():
+                consumer.seek(tp, offset)
+            found: dict[TopicPartition, bool] = {}
+            deadline = asyncio.get_running_loop().time() + 5.0
+            while (
+                len(found) < len(tps) and asyncio.get_running_loop().time() < deadline
+            ):
+                try:
+                    batch = await consumer.getmany(timeout_ms=500, max_records=len(tps))
+                except OffsetOutOfRangeError:
+                    return False
+                for tp, messages in batch.items():
+                    if tp not in found and messages:
+                        first = messages[0]
+                        headers = dict(first.headers or ())
+                        found[tp] = (
+                            first.offset == tps[tp]
+                            and bytes(headers.get(EPOCH_HEADER, b"")).decode() == epoch
+                        )
+                        consumer.pause(tp)
+            return len(found) == len(tps) and all(found.values())
         finally:
             await consumer.stop()
 

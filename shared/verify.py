@@ -29,6 +29,7 @@ class Problem(BaseModel):
     version: int | None = None
     sequence: int | None = None
     seal: int | None = None
+    block_start: int | None = None
     detail: str
 
 
@@ -76,9 +77,11 @@ async def verify(pool: asyncpg.Pool) -> VerifyReport:
         seals = await _check_seals(conn, findings)
     problems = sorted(
         findings.problems,
-        key=lambda p: (p.position is None, p.position or 0, p.kind),
+        key=lambda p: (p.position is None, p.position or 0, p.block_start or 0, p.kind),
     )
     first = next((p.position for p in problems if p.position is not None), None)
+    if first is None and problems:
+        first = problems[0].block_start
     return VerifyReport(
         intact=not problems,
         events_checked=events,
@@ -210,10 +213,14 @@ async def _check_seals(conn: DbConnection, findings: _Findings) -> int:
             seal["first_sequence"],
             seal["last_sequence"],
         )
+        # A block hash cannot say which event changed: point at a deleted one if any,
+        # else leave the exact position to the stream check and give the block's start.
+        deleted = [r["position"] for r in rows if r["hash"] is None]
         where = {
             "seal": seal["seal_no"],
             "sequence": seal["first_sequence"],
-            "position": rows[0]["position"] if rows else None,
+            "position": deleted[0] if deleted else None,
+            "block_start": rows[0]["position"] if rows else None,
         }
         entries = [(r["sequence"], r["position"], r["hash"] or "") for r in rows]
         if (

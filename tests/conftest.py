@@ -15,7 +15,14 @@ import pytest
 import pytest_asyncio
 
 from shared.db import create_pool, migrate
-from shared.local import EmbeddedPostgres, Tansu, drop_database, ensure_database, free_port, with_database
+from shared.local import (
+    EmbeddedPostgres,
+    Tansu,
+    drop_database,
+    ensure_database,
+    free_port,
+    with_database,
+)
 
 SERVICE_MIGRATIONS = [Path("services/members/migrations")]
 
@@ -117,7 +124,9 @@ async def clone_database(server_url: str, template: str) -> str:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def database_url(pg_server_url: str, template_database: str) -> AsyncIterator[str]:
+async def database_url(
+    pg_server_url: str, template_database: str
+) -> AsyncIterator[str]:
     """A fresh migrated database for this test module."""
     url = await clone_database(pg_server_url, template_database)
     yield url
@@ -131,3 +140,14 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     yield pool
     await pool.close()
 
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def fresh_pool(
+    pg_server_url: str, template_database: str
+) -> AsyncIterator[asyncpg.Pool]:
+    """A database of this test's own (for tests that tamper or run a relay)."""
+    url = await clone_database(pg_server_url, template_database)
+    pool = await create_pool(url, min_size=1, max_size=8)
+    yield pool
+    await pool.close()
+    await drop_database(pg_server_url, url.rsplit("/", 1)[1].split("?")[0])

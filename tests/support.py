@@ -14,7 +14,10 @@ from shared.handling import CommandContext
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout: float = 10.0, interval: float = 0.05
+    check: Callable[[], Awaitable[bool]],
+    *,
+    timeout: float = 10.0,
+    interval: float = 0.05,
 ) -> None:
     """Wait until `check()` is true; fail after `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -69,7 +72,10 @@ OFFICE = Actor(person="tester", unit="rsj", roles=frozenset({Role.OFFICE}))
 
 
 def context(
-    *, command_id: uuid.UUID | None = None, expected_version: int | None = None, actor: Actor = OFFICE
+    *,
+    command_id: uuid.UUID | None = None,
+    expected_version: int | None = None,
+    actor: Actor = OFFICE,
 ) -> CommandContext:
     """A command context for tests."""
     now = datetime.now(UTC)

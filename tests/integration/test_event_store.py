@@ -12,7 +12,15 @@ import pytest
 from shared.errors import ConcurrencyConflict, IdempotencyKeyReused, PreconditionFailed
 from shared.handling import execute, load, load_as_of
 from shared.store import Cursor, EventMetadata, EventStore
-from tests.support import LEDGER, AddAmount, AmountAdded, LedgerOpened, add_amount, context, stream
+from tests.support import (
+    LEDGER,
+    AddAmount,
+    AmountAdded,
+    LedgerOpened,
+    add_amount,
+    context,
+    stream,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -24,58 +32,101 @@ async def test_versions_start_at_one_and_have_no_gaps(pool: asyncpg.Pool) -> Non
     sid = LEDGER.stream_id(stream())
 
     await store.append(sid, [LedgerOpened(name="a")], expected_version=0, metadata=META)
-    await store.append(sid, [AmountAdded(amount=1), AmountAdded(amount=2)], expected_version=1, metadata=META)
+    await store.append(
+        sid,
+        [AmountAdded(amount=1), AmountAdded(amount=2)],
+        expected_version=1,
+        metadata=META,
+    )
 
     assert [r.version for r in await store.load(sid)] == [1, 2, 3]
 
 
-async def test_a_conflicting_append_raises_and_writes_nothing(pool: asyncpg.Pool) -> None:
+async def test_a_conflicting_append_raises_and_writes_nothing(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     sid = LEDGER.stream_id(stream())
     await store.append(sid, [LedgerOpened(name="a")], expected_version=0, metadata=META)
 
     with pytest.raises(ConcurrencyConflict) as refused:
-        await store.append(sid, [AmountAdded(amount=5)], expected_version=0, metadata=META)
+        await store.append(
+            sid, [AmountAdded(amount=5)], expected_version=0, metadata=META
+        )
 
     assert refused.value.actual == 1
     assert len(await store.load(sid)) == 1
 
 
-async def test_concurrent_appends_to_one_stream_let_exactly_one_win(pool: asyncpg.Pool) -> None:
+async def test_concurrent_appends_to_one_stream_let_exactly_one_win(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     sid = LEDGER.stream_id(stream())
     await store.append(sid, [LedgerOpened(name="a")], expected_version=0, metadata=META)
 
     results = await asyncio.gather(
-        *(store.append(sid, [AmountAdded(amount=i)], expected_version=1, metadata=META) for i in range(10)),
+        *(
+            store.append(
+                sid, [AmountAdded(amount=i)], expected_version=1, metadata=META
+            )
+            for i in range(10)
+        ),
         return_exceptions=True,
     )
 
     assert sum(not isinstance(r, Exception) for r in results) == 1
-    assert all(isinstance(r, ConcurrencyConflict) for r in results if isinstance(r, Exception))
+    assert all(
+        isinstance(r, ConcurrencyConflict) for r in results if isinstance(r, Exception)
+    )
     assert [r.version for r in await store.load(sid)] == [1, 2]
 
 
-async def test_a_repeated_command_id_returns_the_first_result_and_writes_nothing(pool: asyncpg.Pool) -> None:
+async def test_a_repeated_command_id_returns_the_first_result_and_writes_nothing(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     entity = stream()
     command_id = uuid.uuid4()
 
-    first = await execute(store, LEDGER, entity, AddAmount(amount=3), add_amount, context(command_id=command_id))
-    again = await execute(store, LEDGER, entity, AddAmount(amount=3), add_amount, context(command_id=command_id))
+    first = await execute(
+        store,
+        LEDGER,
+        entity,
+        AddAmount(amount=3),
+        add_amount,
+        context(command_id=command_id),
+    )
+    again = await execute(
+        store,
+        LEDGER,
+        entity,
+        AddAmount(amount=3),
+        add_amount,
+        context(command_id=command_id),
+    )
 
     assert again == first
     assert len(await store.load(LEDGER.stream_id(entity))) == 2
 
 
-async def test_concurrent_repeats_of_one_command_id_append_once(pool: asyncpg.Pool) -> None:
+async def test_concurrent_repeats_of_one_command_id_append_once(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     entity = stream()
     command_id = uuid.uuid4()
 
     results = await asyncio.gather(
         *(
-            execute(store, LEDGER, entity, AddAmount(amount=3), add_amount, context(command_id=command_id))
+            execute(
+                store,
+                LEDGER,
+                entity,
+                AddAmount(amount=3),
+                add_amount,
+                context(command_id=command_id),
+            )
             for _ in range(5)
         ),
         return_exceptions=True,
@@ -87,30 +138,57 @@ async def test_concurrent_repeats_of_one_command_id_append_once(pool: asyncpg.Po
     assert len(await store.load(LEDGER.stream_id(entity))) == 2
 
 
-async def test_a_command_id_reused_for_another_command_is_refused(pool: asyncpg.Pool) -> None:
+async def test_a_command_id_reused_for_another_command_is_refused(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     entity = stream()
     command_id = uuid.uuid4()
-    await execute(store, LEDGER, entity, AddAmount(amount=3), add_amount, context(command_id=command_id))
+    await execute(
+        store,
+        LEDGER,
+        entity,
+        AddAmount(amount=3),
+        add_amount,
+        context(command_id=command_id),
+    )
 
     with pytest.raises(IdempotencyKeyReused):
-        await execute(store, LEDGER, entity, AddAmount(amount=4), add_amount, context(command_id=command_id))
+        await execute(
+            store,
+            LEDGER,
+            entity,
+            AddAmount(amount=4),
+            add_amount,
+            context(command_id=command_id),
+        )
 
     assert len(await store.load(LEDGER.stream_id(entity))) == 2
 
 
-async def test_a_stale_if_match_is_a_failed_precondition_and_writes_nothing(pool: asyncpg.Pool) -> None:
+async def test_a_stale_if_match_is_a_failed_precondition_and_writes_nothing(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     entity = stream()
     await execute(store, LEDGER, entity, AddAmount(amount=1), add_amount, context())
 
     with pytest.raises(PreconditionFailed):
-        await execute(store, LEDGER, entity, AddAmount(amount=1), add_amount, context(expected_version=1))
+        await execute(
+            store,
+            LEDGER,
+            entity,
+            AddAmount(amount=1),
+            add_amount,
+            context(expected_version=1),
+        )
 
     assert len(await store.load(LEDGER.stream_id(entity))) == 2
 
 
-async def test_the_database_refuses_update_delete_and_truncate_of_events(pool: asyncpg.Pool) -> None:
+async def test_the_database_refuses_update_delete_and_truncate_of_events(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     sid = LEDGER.stream_id(stream())
     await store.append(sid, [LedgerOpened(name="a")], expected_version=0, metadata=META)
@@ -136,8 +214,12 @@ async def test_a_reader_never_skips_an_event_committed_late(pool: asyncpg.Pool) 
         await transaction.start()
         # The slow writer takes the lower position but commits after the fast one.
         await slow.execute("SELECT pg_current_xact_id()")
-        await store._insert(slow, slow_stream, [LedgerOpened(name="slow")], 0, "0" * 64, META)
-        await store.append(fast_stream, [LedgerOpened(name="fast")], expected_version=0, metadata=META)
+        await store._insert(
+            slow, slow_stream, [LedgerOpened(name="slow")], 0, "0" * 64, META
+        )
+        await store.append(
+            fast_stream, [LedgerOpened(name="fast")], expected_version=0, metadata=META
+        )
 
         seen_while_open = await store.read_all(start)
 
@@ -148,7 +230,9 @@ async def test_a_reader_never_skips_an_event_committed_late(pool: asyncpg.Pool) 
     assert [r.stream_id for r in seen_after] == [slow_stream, fast_stream]
 
 
-async def test_concurrent_writers_and_a_tailing_reader_see_every_event_once_in_order(pool: asyncpg.Pool) -> None:
+async def test_concurrent_writers_and_a_tailing_reader_see_every_event_once_in_order(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     cursor = await _tail_cursor(store)
     writers, per_writer = 8, 40
@@ -160,7 +244,9 @@ async def test_concurrent_writers_and_a_tailing_reader_see_every_event_once_in_o
     async def write(n: int) -> None:
         for i in range(per_writer):
             entity = f"w{n}-{i}-{uuid.uuid4().hex[:6]}"
-            await execute(store, LEDGER, entity, AddAmount(amount=1), add_amount, context())
+            await execute(
+                store, LEDGER, entity, AddAmount(amount=1), add_amount, context()
+            )
             streams.append(LEDGER.stream_id(entity))
 
     async def tail() -> None:
@@ -179,7 +265,9 @@ async def test_concurrent_writers_and_a_tailing_reader_see_every_event_once_in_o
     await asyncio.gather(*(write(n) for n in range(writers)))
     done.set()
     await reader
-    rows = await pool.fetch("SELECT position FROM events WHERE stream_id = ANY($1::text[])", streams)
+    rows = await pool.fetch(
+        "SELECT position FROM events WHERE stream_id = ANY($1::text[])", streams
+    )
     written = {r["position"] for r in rows}
 
     assert len(seen) == len(set(seen)), "an event was read twice"
@@ -188,7 +276,9 @@ async def test_concurrent_writers_and_a_tailing_reader_see_every_event_once_in_o
     assert cursors == sorted(cursors), "the reader went backwards"
 
 
-async def test_state_can_be_rebuilt_as_it_was_at_a_past_time(pool: asyncpg.Pool) -> None:
+async def test_state_can_be_rebuilt_as_it_was_at_a_past_time(
+    pool: asyncpg.Pool,
+) -> None:
     store = EventStore(pool)
     entity = stream()
     await execute(store, LEDGER, entity, AddAmount(amount=2), add_amount, context())

@@ -1,0 +1,177 @@
+"""The relay against a broker we can stop and restart (tansu keeps nothing on restart)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import asyncpg
+import pytest
+
+from shared.chain import Ed25519Signer, new_private_key_pem
+from shared.handling import execute
+from shared.local import Tansu
+from shared.relay import EPOCH_HEADER, Relay
+from shared.store import EventStore
+from tests.kafka_reader import read_topic
+from tests.support import LEDGER, AddAmount, add_amount, context, eventually, stream
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.timeout(120),
+]
+
+TOPIC = "qingqian.test.events"
+
+
+def make_relay(store: EventStore, bootstrap: str) -> Relay:
+    return Relay(
+        store,
+        bootstrap=bootstrap,
+        service="test",
+        source="/qingqian/chengdong/test",
+        topic=TOPIC,
+        seals_topic="qingqian.test.seals",
+        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+        seal_block_size=5,
+        seal_interval_seconds=0.5,
+    )
+
+
+async def write(store: EventStore, commands: int) -> list[str]:
+    streams = []
+    for _ in range(commands):
+        entity = stream()
+        await execute(store, LEDGER, entity, AddAmount(amount=2), add_amount, context())
+        streams.append(LEDGER.stream_id(entity))
+    return streams
+
+
+@contextlib.asynccontextmanager
+async def running(relay: Relay):  # type: ignore[no-untyped-def]  # test helper
+    task = asyncio.create_task(relay.run())
+    try:
+        yield task
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 15)
+
+
+async def published(pool: asyncpg.Pool) -> int:
+    return int(
+        await pool.fetchval(
+            "SELECT coalesce(max(published_sequence), 0) FROM relay_state"
+        )
+    )
+
+
+async def test_the_relay_publishes_cloudevents_in_order_keyed_by_stream(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    store = EventStore(fresh_pool)
+    streams = await write(store, 5)
+
+    async with running(make_relay(store, private_broker.bootstrap)):
+        messages = await read_topic(private_broker.bootstrap, TOPIC, until=10)
+
+    assert {m["subject"] for m in messages} == set(streams)
+    assert all(m["_key"] == m["subject"] for m in messages)
+    first = messages[0]
+    assert first["specversion"] == "1.0"
+    assert first["type"].startswith("qingqian.test.")
+    assert first["type"].endswith(".v1")
+    assert first["source"] == "/qingqian/chengdong/test"
+    assert {
+        "id",
+        "time",
+        "datacontenttype",
+        "data",
+        "streamversion",
+        "position",
+        "sequence",
+        "actor",
+        "actorunit",
+        "correlationid",
+        "hash",
+        "prevhash",
+    } <= set(first)
+    for partition in {m["_partition"] for m in messages}:
+        sequences = [m["sequence"] for m in messages if m["_partition"] == partition]
+        assert sequences == sorted(sequences)
+    assert sorted(m["sequence"] for m in messages) == list(range(1, 11))
+
+
+async def test_the_relay_seals_blocks_and_publishes_the_seals(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    store = EventStore(fresh_pool)
+    await write(store, 5)
+
+    async with running(make_relay(store, private_broker.bootstrap)):
+        seals = await read_topic(
+            private_broker.bootstrap, "qingqian.test.seals", until=2
+        )
+
+    assert [(s["first_sequence"], s["last_sequence"]) for s in seals[:2]] == [
+        (1, 5),
+        (6, 10),
+    ]
+    assert seals[1]["prev_seal_hash"] == seals[0]["seal_hash"]
+
+
+async def test_the_relay_resumes_after_a_crash_without_losing_an_event(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    store = EventStore(fresh_pool)
+    await write(store, 3)
+    first = make_relay(store, private_broker.bootstrap)
+    task = asyncio.create_task(first.run())
+    await eventually(lambda: _at_least(fresh_pool, 6))
+    task.cancel()  # a crash: no orderly stop
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    later = await write(store, 3)
+
+    async with running(make_relay(store, private_broker.bootstrap)):
+        await eventually(lambda: _at_least(fresh_pool, 12))
+        messages = await read_topic(private_broker.bootstrap, TOPIC, until=12)
+
+    assert set(later) <= {m["subject"] for m in messages}
+    assert {m["sequence"] for m in messages} == set(range(1, 13))
+
+
+async def test_the_relay_waits_while_the_broker_is_down_and_republishes_what_it_lost(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    store = EventStore(fresh_pool)
+    await write(store, 2)
+    relay = make_relay(store, private_broker.bootstrap)
+    async with running(relay):
+        await eventually(lambda: _at_least(fresh_pool, 4))
+        epoch_before = await fresh_pool.fetchval("SELECT epoch FROM relay_state")
+        private_broker.stop()
+        written_while_down = await write(store, 3)
+        await asyncio.sleep(1.0)  # the relay keeps trying while the broker is away
+        assert await published(fresh_pool) == 4
+        private_broker.start()
+
+        def republished_all(messages: list[dict[str, Any]]) -> bool:
+            epochs = {m["_headers"][EPOCH_HEADER] for m in messages if m["sequence"] == 10}
+            return any(
+                {m["sequence"] for m in messages if m["_headers"][EPOCH_HEADER] == e} == set(range(1, 11))
+                for e in epochs
+            )
+
+        messages = await read_topic(private_broker.bootstrap, TOPIC, until=republished_all, timeout=40)
+
+    epoch_after = str(await fresh_pool.fetchval("SELECT epoch FROM relay_state"))
+    republished = [m for m in messages if m["_headers"][EPOCH_HEADER] == epoch_after]
+    assert epoch_after != str(epoch_before)
+    assert {m["sequence"] for m in republished} == set(range(1, 11))
+    assert set(written_while_down) <= {m["subject"] for m in republished}
+
+
+async def _at_least(pool: asyncpg.Pool, n: int) -> bool:
+    return await published(pool) >= n
