@@ -74,6 +74,11 @@ class ServiceRuntime:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     is_ready: bool = False
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The district's time zone (business dates are taken there)."""
+        return ZoneInfo(self.settings.timezone)
+
 
 def _problem(
     status: int, code: str, title: str, detail: str, **extra: object
@@ -286,6 +291,7 @@ def create_service_app(
     title: str,
     routers: Sequence[APIRouter],
     projections: Sequence[Projection] = (),
+    process_managers: Callable[[ServiceRuntime], Sequence[Projection]] | None = None,
     migrations: Path | None = None,
     on_started: Sequence[Starter] = (),
 ) -> FastAPI:
@@ -314,7 +320,8 @@ def create_service_app(
                 rt.relay = Relay.from_settings(rt.store, settings)
                 rt.tasks.append(asyncio.create_task(rt.relay.run(), name="relay"))
             if settings.kafka_bootstrap and settings.is_projections_enabled:
-                for projection in projections:
+                managers = process_managers(rt) if process_managers else ()
+                for projection in (*projections, *managers):
                     runner = ProjectionRunner(
                         pool, projection, bootstrap=settings.kafka_bootstrap
                     )

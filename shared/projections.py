@@ -27,9 +27,17 @@ log = structlog.get_logger()
 class Projection(Protocol):
     """A read model (or process manager) fed by one or more topics."""
 
-    name: str
-    topics: tuple[str, ...]
-    tables: tuple[str, ...]
+    @property
+    def name(self) -> str:
+        """Unique per service: keys its offsets, dedupe rows and parked events."""
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topics it follows."""
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Its read-model tables, emptied on rebuild."""
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
         """Apply one event inside the runner's transaction."""

@@ -158,13 +158,18 @@ async def test_the_relay_waits_while_the_broker_is_down_and_republishes_what_it_
         private_broker.start()
 
         def republished_all(messages: list[dict[str, Any]]) -> bool:
-            epochs = {m["_headers"][EPOCH_HEADER] for m in messages if m["sequence"] == 10}
+            epochs = {
+                m["_headers"][EPOCH_HEADER] for m in messages if m["sequence"] == 10
+            }
             return any(
-                {m["sequence"] for m in messages if m["_headers"][EPOCH_HEADER] == e} == set(range(1, 11))
+                {m["sequence"] for m in messages if m["_headers"][EPOCH_HEADER] == e}
+                == set(range(1, 11))
                 for e in epochs
             )
 
-        messages = await read_topic(private_broker.bootstrap, TOPIC, until=republished_all, timeout=40)
+        messages = await read_topic(
+            private_broker.bootstrap, TOPIC, until=republished_all, timeout=40
+        )
 
     epoch_after = str(await fresh_pool.fetchval("SELECT epoch FROM relay_state"))
     republished = [m for m in messages if m["_headers"][EPOCH_HEADER] == epoch_after]

@@ -16,7 +16,6 @@ from services.members.domain import (
     UnitAdmitted,
     UnitDutiesSet,
     UnitKind,
-    UnitRenamed,
     UnitStatus,
     UnitWithdrawn,
     WithdrawUnit,
@@ -110,7 +109,9 @@ def test_a_unit_code_is_a_lowercase_ascii_slug(code: str) -> None:
 @pytest.mark.parametrize("duty", ["", "   "])
 def test_a_duty_item_is_never_empty(duty: str) -> None:
     with pytest.raises(ValidationError) as refused:
-        SetUnitDuties(duties=("监督检查企业农民工工资支付情况", duty), effective_on=LATER)
+        SetUnitDuties(
+            duties=("监督检查企业农民工工资支付情况", duty), effective_on=LATER
+        )
 
     assert refused.value.errors()[0]["loc"] == ("duties", 1)
 
@@ -190,7 +191,9 @@ def test_setting_the_duties_a_unit_already_has_is_refused() -> None:
     with pytest.raises(RuleViolated) as refused:
         set_unit_duties(
             unit,
-            SetUnitDuties(duties=("监督检查企业农民工工资支付情况",), effective_on=LATER),
+            SetUnitDuties(
+                duties=("监督检查企业农民工工资支付情况",), effective_on=LATER
+            ),
         )
 
     assert refused.value.code == "duties-unchanged"
@@ -230,7 +233,9 @@ def test_a_withdrawn_unit_cannot_be_withdrawn_again() -> None:
     unit = UNIT.replay([unit_admitted(), unit_withdrawn()])
 
     with pytest.raises(InvalidTransition) as refused:
-        withdraw_unit(unit, WithdrawUnit(reason="merged", effective_on=date(2020, 1, 1)))
+        withdraw_unit(
+            unit, WithdrawUnit(reason="merged", effective_on=date(2020, 1, 1))
+        )
 
     assert refused.value.current == UnitStatus.WITHDRAWN
 
@@ -251,6 +256,8 @@ def test_a_successor_code_is_a_unit_code() -> None:
     assert refused.value.errors()[0]["loc"] == ("succeeded_by",)
 
 
-@pytest.mark.parametrize("command", [AdmitUnit, RenameUnit, SetUnitDuties, WithdrawUnit])
+@pytest.mark.parametrize(
+    "command", [AdmitUnit, RenameUnit, SetUnitDuties, WithdrawUnit]
+)
 def test_unit_commands_are_run_by_the_office(command: type[Command]) -> None:
     assert command.permitted == frozenset({Role.OFFICE})

@@ -1,0 +1,1 @@
+"""The Qingqian services; each one is independent of the others."""

@@ -1,0 +1,1 @@
+"""members: who belongs to the joint meeting, in what role, since when."""

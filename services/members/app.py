@@ -1,0 +1,40 @@
+"""Wiring of the members service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.members.process_managers import EndRolesWhenRelieved
+from services.members.projections import MembersDirectory
+from services.members.routes import commands, reads
+from services.members.seeding import load_seed_roster
+from services.members.settings import MembersSettings
+from shared.history import history_router
+from shared.http import ServiceRuntime, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: MembersSettings) -> FastAPI:
+    """The members app: routes, its read models, its process manager, the seed roster."""
+
+    def process_managers(rt: ServiceRuntime) -> list[EndRolesWhenRelieved]:
+        return [
+            EndRolesWhenRelieved(
+                rt.store,
+                topic=settings.events_topic,
+                joint_meeting_id=settings.district,
+            )
+        ]
+
+    return create_service_app(
+        settings,
+        title="Qingqian members",
+        routers=[commands, reads, history_router()],
+        projections=[MembersDirectory(settings.events_topic)],
+        process_managers=process_managers,
+        migrations=MIGRATIONS,
+        on_started=[load_seed_roster] if settings.is_seed_loaded else [],
+    )

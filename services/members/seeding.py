@@ -1,0 +1,39 @@
+"""Loading the notice's roster through the commands, on start; twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import structlog
+
+from services.members.handlers import handle
+from services.members.seed import seed_plan
+from shared.auth import Actor
+from shared.domain import Role
+from shared.handling import CommandContext
+from shared.http import ServiceRuntime
+
+log = structlog.get_logger()
+
+SEED_ACTOR = Actor(
+    person="seed", unit="rsj", roles=frozenset({Role.OFFICE, Role.SYSTEM})
+)
+
+
+async def load_seed_roster(rt: ServiceRuntime) -> None:
+    """Run every seed step under its fixed command id (repeats are no-ops)."""
+    steps = seed_plan()
+    now = datetime.now(UTC)
+    written = 0
+    for step in steps:
+        ctx = CommandContext(
+            actor=SEED_ACTOR,
+            correlation_id="seed-roster-2017",
+            now=now,
+            today=now.date(),
+            command_id=step.command_id,
+        )
+        before = await rt.store.version(step.aggregate.stream_id(step.entity_id))
+        appended = await handle(rt.store, ctx, step.command, step.entity_id)
+        written += max(0, appended.version - before)
+    log.info("seed_roster_loaded", steps=len(steps), events_written=written)

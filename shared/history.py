@@ -1,0 +1,94 @@
+"""Routes every service shares for reading its log: a stream's events, the published order."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from shared.envelope import Envelope, envelope_of
+from shared.errors import InvalidInput, NotFound
+from shared.http import RuntimeDep, StoreDep, runtime
+from shared.projections import wait_for_position
+
+StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]
+
+
+def history_router() -> APIRouter:
+    """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
+    router = APIRouter(tags=["history"])
+
+    @router.get("/streams/{stream_id}/events")
+    async def stream_events(
+        stream_id: str,
+        store: StoreDep,
+        rt: RuntimeDep,
+        as_of: Annotated[
+            datetime | None, Query(description="only events recorded by then")
+        ] = None,
+    ) -> list[Envelope]:
+        """A stream's events in version order, as CloudEvents; 404 if it has none."""
+        return await stream_history(
+            store, rt.settings.source, rt.settings.service, stream_id, as_of
+        )
+
+    @router.get("/events")
+    async def published_events(
+        store: StoreDep,
+        rt: RuntimeDep,
+        after_sequence: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[Envelope]:
+        """The log in published order after a sequence number (as the relay sends it)."""
+        records = await store.read_sequenced(after_sequence, limit=limit)
+        return [
+            envelope_of(r, source=rt.settings.source, service=rt.settings.service)
+            for r in records
+        ]
+
+    return router
+
+
+async def stream_history(
+    store: StoreDep, source: str, service: str, stream_id: str, as_of: datetime | None
+) -> list[Envelope]:
+    """A stream's events (recorded by `as_of` if given) as envelopes; NotFound if none."""
+    records = await (
+        store.load_as_of(stream_id, as_of) if as_of else store.load(stream_id)
+    )
+    if not records:
+        raise NotFound(f"{stream_id} has no events")
+    return [envelope_of(r, source=source, service=service) for r in records]
+
+
+def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
+    """A query dependency: `?wait_for=<stream>@<position>` (from a command's answer)
+    waits up to 5 s until the projection shows that event (read-your-writes)."""
+
+    async def wait(
+        request: Request,
+        wait_for: Annotated[
+            str | None,
+            Query(
+                pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+@[0-9]+$",
+                description="stream@position returned by a command: wait until it is visible",
+            ),
+        ] = None,
+    ) -> None:
+        if wait_for is None:
+            return
+        stream_id, _, position = wait_for.rpartition("@")
+        if not stream_id:
+            raise InvalidInput(
+                "wait_for", "stream_at_position", "wait_for must be <stream>@<position>"
+            )
+        await wait_for_position(
+            runtime(request).pool,
+            projection,
+            stream_id=stream_id,
+            position=int(position),
+        )
+
+    return wait
