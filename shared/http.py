@@ -73,6 +73,7 @@ class ServiceRuntime:
     runners: list[ProjectionRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     is_ready: bool = False
+    is_caught_up: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -269,7 +270,11 @@ def _health_router() -> APIRouter:
             is_db_up = True
         except (OSError, asyncpg.PostgresError):
             is_db_up = False
-        is_ready = is_db_up and rt.is_ready
+        if is_db_up and rt.is_ready and not rt.is_caught_up:
+            # Ready once, at start, when what was written is published and applied.
+            is_relayed = rt.relay is None or await rt.relay.measure_lag() == 0
+            rt.is_caught_up = is_relayed and all(r.is_caught_up.is_set() for r in rt.runners)
+        is_ready = is_db_up and rt.is_ready and rt.is_caught_up
         body = {"status": "ready" if is_ready else "starting", "database": is_db_up}
         return JSONResponse(body, status_code=200 if is_ready else 503)
 

@@ -64,6 +64,7 @@ class ProjectionRunner:
         self._stopping = False
         self._rebuild_requested = asyncio.Event()
         self.is_started = asyncio.Event()
+        self.is_caught_up = asyncio.Event()
 
     @property
     def name(self) -> str:
@@ -118,6 +119,9 @@ class ProjectionRunner:
                 batch = await consumer.getmany(
                     timeout_ms=200, max_records=self.batch_size
                 )
+                if not batch:
+                    # Nothing left to fetch: what was on the topic at start is applied.
+                    self.is_caught_up.set()
                 for tp, messages in batch.items():
                     await self._handle_partition(consumer, tp, messages)
         finally:

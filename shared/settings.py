@@ -26,6 +26,7 @@ class ServiceSettings(BaseSettings):
     jwt_public_key: SecretStr | None = None
     seal_private_key: SecretStr | None = None
     district_file: Path | None = None
+    topic_namespace: str = Field(default="qingqian", pattern=r"^[a-z][a-z0-9-]*$")
     topic_partitions: int = Field(default=3, ge=1, le=64)
     seal_block_size: int = Field(default=1000, ge=1)
     seal_interval_seconds: float = Field(default=5.0, gt=0)
@@ -41,12 +42,12 @@ class ServiceSettings(BaseSettings):
     @property
     def events_topic(self) -> str:
         """The Kafka topic this service's relay publishes events to."""
-        return f"qingqian.{self.service}.events"
+        return f"{self.topic_namespace}.{self.service}.events"
 
     @property
     def seals_topic(self) -> str:
         """The Kafka topic this service's relay publishes seals to."""
-        return f"qingqian.{self.service}.seals"
+        return f"{self.topic_namespace}.{self.service}.seals"
 
 
 class CalendarYear(BaseModel):

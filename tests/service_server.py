@@ -1,0 +1,78 @@
+"""Running a service app in this test process with uvicorn, on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from shared.auth import Actor, issue_token, public_key_pem
+from shared.chain import new_private_key_pem
+from shared.domain import Role
+from shared.local import free_port
+
+
+@dataclass(frozen=True)
+class TokenMaker:
+    """Issues tokens the service under test accepts."""
+
+    private_pem: str
+
+    @property
+    def public_pem(self) -> str:
+        """What the service checks tokens with."""
+        return public_key_pem(self.private_pem)
+
+    def headers(
+        self, *roles: Role, person: str = "tester", unit: str = "rsj"
+    ) -> dict[str, str]:
+        """An Authorization header for that person, unit and roles."""
+        token = issue_token(
+            self.private_pem, Actor(person=person, unit=unit, roles=frozenset(roles))
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+
+def new_token_maker() -> TokenMaker:
+    """A fresh platform key for one test module."""
+    return TokenMaker(new_private_key_pem())
+
+
+def unique_namespace() -> str:
+    """A topic namespace no other test uses."""
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    app: FastAPI, port: int | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Serve the app on 127.0.0.1 and yield a client for it; stops it afterwards."""
+    port = port or free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", timeout=20
+    ) as client:
+        for _ in range(400):
+            if task.done():
+                task.result()
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get("/readyz")).status_code == 200:
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the service did not become ready")
+        try:
+            yield client
+        finally:
+            server.should_exit = True
+            await asyncio.wait_for(task, 20)
