@@ -1,0 +1,222 @@
+"""The README's command 1 as a user runs it: `qingqian up` starts everything as
+processes; we drive the API over HTTP, read the events from the broker, verify the log,
+stop with Ctrl-C, start again, tamper with the database and verify again."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from shared.local import free_port
+from tests.kafka_reader import read_topic
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.timeout(240),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Stack:
+    """One `qingqian up` process on its own ports and data folder."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.kafka_port = free_port()
+        self.port_offset = free_port() % 1000 + 20_000
+        self.process: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{8001 + self.port_offset}"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        # The embedded defaults are what a fresh machine uses: no external servers.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "KAFKA_BOOTSTRAP"}
+        }
+        return env | {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+
+    def qingqian(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "shared.cli", *args]
+
+    def up(self) -> str:
+        """Start and wait for 'ready'; returns the office token it printed."""
+        self.output = []
+        self.process = subprocess.Popen(
+            self.qingqian(
+                "up",
+                "--kafka-port",
+                str(self.kafka_port),
+                "--port-offset",
+                str(self.port_offset),
+            ),
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + 120
+        for line in self.process.stdout:
+            self.output.append(line)
+            if line.startswith("ready"):
+                break
+            assert time.monotonic() < deadline, "".join(self.output)
+        else:
+            raise AssertionError("qingqian up ended early:\n" + "".join(self.output))
+        token = next(
+            line.strip() for line in self.output if re.fullmatch(r"eyJ[\w.-]+\s*", line)
+        )
+        return token
+
+    def stop(self) -> str:
+        """Ctrl-C, as a person would; returns what it printed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        rest, _ = self.process.communicate(timeout=60)
+        assert self.process.returncode == 0, rest
+        return rest
+
+    def verify(self) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.qingqian("verify"),
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    def database_url(self) -> str:
+        return f"postgresql://postgres@/qingqian_members?host={self.home / 'pgdata'}"
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    stack = Stack(tmp_path / "home")
+    yield stack
+    if stack.process is not None and stack.process.poll() is None:
+        stack.process.send_signal(signal.SIGINT)
+        stack.process.wait(60)
+
+
+async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
+    token = stack.up()
+    office = {"Authorization": f"Bearer {token}"}
+
+    async with httpx.AsyncClient(base_url=stack.base_url, timeout=20) as api:
+        roster = (await api.get("/roster", params={"as_of": "2017-08-02"})).json()
+        admitted = await api.post(
+            "/units",
+            json={
+                "code": "yjglj",
+                "name_zh": "区应急管理局",
+                "name_en": "Emergency Management Bureau",
+                "kind": "bureau",
+                "effective_on": "2019-03-01",
+            },
+            headers=office,
+        )
+        appointed = await api.post(
+            "/people",
+            json={
+                "person_id": "2019-01",
+                "name": "王五",
+                "unit_code": "yjglj",
+                "title": "局长",
+                "effective_on": "2019-03-01",
+            },
+            headers=office,
+        )
+        granted = await api.post(
+            "/joint-meeting/grant-role",
+            json={
+                "person_id": "2019-01",
+                "role": "member",
+                "effective_on": "2019-03-01",
+            },
+            headers=office,
+        )
+        unit = await api.get(
+            "/units/yjglj",
+            params={"wait_for": f"person-2019-01@{appointed.json()['position']}"},
+        )
+        docs = await api.get("/docs")
+
+    assert roster["count"] == 26
+    assert roster["convener"]["name"] == "马吉祥"
+    assert admitted.status_code == appointed.status_code == 201
+    assert granted.status_code == 200
+    assert [p["name"] for p in unit.json()["people"]] == ["王五"]
+    assert docs.status_code == 200
+    assert "/docs" in "".join(stack.output)
+
+    messages: list[dict[str, Any]] = await read_topic(
+        stack.bootstrap,
+        "qingqian.members.events",
+        until=lambda ms: {"unit-yjglj", "person-2019-01"} <= {m["subject"] for m in ms},
+    )
+    [unit_event] = [m for m in messages if m["subject"] == "unit-yjglj"]
+    assert unit_event["_key"] == "unit-yjglj"
+    assert unit_event["type"] == "qingqian.members.UnitAdmitted.v1"
+    assert unit_event["data"]["name_zh"] == "区应急管理局"
+    assert (
+        len({m["subject"] for m in messages if m["subject"].startswith("person-")})
+        == 27
+    )
+
+    intact = stack.verify()
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "members: intact" in intact.stdout
+
+    assert "stopped" in stack.stop()
+
+    token = stack.up()  # again: same data, nothing loaded twice
+    async with httpx.AsyncClient(base_url=stack.base_url, timeout=20) as api:
+        events = (await api.get("/events", params={"limit": 1000})).json()
+        unit_again = await api.get("/units/yjglj")
+    assert len(events) == 81 + 3
+    assert unit_again.status_code == 200
+
+    conn = await asyncpg.connect(stack.database_url())
+    try:
+        target = await conn.fetchval(
+            "SELECT position FROM events WHERE stream_id = 'person-2019-01'"
+        )
+        async with conn.transaction():
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            await conn.execute(
+                "UPDATE events SET data = jsonb_set(data, '{name}', '\"赵六\"') WHERE position = $1",
+                target,
+            )
+    finally:
+        await conn.close()
+
+    broken = stack.verify()
+    assert broken.returncode == 1
+    assert f"BROKEN at position {target}" in broken.stdout
+    assert "stopped" in stack.stop()
