@@ -1,0 +1,124 @@
+"""The CloudEvents envelope, bearer tokens and settings."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from shared.auth import Actor, TokenVerifier, issue_token, public_key_pem
+from shared.chain import GENESIS, new_private_key_pem
+from shared.domain import Role
+from shared.envelope import Envelope, envelope_of, split_type
+from shared.errors import Unauthenticated
+from shared.settings import DistrictSettings, ServiceSettings
+from shared.store import Recorded
+
+RECORDED = Recorded(
+    position=7,
+    txid=100,
+    event_id=uuid.UUID(int=1),
+    stream_id="unit-rsj",
+    version=1,
+    event_type="UnitAdmitted",
+    schema_version=1,
+    data={"name_zh": "区人社局"},
+    actor="seed",
+    actor_unit="rsj",
+    correlation_id="c-1",
+    causation_id=None,
+    command_id=None,
+    recorded_at=datetime(2017, 8, 2, tzinfo=UTC),
+    prevhash=GENESIS,
+    hash="ab" * 32,
+    sequence=3,
+)
+
+
+def test_a_stored_event_becomes_a_cloudevent_with_our_extensions() -> None:
+    envelope = envelope_of(
+        RECORDED, source="/qingqian/chengdong/members", service="members"
+    )
+
+    body = json.loads(envelope.to_json())
+
+    assert body["specversion"] == "1.0"
+    assert body["type"] == "qingqian.members.UnitAdmitted.v1"
+    assert body["subject"] == "unit-rsj"
+    assert body["time"] == "2017-08-02T00:00:00.000000+00:00"
+    assert (body["streamversion"], body["position"], body["sequence"]) == (1, 7, 3)
+    assert (body["actor"], body["actorunit"], body["correlationid"]) == (
+        "seed",
+        "rsj",
+        "c-1",
+    )
+    assert "causationid" not in body
+    assert Envelope.model_validate(body) == envelope
+
+
+def test_an_event_type_splits_into_service_name_and_version() -> None:
+    assert split_type("qingqian.members.UnitAdmitted.v2") == (
+        "members",
+        "UnitAdmitted",
+        2,
+    )
+    with pytest.raises(ValueError, match="not a qingqian event type"):
+        split_type("com.example.Other.x")
+
+
+def test_a_token_names_the_person_unit_and_roles() -> None:
+    private = new_private_key_pem()
+    token = issue_token(
+        private, Actor(person="p1", unit="jsj", roles=frozenset({Role.UNIT_STAFF}))
+    )
+
+    actor = TokenVerifier(public_key_pem(private)).actor(f"Bearer {token}")
+
+    assert actor == Actor(person="p1", unit="jsj", roles=frozenset({Role.UNIT_STAFF}))
+
+
+@pytest.mark.parametrize(
+    "header", [None, "", "Basic abc", "Bearer", "Bearer not.a.token"]
+)
+def test_a_missing_or_malformed_token_is_unauthenticated(header: str | None) -> None:
+    with pytest.raises(Unauthenticated):
+        TokenVerifier(public_key_pem(new_private_key_pem())).actor(header)
+
+
+def test_an_expired_token_is_unauthenticated() -> None:
+    private = new_private_key_pem()
+    token = issue_token(
+        private,
+        Actor(person="p", unit="u", roles=frozenset()),
+        ttl=timedelta(seconds=-1),
+    )
+
+    with pytest.raises(Unauthenticated):
+        TokenVerifier(public_key_pem(private)).actor(f"Bearer {token}")
+
+
+def test_topics_are_named_for_the_service() -> None:
+    settings = ServiceSettings(service="cases")
+
+    assert settings.events_topic == "qingqian.cases.events"
+    assert settings.seals_topic == "qingqian.cases.seals"
+    assert settings.source == "/qingqian/chengdong/cases"
+
+
+def test_a_bad_district_file_stops_with_the_field_named(tmp_path: Path) -> None:
+    path = tmp_path / "district.toml"
+    path.write_text(
+        'code = "chengdong"\n[calendar."2027"]\nholidays = ["not a date"]\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ValidationError, match=r"calendar\.2027\.holidays"):
+        DistrictSettings.load(path)
+
+
+def test_the_project_district_file_loads() -> None:
+    assert DistrictSettings.load(Path("deploy/district.toml")).code == "chengdong"
