@@ -384,8 +384,8 @@ async def test_a_relieved_person_loses_their_roles_the_same_day(
     assert relieved.status_code == 200
 
     async def roles_ended() -> bool:
-        holder = (await api.get(f"/people/{person}")).json()
-        return holder["status"] == "relieved" and holder["roles"] == []
+        holder: dict[str, Any] = (await api.get(f"/people/{person}")).json()
+        return bool(holder["status"] == "relieved" and holder["roles"] == [])
 
     await eventually(roles_ended)
     before = (await api.get("/roster", params={"as_of": "2022-04-30"})).json()
