@@ -1,0 +1,1 @@
+"""Benchmarks: figures for notes, never assertions in tests."""
