@@ -273,7 +273,9 @@ def _health_router() -> APIRouter:
         if is_db_up and rt.is_ready and not rt.is_caught_up:
             # Ready once, at start, when what was written is published and applied.
             is_relayed = rt.relay is None or await rt.relay.measure_lag() == 0
-            rt.is_caught_up = is_relayed and all(r.is_caught_up.is_set() for r in rt.runners)
+            rt.is_caught_up = is_relayed and all(
+                r.is_caught_up.is_set() for r in rt.runners
+            )
         is_ready = is_db_up and rt.is_ready and rt.is_caught_up
         body = {"status": "ready" if is_ready else "starting", "database": is_db_up}
         return JSONResponse(body, status_code=200 if is_ready else 503)
