@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from shared.dependencies import RuntimeDep, StoreDep, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
-from shared.http import RuntimeDep, StoreDep, runtime
 from shared.projections import wait_for_position
 
 StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]

@@ -467,3 +467,55 @@ def _entry(roster: dict[str, Any], person_id: str) -> dict[str, Any]:
         p for p in roster["people"] if p["person_id"] == person_id
     )
     return entry
+
+
+async def test_operators_see_projection_progress_and_parked_events(
+    api: httpx.AsyncClient,
+) -> None:
+    projections = await api.get("/operations/projections", headers=AUDITOR)
+    parked = await api.get("/operations/parked-events", headers=AUDITOR)
+
+    assert projections.status_code == 200
+    directory = next(p for p in projections.json() if p["name"] == "members_directory")
+    assert directory["is_caught_up"] is True
+    assert directory["sources"][0]["source"] == "/qingqian/chengdong/members"
+    assert directory["sources"][0]["applied_count"] >= 81
+    assert parked.json() == []
+    problem(await api.get("/operations/projections"), 401, "unauthenticated")
+    problem(
+        await api.get(
+            "/operations/parked-events", headers=TOKENS.headers(Role.UNIT_STAFF)
+        ),
+        403,
+        "not-permitted",
+    )
+
+
+async def test_a_rebuilt_projection_comes_back_to_the_same_state(
+    api: httpx.AsyncClient,
+) -> None:
+    before = (await api.get("/roster", params={"as_of": "2017-08-02"})).json()
+
+    answer = await api.post(
+        "/operations/projections/members_directory/rebuild", headers=OFFICE
+    )
+
+    assert answer.status_code == 202
+
+    async def rebuilt() -> bool:
+        again = await api.get("/roster", params={"as_of": "2017-08-02"})
+        return bool(again.json() == before)
+
+    await eventually(rebuilt, timeout=20)
+    problem(
+        await api.post("/operations/projections/nope/rebuild", headers=OFFICE),
+        404,
+        "not-found",
+    )
+    problem(
+        await api.post(
+            "/operations/projections/members_directory/rebuild", headers=AUDITOR
+        ),
+        403,
+        "not-permitted",
+    )

@@ -1,0 +1,122 @@
+"""FastAPI dependencies every service uses: the runtime, the actor, the command context."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+from fastapi import Depends, Header, Request
+
+from shared.auth import Actor, TokenVerifier
+from shared.errors import InvalidInput
+from shared.handling import CommandContext
+from shared.projections import ProjectionRunner
+from shared.relay import Relay
+from shared.settings import ServiceSettings
+from shared.store import EventStore
+
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("6b2f1f0e-8f0c-4d55-9f38-1c1f2b0e5a11")
+
+
+@dataclass
+class ServiceRuntime:
+    """What a running service holds: settings, pool, store, verifier, relay, runners."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    store: EventStore
+    verifier: TokenVerifier
+    relay: Relay | None = None
+    runners: list[ProjectionRunner] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    is_ready: bool = False
+    is_caught_up: bool = False
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The district's time zone (business dates are taken there)."""
+        return ZoneInfo(self.settings.timezone)
+
+
+def runtime(request: Request) -> ServiceRuntime:
+    """The running service's state."""
+    value: ServiceRuntime = request.app.state.runtime
+    return value
+
+
+async def current_actor(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Actor:
+    """The verified actor of the request (401 without a valid bearer token)."""
+    return runtime(request).verifier.actor(authorization)
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidInput(
+            "headers.If-Match",
+            "version_number",
+            "If-Match must be a stream version number",
+        )
+    return int(text)
+
+
+def _command_id(key: str | None) -> uuid.UUID | None:
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > 200:
+        raise InvalidInput(
+            "headers.Idempotency-Key",
+            "idempotency_key_length",
+            "Idempotency-Key must be 1-200 characters",
+        )
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, key)
+
+
+async def command_context(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    idempotency_key: Annotated[str | None, Header()] = None,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CommandContext:
+    """Actor, command id (`Idempotency-Key`), expected version (`If-Match`), clock."""
+    settings = runtime(request).settings
+    now = datetime.now(UTC)
+    return CommandContext(
+        actor=actor,
+        correlation_id=str(
+            structlog.contextvars.get_contextvars().get("correlation_id", uuid.uuid4())
+        ),
+        now=now,
+        today=now.astimezone(ZoneInfo(settings.timezone)).date(),
+        command_id=_command_id(idempotency_key),
+        expected_version=_expected_version(if_match),
+    )
+
+
+def _store(request: Request) -> EventStore:
+    return runtime(request).store
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return runtime(request).pool
+
+
+CommandContextDep = Annotated[CommandContext, Depends(command_context)]
+StoreDep = Annotated[EventStore, Depends(_store)]
+PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+RuntimeDep = Annotated[ServiceRuntime, Depends(runtime)]
