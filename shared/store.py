@@ -103,6 +103,16 @@ def _recorded(row: asyncpg.Record) -> Recorded:
     )
 
 
+def _first_result(
+    row: asyncpg.Record, command_id: uuid.UUID, stream_id: str, digest: str
+) -> Appended:
+    if row["stream_id"] != stream_id or row["digest"] != digest:
+        raise IdempotencyKeyReused(str(command_id))
+    return Appended(
+        stream=stream_id, version=row["last_version"], position=row["last_position"]
+    )
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -175,12 +185,8 @@ class EventStore:
             " WHERE command_id = $1",
             command_id,
         )
-        if row is None:
-            return None
-        if row["stream_id"] != stream_id or row["digest"] != digest:
-            raise IdempotencyKeyReused(str(command_id))
-        return Appended(
-            stream=stream_id, version=row["last_version"], position=row["last_position"]
+        return (
+            None if row is None else _first_result(row, command_id, stream_id, digest)
         )
 
     async def _claim_command(
@@ -207,11 +213,8 @@ class EventStore:
             metadata.command_id,
         )
         assert row is not None  # noqa: S101 - the conflicting row is committed
-        if row["stream_id"] != stream_id or row["digest"] != (digest or ""):
-            raise IdempotencyKeyReused(str(metadata.command_id))
-        return Appended(
-            stream=stream_id, version=row["last_version"], position=row["last_position"]
-        )
+        assert metadata.command_id is not None  # noqa: S101 - only called with one
+        return _first_result(row, metadata.command_id, stream_id, digest or "")
 
     async def _insert(
         self,

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from services.members.domain import PERSON, EndRolesOfRelievedPerson, PersonRelieved
-from services.members.handlers import end_roles_of_relieved_person
+from services.members.handlers import handle
 from shared.auth import SYSTEM_ACTOR
 from shared.db import DbConnection
 from shared.envelope import Envelope
@@ -50,6 +50,4 @@ class EndRolesWhenRelieved:
             person_id=PERSON.entity_id(event.subject),
             effective_on=relieved.effective_on,
         )
-        await end_roles_of_relieved_person(
-            self.store, ctx, command, self.joint_meeting_id
-        )
+        await handle(self.store, ctx, command, self.joint_meeting_id)

@@ -45,7 +45,7 @@ async def admit_unit(
     command: domain.AdmitUnit, ctx: CommandContextDep, store: StoreDep
 ) -> Appended:
     """Admit a member unit (office only). 409 if the code is taken by another unit."""
-    return await handlers.admit_unit(store, ctx, command)
+    return await handlers.handle(store, ctx, command, command.code)
 
 
 @commands.post("/units/{code}/rename")
@@ -53,7 +53,7 @@ async def rename_unit(
     code: UnitCode, command: domain.RenameUnit, ctx: CommandContextDep, store: StoreDep
 ) -> Appended:
     """Rename a unit (e.g. 安监局 → 应急管理局); former names stay in its history."""
-    return await handlers.rename_unit(store, ctx, command, code)
+    return await handlers.handle(store, ctx, command, code)
 
 
 @commands.post("/units/{code}/set-duties")
@@ -64,7 +64,7 @@ async def set_unit_duties(
     store: StoreDep,
 ) -> Appended:
     """Replace a unit's duty items (notice §3)."""
-    return await handlers.set_unit_duties(store, ctx, command, code)
+    return await handlers.handle(store, ctx, command, code)
 
 
 @commands.post("/units/{code}/withdraw")
@@ -75,7 +75,7 @@ async def withdraw_unit(
     store: StoreDep,
 ) -> Appended:
     """Withdraw a unit, optionally naming its successor. 409 if it is not active."""
-    return await handlers.withdraw_unit(store, ctx, command, code)
+    return await handlers.handle(store, ctx, command, code)
 
 
 @commands.post("/people", status_code=201)
@@ -83,7 +83,7 @@ async def appoint_person(
     command: domain.AppointPerson, ctx: CommandContextDep, store: StoreDep
 ) -> Appended:
     """Appoint a person to an active unit. 422 if the unit is unknown or withdrawn."""
-    return await handlers.appoint_person(store, ctx, command)
+    return await handlers.handle(store, ctx, command, command.person_id)
 
 
 @commands.post("/people/{person_id}/change-title")
@@ -94,7 +94,7 @@ async def change_title(
     store: StoreDep,
 ) -> Appended:
     """Change a person's title."""
-    return await handlers.change_title(store, ctx, command, person_id)
+    return await handlers.handle(store, ctx, command, person_id)
 
 
 @commands.post("/people/{person_id}/move")
@@ -105,7 +105,7 @@ async def move_person(
     store: StoreDep,
 ) -> Appended:
     """Move a person to another active unit with a new title."""
-    return await handlers.move_person(store, ctx, command, person_id)
+    return await handlers.handle(store, ctx, command, person_id)
 
 
 @commands.post("/people/{person_id}/relieve")
@@ -116,7 +116,7 @@ async def relieve_person(
     store: StoreDep,
 ) -> Appended:
     """Relieve a person; their roles end the same day. 409 if already relieved."""
-    return await handlers.relieve_person(store, ctx, command, person_id)
+    return await handlers.handle(store, ctx, command, person_id)
 
 
 @commands.post("/joint-meeting/set-lead-unit")
@@ -124,7 +124,7 @@ async def set_lead_unit(
     command: domain.SetLeadUnit, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
 ) -> Appended:
     """Make another active unit the lead unit (牵头单位)."""
-    return await handlers.set_lead_unit(store, ctx, command, rt.settings.district)
+    return await handlers.handle(store, ctx, command, rt.settings.district)
 
 
 @commands.post("/joint-meeting/set-office-host")
@@ -135,7 +135,7 @@ async def set_office_host(
     rt: RuntimeDep,
 ) -> Appended:
     """Move the joint meeting's office to another active unit."""
-    return await handlers.set_office_host(store, ctx, command, rt.settings.district)
+    return await handlers.handle(store, ctx, command, rt.settings.district)
 
 
 @commands.post("/joint-meeting/grant-role")
@@ -144,7 +144,7 @@ async def grant_role(
 ) -> Appended:
     """Grant a role (convener, deputy_convener, office_director, member, liaison).
     409 `one-convener` if someone else is convener."""
-    return await handlers.grant_role(store, ctx, command, rt.settings.district)
+    return await handlers.handle(store, ctx, command, rt.settings.district)
 
 
 @commands.post("/joint-meeting/end-role")
@@ -152,7 +152,7 @@ async def end_role(
     command: domain.EndRole, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
 ) -> Appended:
     """End a role a person holds. 409 `role-not-held` otherwise."""
-    return await handlers.end_role(store, ctx, command, rt.settings.district)
+    return await handlers.handle(store, ctx, command, rt.settings.district)
 
 
 @commands.post("/joint-meeting/change-role")
@@ -160,7 +160,7 @@ async def change_role(
     command: domain.ChangeRole, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
 ) -> Appended:
     """End one role and grant another on the same day."""
-    return await handlers.change_role(store, ctx, command, rt.settings.district)
+    return await handlers.handle(store, ctx, command, rt.settings.district)
 
 
 @reads.get("/units")
