@@ -153,8 +153,9 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 class CorrelationMiddleware:
     """Takes or makes `X-Correlation-ID`, binds it for every log line, echoes it back."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, service: str = "") -> None:
         self.app = app
+        self.service = service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -164,7 +165,9 @@ class CorrelationMiddleware:
         given = headers.get(b"x-correlation-id", b"").decode("latin-1").strip()
         correlation_id = given[:128] if given else str(uuid.uuid4())
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        structlog.contextvars.bind_contextvars(
+            correlation_id=correlation_id, service=self.service
+        )
 
         async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -277,7 +280,7 @@ def create_service_app(
             log.info("service_stopped")
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
-    app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(CorrelationMiddleware, service=settings.service)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
