@@ -92,7 +92,9 @@ def up(args: argparse.Namespace) -> int:
         nonlocal stop_requested
         stop_requested = True
 
+    # Explicit for SIGINT too: a shell starting us in the background ignores it otherwise.
     signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
     try:
         server_url = _server_url(data, servers)
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP")

@@ -18,7 +18,7 @@ from shared.errors import InvalidInput
 from shared.handling import CommandContext
 from shared.projections import ProjectionRunner
 from shared.relay import Relay
-from shared.settings import ServiceSettings
+from shared.settings import DistrictSettings, ServiceSettings
 from shared.store import EventStore
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6b2f1f0e-8f0c-4d55-9f38-1c1f2b0e5a11")
@@ -35,6 +35,7 @@ class ServiceRuntime:
     relay: Relay | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    district: DistrictSettings = field(default_factory=DistrictSettings)
     is_ready: bool = False
     is_caught_up: bool = False
 

@@ -111,7 +111,19 @@ async def execute(
     """Runs the command once: a refused command writes nothing; a repeated command id
     returns the first result; a stale `If-Match` raises PreconditionFailed."""
     stream_id = aggregate.stream_id(entity_id)
-    structlog.contextvars.bind_contextvars(stream=stream_id)
+    with structlog.contextvars.bound_contextvars(stream=stream_id):
+        return await _execute(store, aggregate, entity_id, command, decide, ctx)
+
+
+async def _execute(
+    store: EventStore,
+    aggregate: Aggregate[S, E],
+    entity_id: str,
+    command: C,
+    decide: Callable[[S, C], Sequence[E]],
+    ctx: CommandContext,
+) -> Appended:
+    stream_id = aggregate.stream_id(entity_id)
     command_name = type(command).__name__
     try:
         if not ctx.actor.has_any(type(command).permitted):

@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
-from shared.dependencies import RuntimeDep, StoreDep, runtime
+from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.projections import wait_for_position
@@ -18,7 +18,7 @@ StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]
 
 def history_router() -> APIRouter:
     """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
-    router = APIRouter(tags=["history"])
+    router = APIRouter(tags=["history"], dependencies=[Depends(current_actor)])
 
     @router.get("/streams/{stream_id}/events")
     async def stream_events(

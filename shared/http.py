@@ -46,7 +46,7 @@ from shared.errors import (
 from shared.operations import operations_router
 from shared.projections import Projection, ProjectionRunner
 from shared.relay import Relay
-from shared.settings import ServiceSettings
+from shared.settings import DistrictSettings, ServiceSettings
 from shared.store import EventStore
 
 log = structlog.get_logger()
@@ -233,6 +233,12 @@ def create_service_app(
         raise ValueError("DATABASE_URL must be resolved before the app is created")
     if settings.jwt_public_key is None:
         raise ValueError("JWT_PUBLIC_KEY is required")
+    # Read and validated before anything starts: a bad value stops the service here.
+    district = (
+        DistrictSettings.load(settings.district_file)
+        if settings.district_file
+        else DistrictSettings()
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -242,6 +248,7 @@ def create_service_app(
         pool = await create_pool(settings.database_url)
         await migrate(pool, *([migrations] if migrations else []))
         rt = ServiceRuntime(
+            district=district,
             settings=settings,
             pool=pool,
             store=EventStore(pool),

@@ -24,6 +24,11 @@ _COLUMNS = (
     " e.event_type, e.schema_version, e.data, e.actor, e.actor_unit, e.correlation_id,"
     " e.causation_id, e.command_id, e.recorded_at, e.prevhash, e.hash"
 )
+# Stream reads also say where each event stands in the published order, once it does.
+_WITH_SEQUENCE = (
+    f"SELECT {_COLUMNS}, s.sequence FROM events e"  # noqa: S608 - constant columns
+    " LEFT JOIN event_sequence s ON s.position = e.position"
+)
 
 
 @dataclass(frozen=True)
@@ -300,8 +305,7 @@ class EventStore:
     async def load(self, stream_id: str, *, after_version: int = 0) -> list[Recorded]:
         """The stream's events in version order."""
         rows = await self.pool.fetch(
-            f"SELECT {_COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.version > $2"  # noqa: S608 - constant columns
-            " ORDER BY e.version",
+            f"{_WITH_SEQUENCE} WHERE e.stream_id = $1 AND e.version > $2 ORDER BY e.version",
             stream_id,
             after_version,
         )
@@ -310,8 +314,8 @@ class EventStore:
     async def load_as_of(self, stream_id: str, moment: datetime) -> list[Recorded]:
         """The stream's events recorded at or before `moment`, in version order."""
         rows = await self.pool.fetch(
-            f"SELECT {_COLUMNS} FROM events e WHERE e.stream_id = $1"  # noqa: S608 - constant columns
-            " AND e.recorded_at <= $2 ORDER BY e.version",
+            f"{_WITH_SEQUENCE} WHERE e.stream_id = $1 AND e.recorded_at <= $2"
+            " ORDER BY e.version",
             stream_id,
             moment,
         )

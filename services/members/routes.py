@@ -26,6 +26,7 @@ from shared.http import (
     PoolDep,
     RuntimeDep,
     StoreDep,
+    current_actor,
     problem_responses,
 )
 from shared.store import Appended
@@ -37,7 +38,11 @@ Consistent = Depends(consistent_with(DIRECTORY))
 COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
 
 commands = APIRouter(tags=["commands"], responses=COMMAND_ERRORS)
-reads = APIRouter(tags=["queries"], dependencies=[Consistent])
+reads = APIRouter(
+    tags=["queries"],
+    dependencies=[Depends(current_actor), Consistent],
+    responses=problem_responses(401, 404, 422),
+)
 
 
 @commands.post("/units", status_code=201)

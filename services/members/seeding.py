@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import structlog
 
 from services.members.handlers import handle
-from services.members.seed import seed_plan
+from services.members.seed import load_roster, seed_plan
 from shared.auth import Actor
 from shared.domain import Role
 from shared.handling import CommandContext
@@ -22,6 +22,15 @@ SEED_ACTOR = Actor(
 
 async def load_seed_roster(rt: ServiceRuntime) -> None:
     """Run every seed step under its fixed command id (repeats are no-ops)."""
+    roster = load_roster()
+    if roster.joint_meeting.id != rt.settings.district:
+        # The 2017 notice is Chengdong's roster: another district starts empty.
+        log.warning(
+            "seed_roster_skipped",
+            district=rt.settings.district,
+            roster=roster.joint_meeting.id,
+        )
+        return
     steps = seed_plan()
     now = datetime.now(UTC)
     written = 0
@@ -30,7 +39,7 @@ async def load_seed_roster(rt: ServiceRuntime) -> None:
             actor=SEED_ACTOR,
             correlation_id="seed-roster-2017",
             now=now,
-            today=now.date(),
+            today=now.astimezone(rt.zone).date(),
             command_id=step.command_id,
         )
         before = await rt.store.version(step.aggregate.stream_id(step.entity_id))

@@ -6,7 +6,7 @@ from shared.settings import ServiceSettings
 
 
 class MembersSettings(ServiceSettings):
-    """`ServiceSettings` with members' port and the seed switch (`LOAD_SEED_ROSTER`)."""
+    """`ServiceSettings` with members' port and the seed switch (`IS_SEED_LOADED`)."""
 
     service: str = "members"
     port: int = 8001

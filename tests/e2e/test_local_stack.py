@@ -128,7 +128,9 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     token = stack.up()
     office = {"Authorization": f"Bearer {token}"}
 
-    async with httpx.AsyncClient(base_url=stack.base_url, timeout=20) as api:
+    async with httpx.AsyncClient(
+        base_url=stack.base_url, timeout=20, headers=office
+    ) as api:
         roster = (await api.get("/roster", params={"as_of": "2017-08-02"})).json()
         admitted = await api.post(
             "/units",
@@ -196,7 +198,11 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert "stopped" in stack.stop()
 
     token = stack.up()  # again: same data, nothing loaded twice
-    async with httpx.AsyncClient(base_url=stack.base_url, timeout=20) as api:
+    async with httpx.AsyncClient(
+        base_url=stack.base_url,
+        timeout=20,
+        headers={"Authorization": f"Bearer {token}"},
+    ) as api:
         events = (await api.get("/events", params={"limit": 1000})).json()
         unit_again = await api.get("/units/yjglj")
     assert len(events) == 81 + 3

@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")
 TOKENS = new_token_maker()
 OFFICE = TOKENS.headers(Role.OFFICE)
 AUDITOR = TOKENS.headers(Role.AUDITOR)
+READER = TOKENS.headers(Role.UNIT_STAFF, person="reader", unit="jsj")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -41,6 +42,7 @@ async def settings(database_url: str, kafka_bootstrap: str) -> MembersSettings:
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def api(settings: MembersSettings) -> AsyncIterator[httpx.AsyncClient]:
     async with serving(create_app(settings)) as client:
+        client.headers.update(READER)
         yield client
 
 
@@ -132,9 +134,32 @@ async def test_each_event_is_on_the_topic_keyed_by_stream(
 
 
 async def test_a_command_without_a_token_is_401(api: httpx.AsyncClient) -> None:
-    answer = await api.post("/units", json={"code": code()})
+    answer = await api.post(
+        "/units", json={"code": code()}, headers={"Authorization": ""}
+    )
 
     problem(answer, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/roster",
+        "/units",
+        "/units/rsj",
+        "/people",
+        "/joint-meeting",
+        "/events",
+        "/streams/unit-rsj/events",
+    ],
+)
+async def test_every_query_needs_a_token(api: httpx.AsyncClient, path: str) -> None:
+    problem(await api.get(path, headers={"Authorization": ""}), 401, "unauthenticated")
+    problem(
+        await api.get(path, headers={"Authorization": "Bearer garbage"}),
+        401,
+        "unauthenticated",
+    )
 
 
 async def test_a_forged_token_is_401(api: httpx.AsyncClient) -> None:
@@ -445,6 +470,16 @@ async def test_unknown_things_are_404_and_odd_paths_are_422_never_500(
     problem(await api.get("/no/such/route"), 404, "not-found")
 
 
+async def test_stream_history_shows_where_each_event_stands_in_the_published_order(
+    api: httpx.AsyncClient,
+) -> None:
+    async def sequenced() -> bool:
+        events = (await api.get("/units/rsj/events")).json()
+        return all(isinstance(e.get("sequence"), int) for e in events)
+
+    await eventually(sequenced)
+
+
 async def test_operations_endpoints_answer(api: httpx.AsyncClient) -> None:
     health = await api.get("/healthz")
     ready = await api.get("/readyz")
@@ -481,7 +516,11 @@ async def test_operators_see_projection_progress_and_parked_events(
     assert directory["sources"][0]["source"] == "/qingqian/chengdong/members"
     assert directory["sources"][0]["applied_count"] >= 81
     assert parked.json() == []
-    problem(await api.get("/operations/projections"), 401, "unauthenticated")
+    problem(
+        await api.get("/operations/projections", headers={"Authorization": ""}),
+        401,
+        "unauthenticated",
+    )
     problem(
         await api.get(
             "/operations/parked-events", headers=TOKENS.headers(Role.UNIT_STAFF)
