@@ -1,14 +1,16 @@
-"""Building blocks of a pure domain: events, commands, roles, aggregates, replay, upcasters."""
+"""Building blocks of a pure domain: events, commands, roles, aggregates, replay,
+upcasters, working-day deadlines and personal data."""
 
 from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 JsonObject = dict[str, Any]
 
@@ -41,6 +43,46 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+
+class Deadline(BaseModel):
+    """A due date counted in working days; provisional when it was counted over a year
+    whose holidays are not yet announced (weekends alone), so it may still move."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    due: date
+    is_provisional: bool
+
+
+class WorkingDays(Protocol):
+    """The statutory working-day calendar, as decide functions receive it."""
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether people work that day (make-up working days included)."""
+        ...
+
+    def add_working_days(self, start: date, days: int) -> Deadline:
+        """The day `days` working days after `start` (start itself not counted)."""
+        ...
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        ...
+
+
+class Personal(BaseModel):
+    """One item of a person's personal data inside an event (ID number, phone, bank
+    card). `value` is clear text on the way in only: the store seals it into
+    `ciphertext` with the subject's own key, and forgetting the subject deletes that
+    key. `is_forgotten` is set by a read after the key was deleted, never stored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: Literal["personal"] = "personal"
+    subject: str = Field(min_length=1)
+    value: str | None = None
+    ciphertext: str | None = None
+    nonce: str | None = None
+    is_forgotten: bool = False
 
 
 @dataclass(frozen=True)

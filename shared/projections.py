@@ -60,7 +60,10 @@ class ProjectionRunner:
         self.bootstrap = bootstrap
         self.batch_size = batch_size
         self._consumer: AIOKafkaConsumer | None = None
+        # Per partition: the relay epoch of the last message read, and every epoch
+        # seen since this runner placed itself (a replay is due only for a new one).
         self._epochs: dict[TopicPartition, str] = {}
+        self._seen_epochs: dict[TopicPartition, set[str]] = {}
         self._stopping = False
         self._rebuild_requested = asyncio.Event()
         self.is_started = asyncio.Event()
@@ -164,6 +167,7 @@ class ProjectionRunner:
             else:
                 consumer.seek(tp, row["next_offset"])
                 self._epochs[tp] = row["epoch"]
+                self._seen_epochs[tp] = {row["epoch"]} if row["epoch"] else set()
         log.info("projection_assigned", projection=self.name, partitions=len(wanted))
         return wanted
 
@@ -173,26 +177,32 @@ class ProjectionRunner:
         tp: TopicPartition,
         messages: Sequence[ConsumerRecord[bytes, bytes]],
     ) -> None:
-        known = self._epochs.get(tp, "")
+        last = self._epochs.get(tp, "")
+        seen = self._seen_epochs.setdefault(tp, set())
         for index, message in enumerate(messages):
             epoch = _epoch(message)
-            if known and epoch and epoch != known:
-                # The broker lost its data and the relay republished from the store:
-                # replay this partition from its start; dedupe skips what was applied.
-                await self._apply_batch(tp, messages[:index], known)
-                await self._save_offset(tp, 0, epoch)
-                self._epochs[tp] = epoch
-                await consumer.seek_to_beginning(tp)
-                log.warning(
-                    "projection_replaying_partition",
-                    projection=self.name,
-                    topic=tp.topic,
-                    partition=tp.partition,
-                )
-                return
-            known = known or epoch
-        await self._apply_batch(tp, messages, known)
-        self._epochs[tp] = known
+            if epoch and epoch not in seen:
+                seen.add(epoch)
+                if len(seen) > 1:
+                    # The broker lost data and the relay republished from the store:
+                    # replay this partition from its start; dedupe skips what was
+                    # applied. Messages of epochs already seen (older ones the broker
+                    # kept before the new ones) do not start another replay.
+                    await self._apply_batch(tp, messages[:index], last)
+                    await self._save_offset(tp, 0, epoch)
+                    self._epochs[tp] = epoch
+                    await consumer.seek_to_beginning(tp)
+                    log.warning(
+                        "projection_replaying_partition",
+                        projection=self.name,
+                        topic=tp.topic,
+                        partition=tp.partition,
+                        epoch=epoch,
+                    )
+                    return
+            last = epoch or last
+        await self._apply_batch(tp, messages, last)
+        self._epochs[tp] = last
 
     async def _save_offset(self, tp: TopicPartition, offset: int, epoch: str) -> None:
         await self.pool.execute(
@@ -258,19 +268,21 @@ class ProjectionRunner:
         )
         if not is_new:
             return 0
-        structlog.contextvars.bind_contextvars(
+        # Bound for this event only: the runner's own log lines carry no stale event.
+        with structlog.contextvars.bound_contextvars(
             correlation_id=event.correlationid,
             actor=event.actor,
             unit=event.actorunit,
             stream=event.subject,
             position=event.position,
-        )
-        try:
-            async with conn.transaction():
-                await self.projection.apply(conn, event)
-        except Exception as exc:
-            await self._park(conn, tp, message, event, f"{type(exc).__name__}: {exc}")
-            return 0
+        ):
+            try:
+                async with conn.transaction():
+                    await self.projection.apply(conn, event)
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                await self._park(conn, tp, message, event, error)
+                return 0
         await conn.execute(
             "INSERT INTO projection_progress AS p (projection, source, applied_count,"
             " last_position) VALUES ($1, $2, 1, $3) ON CONFLICT (projection, source)"
@@ -299,14 +311,15 @@ class ProjectionRunner:
             event_type=event.event_type if event else None,
         )
         await conn.execute(
-            "INSERT INTO parked_events (projection, topic, partition, kafka_offset, source,"
-            " stream_id, version, event_type, message, error)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            " ON CONFLICT (projection, topic, partition, kafka_offset) DO NOTHING",
+            "INSERT INTO parked_events (projection, topic, partition, kafka_offset, epoch,"
+            " source, stream_id, version, event_type, message, error)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            " ON CONFLICT (projection, topic, partition, kafka_offset, epoch) DO NOTHING",
             self.name,
             tp.topic,
             tp.partition,
             message.offset,
+            _epoch(message),
             event.source if event else None,
             event.subject if event else None,
             event.streamversion if event else None,
@@ -336,6 +349,7 @@ class ProjectionRunner:
                     self.name,
                 )
         self._epochs.clear()
+        self._seen_epochs.clear()
         if assigned:
             await consumer.seek_to_beginning(*assigned)
         self._rebuild_requested.clear()

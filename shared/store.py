@@ -18,6 +18,7 @@ from shared.chain import GENESIS, event_hash
 from shared.db import DbConnection
 from shared.domain import Event
 from shared.errors import ConcurrencyConflict, IdempotencyKeyReused
+from shared.personal_data import PersonalVault, contains_clear_text
 
 _COLUMNS = (
     "e.position, e.txid::text::bigint AS txid, e.event_id, e.stream_id, e.version,"
@@ -123,12 +124,18 @@ def _utc_now() -> datetime:
 
 
 class EventStore:
-    """One service's event log in its own PostgreSQL database."""
+    """One service's event log in its own PostgreSQL database; with a vault, personal
+    data in the events is stored sealed (never decrypted on read: see `vault.reveal`)."""
 
     def __init__(
-        self, pool: asyncpg.Pool, *, clock: Callable[[], datetime] = _utc_now
+        self,
+        pool: asyncpg.Pool,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        vault: PersonalVault | None = None,
     ) -> None:
         self.pool = pool
+        self.vault = vault
         self._clock = clock
 
     async def append(
@@ -234,10 +241,10 @@ class EventStore:
             return Appended(stream=stream_id, version=current, position=None)
         now = self._clock()
         category = stream_id.split("-", 1)[0]
+        datas = await self._stored_data(conn, events)
         rows: list[tuple[Any, ...]] = []
-        for offset, event in enumerate(events, start=1):
+        for offset, (event, data) in enumerate(zip(events, datas, strict=True), 1):
             event_id = uuid.uuid4()
-            data = event.model_dump(mode="json")
             digest = event_hash(
                 event_id=str(event_id),
                 stream_id=stream_id,
@@ -293,6 +300,18 @@ class EventStore:
             version=current + len(events),
             position=max(r["position"] for r in positions),
         )
+
+    async def _stored_data(
+        self, conn: DbConnection, events: Sequence[Event]
+    ) -> list[dict[str, Any]]:
+        # Sealed before hashing, so the chain covers the ciphertext and still verifies
+        # after a forgotten person's key is deleted (DESIGN §2).
+        datas = [event.model_dump(mode="json") for event in events]
+        if self.vault is not None:
+            return await self.vault.seal_events(conn, datas)
+        if any(contains_clear_text(data) for data in datas):
+            raise ValueError("personal data reached a store that has no PersonalVault")
+        return datas
 
     async def version(self, stream_id: str) -> int:
         """The stream's current version (0 when it has no events)."""

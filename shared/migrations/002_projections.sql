@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS parked_events (
     topic          text NOT NULL,
     partition      integer NOT NULL,
     kafka_offset   bigint NOT NULL,
+    -- Offsets start again when the broker lost its data: the relay epoch tells them apart.
+    epoch          text NOT NULL DEFAULT '',
     source         text,
     stream_id      text,
     version        integer,
@@ -42,5 +44,5 @@ CREATE TABLE IF NOT EXISTS parked_events (
     message        bytea NOT NULL,
     error          text NOT NULL,
     parked_at      timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (projection, topic, partition, kafka_offset)
+    UNIQUE (projection, topic, partition, kafka_offset, epoch)
 );
