@@ -54,16 +54,32 @@ class CommandContext:
 
 
 def command_digest(stream_id: str, command: Command) -> str:
-    """A digest of what a command asks, to tell a repeat from a reused id."""
+    """A digest of what a command asks, to tell a repeat from a reused id; personal
+    data (the command's `personal_paths`) is left out, so no hash of it is kept."""
+    data = command.model_dump(mode="json")
+    for path in type(command).personal_paths:
+        _drop(data, path.split("."))
     return sha256_hex(
         canonical(
-            {
-                "stream": stream_id,
-                "command": type(command).__name__,
-                "data": command.model_dump(mode="json"),
-            }
+            {"stream": stream_id, "command": type(command).__name__, "data": data}
         )
     )
+
+
+def _drop(node: Any, path: list[str]) -> None:
+    head, rest = path[0], path[1:]
+    targets = (
+        list(range(len(node)))
+        if head == "*" and isinstance(node, list)
+        else [head]
+        if isinstance(node, dict) and head in node
+        else []
+    )
+    for key in targets:
+        if rest:
+            _drop(node[key], rest)
+        else:
+            node[key] = None
 
 
 def decode_all(aggregate: Aggregate[Any, E], records: Sequence[Recorded]) -> list[E]:

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 import pytest
 
-from shared.domain import Aggregate, Event, replay, upcaster
+from shared.domain import Aggregate, Command, Event, replay, upcaster
+from shared.handling import command_digest
 from tests.support import LEDGER, AmountAdded, Ledger, LedgerEvent, LedgerOpened, evolve
 
 
@@ -72,3 +73,32 @@ def test_an_unknown_event_type_is_an_error_not_a_silent_skip() -> None:
 def test_stream_ids_are_category_dash_id_in_lowercase() -> None:
     assert LEDGER.stream_id("ABC-1") == "ledger-abc-1"
     assert LEDGER.entity_id("ledger-abc-1") == "abc-1"
+
+
+class Enrol(Command):
+    personal_paths = ("workers.*.id_number", "contact")
+
+    workers: tuple[dict[str, str], ...]
+    contact: str
+    note: str
+
+
+def test_the_idempotency_digest_keeps_no_trace_of_personal_data() -> None:
+    one = Enrol(
+        workers=({"id_number": "630102199001011234", "x": "1"},),
+        contact="13800000000",
+        note="n",
+    )
+    other = Enrol(
+        workers=({"id_number": "110101199003076512", "x": "1"},),
+        contact="13900000000",
+        note="n",
+    )
+    changed = Enrol(
+        workers=({"id_number": "630102199001011234", "x": "2"},),
+        contact="13800000000",
+        note="n",
+    )
+
+    assert command_digest("s-1", one) == command_digest("s-1", other)
+    assert command_digest("s-1", one) != command_digest("s-1", changed)
