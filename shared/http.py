@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,10 @@ from shared.errors import (
     Unauthenticated,
 )
 from shared.operations import operations_router
+from shared.personal_data import PersonalVault
 from shared.projections import Projection, ProjectionRunner
 from shared.relay import Relay
-from shared.settings import DistrictSettings, ServiceSettings
+from shared.settings import DistrictSettings, ServiceSettings, load_district
 from shared.store import EventStore
 
 log = structlog.get_logger()
@@ -80,6 +81,7 @@ _STATUS: list[tuple[type[DomainError], int]] = [
 ]
 
 Starter = Callable[["ServiceRuntime"], Awaitable[None]]
+Background = Callable[[], Coroutine[Any, Any, None]]
 
 
 def _problem(
@@ -223,22 +225,20 @@ def create_service_app(
     *,
     title: str,
     routers: Sequence[APIRouter],
-    projections: Sequence[Projection] = (),
-    process_managers: Callable[[ServiceRuntime], Sequence[Projection]] | None = None,
+    consumers: Callable[[ServiceRuntime], Sequence[Projection]] | None = None,
+    background: Callable[[ServiceRuntime], Sequence[Background]] | None = None,
     migrations: Path | None = None,
     on_started: Sequence[Starter] = (),
+    district: DistrictSettings | None = None,
 ) -> FastAPI:
-    """A service app: pool, migrations, store, relay and projection runners in its lifespan."""
+    """A service app: pool, migrations, store, relay, projection runners (read models and
+    process managers) and background loops, all started and stopped in its lifespan."""
     if settings.database_url is None:
         raise ValueError("DATABASE_URL must be resolved before the app is created")
     if settings.jwt_public_key is None:
         raise ValueError("JWT_PUBLIC_KEY is required")
     # Read and validated before anything starts: a bad value stops the service here.
-    district = (
-        DistrictSettings.load(settings.district_file)
-        if settings.district_file
-        else DistrictSettings()
-    )
+    district = district or load_district(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -251,7 +251,7 @@ def create_service_app(
             district=district,
             settings=settings,
             pool=pool,
-            store=EventStore(pool),
+            store=EventStore(pool, vault=PersonalVault(pool)),
             verifier=TokenVerifier(settings.jwt_public_key.get_secret_value()),
         )
         app.state.runtime = rt
@@ -260,8 +260,7 @@ def create_service_app(
                 rt.relay = Relay.from_settings(rt.store, settings)
                 rt.tasks.append(asyncio.create_task(rt.relay.run(), name="relay"))
             if settings.kafka_bootstrap and settings.is_projections_enabled:
-                managers = process_managers(rt) if process_managers else ()
-                for projection in (*projections, *managers):
+                for projection in consumers(rt) if consumers else ():
                     runner = ProjectionRunner(
                         pool, projection, bootstrap=settings.kafka_bootstrap
                     )
@@ -271,6 +270,8 @@ def create_service_app(
                     )
             for start in on_started:
                 await start(rt)
+            for loop in background(rt) if background else ():
+                rt.tasks.append(asyncio.create_task(loop(), name=loop.__qualname__))
             rt.is_ready = True
             log.info("service_started", port=settings.port)
             yield

@@ -74,3 +74,10 @@ class DistrictSettings(BaseModel):
         """Read and validate the TOML file; a bad value raises naming the field."""
         with path.open("rb") as f:
             return cls.model_validate(tomllib.load(f))
+
+
+def load_district(settings: ServiceSettings) -> DistrictSettings:
+    """The district file named by `DISTRICT_FILE`, validated (defaults when unset)."""
+    if settings.district_file is None:
+        return DistrictSettings()
+    return DistrictSettings.load(settings.district_file)

@@ -13,6 +13,7 @@ from services.members.seeding import load_seed_roster
 from services.members.settings import MembersSettings
 from shared.history import history_router
 from shared.http import ServiceRuntime, create_service_app
+from shared.projections import Projection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,21 +21,21 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: MembersSettings) -> FastAPI:
     """The members app: routes, its read models, its process manager, the seed roster."""
 
-    def process_managers(rt: ServiceRuntime) -> list[EndRolesWhenRelieved]:
+    def consumers(rt: ServiceRuntime) -> list[Projection]:
         return [
+            MembersDirectory(settings.events_topic),
             EndRolesWhenRelieved(
                 rt.store,
                 topic=settings.events_topic,
                 joint_meeting_id=settings.district,
-            )
+            ),
         ]
 
     return create_service_app(
         settings,
         title="Qingqian members",
         routers=[commands, reads, history_router()],
-        projections=[MembersDirectory(settings.events_topic)],
-        process_managers=process_managers,
+        consumers=consumers,
         migrations=MIGRATIONS,
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],
     )
