@@ -29,7 +29,7 @@ from shared.local import (
 )
 
 # The services `up` starts, with their local default ports (DESIGN.md §3).
-SERVICES: dict[str, int] = {"members": 8001}
+SERVICES: dict[str, int] = {"members": 8001, "cases": 8002}
 DEFAULT_KAFKA_PORT = 9092
 
 

@@ -195,4 +195,7 @@ def resolve_embedded(settings: S) -> S:
         updates["jwt_public_key"] = SecretStr(keys.jwt_public())
     if settings.seal_private_key is None:
         updates["seal_private_key"] = SecretStr(keys.seal_private(settings.service))
+    district_file = Path("deploy/district.toml")
+    if settings.district_file is None and district_file.exists():
+        updates["district_file"] = district_file.resolve()
     return settings.model_copy(update=updates)

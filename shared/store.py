@@ -201,6 +201,13 @@ class EventStore:
             None if row is None else _first_result(row, command_id, stream_id, digest)
         )
 
+    async def command_stream(self, command_id: uuid.UUID) -> str | None:
+        """The stream a command id was first used on (None if never used)."""
+        value = await self.pool.fetchval(
+            "SELECT stream_id FROM commands WHERE command_id = $1", command_id
+        )
+        return None if value is None else str(value)
+
     async def _claim_command(
         self,
         conn: DbConnection,

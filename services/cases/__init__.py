@@ -1,0 +1,1 @@
+"""The cases service: wage-arrears cases from intake to closure, across units."""

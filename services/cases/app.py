@@ -1,0 +1,54 @@
+"""Wiring of the cases service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.cases.deadline_watcher import DeadlineWatcher
+from services.cases.member_directory import MemberDirectory
+from services.cases.projections import CaseReadModels
+from services.cases.routes import commands, reads
+from services.cases.rules import CaseRules
+from services.cases.settings import CasesSettings
+from shared.history import history_router
+from shared.http import Background, ServiceRuntime, create_service_app
+from shared.projections import Projection
+from shared.settings import load_district
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: CasesSettings) -> FastAPI:
+    """The cases app: routes, the member directory and case read models, the watcher."""
+    district = load_district(settings)
+    rules = CaseRules.from_district(district)
+
+    def consumers(rt: ServiceRuntime) -> list[Projection]:
+        return [
+            MemberDirectory(settings.members_topic),
+            CaseReadModels(rt.store, settings.events_topic),
+        ]
+
+    def background(rt: ServiceRuntime) -> list[Background]:
+        watcher = DeadlineWatcher(
+            rt.store,
+            rt.pool,
+            rules,
+            zone=rt.zone,
+            interval=settings.deadline_watch_seconds,
+        )
+        return [watcher.run]
+
+    app = create_service_app(
+        settings,
+        title="Qingqian cases",
+        routers=[commands, reads, history_router()],
+        consumers=consumers,
+        background=background,
+        migrations=MIGRATIONS,
+        district=district,
+    )
+    app.state.case_rules = rules
+    return app

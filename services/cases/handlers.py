@@ -1,0 +1,171 @@
+"""Each cases command with the outside facts its decide function asks for.
+
+Routes, the deadline watcher and the process managers run commands through `handle`, so
+a command is handled the same way whoever sends it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+import asyncpg
+
+from services.cases import domain
+from services.cases.domain import CASE, Case, CaseEvent
+from services.cases.member_directory import active_units
+from services.cases.rules import CaseRules
+from shared.domain import Command
+from shared.errors import NotFound, NotPermitted
+from shared.handling import CommandContext, execute
+from shared.store import Appended, EventStore
+
+Decide = Callable[..., Sequence[CaseEvent]]
+
+COMMANDS: tuple[type[Command], ...] = (
+    domain.ReceiveCase,
+    domain.AcceptCase,
+    domain.RejectCase,
+    domain.RequestSupplement,
+    domain.ReceiveSupplement,
+    domain.TransferCaseOut,
+    domain.ExtendInvestigation,
+    domain.CancelCase,
+    domain.OrderPayment,
+    domain.RecordPayment,
+    domain.DecideHandling,
+    domain.ApplyCourtEnforcement,
+    domain.CloseCase,
+    domain.ProposeReferral,
+    domain.ApproveReferral,
+    domain.RefuseReferral,
+    domain.TransferToPolice,
+    domain.RecordPoliceFiling,
+    domain.RecordPoliceDeclining,
+    domain.RequestReconsideration,
+    domain.RequestProcuratorateSupervision,
+    domain.AssignCase,
+    domain.ReportProgress,
+    domain.ReturnAssignment,
+    domain.FlagMassIncident,
+    domain.FlagEmployerAbsconded,
+    domain.RecordDeadlineMissed,
+    domain.ForgetWorker,
+)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# Each command's decide function is the command's name in snake_case (STYLE.md §5).
+DECIDE: dict[type[Command], Decide] = {
+    c: getattr(domain, _snake(c.__name__)) for c in COMMANDS
+}
+
+
+def _wants(decide: Decide) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, p in inspect.signature(decide).parameters.items()
+        if p.kind is p.KEYWORD_ONLY
+    )
+
+
+WANTS: dict[type[Command], frozenset[str]] = {c: _wants(d) for c, d in DECIDE.items()}
+
+
+async def handle(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    rules: CaseRules,
+    ctx: CommandContext,
+    command: Command,
+    case_id: str,
+) -> Appended:
+    """Give the decide function the facts it names (today, calendar, limits, active
+    units, case id, the actor's unit) and run the command on the case."""
+    if (
+        not isinstance(command, domain.ReceiveCase)
+        and await store.version(CASE.stream_id(case_id)) == 0
+    ):
+        raise NotFound(f"case {case_id} does not exist")
+    facts = await _facts(pool, rules, ctx, command, case_id)
+    decide = partial(DECIDE[type(command)], **facts)
+    return await execute(store, CASE, case_id, command, decide, ctx)
+
+
+async def _facts(
+    pool: asyncpg.Pool,
+    rules: CaseRules,
+    ctx: CommandContext,
+    command: Command,
+    case_id: str,
+) -> dict[str, Any]:
+    wants = WANTS[type(command)]
+    facts: dict[str, Any] = {}
+    if "today" in wants:
+        facts["today"] = ctx.today
+    if "calendar" in wants:
+        facts["calendar"] = rules.calendar
+    if "limits" in wants:
+        facts["limits"] = rules.limits
+    if "units" in wants:
+        facts["units"] = await active_units(pool)
+    if "case_id" in wants:
+        facts["case_id"] = case_id
+    if "unit" in wants:
+        facts["unit"] = ctx.actor.unit
+    return facts
+
+
+async def next_case_id(pool: asyncpg.Pool, received_on: date) -> str:
+    """The next case number of that year: `2024-000123` (never handed out twice)."""
+    number = await pool.fetchval(
+        "INSERT INTO case_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year)"
+        " DO UPDATE SET last = case_numbers.last + 1 RETURNING last",
+        received_on.year,
+    )
+    return f"{received_on.year}-{number:06d}"
+
+
+async def receive_case(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    rules: CaseRules,
+    ctx: CommandContext,
+    command: domain.ReceiveCase,
+) -> Appended:
+    """Register a new case under the next number; a repeated Idempotency-Key returns
+    the case it registered the first time."""
+    if ctx.command_id is not None:
+        first = await store.command_stream(ctx.command_id)
+        if first is not None:
+            return await handle(store, pool, rules, ctx, command, CASE.entity_id(first))
+    if not ctx.actor.has_any(domain.ReceiveCase.permitted):
+        raise NotPermitted("ReceiveCase needs the office role")
+    # Decide once before taking a number, so a refused case leaves no gap in the numbers.
+    DECIDE[domain.ReceiveCase](
+        Case(), command, **await _facts(pool, rules, ctx, command, "pending")
+    )
+    case_id = await next_case_id(pool, command.received_on)
+    return await handle(store, pool, rules, ctx, command, case_id)
+
+
+async def forget_worker(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    rules: CaseRules,
+    ctx: CommandContext,
+    command: domain.ForgetWorker,
+    case_id: str,
+) -> Appended:
+    """Record that a worker is forgotten, then delete their key: every copy of their
+    personal data becomes unreadable, and the hash chain still verifies."""
+    appended = await handle(store, pool, rules, ctx, command, case_id)
+    assert store.vault is not None  # noqa: S101 - every service store has a vault
+    await store.vault.forget(command.subject, command.reason)
+    return appended

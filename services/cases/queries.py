@@ -1,0 +1,217 @@
+"""Reads of the cases read models and, for one case, of its stream."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+
+from services.cases.domain import CASE, Case, allowed_after
+from services.cases.views import (
+    CaseDetailView,
+    CaseSummaryView,
+    DeadlineView,
+    TotalView,
+    WorkerView,
+)
+from shared.auth import Actor
+from shared.domain import Role, WorkingDays
+from shared.envelope import envelope_of
+from shared.errors import NotFound
+from shared.handling import decode_all
+from shared.personal_data import PersonalVault, mask
+from shared.store import EventStore
+
+_SUMMARY = "SELECT * FROM case_summary"
+_CENT = Decimal("0.01")
+
+
+class TotalsBy(StrEnum):
+    """How totals are grouped."""
+
+    MONTH = "month"
+    SECTOR = "sector"
+    TERRITORIAL_UNIT = "territorial_unit"
+    LEAD_UNIT = "lead_unit"
+
+
+def _summary(row: asyncpg.Record) -> CaseSummaryView:
+    return CaseSummaryView(**{k: row[k] for k in CaseSummaryView.model_fields})
+
+
+async def list_cases(
+    pool: asyncpg.Pool,
+    *,
+    status: str | None,
+    unit: str | None,
+    sector: str | None,
+    limit: int,
+    offset: int,
+) -> list[CaseSummaryView]:
+    """Cases, newest first, optionally by status, sector and a unit (lead or helping)."""
+    rows = await pool.fetch(
+        f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
+        " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
+        " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
+        status,
+        sector,
+        unit,
+        limit,
+        offset,
+    )
+    return [_summary(r) for r in rows]
+
+
+async def overdue_cases(pool: asyncpg.Pool, *, today: date) -> list[CaseSummaryView]:
+    """Cases with a deadline passed while its step is not done, or a late assignment."""
+    rows = await pool.fetch(
+        f"{_SUMMARY} WHERE overdue_since IS NOT NULL"
+        " OR (assignment_status = 'active' AND assignment_due < $1)"
+        " ORDER BY coalesce(overdue_since, assignment_due), case_id",
+        today,
+    )
+    return [_summary(r) for r in rows]
+
+
+async def work_queue(
+    pool: asyncpg.Pool,
+    unit: str,
+    *,
+    today: date,
+    calendar: WorkingDays,
+    soon_working_days: int = 5,
+) -> tuple[list[CaseSummaryView], list[CaseSummaryView], list[CaseSummaryView]]:
+    """(assigned to the unit, due within `soon` working days, overdue) for one unit."""
+    horizon = calendar.add_working_days(today, soon_working_days).due
+    rows = await pool.fetch(
+        f"{_SUMMARY} WHERE assignment_status = 'active' AND (lead_unit = $1 OR $1 = ANY(helping_units))"
+        " ORDER BY assignment_due, case_id",
+        unit,
+    )
+    assigned = [_summary(r) for r in rows]
+
+    def due(case: CaseSummaryView) -> list[date]:
+        return [d for d in (case.assignment_due, case.next_due) if d is not None]
+
+    overdue = [c for c in assigned if c.overdue_since or any(d < today for d in due(c))]
+    late = {c.case_id for c in overdue}
+    due_soon = [
+        c
+        for c in assigned
+        if c.case_id not in late and any(d <= horizon for d in due(c))
+    ]
+    return assigned, due_soon, overdue
+
+
+async def totals(pool: asyncpg.Pool, by: TotalsBy) -> list[TotalView]:
+    """Amounts owed (by month received) and recovered (by month paid), grouped."""
+    if by is TotalsBy.MONTH:
+        rows = await pool.fetch(
+            "WITH owed AS (SELECT to_char(received_on, 'YYYY-MM') AS g, count(*) AS cases,"
+            " sum(amount_owed) AS owed FROM case_summary GROUP BY 1),"
+            " paid AS (SELECT to_char(paid_on, 'YYYY-MM') AS g, sum(amount) AS recovered"
+            " FROM case_payments GROUP BY 1)"
+            " SELECT coalesce(owed.g, paid.g) AS grp, coalesce(owed.cases, 0) AS cases,"
+            " coalesce(owed.owed, 0) AS owed, coalesce(paid.recovered, 0) AS recovered"
+            " FROM owed FULL JOIN paid ON owed.g = paid.g ORDER BY 1"
+        )
+    else:
+        column = {
+            TotalsBy.SECTOR: "sector",
+            TotalsBy.TERRITORIAL_UNIT: "territorial_unit",
+            TotalsBy.LEAD_UNIT: "lead_unit",
+        }[by]
+        rows = await pool.fetch(
+            f"SELECT coalesce({column}, '') AS grp, count(*) AS cases, sum(amount_owed) AS owed,"  # noqa: S608 - column from a fixed map
+            " sum(amount_recovered) AS recovered FROM case_summary GROUP BY 1 ORDER BY 1"
+        )
+    return [
+        TotalView(
+            group=r["grp"],
+            cases=r["cases"],
+            amount_owed=r["owed"] or Decimal(0),
+            amount_recovered=r["recovered"] or Decimal(0),
+        )
+        for r in rows
+    ]
+
+
+def may_see_personal_data(actor: Actor, case: Case) -> bool:
+    """The office, and the units the case is assigned to, see workers' data in clear."""
+    if actor.has_any(frozenset({Role.OFFICE})):
+        return True
+    return case.assignment is not None and case.assignment.includes(actor.unit)
+
+
+async def case_detail(
+    store: EventStore,
+    case_id: str,
+    *,
+    actor: Actor,
+    as_of: datetime | None,
+    source: str,
+    service: str,
+) -> CaseDetailView:
+    """The case rebuilt from its stream (up to `as_of`), its history and its workers."""
+    stream = CASE.stream_id(case_id)
+    records = await (store.load_as_of(stream, as_of) if as_of else store.load(stream))
+    if not records:
+        raise NotFound(
+            f"case {case_id} does not exist" + (f" at {as_of}" if as_of else "")
+        )
+    case = CASE.replay(decode_all(CASE, records))
+    workers = await _workers(
+        store.vault, case, clear=may_see_personal_data(actor, case)
+    )
+    state = case.model_dump(mode="json", exclude={"workers"})
+    return CaseDetailView(
+        case_id=case_id,
+        version=records[-1].version,
+        as_of=as_of,
+        status=case.status.value,
+        criminal=case.criminal.value,
+        allowed_next=[*allowed_after(case.status), *allowed_after(case.criminal)],
+        state=state,
+        workers=workers,
+        amount_still_owed=case.amount_still_owed.quantize(_CENT),
+        deadlines=[
+            DeadlineView(
+                kind=d.kind.value,
+                due=d.due,
+                is_provisional=d.is_provisional,
+                is_missed=case.is_missed(d),
+            )
+            for d in case.deadlines
+        ],
+        history=[envelope_of(r, source=source, service=service) for r in records],
+    )
+
+
+async def _workers(
+    vault: PersonalVault | None, case: Case, *, clear: bool
+) -> list[WorkerView]:
+    if vault is None or not case.workers:
+        return []
+    revealed: list[dict[str, Any]] = await vault.reveal_many(
+        [w.model_dump(mode="json") for w in case.workers]
+    )
+    views = []
+    for worker in revealed:
+        items = {k: worker.get(k) for k in ("name", "id_number", "phone")}
+        values = {k: (v or {}).get("value") for k, v in items.items()}
+        is_forgotten = any((v or {}).get("is_forgotten") for v in items.values())
+        shown = (
+            values if clear else {k: mask(v) if v else None for k, v in values.items()}
+        )
+        views.append(
+            WorkerView(
+                subject=worker["subject"],
+                **shown,
+                is_forgotten=is_forgotten,
+                is_masked=not clear,
+            )
+        )
+    return views

@@ -1,0 +1,448 @@
+"""Events of the cases service with defaults, a weekends-only calendar and the district
+limits the tests use, to build histories in tests.
+
+The default history: received Monday 2024-03-04, accepted Wednesday 2024-03-06,
+ordered to pay on 2024-04-01 by 2024-04-12; today is Monday 2024-05-06."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from services.cases.domain import (
+    CASE,
+    ArrearsCleared,
+    AssignmentReturned,
+    Case,
+    CaseAccepted,
+    CaseAssigned,
+    CaseCancelled,
+    CaseClosed,
+    CaseEvent,
+    CaseLimits,
+    CaseOutcome,
+    CaseReceived,
+    CaseRejected,
+    CaseSource,
+    CaseTransferredOut,
+    CaseTransferredToPolice,
+    CourtEnforcementApplied,
+    CreditListingRecommended,
+    DeadlineKind,
+    DeadlineMissed,
+    Employer,
+    EmployerAbscondedFlagged,
+    HandlingDecided,
+    InvestigationExtended,
+    MassIncidentFlagged,
+    PaymentOrdered,
+    PaymentRecorded,
+    PoliceDeclined,
+    PoliceFiled,
+    ProcuratorateSupervisionRequested,
+    ProgressReported,
+    Project,
+    ReconsiderationRequested,
+    ReferralApproved,
+    ReferralProposed,
+    ReferralRefused,
+    Sector,
+    ServiceMethod,
+    SupplementReceived,
+    SupplementRequested,
+    Worker,
+    WorkerDataForgotten,
+    WorkerDetails,
+)
+from shared.domain import Deadline
+
+CASE_ID = "2024-000123"
+TODAY = date(2024, 5, 6)
+RECEIVED_ON = date(2024, 3, 4)
+ACCEPTED_ON = date(2024, 3, 6)
+ORDERED_ON = date(2024, 4, 1)
+SERVED_ON = date(2024, 4, 2)
+PAY_BY = date(2024, 4, 12)
+PROPOSED_ON = date(2024, 4, 22)
+
+VALID_USCC = "91110108551385082Q"
+INVALID_USCC = "91110108551385081Q"
+VALID_ID_NUMBER = "630102198506121232"
+OTHER_VALID_ID_NUMBER = "630102199003074563"
+INVALID_ID_NUMBER = "630102198506121233"
+
+UNITS = frozenset({"rsj", "jsj", "scjgj", "gafj", "fy", "xfj", "yjkz", "sq-dongguan"})
+LIMITS = CaseLimits(
+    crime_threshold_one_worker=Decimal(10_000),
+    crime_threshold_many_workers=Decimal(50_000),
+)
+
+
+@dataclass(frozen=True)
+class WeekendCalendar:
+    """Working days are Monday to Friday; days after `announced_until` count the same
+    but make a deadline provisional, as a year not yet announced does."""
+
+    announced_until: date = date(2026, 12, 31)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5
+
+    def add_working_days(self, start: date, days: int) -> Deadline:
+        day = start
+        while days:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                days -= 1
+        return Deadline(due=day, is_provisional=day > self.announced_until)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        if end < start:
+            return -self.working_days_between(end, start)
+        span = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
+        return sum(self.is_working_day(day) for day in span)
+
+
+CALENDAR = WeekendCalendar()
+
+RECEIVED_ALLOWS = (
+    "accept",
+    "reject",
+    "request-supplement",
+    "transfer-out",
+    "assign",
+    "report-progress",
+    "return-assignment",
+    "flag-mass-incident",
+    "flag-employer-absconded",
+    "forget-worker",
+)
+"""The steps a received case allows."""
+
+
+def deadline(due: date, *, is_provisional: bool = False) -> Deadline:
+    return Deadline(due=due, is_provisional=is_provisional)
+
+
+def worker_details(**overrides: Any) -> WorkerDetails:
+    defaults: dict[str, Any] = {
+        "subject": "worker-0001",
+        "name": "马德福",
+        "id_number": VALID_ID_NUMBER,
+        "phone": "13809711234",
+    }
+    return WorkerDetails(**(defaults | overrides))
+
+
+def worker(**overrides: Any) -> Worker:
+    """The worker the office entered as `worker_details(**overrides)`."""
+    return Worker.of(worker_details(**overrides))
+
+
+def employer(**overrides: Any) -> Employer:
+    defaults: dict[str, Any] = {"name": "城东宏达建筑劳务有限公司", "uscc": VALID_USCC}
+    return Employer(**(defaults | overrides))
+
+
+def project() -> Project:
+    return Project(
+        name="城东花园二期",
+        client="城东置业有限公司",
+        general_contractor="青海宏建集团有限公司",
+        subcontractor="城东宏达建筑劳务有限公司",
+    )
+
+
+def case_received(**overrides: Any) -> CaseReceived:
+    defaults: dict[str, Any] = {
+        "source": CaseSource.COMPLAINT,
+        "sector": Sector.CONSTRUCTION,
+        "employer": employer(),
+        "project": project(),
+        "workers_count": 1,
+        "workers": (worker(),),
+        "months_owed": 4,
+        "amount_owed": Decimal("12000.00"),
+        "territorial_unit": "yjkz",
+        "summary": "四个月工资未付",
+        "is_mass_incident": False,
+        "is_employer_absconded": False,
+        "received_on": RECEIVED_ON,
+        # 5 working days after Monday 2024-03-04
+        "acceptance_deadline": deadline(date(2024, 3, 11)),
+    }
+    return CaseReceived(**(defaults | overrides))
+
+
+def case_accepted(**overrides: Any) -> CaseAccepted:
+    defaults: dict[str, Any] = {
+        "accepted_on": ACCEPTED_ON,
+        # 60 working days are 12 weeks on a weekends-only calendar
+        "investigation_deadline": deadline(date(2024, 5, 29)),
+    }
+    return CaseAccepted(**(defaults | overrides))
+
+
+def case_rejected(**overrides: Any) -> CaseRejected:
+    defaults: dict[str, Any] = {
+        "rejected_on": date(2024, 3, 5),
+        "reason": "违法行为已超过两年",
+    }
+    return CaseRejected(**(defaults | overrides))
+
+
+def supplement_requested(**overrides: Any) -> SupplementRequested:
+    defaults: dict[str, Any] = {
+        "requested_on": date(2024, 3, 5),
+        "what": "用人单位名称及地址",
+        "due": date(2024, 3, 15),
+    }
+    return SupplementRequested(**(defaults | overrides))
+
+
+def supplement_received(**overrides: Any) -> SupplementReceived:
+    defaults: dict[str, Any] = {
+        "received_on": date(2024, 3, 12),
+        "acceptance_deadline": deadline(date(2024, 3, 19)),
+    }
+    return SupplementReceived(**(defaults | overrides))
+
+
+def case_transferred_out(**overrides: Any) -> CaseTransferredOut:
+    defaults: dict[str, Any] = {
+        "transferred_on": date(2024, 3, 5),
+        "to": "区劳动人事争议仲裁院",
+        "reason": "已申请劳动仲裁",
+    }
+    return CaseTransferredOut(**(defaults | overrides))
+
+
+def investigation_extended(**overrides: Any) -> InvestigationExtended:
+    defaults: dict[str, Any] = {
+        "approved_by": "区人力资源和社会保障局局长",
+        "approved_on": date(2024, 5, 3),
+        "investigation_deadline": deadline(date(2024, 7, 10)),
+    }
+    return InvestigationExtended(**(defaults | overrides))
+
+
+def case_cancelled(**overrides: Any) -> CaseCancelled:
+    defaults: dict[str, Any] = {
+        "cancelled_on": date(2024, 3, 20),
+        "reason": "情节轻微且已改正",
+    }
+    return CaseCancelled(**(defaults | overrides))
+
+
+def payment_ordered(**overrides: Any) -> PaymentOrdered:
+    defaults: dict[str, Any] = {
+        "ordered_on": ORDERED_ON,
+        "pay_by": PAY_BY,
+        "served_on": SERVED_ON,
+        "service_method": ServiceMethod.IN_PERSON,
+        "amount": Decimal("12000.00"),
+    }
+    return PaymentOrdered(**(defaults | overrides))
+
+
+def payment_recorded(**overrides: Any) -> PaymentRecorded:
+    defaults: dict[str, Any] = {
+        "paid_on": date(2024, 4, 10),
+        "amount": Decimal("5000.00"),
+        "is_overpayment": False,
+    }
+    return PaymentRecorded(**(defaults | overrides))
+
+
+def arrears_cleared(**overrides: Any) -> ArrearsCleared:
+    defaults: dict[str, Any] = {
+        "cleared_on": date(2024, 4, 10),
+        "amount_recovered": Decimal("12000.00"),
+    }
+    return ArrearsCleared(**(defaults | overrides))
+
+
+def handling_decided(**overrides: Any) -> HandlingDecided:
+    defaults: dict[str, Any] = {
+        "decided_on": date(2024, 4, 22),
+        "amount_still_owed": Decimal("12000.00"),
+        "compensation_rate": Decimal("0.5"),
+        "compensation_amount": Decimal("6000.00"),
+    }
+    return HandlingDecided(**(defaults | overrides))
+
+
+def court_enforcement_applied(**overrides: Any) -> CourtEnforcementApplied:
+    defaults: dict[str, Any] = {
+        "applied_on": date(2024, 4, 29),
+        "amount_still_owed": Decimal("12000.00"),
+    }
+    return CourtEnforcementApplied(**(defaults | overrides))
+
+
+def case_closed(**overrides: Any) -> CaseClosed:
+    defaults: dict[str, Any] = {
+        "closed_on": date(2024, 4, 30),
+        "outcome": CaseOutcome.PAID,
+    }
+    return CaseClosed(**(defaults | overrides))
+
+
+def referral_proposed(**overrides: Any) -> ReferralProposed:
+    defaults: dict[str, Any] = {
+        "proposed_on": PROPOSED_ON,
+        "grounds": "经责令支付逾期仍不支付，数额较大",
+        "approval_deadline": deadline(date(2024, 4, 25)),
+    }
+    return ReferralProposed(**(defaults | overrides))
+
+
+def referral_approved(**overrides: Any) -> ReferralApproved:
+    defaults: dict[str, Any] = {
+        "approved_on": date(2024, 4, 24),
+        "approved_by": "区人力资源和社会保障局局长",
+        "transfer_deadline": deadline(date(2024, 4, 25)),
+    }
+    return ReferralApproved(**(defaults | overrides))
+
+
+def referral_refused(**overrides: Any) -> ReferralRefused:
+    defaults: dict[str, Any] = {
+        "refused_on": date(2024, 4, 24),
+        "refused_by": "区人力资源和社会保障局局长",
+        "reason": "证据不足",
+    }
+    return ReferralRefused(**(defaults | overrides))
+
+
+def case_transferred_to_police(**overrides: Any) -> CaseTransferredToPolice:
+    defaults: dict[str, Any] = {
+        "transferred_on": date(2024, 4, 25),
+        "police_unit": "gafj",
+        "answer_deadline": deadline(date(2024, 4, 28)),
+    }
+    return CaseTransferredToPolice(**(defaults | overrides))
+
+
+def police_filed(**overrides: Any) -> PoliceFiled:
+    defaults: dict[str, Any] = {"filed_on": date(2024, 4, 26)}
+    return PoliceFiled(**(defaults | overrides))
+
+
+def police_declined(**overrides: Any) -> PoliceDeclined:
+    defaults: dict[str, Any] = {
+        "declined_on": date(2024, 4, 26),
+        "reason": "不符合立案条件",
+        "is_after_reconsideration": False,
+        "request_by": deadline(date(2024, 4, 29)),
+    }
+    return PoliceDeclined(**(defaults | overrides))
+
+
+def reconsideration_requested(**overrides: Any) -> ReconsiderationRequested:
+    defaults: dict[str, Any] = {
+        "requested_on": date(2024, 4, 29),
+        "answer_deadline": deadline(date(2024, 5, 2)),
+    }
+    return ReconsiderationRequested(**(defaults | overrides))
+
+
+def procuratorate_supervision_requested(
+    **overrides: Any,
+) -> ProcuratorateSupervisionRequested:
+    defaults: dict[str, Any] = {
+        "requested_on": date(2024, 5, 2),
+        "reason": "公安机关复议后仍不予立案",
+    }
+    return ProcuratorateSupervisionRequested(**(defaults | overrides))
+
+
+def case_assigned(**overrides: Any) -> CaseAssigned:
+    defaults: dict[str, Any] = {
+        "lead_unit": "jsj",
+        "helping_units": ("yjkz",),
+        "due_on": date(2024, 5, 31),
+        "note": "督促总包单位代发",
+    }
+    return CaseAssigned(**(defaults | overrides))
+
+
+def progress_reported(**overrides: Any) -> ProgressReported:
+    defaults: dict[str, Any] = {
+        "unit": "jsj",
+        "text": "已约谈总包单位",
+        "reported_on": date(2024, 5, 6),
+    }
+    return ProgressReported(**(defaults | overrides))
+
+
+def assignment_returned(**overrides: Any) -> AssignmentReturned:
+    defaults: dict[str, Any] = {"unit": "jsj", "reason": "非工程建设领域"}
+    return AssignmentReturned(**(defaults | overrides))
+
+
+def mass_incident_flagged(**overrides: Any) -> MassIncidentFlagged:
+    defaults: dict[str, Any] = {"flagged_on": date(2024, 4, 15), "note": ""}
+    return MassIncidentFlagged(**(defaults | overrides))
+
+
+def employer_absconded_flagged(**overrides: Any) -> EmployerAbscondedFlagged:
+    defaults: dict[str, Any] = {"flagged_on": date(2024, 3, 20), "note": ""}
+    return EmployerAbscondedFlagged(**(defaults | overrides))
+
+
+def deadline_missed(**overrides: Any) -> DeadlineMissed:
+    defaults: dict[str, Any] = {
+        "kind": DeadlineKind.PAYMENT_ORDER,
+        "due": PAY_BY,
+        "detected_on": date(2024, 4, 13),
+    }
+    return DeadlineMissed(**(defaults | overrides))
+
+
+def credit_listing_recommended(**overrides: Any) -> CreditListingRecommended:
+    defaults: dict[str, Any] = {
+        "case_id": CASE_ID,
+        "employer_name": "城东宏达建筑劳务有限公司",
+        "employer_uscc": VALID_USCC,
+        "amount_still_owed": Decimal("12000.00"),
+        "months_owed": 4,
+        "workers_count": 1,
+        "is_mass_incident": False,
+        "is_order_overdue": True,
+        "recommended_on": date(2024, 4, 13),
+    }
+    return CreditListingRecommended(**(defaults | overrides))
+
+
+def worker_data_forgotten(**overrides: Any) -> WorkerDataForgotten:
+    defaults: dict[str, Any] = {"subject": "worker-0001", "reason": "本人申请"}
+    return WorkerDataForgotten(**(defaults | overrides))
+
+
+def received(**overrides: Any) -> list[CaseEvent]:
+    """A case just received, with `case_received(**overrides)`."""
+    return [case_received(**overrides)]
+
+
+def investigating(**overrides: Any) -> list[CaseEvent]:
+    """A case accepted and under investigation."""
+    return [*received(**overrides), case_accepted()]
+
+
+def ordered(**overrides: Any) -> list[CaseEvent]:
+    """A case ordered to pay what it was received with."""
+    amount = overrides.get("amount_owed", Decimal("12000.00"))
+    return [*investigating(**overrides), payment_ordered(amount=amount)]
+
+
+def overdue(**overrides: Any) -> list[CaseEvent]:
+    """A case whose payment order passed unpaid (recorded without a recommendation)."""
+    return [*ordered(**overrides), deadline_missed()]
+
+
+def case_of(*histories: list[CaseEvent]) -> Case:
+    """The case after these histories, one after the other."""
+    return CASE.replay(event for history in histories for event in history)
