@@ -24,7 +24,10 @@ from shared.local import (
     with_database,
 )
 
-SERVICE_MIGRATIONS = [Path("services/members/migrations"), Path("services/cases/migrations")]
+SERVICE_MIGRATIONS = [
+    Path("services/members/migrations"),
+    Path("services/cases/migrations"),
+]
 
 
 def _docker_answers() -> bool:
