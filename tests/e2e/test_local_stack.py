@@ -20,6 +20,7 @@ import pytest
 
 from shared.local import free_port
 from tests.kafka_reader import read_topic
+from tests.support import eventually
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,6 +44,10 @@ class Stack:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{8001 + self.port_offset}"
+
+    @property
+    def cases_url(self) -> str:
+        return f"http://127.0.0.1:{8002 + self.port_offset}"
 
     @property
     def bootstrap(self) -> str:
@@ -191,9 +196,54 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
         == 27
     )
 
+    # cases learns of the new unit from members' topic and can assign a case to it.
+    async with httpx.AsyncClient(
+        base_url=stack.cases_url, timeout=20, headers=office
+    ) as cases:
+        received = await cases.post(
+            "/cases",
+            json={
+                "source": "petition_handover",
+                "sector": "construction",
+                "employer": {"name": "某建筑公司", "uscc": "91350100M000100Y43"},
+                "workers_count": 3,
+                "months_owed": 2,
+                "amount_owed": "9000.00",
+                "territorial_unit": "sq-dongguan",
+                "received_on": "2024-03-01",
+            },
+        )
+        case_id = received.json()["stream"].removeprefix("case-")
+
+        async def assigned() -> bool:
+            answer = await cases.post(
+                f"/cases/{case_id}/assign",
+                json={"lead_unit": "yjglj", "due_on": "2099-01-01"},
+            )
+            return answer.status_code == 200
+
+        await eventually(assigned, timeout=30, interval=0.5)
+        queue = (
+            await cases.get(
+                "/work-queues/yjglj", params={"wait_for": f"case-{case_id}@0"}
+            )
+        ).json()
+    assert received.status_code == 201
+
+    async def in_queue() -> bool:
+        async with httpx.AsyncClient(
+            base_url=stack.cases_url, timeout=20, headers=office
+        ) as cases:
+            found = (await cases.get("/work-queues/yjglj")).json()
+        return case_id in [c["case_id"] for c in found["assigned"]]
+
+    await eventually(in_queue)
+    assert queue["unit"] == "yjglj"
+
     intact = stack.verify()
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "members: intact" in intact.stdout
+    assert "cases: intact" in intact.stdout
 
     assert "stopped" in stack.stop()
 

@@ -35,6 +35,12 @@ _ASSIGNED_UNITS: frozenset[Role] = frozenset({Role.UNIT_STAFF, Role.OFFICE})
 class ReceiveCase(Command):
     # A process manager also opens cases, from inspection findings and platform clues.
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE, Role.SYSTEM})
+    personal_paths: ClassVar[tuple[str, ...]] = (
+        "workers.*.subject",
+        "workers.*.name",
+        "workers.*.id_number",
+        "workers.*.phone",
+    )
 
     source: CaseSource
     sector: Sector

@@ -3,6 +3,7 @@ the money (DESIGN.md §4 "cases", rules.md §4.1 "Record for each case")."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -105,7 +106,8 @@ class WorkerDetails(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    subject: Subject
+    # A fresh key id when the office does not give one: one subject per named worker.
+    subject: Subject = Field(default_factory=lambda: uuid.uuid4().hex)
     name: Text
     id_number: IdNumber | None = None
     phone: Phone | None = None

@@ -1,5 +1,5 @@
-"""Investigation: given an opened case, when it is extended, cancelled, ordered to pay
-or closed, then events or a refusal."""
+"""Investigation: given an opened case, when it is extended, cancelled or ordered to
+pay, then events or a refusal."""
 
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ from pydantic import ValidationError
 from services.cases.domain import (
     CancelCase,
     CaseEvent,
-    CaseOutcome,
     CaseStatus,
-    CloseCase,
     ExtendInvestigation,
     OrderPayment,
     PaymentOrder,
     ServiceMethod,
     cancel_case,
-    close_case,
     extend_investigation,
     order_payment,
 )
@@ -34,19 +31,14 @@ from tests.unit.cases.factories import (
     TODAY,
     arrears_cleared,
     case_cancelled,
-    case_closed,
     case_of,
-    court_enforcement_applied,
     employer_absconded_flagged,
-    handling_decided,
     investigating,
     investigation_extended,
     ordered,
-    overdue,
     payment_ordered,
     payment_recorded,
     received,
-    referral_approved,
     referral_proposed,
 )
 
@@ -236,68 +228,6 @@ def test_a_case_not_yet_accepted_cannot_be_ordered_to_pay() -> None:
         order_payment(case_of(received()), order(), today=TODAY)
 
     assert refused.value.current == CaseStatus.RECEIVED
-
-
-PAID = [*ordered(), payment_recorded(amount=Decimal("12000.00")), arrears_cleared()]
-
-
-@pytest.mark.parametrize(
-    ("history", "outcome"),
-    [
-        (PAID, CaseOutcome.PAID),
-        ([*overdue(), handling_decided()], CaseOutcome.HANDLING_DECIDED),
-        ([*overdue(), court_enforcement_applied()], CaseOutcome.COURT_ENFORCEMENT),
-        ([*investigating(), case_cancelled()], CaseOutcome.CANCELLED),
-    ],
-)
-def test_a_case_is_closed_with_the_outcome_it_reached(
-    history: list[CaseEvent], outcome: CaseOutcome
-) -> None:
-    events = close_case(
-        case_of(history), CloseCase(closed_on=date(2024, 4, 30)), today=TODAY
-    )
-
-    assert events == [case_closed(outcome=outcome)]
-    closed = case_of(history, events)
-    assert (closed.status, closed.outcome, closed.deadlines) == (
-        CaseStatus.CLOSED,
-        outcome,
-        (),
-    )
-
-
-@pytest.mark.parametrize(
-    ("history", "status"),
-    [
-        (received(), CaseStatus.RECEIVED),
-        (investigating(), CaseStatus.INVESTIGATING),
-        (ordered(), CaseStatus.ORDERED_TO_PAY),
-        (overdue(), CaseStatus.OVERDUE),
-        ([*PAID, case_closed()], CaseStatus.CLOSED),
-    ],
-)
-def test_a_case_is_not_closed_before_it_reached_an_outcome(
-    history: list[CaseEvent], status: CaseStatus
-) -> None:
-    with pytest.raises(InvalidTransition) as refused:
-        close_case(
-            case_of(history), CloseCase(closed_on=date(2024, 4, 30)), today=TODAY
-        )
-
-    assert refused.value.current == status
-
-
-def test_a_case_is_not_closed_while_a_referral_waits_on_the_head_or_the_police() -> (
-    None
-):
-    history = [*PAID, referral_proposed(), referral_approved()]
-
-    with pytest.raises(RuleViolated) as refused:
-        close_case(
-            case_of(history), CloseCase(closed_on=date(2024, 4, 30)), today=TODAY
-        )
-
-    assert refused.value.code == "referral-pending"
 
 
 def test_a_case_is_not_cancelled_while_a_referral_waits() -> None:
