@@ -24,6 +24,7 @@ import asyncpg
 from shared.db import create_pool, migrate
 from shared.handling import execute
 from shared.local import EmbeddedPostgres, ensure_database, free_port
+from shared.log import configure_logging
 from shared.store import Cursor, EventStore
 from shared.verify import verify
 from tests.support import LEDGER, AddAmount, add_amount, context
@@ -176,6 +177,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller runs")
     args = parser.parse_args()
+    # What a service logs per command is part of its cost, but not printed here.
+    configure_logging("warning")
     results = asyncio.run(run(args.quick))
     raw8 = results["raw single-row commits/s, 8 connections"]
     results["ratio kernel 8 tasks / raw 8 connections"] = (

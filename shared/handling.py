@@ -12,7 +12,7 @@ import structlog
 
 from shared import metrics
 from shared.auth import Actor
-from shared.chain import canonical, sha256_hex
+from shared.chain import GENESIS, canonical, sha256_hex
 from shared.domain import Aggregate, Command, Event
 from shared.errors import (
     ConcurrencyConflict,
@@ -153,7 +153,9 @@ async def _execute(
             first = await store.find_command(ctx.command_id, stream_id, digest)
             if first is not None:
                 return first
-        state, version = await load(store, aggregate, entity_id)
+        records = await store.load(stream_id)
+        state = aggregate.replay(decode_all(aggregate, records))
+        version = records[-1].version if records else 0
         if ctx.expected_version is not None and ctx.expected_version != version:
             raise PreconditionFailed(stream_id, ctx.expected_version, version)
         events = decide(state, command)
@@ -164,6 +166,7 @@ async def _execute(
                 expected_version=version,
                 metadata=ctx.metadata(),
                 command_digest=digest,
+                prevhash=records[-1].hash if records else GENESIS,
             )
         except ConcurrencyConflict as conflict:
             if ctx.expected_version is not None:

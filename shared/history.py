@@ -55,9 +55,7 @@ async def stream_history(
     store: StoreDep, source: str, service: str, stream_id: str, as_of: datetime | None
 ) -> list[Envelope]:
     """A stream's events (recorded by `as_of` if given) as envelopes; NotFound if none."""
-    records = await (
-        store.load_as_of(stream_id, as_of) if as_of else store.load(stream_id)
-    )
+    records = await store.history(stream_id, as_of=as_of)
     if not records:
         raise NotFound(f"{stream_id} has no events")
     return [envelope_of(r, source=source, service=service) for r in records]

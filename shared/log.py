@@ -17,6 +17,8 @@ def configure_logging(level: str = "info", *, service: str = "") -> None:
     ]
     structlog.configure(
         processors=[
+            # Drop what the level hides before any other work is done for it.
+            structlog.stdlib.filter_by_level,
             *shared_processors,
             structlog.processors.format_exc_info,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

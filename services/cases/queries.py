@@ -157,7 +157,7 @@ async def case_detail(
 ) -> CaseDetailView:
     """The case rebuilt from its stream (up to `as_of`), its history and its workers."""
     stream = CASE.stream_id(case_id)
-    records = await (store.load_as_of(stream, as_of) if as_of else store.load(stream))
+    records = await store.history(stream, as_of=as_of)
     if not records:
         raise NotFound(
             f"case {case_id} does not exist" + (f" at {as_of}" if as_of else "")

@@ -11,7 +11,7 @@ import pytest
 
 from shared.errors import ConcurrencyConflict, IdempotencyKeyReused, PreconditionFailed
 from shared.handling import execute, load, load_as_of
-from shared.store import Cursor, EventMetadata, EventStore
+from shared.store import Appended, Cursor, EventMetadata, EventStore
 from tests.support import (
     LEDGER,
     AddAmount,
@@ -298,3 +298,71 @@ async def _tail_cursor(store: EventStore) -> Cursor:
     while batch := await store.read_all(cursor, limit=10_000):
         cursor = Cursor(batch[-1].txid, batch[-1].position)
     return cursor
+
+
+async def test_concurrent_commands_on_one_stream_let_one_win_and_the_others_write_nothing(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool)
+    entity = stream()
+    await execute(store, LEDGER, entity, AddAmount(amount=1), add_amount, context())
+
+    results = await asyncio.gather(
+        *(
+            execute(
+                store, LEDGER, entity, AddAmount(amount=i + 1), add_amount, context()
+            )
+            for i in range(8)
+        ),
+        return_exceptions=True,
+    )
+
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    assert winners
+    assert all(
+        isinstance(r, ConcurrencyConflict)
+        for r in results
+        if isinstance(r, BaseException)
+    )
+    versions = [r.version for r in await store.load(LEDGER.stream_id(entity))]
+    assert versions == list(range(1, len(versions) + 1))
+    assert len(versions) == 2 + len(winners)
+
+
+async def test_a_command_that_decides_nothing_is_still_remembered_by_its_id(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool)
+    sid = LEDGER.stream_id(stream())
+    command_id = uuid.uuid4()
+    meta = EventMetadata(
+        actor="t", actor_unit="rsj", correlation_id="c", command_id=command_id
+    )
+
+    first = await store.append(
+        sid,
+        [],
+        expected_version=0,
+        metadata=meta,
+        command_digest="d",
+        prevhash="0" * 64,
+    )
+    again = await store.append(
+        sid,
+        [],
+        expected_version=0,
+        metadata=meta,
+        command_digest="d",
+        prevhash="0" * 64,
+    )
+
+    assert first == again == Appended(stream=sid, version=0, position=None)
+    with pytest.raises(IdempotencyKeyReused):
+        await store.append(
+            sid,
+            [],
+            expected_version=0,
+            metadata=meta,
+            command_digest="other",
+            prevhash="0" * 64,
+        )

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -96,3 +97,23 @@ def test_a_seal_signature_verifies_only_with_its_own_key() -> None:
     assert signer.verifier().verify(digest.encode(), signature)
     assert not other.verifier().verify(digest.encode(), signature)
     assert not signer.verifier().verify(b"tampered", signature)
+
+
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+
+
+@given(plain_json)
+def test_the_fast_canonical_form_is_exactly_rfc_8785(value: Any) -> None:
+    assert canonical(value) == bytes(rfc8785.dumps(value))
+
+
+def test_keys_are_ordered_by_utf16_code_units_as_jcs_requires() -> None:
+    value = {"\U0001f600": 1, "\uff61": 2, "a": 3}
+
+    assert canonical(value) == bytes(rfc8785.dumps(value))
