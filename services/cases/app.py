@@ -7,7 +7,6 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.cases.deadline_watcher import DeadlineWatcher
-from services.cases.member_directory import MemberDirectory
 from services.cases.projections import CaseReadModels
 from services.cases.routes import commands, reads
 from services.cases.rules import CaseRules
@@ -16,6 +15,7 @@ from shared.history import history_router
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.settings import load_district
+from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

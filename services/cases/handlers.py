@@ -16,12 +16,12 @@ import asyncpg
 
 from services.cases import domain
 from services.cases.domain import CASE, Case, CaseEvent
-from services.cases.member_directory import active_units
 from services.cases.rules import CaseRules
 from shared.domain import Command
 from shared.errors import NotFound, NotPermitted
 from shared.handling import CommandContext, execute
 from shared.store import Appended, EventStore
+from shared.unit_directory import active_units
 
 Decide = Callable[..., Sequence[CaseEvent]]
 

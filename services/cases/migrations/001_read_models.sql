@@ -1,13 +1,3 @@
--- The member directory as cases sees it, from qingqian.members.events.
-CREATE TABLE IF NOT EXISTS member_units (
-    code        text PRIMARY KEY,
-    name_zh     text NOT NULL,
-    name_en     text NOT NULL,
-    kind        text NOT NULL,
-    is_active   boolean NOT NULL,
-    updated_at  timestamptz NOT NULL
-);
-
 -- Case numbers per year (case-<yyyy>-<nnnnnn>), handed out once each.
 CREATE TABLE IF NOT EXISTS case_numbers (
     year  integer PRIMARY KEY,

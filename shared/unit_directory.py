@@ -1,18 +1,49 @@
-"""The member directory cases keeps from `qingqian.members.events`: which unit codes
-exist and are active, so assignments name real units."""
+"""The unit directory every service keeps from `qingqian.members.events`: which unit
+codes exist, their names, and whether they are active (DESIGN.md §4 members).
+
+The inbound models hold only the fields read here (`extra="ignore"`); a contract test
+holds them to what members writes."""
 
 from __future__ import annotations
 
 import asyncpg
+from pydantic import BaseModel, ConfigDict
 
-from services.cases.inbound_events import (
-    MEMBER_UNIT_EVENTS,
-    UnitAdmitted,
-    UnitRenamed,
-    UnitWithdrawn,
-)
 from shared.db import DbConnection
 from shared.envelope import Envelope
+
+
+class _Inbound(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class UnitAdmitted(_Inbound):
+    """members: a unit joined the joint meeting."""
+
+    name_zh: str
+    name_en: str
+    kind: str
+
+
+class UnitRenamed(_Inbound):
+    """members: a unit's new name."""
+
+    name_zh: str
+    name_en: str
+
+
+class UnitWithdrawn(_Inbound):
+    """members: a unit left; cases can no longer be assigned to it."""
+
+    succeeded_by: str | None = None
+
+
+MEMBER_UNIT_EVENTS: dict[str, type[_Inbound]] = {
+    "UnitAdmitted": UnitAdmitted,
+    "UnitRenamed": UnitRenamed,
+    "UnitWithdrawn": UnitWithdrawn,
+}
+
 
 MEMBER_UNITS = "member_units"
 
@@ -66,3 +97,11 @@ async def active_units(pool: asyncpg.Pool) -> frozenset[str]:
     """The codes of the units cases may be assigned to now."""
     rows = await pool.fetch("SELECT code FROM member_units WHERE is_active")
     return frozenset(r["code"] for r in rows)
+
+
+async def unit_names(pool: asyncpg.Pool) -> dict[str, str]:
+    """Active units' codes and Chinese names."""
+    rows = await pool.fetch(
+        "SELECT code, name_zh FROM member_units WHERE is_active ORDER BY code"
+    )
+    return {r["code"]: r["name_zh"] for r in rows}

@@ -1,22 +1,23 @@
-"""cases reads members' unit events: its inbound models parse what members writes."""
+"""Every service's unit directory reads members' unit events: the kernel's inbound
+models parse what members writes."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from services.cases.inbound_events import (
+from services.members.domain import UnitAdmitted as MembersUnitAdmitted
+from services.members.domain import UnitKind
+from services.members.domain import UnitRenamed as MembersUnitRenamed
+from services.members.domain import UnitWithdrawn as MembersUnitWithdrawn
+from shared.unit_directory import (
     MEMBER_UNIT_EVENTS,
     UnitAdmitted,
     UnitRenamed,
     UnitWithdrawn,
 )
-from services.members.domain import UnitAdmitted as MembersUnitAdmitted
-from services.members.domain import UnitKind
-from services.members.domain import UnitRenamed as MembersUnitRenamed
-from services.members.domain import UnitWithdrawn as MembersUnitWithdrawn
 
 
-def test_cases_reads_a_unit_admitted_by_members() -> None:
+def test_the_unit_directory_reads_a_unit_admitted_by_members() -> None:
     produced = MembersUnitAdmitted(
         name_zh="区建设局",
         name_en="Construction Bureau",
@@ -34,7 +35,7 @@ def test_cases_reads_a_unit_admitted_by_members() -> None:
     )
 
 
-def test_cases_reads_renamed_and_withdrawn_units() -> None:
+def test_the_unit_directory_reads_renamed_and_withdrawn_units() -> None:
     renamed = MembersUnitRenamed(
         name_zh="区应急管理局",
         name_en="Emergency Management Bureau",
@@ -55,7 +56,9 @@ def test_cases_reads_renamed_and_withdrawn_units() -> None:
     )
 
 
-def test_the_event_type_names_cases_follows_are_the_ones_members_writes() -> None:
+def test_the_event_type_names_the_directory_follows_are_the_ones_members_writes() -> (
+    None
+):
     assert set(MEMBER_UNIT_EVENTS) == {
         MembersUnitAdmitted.event_type(),
         MembersUnitRenamed.event_type(),
