@@ -103,9 +103,10 @@ class ProjectionRunner:
             auto_offset_reset="earliest",
             request_timeout_ms=10_000,
         )
-        await consumer.start()
         self._consumer = consumer
         try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await consumer.start()
             assigned: set[TopicPartition] = set()
             last_refresh = 0.0
             while not self._stopping:
@@ -142,8 +143,9 @@ class ProjectionRunner:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
         )
-        await admin.start()
         try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await admin.start()
             wanted = {
                 TopicPartition(topic, p)
                 for topic in self.projection.topics

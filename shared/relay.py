@@ -281,8 +281,9 @@ class Relay:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
         )
-        await admin.start()
         try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await admin.start()
             existing = set(await admin.list_topics())
             wanted = [
                 NewTopic(t, num_partitions=self.partitions, replication_factor=1)
@@ -406,8 +407,9 @@ class Relay:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
         )
-        await admin.start()
         try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await admin.start()
             partitions = await topic_partitions(admin, self.topic)
         finally:
             await admin.close()
@@ -419,8 +421,9 @@ class Relay:
             auto_offset_reset="none",
             request_timeout_ms=10_000,
         )
-        await consumer.start()
         try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await consumer.start()
             tps = {
                 TopicPartition(self.topic, p): offset for p, offset in recorded.items()
             }

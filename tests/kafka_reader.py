@@ -28,14 +28,16 @@ async def read_topic(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    await consumer.start()
     try:
+        # Inside the try: a start cancelled half-way must still be closed.
+        await consumer.start()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         partitions: set[int] = set()
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-        await admin.start()
         try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await admin.start()
             while not partitions:
                 partitions = await topic_partitions(admin, topic)
                 if loop.time() > deadline:
