@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.cases.deadline_watcher import DeadlineWatcher
+from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.projections import CaseReadModels
 from services.cases.routes import commands, reads
 from services.cases.rules import CaseRules
@@ -32,7 +32,7 @@ def create_app(settings: CasesSettings) -> FastAPI:
         ]
 
     def background(rt: ServiceRuntime) -> list[Background]:
-        watcher = DeadlineWatcher(
+        watcher = case_deadline_watcher(
             rt.store,
             rt.pool,
             rules,
