@@ -1,4 +1,4 @@
-"""`qingqian`: start the local stack, issue tokens, verify the log."""
+"""`qingqian`: start the local stack, issue tokens, verify the log, load demo cases."""
 
 from __future__ import annotations
 
@@ -29,8 +29,11 @@ from shared.local import (
 )
 
 # The services `up` starts, with their local default ports (DESIGN.md §3).
-SERVICES: dict[str, int] = {"members": 8001, "cases": 8002}
+SERVICES: dict[str, int] = {"members": 8001, "cases": 8002, "credit": 8004}
 DEFAULT_KAFKA_PORT = 9092
+# The units whose own progress reports the demo enters (the office's unit, rsj, needs
+# no token of its own).
+DEMO_UNITS = ("jsj", "gafj", "xfj", "sfj", "fy", "yjkz", "sq-linjiaya")
 
 
 @dataclass
@@ -75,6 +78,11 @@ def _wait_ready(service: _Started, timeout: float) -> None:
 def _office_token(keys: LocalKeys) -> str:
     actor = Actor(person="office", unit="rsj", roles=frozenset({Role.OFFICE}))
     return issue_token(keys.jwt_private(), actor, ttl=timedelta(days=7))
+
+
+def _unit_token(keys: LocalKeys, unit: str) -> str:
+    actor = Actor(person=f"{unit}-demo", unit=unit, roles=frozenset({Role.UNIT_STAFF}))
+    return issue_token(keys.jwt_private(), actor, ttl=timedelta(hours=1))
 
 
 def up(args: argparse.Namespace) -> int:
@@ -226,6 +234,18 @@ def verify_command(args: argparse.Namespace) -> int:
             server.stop()
 
 
+def demo(args: argparse.Namespace) -> int:
+    """Enter the demo cases into a running stack (`python -m services.cases.demo`)."""
+    data = Path(args.home).resolve() if args.home else home()
+    keys = LocalKeys(data / "keys")
+    command = [sys.executable, "-m", "services.cases.demo", "--url", args.url]
+    command += ["--token", _office_token(keys), "--seed", str(args.seed)]
+    for unit in DEMO_UNITS:
+        command += ["--token-for", f"{unit}={_unit_token(keys, unit)}"]
+    _say(f"entering the demo cases at {args.url} (waits for the deadline watcher)…")
+    return subprocess.run(command, check=False).returncode  # noqa: S603 - our own module
+
+
 def keys_command(args: argparse.Namespace) -> int:
     """Print the keys as environment lines (for docker compose's .env)."""
     data = Path(args.home).resolve() if args.home else home()
@@ -262,6 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_verify.add_argument("--service", choices=sorted(SERVICES))
     p_verify.add_argument("--json", action="store_true")
     p_verify.set_defaults(run=verify_command)
+    p_demo = commands.add_parser("demo", help="enter demo cases into a running stack")
+    p_demo.add_argument("--url", default=f"http://127.0.0.1:{SERVICES['cases']}")
+    p_demo.add_argument("--seed", type=int, default=2017)
+    p_demo.set_defaults(run=demo)
     p_keys = commands.add_parser("keys", help="print keys as environment lines")
     p_keys.set_defaults(run=keys_command)
     args = parser.parse_args(argv)

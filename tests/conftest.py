@@ -27,6 +27,7 @@ from shared.local import (
 SERVICE_MIGRATIONS = [
     Path("services/members/migrations"),
     Path("services/cases/migrations"),
+    Path("services/credit/migrations"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The credit service: joint credit punishment from candidate to removal."""

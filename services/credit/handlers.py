@@ -1,0 +1,163 @@
+"""Each credit command with the outside facts its decide function asks for.
+
+Routes, the watcher and the process managers run commands through `handle`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+import asyncpg
+
+from services.credit import domain
+from services.credit.domain import LISTING, Listing, ListingEvent
+from services.credit.rules import CreditRules
+from shared.domain import Command
+from shared.errors import NotFound, NotPermitted
+from shared.handling import CommandContext, execute, load
+from shared.store import Appended, EventStore
+from shared.unit_directory import unit_names
+
+Decide = Callable[..., Sequence[ListingEvent]]
+
+COMMANDS: tuple[type[Command], ...] = (
+    domain.OpenCandidate,
+    domain.ServeNotice,
+    domain.FileObjection,
+    domain.ReviewObjection,
+    domain.LapseObjectionPeriod,
+    domain.DecideListing,
+    domain.DecideNotToList,
+    domain.PublishListing,
+    domain.RecordSanctionApplied,
+    domain.RecordSanctionLifted,
+    domain.MarkSanctionOverdue,
+    domain.ExpireListing,
+    domain.ApplyForEarlyRemoval,
+    domain.DecideEarlyRemoval,
+    domain.RevokeListing,
+)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# Each command's decide function is the command's name in snake_case (STYLE.md §5).
+DECIDE: dict[type[Command], Decide] = {
+    c: getattr(domain, _snake(c.__name__)) for c in COMMANDS
+}
+WANTS: dict[type[Command], frozenset[str]] = {
+    c: frozenset(
+        n
+        for n, p in inspect.signature(d).parameters.items()
+        if p.kind is p.KEYWORD_ONLY
+    )
+    for c, d in DECIDE.items()
+}
+
+
+def person_key(secret: bytes, id_number: str) -> str:
+    """The lookup key of a person: a keyed hash of their ID number, so the check API can
+    find them without any table holding the number."""
+    normalized = id_number.strip().upper()
+    return hmac.new(secret, normalized.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+async def handle(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    rules: CreditRules,
+    ctx: CommandContext,
+    command: Command,
+    listing_id: str,
+) -> Appended:
+    """Give the decide function the facts it names and run the command on the listing."""
+    if (
+        not isinstance(command, domain.OpenCandidate)
+        and await store.version(LISTING.stream_id(listing_id)) == 0
+    ):
+        raise NotFound(f"listing {listing_id} does not exist")
+    wants = WANTS[type(command)]
+    facts: dict[str, Any] = {}
+    if "today" in wants:
+        facts["today"] = ctx.today
+    if "calendar" in wants:
+        facts["calendar"] = rules.calendar
+    if "limits" in wants:
+        facts["limits"] = rules.limits
+    if "listing_id" in wants:
+        facts["listing_id"] = listing_id
+    if "unit" in wants:
+        facts["unit"] = ctx.actor.unit
+    if "duties" in wants:
+        facts["duties"] = rules.duties
+    if "units" in wants:
+        facts["units"] = await unit_names(pool)
+    if "has_new_arrears" in wants:
+        facts["has_new_arrears"] = await has_new_arrears(store, pool, listing_id)
+    decide = partial(DECIDE[type(command)], **facts)
+    return await execute(store, LISTING, listing_id, command, decide, ctx)
+
+
+async def has_new_arrears(
+    store: EventStore, pool: asyncpg.Pool, listing_id: str
+) -> bool:
+    """Whether cases received a new case against the listed employer since the listing
+    decision (from cases' events, kept in `employer_cases`)."""
+    listing, _ = await load(store, LISTING, listing_id)
+    subject = listing.subject
+    uscc = getattr(subject, "uscc", None)
+    if listing.decision is None or not uscc:
+        return False
+    found = await pool.fetchval(
+        "SELECT 1 FROM employer_cases WHERE uscc = $1 AND received_on > $2 LIMIT 1",
+        uscc,
+        listing.decision.decided_on,
+    )
+    return found is not None
+
+
+async def next_listing_id(pool: asyncpg.Pool, year: int) -> str:
+    """The next number of a listing opened by hand: `m-2024-000007`."""
+    number = await pool.fetchval(
+        "INSERT INTO listing_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year)"
+        " DO UPDATE SET last = listing_numbers.last + 1 RETURNING last",
+        year,
+    )
+    return f"m-{year}-{number:06d}"
+
+
+async def open_by_hand(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    rules: CreditRules,
+    ctx: CommandContext,
+    command: domain.OpenCandidate,
+    secret: bytes,
+) -> Appended:
+    """Open a candidate under the next number, a person's key derived from their ID
+    number; a repeated Idempotency-Key returns the listing it opened the first time."""
+    subject = command.subject
+    if isinstance(subject, domain.PersonDetails):
+        keyed = subject.model_copy(
+            update={"person_key": person_key(secret, subject.id_number)}
+        )
+        command = command.model_copy(update={"subject": keyed})
+    if ctx.command_id is not None:
+        first = await store.command_stream(ctx.command_id)
+        if first is not None:
+            return await handle(
+                store, pool, rules, ctx, command, LISTING.entity_id(first)
+            )
+    if not ctx.actor.has_any(domain.OpenCandidate.permitted):
+        raise NotPermitted("OpenCandidate needs the office role")
+    # Decide once before taking a number, so a refused candidate leaves no gap.
+    DECIDE[domain.OpenCandidate](Listing(), command, today=ctx.today)
+    listing_id = await next_listing_id(pool, command.opened_on.year)
+    return await handle(store, pool, rules, ctx, command, listing_id)

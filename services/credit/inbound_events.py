@@ -1,0 +1,40 @@
+"""Only the fields credit reads from cases' events (`extra="ignore"`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Inbound(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class CreditListingRecommended(_Inbound):
+    """cases: an overdue payment order at the crime threshold, or a mass incident."""
+
+    case_id: str
+    employer_name: str
+    employer_uscc: str | None
+    amount_still_owed: Decimal
+    months_owed: int
+    workers_count: int
+    is_mass_incident: bool
+    is_order_overdue: bool
+    recommended_on: date
+
+
+class Employer(_Inbound):
+    """The employer part of a received case."""
+
+    name: str
+    uscc: str | None = None
+
+
+class CaseReceived(_Inbound):
+    """cases: a new arrears case, which may be new arrears of a listed employer."""
+
+    employer: Employer
+    received_on: date

@@ -1,0 +1,149 @@
+"""credit's read models: listings (rebuilt from their streams with the domain's evolve),
+sanction tasks, deadlines, the change feed; and employers' cases from cases' topic."""
+
+from __future__ import annotations
+
+from services.credit.domain import LISTING, EmployerSubject, Listing, open_deadlines
+from services.credit.inbound_events import CaseReceived
+from shared.db import DbConnection
+from shared.envelope import Envelope
+from shared.handling import decode_all
+from shared.store import EventStore
+
+LISTING_MODELS = "listing_read_models"
+EMPLOYER_CASES = "employer_cases"
+
+
+class ListingReadModels:
+    """Feeds `listing_summary`, `sanction_tasks`, `listing_deadlines`, `listing_changes`."""
+
+    name = LISTING_MODELS
+    tables = (
+        "listing_summary",
+        "sanction_tasks",
+        "listing_deadlines",
+        "listing_changes",
+    )
+
+    def __init__(self, store: EventStore, topic: str) -> None:
+        self.store = store
+        self.topics = (topic,)
+
+    async def apply(self, conn: DbConnection, event: Envelope) -> None:
+        """Rewrite the listing's rows from its state at this event."""
+        if not event.subject.startswith(f"{LISTING.category}-"):
+            return
+        listing_id = LISTING.entity_id(event.subject)
+        records = [
+            r
+            for r in await self.store.load(event.subject)
+            if r.version <= event.streamversion
+        ]
+        listing = LISTING.replay(decode_all(LISTING, records))
+        await _summary(conn, listing_id, listing, event)
+        await conn.execute(
+            "DELETE FROM sanction_tasks WHERE listing_id = $1", listing_id
+        )
+        for task in listing.sanction_tasks:
+            await conn.execute(
+                "INSERT INTO sanction_tasks (listing_id, task_id, unit_code, measure, due, status,"
+                " applied_on, lifted_on, is_overdue) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                listing_id,
+                task.task_id,
+                task.unit_code,
+                task.measure.value,
+                task.due,
+                task.status.value,
+                task.applied_on,
+                task.lifted_on,
+                task.is_overdue,
+            )
+        await conn.execute(
+            "DELETE FROM listing_deadlines WHERE listing_id = $1", listing_id
+        )
+        for deadline in open_deadlines(listing):
+            await conn.execute(
+                "INSERT INTO listing_deadlines (listing_id, kind, task_id, due) VALUES ($1, $2, $3, $4)",
+                listing_id,
+                deadline.kind.value,
+                deadline.task_id,
+                deadline.due,
+            )
+        await conn.execute(
+            "INSERT INTO listing_changes (listing_id, version, status, changed_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (listing_id, version) DO NOTHING",
+            listing_id,
+            event.streamversion,
+            listing.status.value,
+            event.time,
+        )
+
+
+async def _summary(
+    conn: DbConnection, listing_id: str, listing: Listing, event: Envelope
+) -> None:
+    subject = listing.subject
+    grounds = listing.grounds
+    decision = listing.decision
+    end = listing.end
+    is_employer = isinstance(subject, EmployerSubject)
+    await conn.execute(
+        "INSERT INTO listing_summary (listing_id, status, subject_kind, employer_name, uscc,"
+        " person_key, employer_listing_id, decision_id, opened_from, opened_on, case_ids,"
+        " amount_owed, is_mass_incident, decided_on, ends_on, published_on, ended_on, end_how,"
+        " version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+        " $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (listing_id) DO UPDATE SET"
+        " status = excluded.status, employer_listing_id = excluded.employer_listing_id,"
+        " decision_id = excluded.decision_id, decided_on = excluded.decided_on,"
+        " ends_on = excluded.ends_on, published_on = excluded.published_on,"
+        " ended_on = excluded.ended_on, end_how = excluded.end_how,"
+        " version = excluded.version, updated_at = excluded.updated_at"
+        " WHERE listing_summary.version < excluded.version",
+        listing_id,
+        listing.status.value,
+        subject.kind.value if subject else "",
+        subject.name if isinstance(subject, EmployerSubject) else None,
+        subject.uscc if isinstance(subject, EmployerSubject) else None,
+        None
+        if is_employer or subject is None
+        else getattr(subject, "person_key", None),
+        decision.employer_listing_id if decision else None,
+        decision.decision_id if decision else None,
+        listing.opened_from.value if listing.opened_from else "",
+        listing.opened_on,
+        list(grounds.case_ids) if grounds else [],
+        grounds.amount_owed if grounds else 0,
+        grounds.is_mass_incident if grounds else False,
+        decision.decided_on if decision else None,
+        decision.ends_on if decision else None,
+        listing.published_on,
+        end.ended_on if end else None,
+        end.how.value if end else None,
+        event.streamversion,
+        event.time,
+    )
+
+
+class EmployerCases:
+    """Feeds `employer_cases` from cases' CaseReceived events (new arrears checks)."""
+
+    name = EMPLOYER_CASES
+    tables = ("employer_cases",)
+
+    def __init__(self, cases_topic: str) -> None:
+        self.topics = (cases_topic,)
+
+    async def apply(self, conn: DbConnection, event: Envelope) -> None:
+        """Remember which employer each received case is against, and when."""
+        if event.event_type != "CaseReceived":
+            return
+        received = CaseReceived.model_validate(event.data)
+        if not received.employer.uscc:
+            return
+        await conn.execute(
+            "INSERT INTO employer_cases (uscc, case_stream, received_on) VALUES ($1, $2, $3)"
+            " ON CONFLICT DO NOTHING",
+            received.employer.uscc,
+            event.subject,
+            received.received_on,
+        )

@@ -1,0 +1,28 @@
+"""The district's rules credit decides with: calendar, time limits, sanction duties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.credit.domain import CreditLimits, SanctionDuty, default_sanction_duties
+from shared.calendar import WorkingCalendar
+from shared.settings import DistrictSettings
+
+
+@dataclass(frozen=True)
+class CreditRules:
+    """Built once at start from `deploy/district.toml`; a bad value stops the service."""
+
+    calendar: WorkingCalendar
+    limits: CreditLimits
+    duties: tuple[SanctionDuty, ...]
+
+    @classmethod
+    def from_district(cls, district: DistrictSettings) -> CreditRules:
+        """The calendar, the `[limits.credit]` table and the default sanction duties
+        (rules.md §3.1.5, mapped to unit codes: a renamed unit keeps its duty)."""
+        return cls(
+            calendar=WorkingCalendar.from_district(district),
+            limits=CreditLimits.model_validate(district.limits.get("credit", {})),
+            duties=default_sanction_duties(),
+        )

@@ -1,0 +1,29 @@
+"""Settings of the credit service."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+
+from shared.settings import ServiceSettings
+
+
+class CreditSettings(ServiceSettings):
+    """`ServiceSettings` with credit's port, the topics it follows and its watcher."""
+
+    service: str = "credit"
+    port: int = 8004
+    members_service: str = "members"
+    cases_service: str = "cases"
+    deadline_watch_seconds: float = Field(default=30.0, gt=0)
+    # Keys persons are looked up by (a keyed hash of the ID number); `PERSON_KEY_SECRET`.
+    person_key_secret: SecretStr | None = None
+
+    @property
+    def members_topic(self) -> str:
+        """The members service's events (the unit directory)."""
+        return f"{self.topic_namespace}.{self.members_service}.events"
+
+    @property
+    def cases_topic(self) -> str:
+        """The cases service's events (recommendations and new arrears)."""
+        return f"{self.topic_namespace}.{self.cases_service}.events"

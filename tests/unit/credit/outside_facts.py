@@ -1,0 +1,43 @@
+"""The facts from outside that decide functions ask for, with the tests' defaults, and
+running a decide function with the ones it names, as the handlers do."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from services.credit.domain import Listing, ListingEvent
+from shared.domain import Command
+from tests.unit.credit.factories import (
+    CALENDAR,
+    DUTIES,
+    LIMITS,
+    LISTING_ID,
+    TODAY,
+    UNITS,
+)
+
+FACTS: dict[str, Any] = {
+    "today": TODAY,
+    "calendar": CALENDAR,
+    "limits": LIMITS,
+    "listing_id": LISTING_ID,
+    "unit": "jsj",
+    "duties": DUTIES,
+    "units": UNITS,
+    "has_new_arrears": False,
+}
+"""Every fact from outside a decide function may ask for, with its default."""
+
+
+def run(
+    decide: Callable[..., list[ListingEvent]],
+    listing: Listing,
+    command: Command,
+    **facts: Any,
+) -> list[ListingEvent]:
+    """Run a decide function with the facts it names, as the handlers do."""
+    wanted = inspect.signature(decide).parameters
+    given = {k: v for k, v in (FACTS | facts).items() if k in wanted}
+    return decide(listing, command, **given)

@@ -1,0 +1,295 @@
+"""The steps each status allows: every status names its next steps, every step is a
+command, and in every status each step it does not name is refused with the status
+and the steps it allows, except the watchers' steps and the ones out of time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from services.credit.domain import (
+    ApplyForEarlyRemoval,
+    DecideEarlyRemoval,
+    DecideListing,
+    DecideNotToList,
+    ExpireListing,
+    FileObjection,
+    LapseObjectionPeriod,
+    Listing,
+    ListingEvent,
+    ListingStatus,
+    MarkSanctionOverdue,
+    OpenCandidate,
+    OpenedFrom,
+    PublishListing,
+    RecordSanctionApplied,
+    RecordSanctionLifted,
+    ReviewObjection,
+    RevokedBy,
+    RevokeListing,
+    ServeNotice,
+    ServiceMethod,
+    allowed_after,
+    apply_for_early_removal,
+    decide_early_removal,
+    decide_listing,
+    decide_not_to_list,
+    expire_listing,
+    file_objection,
+    lapse_objection_period,
+    mark_sanction_overdue,
+    open_candidate,
+    publish_listing,
+    record_sanction_applied,
+    record_sanction_lifted,
+    review_objection,
+    revoke_listing,
+    serve_notice,
+)
+from services.credit.domain import commands as command_module
+from shared.domain import Command
+from shared.errors import DomainError, InvalidTransition, RuleViolated
+from tests.unit.credit.factories import (
+    DECIDED_ON,
+    DECISION_ID,
+    JSJ_PERMITS,
+    OPENED_ON,
+    PUBLISHED_ON,
+    SANCTION_DUE,
+    SOURCE_EVENT_ID,
+    active,
+    candidate,
+    early_removal_applied,
+    early_removal_granted,
+    employer_subject,
+    grounds,
+    lapsed,
+    listed,
+    listing_expired,
+    listing_of,
+    listing_published,
+    listing_revoked,
+    not_listed,
+    objected,
+    served,
+)
+from tests.unit.credit.outside_facts import run
+
+Decide = Callable[..., list[ListingEvent]]
+
+STEPS: dict[str, tuple[Decide, Command]] = {
+    "open-candidate": (
+        open_candidate,
+        OpenCandidate(
+            subject=employer_subject(),
+            grounds=grounds(),
+            opened_from=OpenedFrom.CASE_RECOMMENDATION,
+            source_event_id=SOURCE_EVENT_ID,
+            opened_on=OPENED_ON,
+        ),
+    ),
+    "serve-notice": (
+        serve_notice,
+        ServeNotice(served_on=date(2024, 5, 8), method=ServiceMethod.IN_PERSON),
+    ),
+    "file-objection": (
+        file_objection,
+        FileObjection(filed_on=date(2024, 5, 13), text="异议"),
+    ),
+    "review-objection": (
+        review_objection,
+        ReviewObjection(reviewed_on=date(2024, 5, 17), upheld=False, reasoning="理由"),
+    ),
+    "lapse-objection-period": (lapse_objection_period, LapseObjectionPeriod()),
+    "decide": (
+        decide_listing,
+        DecideListing(
+            decided_on=DECIDED_ON, decision_id=DECISION_ID, decided_by="局长"
+        ),
+    ),
+    "decide-not-to-list": (
+        decide_not_to_list,
+        DecideNotToList(decided_on=DECIDED_ON, reason="已清偿并承诺"),
+    ),
+    "publish": (publish_listing, PublishListing(published_on=PUBLISHED_ON)),
+    "record-sanction-applied": (
+        record_sanction_applied,
+        RecordSanctionApplied(
+            task_id=JSJ_PERMITS,
+            applied_on=date(2024, 5, 27),
+            basis="条例",
+            reference="函",
+        ),
+    ),
+    "record-sanction-lifted": (
+        record_sanction_lifted,
+        RecordSanctionLifted(
+            task_id=JSJ_PERMITS, lifted_on=date(2027, 5, 24), reference="函"
+        ),
+    ),
+    "mark-sanction-overdue": (
+        mark_sanction_overdue,
+        MarkSanctionOverdue(task_id=JSJ_PERMITS, due=SANCTION_DUE),
+    ),
+    "expire": (expire_listing, ExpireListing()),
+    "apply-for-early-removal": (
+        apply_for_early_removal,
+        ApplyForEarlyRemoval(applied_on=date(2024, 5, 27), commitment_text="承诺"),
+    ),
+    "decide-early-removal": (
+        decide_early_removal,
+        DecideEarlyRemoval(decided_on=date(2024, 5, 27)),
+    ),
+    "revoke": (
+        revoke_listing,
+        RevokeListing(
+            revoked_on=date(2024, 5, 27), by=RevokedBy.COURT, reference="判决"
+        ),
+    ),
+}
+
+HISTORIES: dict[ListingStatus, list[ListingEvent]] = {
+    ListingStatus.NEW: [],
+    ListingStatus.CANDIDATE: candidate(),
+    ListingStatus.NOTICE_SERVED: served(),
+    ListingStatus.OBJECTION_FILED: objected(),
+    ListingStatus.UNDER_REVIEW: lapsed(),
+    ListingStatus.NOT_LISTED: [*candidate(), not_listed()],
+    ListingStatus.LISTED: listed(),
+    ListingStatus.PUBLISHED: [*listed(), listing_published()],
+    ListingStatus.ACTIVE: active(),
+    ListingStatus.EXPIRED: [*active(), listing_expired()],
+    ListingStatus.REMOVED: [
+        *active(),
+        early_removal_applied(),
+        early_removal_granted(),
+    ],
+    ListingStatus.REVOKED: [*active(), listing_revoked()],
+}
+
+# Not named as next steps, yet answered otherwise than as an illegal transition: the
+# watchers' repeats change nothing, and a step out of time names its rule.
+ANSWERED_BY_RULE: dict[tuple[ListingStatus, str], str] = {
+    (ListingStatus.OBJECTION_FILED, "decide"): "objection-period-running",
+    (ListingStatus.UNDER_REVIEW, "file-objection"): "objection-period-over",
+}
+NOTHING_TO_DO: frozenset[tuple[ListingStatus, str]] = frozenset(
+    {
+        *(
+            (s, "lapse-objection-period")
+            for s in HISTORIES
+            if s
+            not in (
+                ListingStatus.NEW,
+                ListingStatus.CANDIDATE,
+                ListingStatus.NOTICE_SERVED,
+            )
+        ),
+        (ListingStatus.EXPIRED, "expire"),
+        (ListingStatus.REMOVED, "expire"),
+        (ListingStatus.REVOKED, "expire"),
+    }
+)
+
+
+def refusal(decide: Decide, listing: Listing, command: Command) -> DomainError | None:
+    """The error the step was refused with, if it was."""
+    try:
+        run(decide, listing, command)
+    except DomainError as error:
+        return error
+    return None
+
+
+def step_name(command: type[Command]) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", command.__name__).lower()
+
+
+def test_every_status_names_its_next_steps() -> None:
+    assert all(isinstance(allowed_after(s), tuple) for s in ListingStatus)
+    assert set(HISTORIES) == set(ListingStatus)
+
+
+def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
+    commands = {
+        obj
+        for obj in vars(command_module).values()
+        if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
+    }
+    steps = {s for status in ListingStatus for s in allowed_after(status)}
+    # Steps drop the noun the path already names: `listings/{id}/decide`.
+    full = {
+        f"{s}-listing" if f"{s}-listing" in {step_name(c) for c in commands} else s
+        for s in steps | {"open-candidate"}
+    }
+
+    assert full == {step_name(c) for c in commands}
+    assert set(STEPS) == steps
+
+
+def test_the_histories_reach_their_statuses() -> None:
+    assert {s: listing_of(h).status for s, h in HISTORIES.items()} == {
+        s: s for s in HISTORIES
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (status, step)
+        for status in ListingStatus
+        for step in STEPS
+        if step not in allowed_after(status)
+        and (status, step) not in ANSWERED_BY_RULE
+        and (status, step) not in NOTHING_TO_DO
+    ],
+)
+def test_a_step_the_status_does_not_allow_is_refused_naming_what_it_allows(
+    status: ListingStatus, step: str
+) -> None:
+    decide, command = STEPS[step]
+
+    with pytest.raises(InvalidTransition) as refused:
+        run(decide, listing_of(HISTORIES[status]), command)
+
+    assert refused.value.current == status
+    assert refused.value.allowed == allowed_after(status)
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [(status, step) for status in ListingStatus for step in allowed_after(status)],
+)
+def test_a_step_the_status_allows_is_never_an_illegal_transition(
+    status: ListingStatus, step: str
+) -> None:
+    decide, command = STEPS[step]
+
+    answer = refusal(decide, listing_of(HISTORIES[status]), command)
+
+    # Refused for a rule or a date perhaps, which other tests check.
+    assert not isinstance(answer, InvalidTransition)
+
+
+@pytest.mark.parametrize(("status", "step"), sorted(ANSWERED_BY_RULE))
+def test_a_step_out_of_time_is_refused_naming_the_rule(
+    status: ListingStatus, step: str
+) -> None:
+    decide, command = STEPS[step]
+
+    with pytest.raises(RuleViolated) as refused:
+        run(decide, listing_of(HISTORIES[status]), command)
+
+    assert refused.value.code == ANSWERED_BY_RULE[status, step]
+
+
+@pytest.mark.parametrize(("status", "step"), sorted(NOTHING_TO_DO))
+def test_a_watchers_step_once_it_no_longer_applies_changes_nothing(
+    status: ListingStatus, step: str
+) -> None:
+    decide, command = STEPS[step]
+
+    assert run(decide, listing_of(HISTORIES[status]), command) == []
