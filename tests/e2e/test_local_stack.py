@@ -244,6 +244,7 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "members: intact" in intact.stdout
     assert "cases: intact" in intact.stdout
+    assert "credit: intact" in intact.stdout
 
     assert "stopped" in stack.stop()
 
