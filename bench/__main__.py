@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.check_api import measure_check_api
 from shared.db import create_pool, migrate
 from shared.handling import execute
 from shared.local import EmbeddedPostgres, ensure_database, free_port
@@ -170,6 +171,19 @@ async def run(quick: bool) -> dict[str, float]:
         figures["seconds from qingqian up to ready (fresh)"] = [
             start_seconds(Path(folder) / "home")
         ]
+        server = EmbeddedPostgres(Path(folder) / "pgdata-check", is_temporary=True)
+        try:
+            check = await measure_check_api(
+                server.url,
+                listings=10_000 * scale,
+                requests=2_000 * scale,
+                concurrency=16,
+            )
+        finally:
+            server.stop()
+        figures["credit check API requests/s (16 concurrent)"] = [check["rps"]]
+        figures["credit check API p50 ms"] = [check["p50_ms"]]
+        figures["credit check API p99 ms"] = [check["p99_ms"]]
     return {name: statistics.median(values) for name, values in figures.items()}
 
 
