@@ -5,9 +5,6 @@ a command is handled the same way whoever sends it."""
 
 from __future__ import annotations
 
-import inspect
-import re
-from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -15,15 +12,20 @@ from typing import Any
 import asyncpg
 
 from services.cases import domain
-from services.cases.domain import CASE, Case, CaseEvent
+from services.cases.domain import CASE, Case
 from services.cases.rules import CaseRules
+from shared.commands import (
+    Decide,
+    decide_functions,
+    facts_for,
+    value_fact,
+    wanted_facts,
+)
 from shared.domain import Command
 from shared.errors import NotFound, NotPermitted
 from shared.handling import CommandContext, execute
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
-
-Decide = Callable[..., Sequence[CaseEvent]]
 
 COMMANDS: tuple[type[Command], ...] = (
     domain.ReceiveCase,
@@ -57,25 +59,10 @@ COMMANDS: tuple[type[Command], ...] = (
 )
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-# Each command's decide function is the command's name in snake_case (STYLE.md §5).
-DECIDE: dict[type[Command], Decide] = {
-    c: getattr(domain, _snake(c.__name__)) for c in COMMANDS
+DECIDE: dict[type[Command], Decide] = decide_functions(domain, COMMANDS)
+WANTS: dict[type[Command], frozenset[str]] = {
+    c: wanted_facts(d) for c, d in DECIDE.items()
 }
-
-
-def _wants(decide: Decide) -> frozenset[str]:
-    return frozenset(
-        name
-        for name, p in inspect.signature(decide).parameters.items()
-        if p.kind is p.KEYWORD_ONLY
-    )
-
-
-WANTS: dict[type[Command], frozenset[str]] = {c: _wants(d) for c, d in DECIDE.items()}
 
 
 async def handle(
@@ -105,21 +92,20 @@ async def _facts(
     command: Command,
     case_id: str,
 ) -> dict[str, Any]:
-    wants = WANTS[type(command)]
-    facts: dict[str, Any] = {}
-    if "today" in wants:
-        facts["today"] = ctx.today
-    if "calendar" in wants:
-        facts["calendar"] = rules.calendar
-    if "limits" in wants:
-        facts["limits"] = rules.limits
-    if "units" in wants:
-        facts["units"] = await active_units(pool)
-    if "case_id" in wants:
-        facts["case_id"] = case_id
-    if "unit" in wants:
-        facts["unit"] = ctx.actor.unit
-    return facts
+    async def units() -> object:
+        return await active_units(pool)
+
+    return await facts_for(
+        WANTS[type(command)],
+        {
+            "today": value_fact(ctx.today),
+            "calendar": value_fact(rules.calendar),
+            "limits": value_fact(rules.limits),
+            "units": units,
+            "case_id": value_fact(case_id),
+            "unit": value_fact(ctx.actor.unit),
+        },
+    )
 
 
 async def next_case_id(pool: asyncpg.Pool, received_on: date) -> str:

@@ -18,7 +18,10 @@ from services.cases.views import (
     TotalView,
     WorkQueueView,
 )
+from shared.commands import add_command_routes
+from shared.domain import Command
 from shared.envelope import Envelope
+from shared.handling import CommandContext
 from shared.history import consistent_with, stream_history
 from shared.http import (
     ActorDep,
@@ -28,10 +31,12 @@ from shared.http import (
     StoreDep,
     current_actor,
     problem_responses,
+    runtime,
 )
 from shared.store import Appended
 
-CaseId = Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{6}$", examples=["2024-000123"])]
+CASE_ID_PATTERN = r"^[0-9]{4}-[0-9]{6}$"
+CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
 UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 
@@ -67,138 +72,140 @@ async def receive_case(
     return await handlers.receive_case(store, pool, rules, ctx, command)
 
 
-def _case_command(path: str, command_type: type, summary: str) -> None:
-    """Register `POST /cases/{case_id}/<path>` for one command."""
-
-    async def endpoint(
-        case_id: CaseId,
-        command: command_type,  # type: ignore[valid-type]  # the route's command class
-        ctx: CommandContextDep,
-        store: StoreDep,
-        pool: PoolDep,
-        rules: RulesDep,
-    ) -> Appended:
-        return await handlers.handle(store, pool, rules, ctx, command, case_id)
-
-    endpoint.__doc__ = summary
-    # Annotations are strings here (postponed); FastAPI needs the class itself.
-    endpoint.__annotations__["command"] = command_type
-    commands.add_api_route(
-        f"/cases/{{case_id}}/{path}",
-        endpoint,
-        methods=["POST"],
-        name=path.replace("-", "_"),
+async def _run(
+    request: Request, ctx: CommandContext, command: Command, case_id: str
+) -> Appended:
+    rt = runtime(request)
+    return await handlers.handle(
+        rt.store, rt.pool, _rules(request), ctx, command, case_id
     )
 
 
-for _path, _command, _summary in (
-    (
-        "accept",
-        domain.AcceptCase,
-        "Accept the case and open it (立案) the same day; the 60-working-day investigation starts.",
+add_command_routes(
+    commands,
+    prefix="cases",
+    id_pattern=CASE_ID_PATTERN,
+    routes=(
+        (
+            "accept",
+            domain.AcceptCase,
+            "Accept the case and open it (立案) the same day; the 60-working-day investigation starts.",
+        ),
+        ("reject", domain.RejectCase, "Refuse the case in writing with a reason."),
+        (
+            "request-supplement",
+            domain.RequestSupplement,
+            "Ask for supplementary material (补正).",
+        ),
+        (
+            "receive-supplement",
+            domain.ReceiveSupplement,
+            "The material arrived: the acceptance limit starts again.",
+        ),
+        (
+            "transfer-out",
+            domain.TransferCaseOut,
+            "Transfer the case to the competent department.",
+        ),
+        (
+            "extend-investigation",
+            domain.ExtendInvestigation,
+            "Extend the investigation once by 30 working days, with the head's approval.",
+        ),
+        (
+            "cancel",
+            domain.CancelCase,
+            "Cancel the case (撤销立案): minor and already corrected.",
+        ),
+        (
+            "order-payment",
+            domain.OrderPayment,
+            "Order payment within a time limit, saying how the order was served.",
+        ),
+        (
+            "record-payment",
+            domain.RecordPayment,
+            "Record a payment recovered; partial payments add up.",
+        ),
+        (
+            "decide-handling",
+            domain.DecideHandling,
+            "Overdue: decide extra compensation of 50–100 % of what is still owed.",
+        ),
+        (
+            "apply-court-enforcement",
+            domain.ApplyCourtEnforcement,
+            "Apply to the court to enforce an unpaid decision.",
+        ),
+        ("close", domain.CloseCase, "Close the case."),
+        (
+            "propose-referral",
+            domain.ProposeReferral,
+            "Propose referral to the police (拒不支付劳动报酬罪); the head decides within 3 days.",
+        ),
+        (
+            "approve-referral",
+            domain.ApproveReferral,
+            "Approve the referral; transfer within 24 hours.",
+        ),
+        (
+            "refuse-referral",
+            domain.RefuseReferral,
+            "Refuse the referral, with reasons.",
+        ),
+        (
+            "transfer-to-police",
+            domain.TransferToPolice,
+            "Transfer the case to the police; they answer within 3 days.",
+        ),
+        (
+            "record-police-filing",
+            domain.RecordPoliceFiling,
+            "The police filed the case.",
+        ),
+        (
+            "record-police-declining",
+            domain.RecordPoliceDeclining,
+            "The police declined; reconsideration may be asked within 3 days.",
+        ),
+        (
+            "request-reconsideration",
+            domain.RequestReconsideration,
+            "Ask the police to reconsider; they answer within 3 days.",
+        ),
+        (
+            "request-procuratorate-supervision",
+            domain.RequestProcuratorateSupervision,
+            "Ask the procuratorate to supervise.",
+        ),
+        (
+            "assign",
+            domain.AssignCase,
+            "Assign (交办) the case to a lead unit and helping units with a due date; re-assigns a returned case.",
+        ),
+        (
+            "report-progress",
+            domain.ReportProgress,
+            "An assigned unit reports progress.",
+        ),
+        (
+            "return-assignment",
+            domain.ReturnAssignment,
+            "The lead unit returns a mis-routed assignment with a reason.",
+        ),
+        (
+            "flag-mass-incident",
+            domain.FlagMassIncident,
+            "Flag a mass incident; the employer is recommended for credit punishment.",
+        ),
+        (
+            "flag-employer-absconded",
+            domain.FlagEmployerAbsconded,
+            "Flag that the employer absconded.",
+        ),
     ),
-    ("reject", domain.RejectCase, "Refuse the case in writing with a reason."),
-    (
-        "request-supplement",
-        domain.RequestSupplement,
-        "Ask for supplementary material (补正).",
-    ),
-    (
-        "receive-supplement",
-        domain.ReceiveSupplement,
-        "The material arrived: the acceptance limit starts again.",
-    ),
-    (
-        "transfer-out",
-        domain.TransferCaseOut,
-        "Transfer the case to the competent department.",
-    ),
-    (
-        "extend-investigation",
-        domain.ExtendInvestigation,
-        "Extend the investigation once by 30 working days, with the head's approval.",
-    ),
-    (
-        "cancel",
-        domain.CancelCase,
-        "Cancel the case (撤销立案): minor and already corrected.",
-    ),
-    (
-        "order-payment",
-        domain.OrderPayment,
-        "Order payment within a time limit, saying how the order was served.",
-    ),
-    (
-        "record-payment",
-        domain.RecordPayment,
-        "Record a payment recovered; partial payments add up.",
-    ),
-    (
-        "decide-handling",
-        domain.DecideHandling,
-        "Overdue: decide extra compensation of 50–100 % of what is still owed.",
-    ),
-    (
-        "apply-court-enforcement",
-        domain.ApplyCourtEnforcement,
-        "Apply to the court to enforce an unpaid decision.",
-    ),
-    ("close", domain.CloseCase, "Close the case."),
-    (
-        "propose-referral",
-        domain.ProposeReferral,
-        "Propose referral to the police (拒不支付劳动报酬罪); the head decides within 3 days.",
-    ),
-    (
-        "approve-referral",
-        domain.ApproveReferral,
-        "Approve the referral; transfer within 24 hours.",
-    ),
-    ("refuse-referral", domain.RefuseReferral, "Refuse the referral, with reasons."),
-    (
-        "transfer-to-police",
-        domain.TransferToPolice,
-        "Transfer the case to the police; they answer within 3 days.",
-    ),
-    ("record-police-filing", domain.RecordPoliceFiling, "The police filed the case."),
-    (
-        "record-police-declining",
-        domain.RecordPoliceDeclining,
-        "The police declined; reconsideration may be asked within 3 days.",
-    ),
-    (
-        "request-reconsideration",
-        domain.RequestReconsideration,
-        "Ask the police to reconsider; they answer within 3 days.",
-    ),
-    (
-        "request-procuratorate-supervision",
-        domain.RequestProcuratorateSupervision,
-        "Ask the procuratorate to supervise.",
-    ),
-    (
-        "assign",
-        domain.AssignCase,
-        "Assign (交办) the case to a lead unit and helping units with a due date; re-assigns a returned case.",
-    ),
-    ("report-progress", domain.ReportProgress, "An assigned unit reports progress."),
-    (
-        "return-assignment",
-        domain.ReturnAssignment,
-        "The lead unit returns a mis-routed assignment with a reason.",
-    ),
-    (
-        "flag-mass-incident",
-        domain.FlagMassIncident,
-        "Flag a mass incident; the employer is recommended for credit punishment.",
-    ),
-    (
-        "flag-employer-absconded",
-        domain.FlagEmployerAbsconded,
-        "Flag that the employer absconded.",
-    ),
-):
-    _case_command(_path, _command, _summary)
+    run=_run,
+)
 
 
 @commands.post("/cases/{case_id}/forget-worker")

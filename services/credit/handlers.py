@@ -6,24 +6,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import inspect
-import re
-from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
 
 import asyncpg
 
 from services.credit import domain
-from services.credit.domain import LISTING, Listing, ListingEvent
+from services.credit.domain import LISTING, Listing
 from services.credit.rules import CreditRules
+from shared.commands import (
+    Decide,
+    decide_functions,
+    facts_for,
+    value_fact,
+    wanted_facts,
+)
 from shared.domain import Command
 from shared.errors import NotFound, NotPermitted
 from shared.handling import CommandContext, execute, load
 from shared.store import Appended, EventStore
 from shared.unit_directory import unit_names
-
-Decide = Callable[..., Sequence[ListingEvent]]
 
 COMMANDS: tuple[type[Command], ...] = (
     domain.OpenCandidate,
@@ -44,21 +45,9 @@ COMMANDS: tuple[type[Command], ...] = (
 )
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-# Each command's decide function is the command's name in snake_case (STYLE.md §5).
-DECIDE: dict[type[Command], Decide] = {
-    c: getattr(domain, _snake(c.__name__)) for c in COMMANDS
-}
+DECIDE: dict[type[Command], Decide] = decide_functions(domain, COMMANDS)
 WANTS: dict[type[Command], frozenset[str]] = {
-    c: frozenset(
-        n
-        for n, p in inspect.signature(d).parameters.items()
-        if p.kind is p.KEYWORD_ONLY
-    )
-    for c, d in DECIDE.items()
+    c: wanted_facts(d) for c, d in DECIDE.items()
 }
 
 
@@ -83,24 +72,26 @@ async def handle(
         and await store.version(LISTING.stream_id(listing_id)) == 0
     ):
         raise NotFound(f"listing {listing_id} does not exist")
-    wants = WANTS[type(command)]
-    facts: dict[str, Any] = {}
-    if "today" in wants:
-        facts["today"] = ctx.today
-    if "calendar" in wants:
-        facts["calendar"] = rules.calendar
-    if "limits" in wants:
-        facts["limits"] = rules.limits
-    if "listing_id" in wants:
-        facts["listing_id"] = listing_id
-    if "unit" in wants:
-        facts["unit"] = ctx.actor.unit
-    if "duties" in wants:
-        facts["duties"] = rules.duties
-    if "units" in wants:
-        facts["units"] = await unit_names(pool)
-    if "has_new_arrears" in wants:
-        facts["has_new_arrears"] = await has_new_arrears(store, pool, listing_id)
+
+    async def units() -> object:
+        return await unit_names(pool)
+
+    async def new_arrears() -> object:
+        return await has_new_arrears(store, pool, listing_id)
+
+    facts = await facts_for(
+        WANTS[type(command)],
+        {
+            "today": value_fact(ctx.today),
+            "calendar": value_fact(rules.calendar),
+            "limits": value_fact(rules.limits),
+            "listing_id": value_fact(listing_id),
+            "unit": value_fact(ctx.actor.unit),
+            "duties": value_fact(rules.duties),
+            "units": units,
+            "has_new_arrears": new_arrears,
+        },
+    )
     decide = partial(DECIDE[type(command)], **facts)
     return await execute(store, LISTING, listing_id, command, decide, ctx)
 

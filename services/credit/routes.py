@@ -19,8 +19,11 @@ from services.credit.views import (
     PublicListEntryView,
     SanctionTaskView,
 )
+from shared.commands import add_command_routes
+from shared.domain import Command
 from shared.envelope import Envelope
 from shared.errors import InvalidInput
+from shared.handling import CommandContext
 from shared.history import consistent_with, stream_history
 from shared.http import (
     ActorDep,
@@ -30,12 +33,12 @@ from shared.http import (
     StoreDep,
     current_actor,
     problem_responses,
+    runtime,
 )
 from shared.store import Appended
 
-ListingId = Annotated[
-    str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["c-2024-000123"])
-]
+LISTING_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+ListingId = Annotated[str, Path(pattern=LISTING_ID_PATTERN, examples=["c-2024-000123"])]
 UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 
@@ -76,88 +79,78 @@ async def open_candidate(
     return await handlers.open_by_hand(store, pool, rules, ctx, command, secret)
 
 
-def _listing_command(path: str, command_type: type, summary: str) -> None:
-    """Register `POST /listings/{listing_id}/<path>` for one command."""
-
-    async def endpoint(
-        listing_id: ListingId,
-        command: command_type,  # type: ignore[valid-type]  # the route's command class
-        ctx: CommandContextDep,
-        store: StoreDep,
-        pool: PoolDep,
-        rules: RulesDep,
-    ) -> Appended:
-        return await handlers.handle(store, pool, rules, ctx, command, listing_id)
-
-    endpoint.__doc__ = summary
-    # Annotations are strings here (postponed); FastAPI needs the class itself.
-    endpoint.__annotations__["command"] = command_type
-    commands.add_api_route(
-        f"/listings/{{listing_id}}/{path}",
-        endpoint,
-        methods=["POST"],
-        name=path.replace("-", "_"),
+async def _run(
+    request: Request, ctx: CommandContext, command: Command, listing_id: str
+) -> Appended:
+    rt = runtime(request)
+    return await handlers.handle(
+        rt.store, rt.pool, _rules(request), ctx, command, listing_id
     )
 
 
-for _path, _command, _summary in (
-    (
-        "serve-notice",
-        domain.ServeNotice,
-        "Serve the notice of intent; the objection period (working days, district setting) starts.",
+add_command_routes(
+    commands,
+    prefix="listings",
+    id_pattern=LISTING_ID_PATTERN,
+    routes=(
+        (
+            "serve-notice",
+            domain.ServeNotice,
+            "Serve the notice of intent; the objection period (working days, district setting) starts.",
+        ),
+        (
+            "file-objection",
+            domain.FileObjection,
+            "Record the subject's objection (within the objection period).",
+        ),
+        (
+            "review-objection",
+            domain.ReviewObjection,
+            "Review the objection: upheld (then decide not to list) or not.",
+        ),
+        (
+            "decide",
+            domain.DecideListing,
+            "Decide to list (after the objection period or review); the listing runs 3 years.",
+        ),
+        (
+            "decide-not-to-list",
+            domain.DecideNotToList,
+            "Decide not to list (e.g. paid and committed before the decision).",
+        ),
+        (
+            "publish",
+            domain.PublishListing,
+            "Publish and share the listing: every unit with a sanction duty gets a task.",
+        ),
+        (
+            "record-sanction-applied",
+            domain.RecordSanctionApplied,
+            "A unit confirms it applied its sanction (its own tasks only).",
+        ),
+        (
+            "record-sanction-lifted",
+            domain.RecordSanctionLifted,
+            "A unit confirms it lifted its sanction after the listing ended.",
+        ),
+        (
+            "apply-for-early-removal",
+            domain.ApplyForEarlyRemoval,
+            "The employer applies for early removal (credit repair).",
+        ),
+        (
+            "decide-early-removal",
+            domain.DecideEarlyRemoval,
+            "Grant early removal if paid ≥ 6 months ago, no new arrears, committed in writing; else refuse with reasons.",
+        ),
+        (
+            "revoke",
+            domain.RevokeListing,
+            "Revoke the listing after reconsideration or a court ruling.",
+        ),
     ),
-    (
-        "file-objection",
-        domain.FileObjection,
-        "Record the subject's objection (within the objection period).",
-    ),
-    (
-        "review-objection",
-        domain.ReviewObjection,
-        "Review the objection: upheld (then decide not to list) or not.",
-    ),
-    (
-        "decide",
-        domain.DecideListing,
-        "Decide to list (after the objection period or review); the listing runs 3 years.",
-    ),
-    (
-        "decide-not-to-list",
-        domain.DecideNotToList,
-        "Decide not to list (e.g. paid and committed before the decision).",
-    ),
-    (
-        "publish",
-        domain.PublishListing,
-        "Publish and share the listing: every unit with a sanction duty gets a task.",
-    ),
-    (
-        "record-sanction-applied",
-        domain.RecordSanctionApplied,
-        "A unit confirms it applied its sanction (its own tasks only).",
-    ),
-    (
-        "record-sanction-lifted",
-        domain.RecordSanctionLifted,
-        "A unit confirms it lifted its sanction after the listing ended.",
-    ),
-    (
-        "apply-for-early-removal",
-        domain.ApplyForEarlyRemoval,
-        "The employer applies for early removal (credit repair).",
-    ),
-    (
-        "decide-early-removal",
-        domain.DecideEarlyRemoval,
-        "Grant early removal if paid ≥ 6 months ago, no new arrears, committed in writing; else refuse with reasons.",
-    ),
-    (
-        "revoke",
-        domain.RevokeListing,
-        "Revoke the listing after reconsideration or a court ruling.",
-    ),
-):
-    _listing_command(_path, _command, _summary)
+    run=_run,
+)
 
 
 @reads.get("/check", response_model=CheckView)
