@@ -26,6 +26,8 @@ from shared.personal_data import PersonalVault, mask
 from shared.store import EventStore
 
 _SUMMARY = "SELECT * FROM case_summary"
+# A case in one of these is over: its assignment no longer asks anything of a unit.
+_ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
 _CENT = Decimal("0.01")
 
 
@@ -68,8 +70,8 @@ async def list_cases(
 async def overdue_cases(pool: asyncpg.Pool, *, today: date) -> list[CaseSummaryView]:
     """Cases with a deadline passed while its step is not done, or a late assignment."""
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE overdue_since IS NOT NULL"
-        " OR (assignment_status = 'active' AND assignment_due < $1)"
+        f"{_SUMMARY} WHERE {_ENDED} AND (overdue_since IS NOT NULL"
+        " OR (assignment_status = 'active' AND assignment_due < $1))"
         " ORDER BY coalesce(overdue_since, assignment_due), case_id",
         today,
     )
@@ -87,7 +89,8 @@ async def work_queue(
     """(assigned to the unit, due within `soon` working days, overdue) for one unit."""
     horizon = calendar.add_working_days(today, soon_working_days).due
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE assignment_status = 'active' AND (lead_unit = $1 OR $1 = ANY(helping_units))"
+        f"{_SUMMARY} WHERE {_ENDED} AND assignment_status = 'active'"
+        " AND (lead_unit = $1 OR $1 = ANY(helping_units))"
         " ORDER BY assignment_due, case_id",
         unit,
     )
@@ -132,8 +135,8 @@ async def totals(pool: asyncpg.Pool, by: TotalsBy) -> list[TotalView]:
         TotalView(
             group=r["grp"],
             cases=r["cases"],
-            amount_owed=r["owed"] or Decimal(0),
-            amount_recovered=r["recovered"] or Decimal(0),
+            amount_owed=Decimal(r["owed"] or 0).quantize(_CENT),
+            amount_recovered=Decimal(r["recovered"] or 0).quantize(_CENT),
         )
         for r in rows
     ]
@@ -173,7 +176,9 @@ async def case_detail(
         as_of=as_of,
         status=case.status.value,
         criminal=case.criminal.value,
-        allowed_next=[*allowed_after(case.status), *allowed_after(case.criminal)],
+        allowed_next=list(
+            dict.fromkeys([*allowed_after(case.status), *allowed_after(case.criminal)])
+        ),
         state=state,
         workers=workers,
         amount_still_owed=case.amount_still_owed.quantize(_CENT),

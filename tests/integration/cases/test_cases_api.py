@@ -5,110 +5,37 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
 import pytest
-import pytest_asyncio
-from pydantic import SecretStr
 
-from services.cases.app import create_app as create_cases
-from services.cases.deadline_watcher import DeadlineWatcher
+from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
-from services.cases.settings import CasesSettings
-from services.members.app import create_app as create_members
-from services.members.settings import MembersSettings
-from shared.chain import new_private_key_pem
 from shared.db import create_pool
 from shared.domain import Role
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
 from shared.verify import verify
-from tests.conftest import clone_database
+from shared.watcher import DeadlineWatcher
+from tests.integration.cases.conftest import (
+    DISTRICT_FILE,
+    TODAY,
+    TOKENS,
+    Stack,
+    knows_unit,
+)
 from tests.kafka_reader import read_topic
-from tests.service_server import new_token_maker, serving, unique_namespace
 from tests.support import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
-TOKENS = new_token_maker()
-OFFICE = TOKENS.headers(Role.OFFICE)
-DISTRICT_FILE = Path("deploy/district.toml").resolve()
 VALID_USCC = "91350100M000100Y43"
 VALID_ID = "11010519491231002X"
-# The service takes today in the district's time zone; so must the tests.
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-class Stack:
-    def __init__(
-        self,
-        members: httpx.AsyncClient,
-        cases: httpx.AsyncClient,
-        cases_url: str,
-        settings: CasesSettings,
-    ) -> None:
-        self.members = members
-        self.cases = cases
-        self.cases_url = cases_url
-        self.settings = settings
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def stack(
-    pg_server_url: str, template_database: str, kafka_bootstrap: str
-) -> AsyncIterator[Stack]:
-    namespace = unique_namespace()
-    common: dict[str, Any] = {
-        "kafka_bootstrap": kafka_bootstrap,
-        "jwt_public_key": SecretStr(TOKENS.public_pem),
-        "topic_namespace": namespace,
-        "seal_interval_seconds": 0.5,
-        "district_file": DISTRICT_FILE,
-    }
-    members_settings = MembersSettings(
-        database_url=await clone_database(pg_server_url, template_database),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        **common,
-    )
-    cases_settings = CasesSettings(
-        database_url=await clone_database(pg_server_url, template_database),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=3600,
-        **common,
-    )
-    async with (
-        serving(create_members(members_settings)) as members,
-        serving(create_cases(cases_settings)) as cases,
-    ):
-        members.headers.update(OFFICE)
-        cases.headers.update(OFFICE)
-        stack = Stack(members, cases, str(cases.base_url), cases_settings)
-
-        async def directory_arrived() -> bool:
-            return await _knows_unit(stack, "sq-dongguan")
-
-        await eventually(directory_arrived, timeout=30)
-        yield stack
-
-
-async def _knows_unit(stack: Stack, code: str) -> bool:
-    assert stack.settings.database_url is not None
-    conn = await asyncpg.connect(stack.settings.database_url)
-    try:
-        return bool(
-            await conn.fetchval(
-                "SELECT is_active FROM member_units WHERE code = $1", code
-            )
-        )
-    finally:
-        await conn.close()
 
 
 def intake(**overrides: Any) -> dict[str, Any]:
@@ -290,7 +217,7 @@ async def test_units_admitted_in_members_can_be_assigned_and_withdrawn_ones_cann
         },
     )
     assert admitted.status_code == 201
-    await eventually(lambda: _knows_unit(stack, code), timeout=20)
+    await eventually(lambda: knows_unit(stack, code), timeout=20)
 
     assigned = await step(
         stack,
@@ -306,7 +233,7 @@ async def test_units_admitted_in_members_can_be_assigned_and_withdrawn_ones_cann
     )
 
     async def withdrawn() -> bool:
-        return not await _knows_unit(stack, code)
+        return not await knows_unit(stack, code)
 
     await eventually(withdrawn, timeout=20)
     refused = await step(stack, case_id, "assign", {"lead_unit": code, "due_on": due})
@@ -380,7 +307,7 @@ async def test_the_watcher_records_a_missed_deadline_exactly_once_even_with_two_
     assert missed[0]["data"]["kind"] == "acceptance"
     assert missed[0]["actor"] == "system"
     for watcher in watchers:
-        await watcher.pool.close()
+        await watcher.store.pool.close()
 
 
 async def test_an_overdue_order_above_the_threshold_recommends_credit_listing_once(
@@ -420,7 +347,7 @@ async def test_an_overdue_order_above_the_threshold_recommends_credit_listing_on
     await eventually(order_projected)
     await watcher.check_once()
     await watcher.check_once()
-    await watcher.pool.close()
+    await watcher.store.pool.close()
 
     events = (await stack.cases.get(f"/cases/{case_id}/events")).json()
     recommended = [
@@ -532,7 +459,7 @@ async def _watcher(stack: Stack) -> DeadlineWatcher:
     pool = await create_pool(stack.settings.database_url, min_size=1, max_size=4)
 
     rules = CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE))
-    return DeadlineWatcher(
+    return case_deadline_watcher(
         EventStore(pool, vault=PersonalVault(pool)),
         pool,
         rules,
