@@ -124,6 +124,8 @@ def up(args: argparse.Namespace) -> int:
                 "PORT": str(port),
                 "JWT_PUBLIC_KEY": keys.jwt_public(),
                 "SEAL_PRIVATE_KEY": keys.seal_private(name),
+                # Read by credit only: the key persons are looked up by.
+                "PERSON_KEY_SECRET": keys.secret("credit_person_key"),
             }
             if district_file.exists():
                 env.setdefault("DISTRICT_FILE", str(district_file))
@@ -235,15 +237,25 @@ def verify_command(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Enter the demo cases into a running stack (`python -m services.cases.demo`)."""
+    """Enter the demo cases and listings into a running stack (each service's own
+    `python -m services.<service>.demo`, through its HTTP API)."""
     data = Path(args.home).resolve() if args.home else home()
     keys = LocalKeys(data / "keys")
-    command = [sys.executable, "-m", "services.cases.demo", "--url", args.url]
-    command += ["--token", _office_token(keys), "--seed", str(args.seed)]
+    units: list[str] = []
     for unit in DEMO_UNITS:
-        command += ["--token-for", f"{unit}={_unit_token(keys, unit)}"]
-    _say(f"entering the demo cases at {args.url} (waits for the deadline watcher)…")
-    return subprocess.run(command, check=False).returncode  # noqa: S603 - our own module
+        units += ["--token-for", f"{unit}={_unit_token(keys, unit)}"]
+    base = [
+        f"http://127.0.0.1:{port + args.port_offset}"
+        for port in (SERVICES["cases"], SERVICES["credit"])
+    ]
+    for service, url in zip(("cases", "credit"), base, strict=True):
+        _say(f"entering the {service} demo at {url} (waits for the deadline watcher)…")
+        command = [sys.executable, "-m", f"services.{service}.demo", "--url", url]
+        command += ["--token", _office_token(keys), "--seed", str(args.seed), *units]
+        returncode = subprocess.run(command, check=False).returncode  # noqa: S603 - our own module
+        if returncode != 0:
+            return returncode
+    return 0
 
 
 def keys_command(args: argparse.Namespace) -> int:
@@ -253,6 +265,7 @@ def keys_command(args: argparse.Namespace) -> int:
     _say(f"JWT_PUBLIC_KEY={json.dumps(keys.jwt_public())}")
     for name in SERVICES:
         _say(f"{name.upper()}_SEAL_PRIVATE_KEY={json.dumps(keys.seal_private(name))}")
+    _say(f"CREDIT_PERSON_KEY_SECRET={keys.secret('credit_person_key')}")
     return 0
 
 
@@ -282,8 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_verify.add_argument("--service", choices=sorted(SERVICES))
     p_verify.add_argument("--json", action="store_true")
     p_verify.set_defaults(run=verify_command)
-    p_demo = commands.add_parser("demo", help="enter demo cases into a running stack")
-    p_demo.add_argument("--url", default=f"http://127.0.0.1:{SERVICES['cases']}")
+    p_demo = commands.add_parser(
+        "demo", help="enter demo cases and listings into a running stack"
+    )
+    p_demo.add_argument("--port-offset", type=int, default=0, help="as given to up")
     p_demo.add_argument("--seed", type=int, default=2017)
     p_demo.set_defaults(run=demo)
     p_keys = commands.add_parser("keys", help="print keys as environment lines")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -155,6 +156,15 @@ class LocalKeys:
             path.write_text(new_private_key_pem(), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8")
+
+    def secret(self, name: str) -> str:
+        """A random secret kept under that name (made on first use)."""
+        path = self.folder / f"{name}.secret"
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
 
     def jwt_private(self) -> str:
         """The key that signs bearer tokens (`qingqian token`)."""

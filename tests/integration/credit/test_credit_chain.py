@@ -6,34 +6,25 @@ notice, objection reviewed, decision, publication → units confirm their sancti
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
-import httpx
 import pytest
-import pytest_asyncio
-from pydantic import SecretStr
 
-from services.cases.app import create_app as create_cases
 from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
-from services.cases.settings import CasesSettings
-from services.credit.app import create_app as create_credit
-from services.credit.settings import CreditSettings
-from services.members.app import create_app as create_members
-from services.members.settings import MembersSettings
-from shared.chain import new_private_key_pem
 from shared.db import create_pool
 from shared.domain import Role
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
-from tests.conftest import clone_database
-from tests.service_server import new_token_maker, serving, unique_namespace
+from tests.integration.credit.conftest import (
+    DISTRICT_FILE,
+    TOKENS,
+    Chain,
+    day,
+    fetchval,
+    ok,
+)
 from tests.support import eventually
 
 pytestmark = [
@@ -42,88 +33,7 @@ pytestmark = [
     pytest.mark.timeout(180),
 ]
 
-TOKENS = new_token_maker()
-OFFICE = TOKENS.headers(Role.OFFICE)
-DISTRICT_FILE = Path("deploy/district.toml").resolve()
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 USCC = "9111000071093123XX"
-
-
-class Chain:
-    def __init__(
-        self,
-        members: httpx.AsyncClient,
-        cases: httpx.AsyncClient,
-        credit: httpx.AsyncClient,
-        cases_settings: CasesSettings,
-        credit_settings: CreditSettings,
-    ) -> None:
-        self.members = members
-        self.cases = cases
-        self.credit = credit
-        self.cases_settings = cases_settings
-        self.credit_settings = credit_settings
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def chain(
-    pg_server_url: str, template_database: str, kafka_bootstrap: str
-) -> AsyncIterator[Chain]:
-    common: dict[str, Any] = {
-        "kafka_bootstrap": kafka_bootstrap,
-        "jwt_public_key": SecretStr(TOKENS.public_pem),
-        "topic_namespace": unique_namespace(),
-        "seal_interval_seconds": 0.5,
-        "district_file": DISTRICT_FILE,
-    }
-
-    async def database() -> str:
-        return await clone_database(pg_server_url, template_database)
-
-    members = MembersSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        **common,
-    )
-    cases = CasesSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=3600,
-        **common,
-    )
-    credit = CreditSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=3600,
-        **common,
-    )
-    async with (
-        serving(create_members(members)) as m,
-        serving(create_cases(cases)) as c,
-        serving(create_credit(credit)) as k,
-    ):
-        for client in (m, c, k):
-            client.headers.update(OFFICE)
-        yield Chain(m, c, k, cases, credit)
-
-
-async def _fetchval(url: str | None, query: str, *args: object) -> Any:
-    assert url is not None
-    conn = await asyncpg.connect(url)
-    try:
-        return await conn.fetchval(query, *args)
-    finally:
-        await conn.close()
-
-
-def day(offset: int) -> str:
-    return (TODAY + timedelta(days=offset)).isoformat()
-
-
-async def ok(answer: httpx.Response) -> dict[str, Any]:
-    assert answer.status_code in (200, 201), answer.text
-    body: dict[str, Any] = answer.json()
-    return body
 
 
 async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) -> None:
@@ -143,7 +53,7 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
 
     async def cases_knows_unit() -> bool:
         return bool(
-            await _fetchval(
+            await fetchval(
                 chain.cases_settings.database_url,
                 "SELECT is_active FROM member_units WHERE code = $1",
                 unit,
@@ -195,7 +105,7 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
 
     async def order_deadline_projected() -> bool:
         return bool(
-            await _fetchval(
+            await fetchval(
                 chain.cases_settings.database_url,
                 "SELECT 1 FROM case_deadlines WHERE case_id = $1 AND kind = 'payment_order'",
                 case_id,
