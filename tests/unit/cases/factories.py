@@ -6,8 +6,7 @@ ordered to pay on 2024-04-01 by 2024-04-12; today is Monday 2024-05-06."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +56,7 @@ from services.cases.domain import (
     WorkerDetails,
 )
 from shared.domain import Deadline
+from tests.weekend_calendar import WeekendCalendar
 
 CASE_ID = "2024-000123"
 TODAY = date(2024, 5, 6)
@@ -78,31 +78,6 @@ LIMITS = CaseLimits(
     crime_threshold_one_worker=Decimal(10_000),
     crime_threshold_many_workers=Decimal(50_000),
 )
-
-
-@dataclass(frozen=True)
-class WeekendCalendar:
-    """Working days are Monday to Friday; days after `announced_until` count the same
-    but make a deadline provisional, as a year not yet announced does."""
-
-    announced_until: date = date(2026, 12, 31)
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5
-
-    def add_working_days(self, start: date, days: int) -> Deadline:
-        day = start
-        while days:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                days -= 1
-        return Deadline(due=day, is_provisional=day > self.announced_until)
-
-    def working_days_between(self, start: date, end: date) -> int:
-        if end < start:
-            return -self.working_days_between(end, start)
-        span = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
-        return sum(self.is_working_day(day) for day in span)
 
 
 CALENDAR = WeekendCalendar()

@@ -34,7 +34,6 @@ from tests.unit.cases.factories import (
     TODAY,
     UNITS,
     VALID_USCC,
-    WeekendCalendar,
     case_of,
     case_received,
     credit_listing_recommended,
@@ -45,6 +44,7 @@ from tests.unit.cases.factories import (
     worker,
     worker_details,
 )
+from tests.weekend_calendar import WeekendCalendar
 
 
 def receive(**overrides: object) -> ReceiveCase:

@@ -52,7 +52,7 @@ from services.credit.domain import (
     sanction_tasks_for,
 )
 from shared.domain import Deadline
-from tests.unit.credit.weekend_calendar import WeekendCalendar
+from tests.weekend_calendar import WeekendCalendar
 
 LISTING_ID = "2024-000001"
 EMPLOYER_LISTING_ID = "2024-000001"

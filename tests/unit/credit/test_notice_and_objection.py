@@ -42,7 +42,7 @@ from tests.unit.credit.factories import (
     objection_reviewed,
     served,
 )
-from tests.unit.credit.weekend_calendar import WeekendCalendar
+from tests.weekend_calendar import WeekendCalendar
 
 SERVE = ServeNotice(served_on=SERVED_ON, method=ServiceMethod.IN_PERSON)
 OBJECT = FileObjection(filed_on=FILED_ON, text="欠薪已于五月结清")
