@@ -131,6 +131,9 @@ class Relay:
             try:
                 if self._producer is None:
                     await self._connect()
+                    # Before publishing anything to a broker we reconnected to: did it
+                    # keep what we published before?
+                    await self.check_broker_loss()
                     backoff = 0.5
                 worked += await self.publish_once()
                 worked += await self.publish_seals_once()
@@ -332,10 +335,12 @@ class Relay:
                 )
             )
         results = await asyncio.gather(*futures)
-        offsets: dict[str, int] = dict(state["partition_offsets"])
-        for result in results:
+        # Per partition, the last message published: its offset and its sequence.
+        offsets: dict[str, list[int]] = dict(state["partition_offsets"])
+        for record, result in zip(records, results, strict=True):
             key = str(result.partition)
-            offsets[key] = max(offsets.get(key, -1), result.offset)
+            if result.offset >= offsets.get(key, [-1, 0])[0]:
+                offsets[key] = [result.offset, record.sequence or 0]
         await self.store.pool.execute(
             "UPDATE relay_state SET published_sequence = $2, partition_offsets = $3,"
             " updated_at = now() WHERE topic = $1 AND epoch = $4",
@@ -385,7 +390,8 @@ class Relay:
         returns whether it did."""
         state = await self._state()
         recorded = {
-            int(p): offset for p, offset in dict(state["partition_offsets"]).items()
+            int(p): (int(last[0]), int(last[1]))
+            for p, last in dict(state["partition_offsets"]).items()
         }
         if not recorded or await self._still_there(recorded, str(state["epoch"])):
             return False
@@ -403,7 +409,9 @@ class Relay:
         await self._ensure_topics()
         return True
 
-    async def _still_there(self, recorded: dict[int, int], epoch: str) -> bool:
+    async def _still_there(
+        self, recorded: dict[int, tuple[int, int]], epoch: str
+    ) -> bool:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
         )
@@ -424,11 +432,9 @@ class Relay:
         try:
             # Inside the try: a start cancelled half-way must still be closed.
             await consumer.start()
-            tps = {
-                TopicPartition(self.topic, p): offset for p, offset in recorded.items()
-            }
+            tps = {TopicPartition(self.topic, p): last for p, last in recorded.items()}
             consumer.assign(list(tps))
-            for tp, offset in tps.items():
+            for tp, (offset, _sequence) in tps.items():
                 consumer.seek(tp, offset)
             found: dict[TopicPartition, bool] = {}
             deadline = asyncio.get_running_loop().time() + 5.0
@@ -443,9 +449,12 @@ class Relay:
                     if tp not in found and messages:
                         first = messages[0]
                         headers = dict(first.headers or ())
+                        # The same offset is not enough: a new broker may have
+                        # filled it since; the same message carries the same sequence.
                         found[tp] = (
-                            first.offset == tps[tp]
+                            first.offset == tps[tp][0]
                             and bytes(headers.get(EPOCH_HEADER, b"")).decode() == epoch
+                            and _sequence_of(first.value) == tps[tp][1]
                         )
                         consumer.pause(tp)
             return len(found) == len(tps) and all(found.values())
@@ -466,3 +475,11 @@ class Relay:
         lag = int(row["sequenced"]) - int(row["published"]) + int(row["unsequenced"])
         metrics.RELAY_LAG.labels(topic=self.topic).set(lag)
         return lag
+
+
+def _sequence_of(value: bytes | None) -> int | None:
+    try:
+        sequence = json.loads(value or b"{}").get("sequence")
+    except ValueError:
+        return None
+    return sequence if isinstance(sequence, int) else None
