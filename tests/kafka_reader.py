@@ -52,8 +52,9 @@ async def read_topic(
         messages: list[dict[str, Any]] = []
         while not is_done(messages):
             if loop.time() > deadline:
+                wanted = until if isinstance(until, int) else "enough"
                 raise AssertionError(
-                    f"only {len(messages)} of {until} messages on {topic}"
+                    f"{len(messages)} messages on {topic}, not {wanted}"
                 )
             batch = await consumer.getmany(timeout_ms=200)
             for tp, records in batch.items():
