@@ -79,6 +79,10 @@ async def handle(
     async def new_arrears() -> object:
         return await has_new_arrears(store, pool, listing_id)
 
+    async def employer_listing() -> object:
+        named = getattr(command, "employer_listing_id", None)
+        return None if named is None else (await load(store, LISTING, named))[0]
+
     facts = await facts_for(
         WANTS[type(command)],
         {
@@ -90,6 +94,7 @@ async def handle(
             "duties": value_fact(rules.duties),
             "units": units,
             "has_new_arrears": new_arrears,
+            "employer_listing": employer_listing,
         },
     )
     decide = partial(DECIDE[type(command)], **facts)

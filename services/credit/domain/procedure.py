@@ -138,6 +138,7 @@ def decide_listing(
     calendar: WorkingDays,
     limits: CreditLimits,
     listing_id: str,
+    employer_listing: Listing | None = None,
 ) -> list[ListingEvent]:
     """The subject is listed for the listing period, counted from the decision
     (rules.md §3.1.1), once the objection period lapsed (recorded now if the watcher
@@ -154,6 +155,8 @@ def decide_listing(
     lapsed = _objection_phase_over(listing, command.decided_on, today=today)
     _require_listable(listing, command.decided_on, calendar=calendar, limits=limits)
     _require_link(listing, command.employer_listing_id, listing_id=listing_id)
+    if command.employer_listing_id is not None and employer_listing is not None:
+        _require_employer_of_decision(employer_listing, command.decision_id)
     decided = ListingDecided(
         decided_on=command.decided_on,
         decision_id=command.decision_id,
@@ -236,6 +239,23 @@ def _require_link(
             field="employer_listing_id",
             rule="person_linked_to_employer",
             detail="A person's listing names the employer's listing of its decision.",
+        )
+
+
+def _require_employer_of_decision(employer: Listing, decision_id: str) -> None:
+    # One decision lists the employer and its persons together (rules.md §4.2).
+    if not isinstance(employer.subject, EmployerSubject):
+        raise InvalidInput(
+            field="employer_listing_id",
+            rule="employer_listing_known",
+            detail="The named listing is not an employer's listing.",
+        )
+    decision = employer.decision
+    if decision is not None and decision.decision_id != decision_id:
+        raise InvalidInput(
+            field="employer_listing_id",
+            rule="same_decision",
+            detail=f"The employer was listed under decision {decision.decision_id}.",
         )
 
 

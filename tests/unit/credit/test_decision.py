@@ -277,3 +277,44 @@ def test_the_listing_keeps_its_decision() -> None:
         DECIDED_ON,
         ENDS_ON,
     )
+
+
+def test_a_person_is_listed_only_with_an_employer_listing() -> None:
+    person = listing_of(lapsed(subject=person_subject()))
+    not_an_employer = listing_of(served(subject=person_subject()))
+    command = DECIDE.model_copy(update={"employer_listing_id": EMPLOYER_LISTING_ID})
+
+    with pytest.raises(InvalidInput) as refused:
+        decided(
+            person,
+            command,
+            listing_id=PERSON_LISTING_ID,
+            employer_listing=not_an_employer,
+        )
+
+    assert (refused.value.field, refused.value.rule) == (
+        "employer_listing_id",
+        "employer_listing_known",
+    )
+
+
+def test_a_person_is_listed_under_the_decision_that_listed_the_employer() -> None:
+    person = listing_of(lapsed(subject=person_subject()))
+    employer = listing_of(listed())
+    other = DECIDE.model_copy(
+        update={
+            "employer_listing_id": EMPLOYER_LISTING_ID,
+            "decision_id": "东人社惩决〔2024〕9号",
+        }
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        decided(person, other, listing_id=PERSON_LISTING_ID, employer_listing=employer)
+
+    assert refused.value.rule == "same_decision"
+    assert decided(
+        person,
+        DECIDE.model_copy(update={"employer_listing_id": EMPLOYER_LISTING_ID}),
+        listing_id=PERSON_LISTING_ID,
+        employer_listing=employer,
+    )
