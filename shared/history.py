@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
@@ -61,32 +62,37 @@ async def stream_history(
     return [envelope_of(r, source=source, service=service) for r in records]
 
 
+_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@[0-9]+$")
+
+
 def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
-    """A query dependency: `?wait_for=<stream>@<position>` (from a command's answer)
-    waits up to 5 s until the projection shows that event (read-your-writes)."""
+    """A query dependency: `?wait_for=<stream>@<position>` (from a command's answer;
+    repeat it for several streams) waits up to 5 s until the projection shows each of
+    those events (read-your-writes). It promises nothing about other streams."""
 
     async def wait(
         request: Request,
         wait_for: Annotated[
-            str | None,
+            list[str] | None,
             Query(
-                pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+@[0-9]+$",
+                max_length=20,
                 description="stream@position returned by a command: wait until it is visible",
             ),
         ] = None,
     ) -> None:
-        if wait_for is None:
-            return
-        stream_id, _, position = wait_for.rpartition("@")
-        if not stream_id:
-            raise InvalidInput(
-                "wait_for", "stream_at_position", "wait_for must be <stream>@<position>"
+        for index, token in enumerate(wait_for or ()):
+            if not _WAIT_FOR.match(token):
+                raise InvalidInput(
+                    f"query.wait_for.{index}",
+                    "stream_at_position",
+                    "wait_for must be <stream>@<position>",
+                )
+            stream_id, _, position = token.rpartition("@")
+            await wait_for_position(
+                runtime(request).pool,
+                projection,
+                stream_id=stream_id,
+                position=int(position),
             )
-        await wait_for_position(
-            runtime(request).pool,
-            projection,
-            stream_id=stream_id,
-            position=int(position),
-        )
 
     return wait

@@ -124,9 +124,12 @@ class Stack:
 def stack(tmp_path: Path) -> Iterator[Stack]:
     stack = Stack(tmp_path / "home")
     yield stack
-    if stack.process is not None and stack.process.poll() is None:
-        stack.process.send_signal(signal.SIGINT)
-        stack.process.wait(60)
+    if stack.process is not None:
+        if stack.process.poll() is None:
+            stack.process.send_signal(signal.SIGINT)
+            stack.process.wait(60)
+        if stack.process.stdout is not None:
+            stack.process.stdout.close()
 
 
 async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
@@ -170,7 +173,12 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
         )
         unit = await api.get(
             "/units/yjglj",
-            params={"wait_for": f"person-2019-01@{appointed.json()['position']}"},
+            params={
+                "wait_for": [
+                    f"unit-yjglj@{admitted.json()['position']}",
+                    f"person-2019-01@{appointed.json()['position']}",
+                ]
+            },
         )
         docs = await api.get("/docs")
 
