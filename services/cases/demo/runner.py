@@ -3,23 +3,20 @@ need an overdue order once the deadline watcher has made it so; and the command 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
 
 from services.cases.demo.plan import Plan, Step
 from services.cases.demo.stories import build_plan
-from shared.log import configure_logging
+from shared.demo_cli import DemoArguments, run_demo_command
 
 log = structlog.get_logger()
 
@@ -228,53 +225,24 @@ def _loaded_earlier(seed: int) -> DemoSummary:
     )
 
 
-def _unit_token(text: str) -> tuple[str, str]:
-    unit, sep, token = text.partition("=")
-    if not sep or not unit or not token:
-        raise argparse.ArgumentTypeError("expected UNIT=TOKEN")
-    return unit, token
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m services.cases.demo`: enter the demo cases, print one line."""
-    parser = argparse.ArgumentParser(
-        prog="python -m services.cases.demo",
-        description="Enter some forty realistic wage-arrears cases through the API.",
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8002")
-    parser.add_argument("--token", required=True, help="an office bearer token")
-    parser.add_argument(
-        "--token-for",
-        type=_unit_token,
-        action="append",
-        default=[],
-        metavar="UNIT=TOKEN",
-        help="a unit_staff token of that unit, for its progress reports",
-    )
-    parser.add_argument("--seed", type=int, default=2017)
-    parser.add_argument(
-        "--overdue-wait",
-        type=float,
-        default=120.0,
-        help="seconds to wait for the deadline watcher to mark orders overdue",
-    )
-    parser.add_argument("--timezone", default="Asia/Shanghai")
-    args = parser.parse_args(argv)
-    configure_logging("warning")
-    summary = asyncio.run(_main(args))
-    sys.stdout.write(summary.line() + "\n")
-    return 1 if summary.unexpected else 0
 
-
-async def _main(args: argparse.Namespace) -> DemoSummary:
-    headers = {"Authorization": f"Bearer {args.token}"}
-    async with httpx.AsyncClient(
-        base_url=args.url, headers=headers, timeout=30
-    ) as client:
+    async def run(client: httpx.AsyncClient, given: DemoArguments) -> DemoSummary:
         return await run_demo(
             client,
-            today=datetime.now(ZoneInfo(args.timezone)).date(),
-            rng_seed=args.seed,
-            unit_tokens=dict(args.token_for),
-            overdue_wait=args.overdue_wait,
+            today=given.today,
+            rng_seed=given.seed,
+            unit_tokens=given.unit_tokens,
+            overdue_wait=given.wait,
         )
+
+    return run_demo_command(
+        argv,
+        prog="python -m services.cases.demo",
+        description="Enter some forty realistic wage-arrears cases through the API.",
+        default_url="http://127.0.0.1:8002",
+        wait_help="seconds to wait for the deadline watcher to mark orders overdue",
+        wait_default=120.0,
+        run=run,
+    )
