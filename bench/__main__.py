@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 
 from bench.check_api import measure_check_api
+from bench.pipeline import measure_pipeline
 from shared.db import create_pool, migrate
 from shared.handling import execute
 from shared.local import EmbeddedPostgres, ensure_database, free_port
@@ -158,6 +159,8 @@ async def run(quick: bool) -> dict[str, float]:
                     "read log as records/s": lambda: read_log(store),
                 }.items():
                     figures.setdefault(name, []).append(await _timed(work))
+            for name, value in (await measure_pipeline(server.url, pool)).items():
+                figures[name] = [value]
             events = int(await pool.fetchval("SELECT count(*) FROM events"))
             started = time.perf_counter()
             report = await verify(pool)
