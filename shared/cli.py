@@ -29,7 +29,12 @@ from shared.local import (
 )
 
 # The services `up` starts, with their local default ports (DESIGN.md §3).
-SERVICES: dict[str, int] = {"members": 8001, "cases": 8002, "credit": 8004}
+SERVICES: dict[str, int] = {
+    "members": 8001,
+    "cases": 8002,
+    "meetings": 8003,
+    "credit": 8004,
+}
 DEFAULT_KAFKA_PORT = 9092
 # The units whose own progress reports the demo enters (the office's unit, rsj, needs
 # no token of its own).

@@ -118,6 +118,8 @@ class ProjectionRunner:
                 if self._rebuild_requested.is_set():
                     await self._reset(consumer, assigned)
                 if not assigned:
+                    # No topic yet (its service has not started): nothing to catch up on.
+                    self.is_caught_up.set()
                     await asyncio.sleep(0.2)
                     continue
                 batch = await consumer.getmany(

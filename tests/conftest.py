@@ -28,6 +28,7 @@ SERVICE_MIGRATIONS = [
     Path("services/members/migrations"),
     Path("services/cases/migrations"),
     Path("services/credit/migrations"),
+    Path("services/meetings/migrations"),
 ]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.cases.deadline_watcher import case_deadline_watcher
+from services.cases.process_managers import CasesFromInspectionFindings
 from services.cases.projections import CaseReadModels
 from services.cases.routes import commands, reads
 from services.cases.rules import CaseRules
@@ -21,7 +22,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: CasesSettings) -> FastAPI:
-    """The cases app: routes, the member directory and case read models, the watcher."""
+    """The cases app: routes, the member directory and case read models, cases from
+    inspection findings, the watcher."""
     district = load_district(settings)
     rules = CaseRules.from_district(district)
 
@@ -29,6 +31,9 @@ def create_app(settings: CasesSettings) -> FastAPI:
         return [
             MemberDirectory(settings.members_topic),
             CaseReadModels(rt.store, settings.events_topic),
+            CasesFromInspectionFindings(
+                rt.store, rt.pool, rules, meetings_topic=settings.meetings_topic
+            ),
         ]
 
     def background(rt: ServiceRuntime) -> list[Background]:

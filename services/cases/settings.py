@@ -13,9 +13,15 @@ class CasesSettings(ServiceSettings):
     service: str = "cases"
     port: int = 8002
     members_service: str = "members"
+    meetings_service: str = "meetings"
     deadline_watch_seconds: float = Field(default=30.0, gt=0)
 
     @property
     def members_topic(self) -> str:
         """The topic of the members service's events (the unit directory)."""
         return f"{self.topic_namespace}.{self.members_service}.events"
+
+    @property
+    def meetings_topic(self) -> str:
+        """The meetings service's events (inspection findings of wage arrears)."""
+        return f"{self.topic_namespace}.{self.meetings_service}.events"

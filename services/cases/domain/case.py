@@ -156,6 +156,7 @@ class Case(BaseModel):
     is_mass_incident: bool = False
     is_employer_absconded: bool = False
     received_on: date | None = None
+    source_reference: str | None = None
     accepted_on: date | None = None
     deadlines: tuple[OpenDeadline, ...] = ()
     missed: tuple[OpenDeadline, ...] = ()

@@ -19,6 +19,7 @@ from services.cases.domain.facts import (
     Project,
     Rate,
     Sector,
+    SourceReference,
     Subject,
     Text,
     UnitCode,
@@ -55,6 +56,8 @@ class ReceiveCase(Command):
     is_mass_incident: bool = False
     is_employer_absconded: bool = False
     received_on: date
+    # Where it came from when another service raised it: `meeting-2024-003/f1`.
+    source_reference: SourceReference | None = None
 
     @model_validator(mode="after")
     def _workers_fit_the_count(self) -> Self:

@@ -46,6 +46,7 @@ class CaseReceived(Event):
     is_employer_absconded: bool
     received_on: date
     acceptance_deadline: Deadline
+    source_reference: str | None = None
 
 
 class CaseAccepted(Event):

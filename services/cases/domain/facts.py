@@ -30,6 +30,12 @@ UnitCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{6}$")]
 """The id part of a case's stream: year and number, `2024-000123`."""
 
+SourceReference = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/-]{0,127}$")
+]
+"""What another service raised a case from, such as an inspection finding
+(`meeting-2024-003/f1`)."""
+
 Subject = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 ]

@@ -1,0 +1,56 @@
+"""Wiring of the meetings service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.meetings.projections import (
+    ActionItemsFromDecisions,
+    FindingCases,
+    MeetingReadModels,
+)
+from services.meetings.roles import JointMeetingRoles
+from services.meetings.routes import commands, reads
+from services.meetings.settings import MeetingsSettings
+from services.meetings.watcher import action_watcher
+from shared.history import history_router
+from shared.http import Background, ServiceRuntime, create_service_app
+from shared.projections import Projection
+from shared.settings import load_district
+from shared.unit_directory import MemberDirectory
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: MeetingsSettings) -> FastAPI:
+    """The meetings app: routes, the unit directory and joint-meeting roles from members,
+    meetings' and action items' read models, the action items decisions open, the
+    cases inspection findings became, and the action-item watcher."""
+    district = load_district(settings)
+
+    def consumers(rt: ServiceRuntime) -> list[Projection]:
+        return [
+            MemberDirectory(settings.members_topic),
+            JointMeetingRoles(settings.members_topic),
+            MeetingReadModels(rt.store, settings.events_topic),
+            ActionItemsFromDecisions(rt.store, settings.events_topic),
+            FindingCases(settings.cases_topic),
+        ]
+
+    def background(rt: ServiceRuntime) -> list[Background]:
+        watcher = action_watcher(
+            rt.store, rt.pool, zone=rt.zone, interval=settings.deadline_watch_seconds
+        )
+        return [watcher.run]
+
+    return create_service_app(
+        settings,
+        title="Qingqian meetings",
+        routers=[commands, reads, history_router()],
+        consumers=consumers,
+        background=background,
+        migrations=MIGRATIONS,
+        district=district,
+    )

@@ -1,0 +1,237 @@
+"""Each meetings command with the outside facts its decide function asks for, and the
+action items a decision or work plan opens.
+
+Routes, the watcher and the process manager run commands through `handle_meeting` and
+`handle_action`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from functools import partial
+from typing import Any
+
+import asyncpg
+
+from services.meetings import domain
+from services.meetings.domain import ACTION, MEETING, Meeting, TaskAssignment
+from services.meetings.roles import roles_on
+from shared.auth import SYSTEM_ACTOR
+from shared.commands import (
+    Decide,
+    decide_functions,
+    facts_for,
+    value_fact,
+    wanted_facts,
+)
+from shared.domain import Command
+from shared.errors import NotFound, NotPermitted
+from shared.handling import CommandContext, execute, load
+from shared.store import Appended, EventStore
+from shared.unit_directory import active_units
+
+MEETING_COMMANDS: tuple[type[Command], ...] = (
+    domain.ProposeMeeting,
+    domain.ApproveMeeting,
+    domain.DeclineMeeting,
+    domain.ScheduleMeeting,
+    domain.CancelMeeting,
+    domain.SendNotice,
+    domain.SubmitMaterial,
+    domain.HoldMeeting,
+    domain.RecordAttendance,
+    domain.DraftMinutes,
+    domain.CirculateMinutes,
+    domain.AmendMinutes,
+    domain.ApproveMinutes,
+    domain.RecordDecision,
+    domain.AdoptWorkPlan,
+    domain.RaiseFinding,
+)
+ACTION_COMMANDS: tuple[type[Command], ...] = (
+    domain.AssignActionItem,
+    domain.ReportProgress,
+    domain.AcceptActionItem,
+    domain.SendBackActionItem,
+    domain.MarkActionItemOverdue,
+)
+
+DECIDE: dict[type[Command], Decide] = decide_functions(
+    domain, MEETING_COMMANDS + ACTION_COMMANDS
+)
+WANTS: dict[type[Command], frozenset[str]] = {
+    c: wanted_facts(d) for c, d in DECIDE.items()
+}
+
+# Action items' command ids derive from their ids: opened once, from the request that
+# recorded the decision or from the process manager that follows it, whichever is first.
+_ACTION_NAMESPACE = uuid.UUID("5e2d9a41-7c3b-4f8e-a1d6-0b9c8e7f6a52")
+
+
+async def _facts(
+    pool: asyncpg.Pool, ctx: CommandContext, command: Command, meeting_id: str
+) -> dict[str, Any]:
+    async def units() -> object:
+        return await active_units(pool)
+
+    async def chair_roles() -> object:
+        chair = getattr(command, "chair_person_id", None)
+        day = getattr(command, "scheduled_on", ctx.today)
+        return frozenset() if chair is None else await roles_on(pool, chair, day)
+
+    async def work_plan_years() -> object:
+        rows = await pool.fetch(
+            "SELECT work_plan_year FROM meetings WHERE work_plan_year IS NOT NULL"
+            " AND meeting_id <> $1",
+            meeting_id,
+        )
+        return frozenset(r["work_plan_year"] for r in rows)
+
+    return await facts_for(
+        WANTS[type(command)],
+        {
+            "today": value_fact(ctx.today),
+            "units": units,
+            "meeting_id": value_fact(meeting_id),
+            "chair_roles": chair_roles,
+            "unit": value_fact(ctx.actor.unit),
+            "work_plan_years": work_plan_years,
+        },
+    )
+
+
+async def handle_meeting(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    ctx: CommandContext,
+    command: Command,
+    meeting_id: str,
+) -> Appended:
+    """Run a command on a meeting; a decision or work plan opens its action items."""
+    if (
+        not isinstance(command, domain.ProposeMeeting)
+        and await store.version(MEETING.stream_id(meeting_id)) == 0
+    ):
+        raise NotFound(f"meeting {meeting_id} does not exist")
+    facts = await _facts(pool, ctx, command, meeting_id)
+    decide = partial(DECIDE[type(command)], **facts)
+    appended = await execute(store, MEETING, meeting_id, command, decide, ctx)
+    if isinstance(command, domain.RecordDecision | domain.AdoptWorkPlan):
+        meeting, _ = await load(store, MEETING, meeting_id)
+        await open_action_items(store, ctx, meeting_id, _new_tasks(meeting, command))
+    return appended
+
+
+def _new_tasks(meeting: Meeting, command: Command) -> Sequence[TaskAssignment]:
+    if isinstance(command, domain.AdoptWorkPlan):
+        return () if meeting.work_plan is None else meeting.work_plan.tasks
+    return meeting.decisions[-1].tasks if meeting.decisions else ()
+
+
+async def open_action_items(
+    store: EventStore,
+    ctx: CommandContext,
+    meeting_id: str,
+    tasks: Sequence[TaskAssignment],
+) -> None:
+    """Open one action item per task, each under a command id fixed by its id."""
+    meeting, _ = await load(store, MEETING, meeting_id)
+    for task in tasks:
+        found = _source_of(meeting, task.action_id)
+        if found is None:
+            continue
+        origin, source_id, assigned_on = found
+        command = domain.AssignActionItem(
+            meeting_id=meeting_id,
+            origin=origin,
+            source_id=source_id,
+            unit_code=task.unit_code,
+            task=task.task,
+            due=task.due,
+            report_every_days=task.report_every_days,
+            case_ids=task.case_ids,
+            listing_ids=task.listing_ids,
+            assigned_on=assigned_on,
+        )
+        system = replace(
+            ctx,
+            actor=SYSTEM_ACTOR,
+            command_id=uuid.uuid5(_ACTION_NAMESPACE, task.action_id),
+            expected_version=None,
+        )
+        await execute(
+            store,
+            ACTION,
+            task.action_id,
+            command,
+            DECIDE[domain.AssignActionItem],
+            system,
+        )
+
+
+def _source_of(
+    meeting: Meeting, action_id: str
+) -> tuple[domain.ActionOrigin, str, date] | None:
+    """Which decision or work plan the task belongs to, and when it was assigned."""
+    for decision in meeting.decisions:
+        if any(t.action_id == action_id for t in decision.tasks):
+            return (
+                domain.ActionOrigin.DECISION,
+                decision.decision_id,
+                decision.decided_on,
+            )
+    plan = meeting.work_plan
+    if plan is not None and any(t.action_id == action_id for t in plan.tasks):
+        return domain.ActionOrigin.WORK_PLAN, f"wp-{plan.year}", plan.adopted_on
+    return None
+
+
+async def handle_action(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    ctx: CommandContext,
+    command: Command,
+    action_id: str,
+) -> Appended:
+    """Run a command on an action item."""
+    if await store.version(ACTION.stream_id(action_id)) == 0:
+        raise NotFound(f"action item {action_id} does not exist")
+    facts = await _facts(pool, ctx, command, "")
+    decide = partial(DECIDE[type(command)], **facts)
+    return await execute(store, ACTION, action_id, command, decide, ctx)
+
+
+async def next_meeting_id(pool: asyncpg.Pool, year: int) -> str:
+    """The next meeting number of that year: `2024-003`."""
+    number = await pool.fetchval(
+        "INSERT INTO meeting_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year)"
+        " DO UPDATE SET last = meeting_numbers.last + 1 RETURNING last",
+        year,
+    )
+    return f"{year}-{number:03d}"
+
+
+async def propose_meeting(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    ctx: CommandContext,
+    command: domain.ProposeMeeting,
+) -> Appended:
+    """Propose a meeting under the next number; a repeated Idempotency-Key returns the
+    meeting it proposed the first time."""
+    if ctx.command_id is not None:
+        first = await store.command_stream(ctx.command_id)
+        if first is not None:
+            return await handle_meeting(
+                store, pool, ctx, command, MEETING.entity_id(first)
+            )
+    if not ctx.actor.has_any(domain.ProposeMeeting.permitted):
+        raise NotPermitted("ProposeMeeting needs the office role")
+    # Decide once before taking a number, so a refused proposal leaves no gap.
+    DECIDE[domain.ProposeMeeting](
+        Meeting(), command, **await _facts(pool, ctx, command, "pending")
+    )
+    meeting_id = await next_meeting_id(pool, command.proposed_on.year)
+    return await handle_meeting(store, pool, ctx, command, meeting_id)
