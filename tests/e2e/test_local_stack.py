@@ -50,6 +50,10 @@ class Stack:
         return f"http://127.0.0.1:{8002 + self.port_offset}"
 
     @property
+    def meetings_url(self) -> str:
+        return f"http://127.0.0.1:{8003 + self.port_offset}"
+
+    @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"
 
@@ -248,8 +252,88 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     await eventually(in_queue)
     assert queue["unit"] == "yjglj"
 
+    # meetings: the chair is checked against members' roles; an inspection's arrears
+    # finding becomes a case in cases.
+    async with (
+        httpx.AsyncClient(
+            base_url=stack.meetings_url, timeout=20, headers=office
+        ) as meetings,
+        httpx.AsyncClient(
+            base_url=stack.cases_url, timeout=20, headers=office
+        ) as cases,
+    ):
+        plenary = await meetings.post(
+            "/meetings",
+            json={
+                "kind": "plenary",
+                "title": "全体会议",
+                "agenda": [{"title": "通报清欠工作"}],
+                "proposed_on": "2024-06-01",
+            },
+        )
+        plenary_id = plenary.json()["stream"].removeprefix("meeting-")
+        where = {"scheduled_on": "2024-06-20", "place": "区政府"}
+
+        async def chaired_by_convener() -> bool:
+            answer = await meetings.post(
+                f"/meetings/{plenary_id}/schedule",
+                json={**where, "chair_person_id": "2017-01"},
+            )
+            return answer.status_code == 200
+
+        await eventually(chaired_by_convener, timeout=30, interval=0.5)
+        by_member = await meetings.post(
+            f"/meetings/{plenary_id}/schedule",
+            json={**where, "chair_person_id": "2017-04"},
+        )
+        inspection = await meetings.post(
+            "/meetings",
+            json={
+                "kind": "inspection",
+                "title": "联合督查",
+                "agenda": [{"title": "在建项目"}],
+                "invited_units": ["rsj", "jsj"],
+                "plan": {
+                    "text": "督查",
+                    "starts_on": "2024-07-01",
+                    "ends_on": "2024-07-02",
+                },
+                "proposed_on": "2024-06-01",
+            },
+        )
+        inspection_id = inspection.json()["stream"].removeprefix("meeting-")
+        await meetings.post(
+            f"/meetings/{inspection_id}/schedule",
+            json={"scheduled_on": "2024-07-01", "place": "东关"},
+        )
+        finding = await meetings.post(
+            f"/meetings/{inspection_id}/raise-finding",
+            json={
+                "found_on": "2024-07-01",
+                "description": "拖欠12名农民工工资",
+                "arrears": {
+                    "employer_name": "某劳务公司",
+                    "sector": "construction",
+                    "workers_count": 12,
+                    "months_owed": 3,
+                    "amount_owed": "96000.00",
+                    "territorial_unit": "sq-dongguan",
+                },
+            },
+        )
+
+        async def finding_is_a_case() -> bool:
+            found = (await cases.get("/cases")).json()
+            return [c["source"] for c in found].count("inspection_finding") == 1
+
+        await eventually(finding_is_a_case, timeout=30, interval=0.5)
+    assert plenary.status_code == 201
+    assert by_member.status_code == 422, by_member.text
+    assert finding.status_code == 200, finding.text
+
     intact = stack.verify()
     assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "meetings: intact" in intact.stdout
     assert "members: intact" in intact.stdout
     assert "cases: intact" in intact.stdout
     assert "credit: intact" in intact.stdout
