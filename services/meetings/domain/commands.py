@@ -22,6 +22,7 @@ from services.meetings.domain.facts import (
     MinutesItem,
     Note,
     PersonId,
+    ReportEvery,
     TaskSpec,
     Text,
     UnitCode,
@@ -190,7 +191,7 @@ class AssignActionItem(Command):
     unit_code: UnitCode
     task: Text
     due: date
-    report_every_days: int | None = None
+    report_every_days: ReportEvery | None = None
     case_ids: tuple[str, ...] = ()
     listing_ids: tuple[str, ...] = ()
     assigned_on: date

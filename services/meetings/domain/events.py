@@ -165,6 +165,9 @@ class InspectionFindingRaised(Event):
     description: str
     arrears: ArrearsFound
     suggested_lead_unit: str | None
+    # The unit the finding concerns, if the inspectors named one (added with a
+    # default, so events stored without it read back unchanged).
+    unit_code: str | None = None
 
 
 MeetingEvent = (
