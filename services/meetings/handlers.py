@@ -184,7 +184,11 @@ def _source_of(
             )
     plan = meeting.work_plan
     if plan is not None and any(t.action_id == action_id for t in plan.tasks):
-        return domain.ActionOrigin.WORK_PLAN, f"wp-{plan.year}", plan.adopted_on
+        return (
+            domain.ActionOrigin.WORK_PLAN,
+            domain.work_plan_source(plan.year),
+            plan.adopted_on,
+        )
     return None
 
 

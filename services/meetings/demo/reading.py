@@ -1,0 +1,92 @@
+"""What the demo reads back from the meetings API: whether meetings knows the member
+units and roles yet, the meetings and action items there are, and whether the watcher
+has flagged the items left overdue."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Final
+
+import httpx
+import structlog
+
+log = structlog.get_logger()
+
+_PAGE: Final = 500
+# Meetings invite the units and check chairs against the roles members publishes.
+_FROM_MEMBERS: Final = ("member_units", "joint_meeting_roles")
+
+
+async def wait_for_members(client: httpx.AsyncClient, *, timeout: float) -> None:
+    """Wait until meetings has read the member directory and the joint meeting's roles
+    (a plenary invites every active unit; a chair must hold a role)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        answer = await client.get("/operations/projections")
+        if answer.is_success and _knows_members(answer.json()):
+            return
+        await asyncio.sleep(0.5)
+    log.warning("demo_members_not_yet_known")
+
+
+def _knows_members(projections: Sequence[Mapping[str, Any]]) -> bool:
+    known = {
+        p["name"]
+        for p in projections
+        if p["is_caught_up"] and any(s["applied_count"] > 0 for s in p["sources"])
+    }
+    return all(name in known for name in _FROM_MEMBERS)
+
+
+async def _pages(
+    client: httpx.AsyncClient, path: str, params: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    query = {**params, "limit": _PAGE, "offset": 0}
+    while True:
+        answer = await client.get(path, params=query)
+        answer.raise_for_status()
+        page: list[dict[str, Any]] = answer.json()
+        found += page
+        if len(page) < _PAGE:
+            return found
+        query["offset"] += _PAGE
+
+
+def _waiting(wait_for: str | None) -> dict[str, str]:
+    return {"wait_for": wait_for} if wait_for else {}
+
+
+async def meeting_ids(client: httpx.AsyncClient, wait_for: str | None) -> set[str]:
+    """Every meeting's id."""
+    meetings = await _pages(client, "/meetings", _waiting(wait_for))
+    return {m["meeting_id"] for m in meetings}
+
+
+async def action_items(
+    client: httpx.AsyncClient, params: Mapping[str, Any], *, wait_for: str | None
+) -> list[dict[str, Any]]:
+    """The action items the list shows for these filters."""
+    return await _pages(client, "/action-items", {**params, **_waiting(wait_for)})
+
+
+async def until_overdue(
+    client: httpx.AsyncClient,
+    action_ids: Collection[str],
+    *,
+    wait_for: str | None,
+    timeout: float,
+) -> bool:
+    """Whether every one of the items shows overdue within `timeout` seconds; only
+    the watcher flags an item (every DEADLINE_WATCH_SECONDS)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        flagged = await action_items(client, {"overdue": "true"}, wait_for=wait_for)
+        if set(action_ids) <= {i["action_id"] for i in flagged}:
+            return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(1.0)

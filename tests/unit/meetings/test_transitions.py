@@ -1,0 +1,339 @@
+"""The steps each status allows: every status of a meeting and an action item names its
+next steps, every step is a command with a decide function named after it, in every
+status each step it does not name is refused with the status and the steps it allows,
+and each command names the roles that may run it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+import services.meetings.domain as domain
+from services.meetings.domain import (
+    ACTION_STEPS,
+    MEETING_STEPS,
+    AcceptActionItem,
+    ActionItem,
+    ActionStatus,
+    AdoptWorkPlan,
+    AgendaItemSpec,
+    AmendMinutes,
+    ApproveMeeting,
+    ApproveMinutes,
+    AssignActionItem,
+    CancelMeeting,
+    CirculateMinutes,
+    DeclineMeeting,
+    DraftMinutes,
+    HoldMeeting,
+    MarkActionItemOverdue,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    OverdueKind,
+    ProposeMeeting,
+    RaiseFinding,
+    RecordAttendance,
+    RecordDecision,
+    ReportProgress,
+    ScheduleMeeting,
+    SendBackActionItem,
+    SendNotice,
+    SubmitMaterial,
+)
+from services.meetings.domain import commands as command_module
+from shared.domain import Command, Event, Role
+from shared.errors import DomainError, InvalidTransition
+from tests.unit.meetings.factories import (
+    APPROVED_ON,
+    CONVENER_ID,
+    DRAFTED_ON,
+    FIRST_PERIOD_END,
+    HELD_ON,
+    MINUTES,
+    PROPOSED_ON,
+    REQUESTS,
+    SENT_ON,
+    TASK_DUE,
+    action_item_assigned,
+    action_of,
+    approved,
+    assigned,
+    attendance_entry,
+    awaiting_acceptance,
+    completed,
+    held,
+    in_progress,
+    meeting_cancelled,
+    meeting_declined,
+    meeting_of,
+    notice_sent,
+    proposed,
+    scheduled,
+)
+from tests.unit.meetings.outside_facts import FACTS, run
+
+INSPECTION = MeetingKind.INSPECTION
+Decide = Callable[..., list[Any]]
+
+MEETING_COMMANDS: dict[str, Command] = {
+    "propose": ProposeMeeting(
+        kind=MeetingKind.PLENARY,
+        title="全体会议",
+        agenda=(AgendaItemSpec(title="议题"),),
+        proposed_on=PROPOSED_ON,
+    ),
+    "approve": ApproveMeeting(approved_on=APPROVED_ON),
+    "decline": DeclineMeeting(declined_on=APPROVED_ON, reason="否"),
+    "schedule": ScheduleMeeting(
+        scheduled_on=HELD_ON, place="会议室", chair_person_id=CONVENER_ID
+    ),
+    "cancel": CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
+    "send-notice": SendNotice(
+        sent_on=SENT_ON,
+        text="通知",
+        requests=(REQUESTS[0].model_copy(update={"material_id": "extra"}),),
+    ),
+    "submit-material": SubmitMaterial(
+        notice_id="n1", material_id="report", document_ref="函", submitted_on=SENT_ON
+    ),
+    "hold": HoldMeeting(held_on=HELD_ON),
+    "raise-finding": RaiseFinding(found_on=HELD_ON, description="发现"),
+    "record-attendance": RecordAttendance(entries=(attendance_entry(),)),
+    "draft-minutes": DraftMinutes(items=MINUTES, drafted_on=DRAFTED_ON),
+    "circulate-minutes": CirculateMinutes(circulated_on=DRAFTED_ON),
+    "amend-minutes": AmendMinutes(items=MINUTES, reason="补充", amended_on=DRAFTED_ON),
+    "approve-minutes": ApproveMinutes(approved_on=DRAFTED_ON),
+    "record-decision": RecordDecision(text="决定", decided_on=HELD_ON),
+    "adopt-work-plan": AdoptWorkPlan(
+        year=2024,
+        title="工作计划",
+        adopted_on=HELD_ON,
+        tasks=(domain.TaskSpec(unit_code="jsj", task="任务", due=TASK_DUE),),
+    ),
+}
+ACTION_COMMANDS: dict[str, Command] = {
+    "assign": AssignActionItem(
+        **action_item_assigned().model_dump(exclude={"report_every_days"})
+    ),
+    "report-progress": ReportProgress(reported_on=date(2024, 4, 10), text="进展"),
+    "accept": AcceptActionItem(accepted_on=date(2024, 6, 20)),
+    "send-back": SendBackActionItem(sent_back_on=date(2024, 6, 20), reason="未完成"),
+}
+MEETING_HISTORIES: dict[MeetingStatus, list[Any]] = {
+    MeetingStatus.NEW: [],
+    MeetingStatus.PROPOSED: proposed(MeetingKind.SPECIAL),
+    MeetingStatus.APPROVED: approved(),
+    MeetingStatus.DECLINED: [*proposed(MeetingKind.SPECIAL), meeting_declined()],
+    MeetingStatus.SCHEDULED: [*scheduled(INSPECTION), notice_sent()],
+    MeetingStatus.HELD: held(INSPECTION),
+    MeetingStatus.CANCELLED: [*scheduled(), meeting_cancelled()],
+}
+ACTION_HISTORIES: dict[ActionStatus, list[Any]] = {
+    ActionStatus.NEW: [],
+    ActionStatus.OPEN: assigned(),
+    ActionStatus.IN_PROGRESS: in_progress(),
+    ActionStatus.AWAITING_ACCEPTANCE: awaiting_acceptance(),
+    ActionStatus.COMPLETED: completed(),
+}
+PERMITTED: dict[type[Command], set[Role]] = {
+    ProposeMeeting: {Role.OFFICE},
+    ApproveMeeting: {Role.CONVENER},
+    DeclineMeeting: {Role.CONVENER},
+    ScheduleMeeting: {Role.OFFICE, Role.CONVENER, Role.DEPUTY_CONVENER},
+    CancelMeeting: {Role.OFFICE, Role.CONVENER},
+    SendNotice: {Role.OFFICE},
+    SubmitMaterial: {Role.OFFICE, Role.UNIT_STAFF},
+    HoldMeeting: {Role.OFFICE},
+    RecordAttendance: {Role.OFFICE},
+    DraftMinutes: {Role.OFFICE},
+    CirculateMinutes: {Role.OFFICE},
+    AmendMinutes: {Role.OFFICE},
+    ApproveMinutes: {Role.CONVENER, Role.DEPUTY_CONVENER},
+    RecordDecision: {Role.OFFICE},
+    AdoptWorkPlan: {Role.OFFICE},
+    RaiseFinding: {Role.OFFICE},
+    AssignActionItem: {Role.SYSTEM},
+    ReportProgress: {Role.OFFICE, Role.UNIT_STAFF},
+    AcceptActionItem: {Role.OFFICE},
+    SendBackActionItem: {Role.OFFICE},
+    MarkActionItemOverdue: {Role.SYSTEM},
+}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def command_classes() -> set[type[Command]]:
+    return {
+        obj
+        for obj in vars(command_module).values()
+        if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
+    }
+
+
+def decide_of(command: Command) -> Decide:
+    decide: Decide = getattr(domain, snake(type(command).__name__))
+    return decide
+
+
+def refusal(
+    decide: Decide, state: Any, command: Command, **facts: Any
+) -> DomainError | None:
+    try:
+        run(decide, state, command, **facts)
+    except DomainError as error:
+        return error
+    return None
+
+
+def meeting_in(status: MeetingStatus) -> Meeting:
+    return meeting_of(MEETING_HISTORIES[status])
+
+
+def action_in(status: ActionStatus) -> ActionItem:
+    return action_of(ACTION_HISTORIES[status])
+
+
+def test_every_status_names_its_next_steps() -> None:
+    assert set(MEETING_STEPS) == set(MeetingStatus) == set(MEETING_HISTORIES)
+    assert set(ACTION_STEPS) == set(ActionStatus) == set(ACTION_HISTORIES)
+    assert MEETING_STEPS[MeetingStatus.DECLINED] == ()
+    assert MEETING_STEPS[MeetingStatus.CANCELLED] == ()
+    assert ACTION_STEPS[ActionStatus.COMPLETED] == ()
+
+
+def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
+    names = {snake(c.__name__).replace("_", "-") for c in command_classes()}
+    steps = {
+        s for table in (MEETING_STEPS, ACTION_STEPS) for v in table.values() for s in v
+    }
+    # Steps drop the noun the path already names: `meetings/{id}/approve`.
+    full = {
+        next((f"{s}-{n}" for n in ("meeting", "action-item") if f"{s}-{n}" in names), s)
+        for s in steps
+    }
+
+    # The watcher's step is no one's next step: it runs only when a date passed.
+    assert full | {"mark-action-item-overdue"} == names
+    assert set(MEETING_COMMANDS) | set(ACTION_COMMANDS) == steps
+
+
+def test_every_command_has_a_decide_function_asking_only_for_known_facts() -> None:
+    for command in command_classes():
+        decide = getattr(domain, snake(command.__name__))
+        facts = {
+            name
+            for name, p in inspect.signature(decide).parameters.items()
+            if p.kind is p.KEYWORD_ONLY
+        }
+        assert facts <= set(FACTS), command.__name__
+
+
+def test_each_command_names_the_roles_that_may_run_it() -> None:
+    assert set(PERMITTED) == command_classes()
+    assert {c: set(c.permitted) for c in PERMITTED} == PERMITTED
+    assert all(Role.AUDITOR not in c.permitted for c in PERMITTED)
+
+
+def test_the_histories_reach_their_statuses() -> None:
+    assert {s: meeting_in(s).status for s in MeetingStatus} == {
+        s: s for s in MeetingStatus
+    }
+    assert {s: action_in(s).status for s in ActionStatus} == {
+        s: s for s in ActionStatus
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (status, step)
+        for status in MeetingStatus
+        for step in MEETING_COMMANDS
+        if step not in MEETING_STEPS[status]
+    ],
+)
+def test_a_meeting_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
+    status: MeetingStatus, step: str
+) -> None:
+    command = MEETING_COMMANDS[step]
+
+    with pytest.raises(InvalidTransition) as refused:
+        run(decide_of(command), meeting_in(status), command)
+
+    assert refused.value.current == status
+    assert refused.value.allowed == MEETING_STEPS[status]
+    assert refused.value.detail.startswith(f"The meeting is {status} and cannot be ")
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [(status, step) for status in MeetingStatus for step in MEETING_STEPS[status]],
+)
+def test_a_meeting_step_its_status_allows_is_never_refused_for_the_status(
+    status: MeetingStatus, step: str
+) -> None:
+    command = MEETING_COMMANDS[step]
+
+    answer = refusal(decide_of(command), meeting_in(status), command)
+
+    # Refused for a rule, a date or the minutes' order perhaps, which other tests check.
+    assert not (isinstance(answer, InvalidTransition) and answer.current == status)
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (status, step)
+        for status in ActionStatus
+        for step in ACTION_COMMANDS
+        if step not in ACTION_STEPS[status]
+    ],
+)
+def test_an_action_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
+    status: ActionStatus, step: str
+) -> None:
+    command = ACTION_COMMANDS[step]
+
+    with pytest.raises(InvalidTransition) as refused:
+        run(decide_of(command), action_in(status), command)
+
+    assert refused.value.current == status
+    assert refused.value.allowed == ACTION_STEPS[status]
+    assert refused.value.detail.startswith(f"The action item is {status} and cannot ")
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [(status, step) for status in ActionStatus for step in ACTION_STEPS[status]],
+)
+def test_an_action_step_its_status_allows_is_taken(
+    status: ActionStatus, step: str
+) -> None:
+    command = ACTION_COMMANDS[step]
+
+    events: list[Event] = run(
+        decide_of(command), action_in(status), command, today=date(2024, 6, 20)
+    )
+
+    assert len(events) == 1
+
+
+@pytest.mark.parametrize("status", list(ActionStatus))
+def test_the_watchers_step_is_never_an_illegal_transition(status: ActionStatus) -> None:
+    command = MarkActionItemOverdue(
+        kind=OverdueKind.MISSED_REPORT, missed=FIRST_PERIOD_END
+    )
+
+    answer = refusal(
+        decide_of(command), action_in(status), command, today=date(2024, 4, 20)
+    )
+
+    assert answer is None
