@@ -22,6 +22,7 @@ class _Counter:
     """The smallest real read model: one row per event."""
 
     tables = ("bench_applied",)
+    is_transactional = True
 
     def __init__(self, topic: str) -> None:
         self.name = f"bench_{uuid.uuid4().hex[:6]}"

@@ -262,7 +262,10 @@ def create_service_app(
             if settings.kafka_bootstrap and settings.is_projections_enabled:
                 for projection in consumers(rt) if consumers else ():
                     runner = ProjectionRunner(
-                        pool, projection, bootstrap=settings.kafka_bootstrap
+                        pool,
+                        projection,
+                        bootstrap=settings.kafka_bootstrap,
+                        home_topics=(settings.events_topic,),
                     )
                     rt.runners.append(runner)
                     rt.tasks.append(

@@ -25,7 +25,14 @@ log = structlog.get_logger()
 
 
 class Projection(Protocol):
-    """A read model (or process manager) fed by one or more topics."""
+    """A read model (or process manager) fed by one or more topics.
+
+    A projection whose every effect goes through the given connection may say so with
+    `is_transactional = True`: the runner then applies a batch under one savepoint and,
+    should an event fail, rolls the batch back and applies it again event by event —
+    calling `apply` a second time for the events before the failing one, whose first
+    effects were rolled back. A process manager, which acts outside the transaction,
+    leaves it out and is called exactly once per event."""
 
     @property
     def name(self) -> str:
@@ -54,8 +61,12 @@ class ProjectionRunner:
         *,
         bootstrap: str,
         batch_size: int = 500,
+        home_topics: tuple[str, ...] = (),
     ) -> None:
         self.pool = pool
+        # Topics the service's own relay creates: wait for them. Another service's topic
+        # that does not exist yet (that service never started) has nothing to catch up on.
+        self._waits_for_topics = bool(set(projection.topics) & set(home_topics))
         self.projection = projection
         self.bootstrap = bootstrap
         self.batch_size = batch_size
@@ -118,8 +129,8 @@ class ProjectionRunner:
                 if self._rebuild_requested.is_set():
                     await self._reset(consumer, assigned)
                 if not assigned:
-                    # No topic yet (its service has not started): nothing to catch up on.
-                    self.is_caught_up.set()
+                    if not self._waits_for_topics:
+                        self.is_caught_up.set()
                     await asyncio.sleep(0.2)
                     continue
                 batch = await consumer.getmany(
@@ -228,76 +239,150 @@ class ProjectionRunner:
     ) -> None:
         if not messages:
             return
-        applied = 0
+        parsed = [_parse(message) for message in messages]
+        events = [event for _, event, _ in parsed if event is not None]
         async with self.pool.acquire() as conn, conn.transaction():
-            for message in messages:
-                applied += await self._apply_one(conn, tp, message)
-            await conn.execute(
-                "INSERT INTO projection_offsets (projection, topic, partition,"
-                " next_offset, epoch) VALUES ($1, $2, $3, $4, $5)"
-                " ON CONFLICT (projection, topic, partition) DO UPDATE"
-                " SET next_offset = excluded.next_offset, epoch = excluded.epoch",
-                self.name,
-                tp.topic,
-                tp.partition,
-                messages[-1].offset + 1,
-                epoch,
-            )
-        metrics.PROJECTION_APPLIED.labels(projection=self.name).inc(applied)
+            versions = await self._lock_streams(conn, events)
+            outcome: _Outcome | None = None
+            if getattr(self.projection, "is_transactional", False):
+                # Its effects are only in this transaction: apply the batch under one
+                # savepoint; should an event fail, roll the batch back and go again
+                # event by event, parking the one that fails.
+                with contextlib.suppress(Exception):
+                    async with conn.transaction():
+                        outcome = await self._apply_all(
+                            conn, tp, parsed, dict(versions), is_guarded=False
+                        )
+            if outcome is None:
+                outcome = await self._apply_all(
+                    conn, tp, parsed, dict(versions), is_guarded=True
+                )
+            await self._record(conn, tp, outcome, messages[-1].offset + 1, epoch)
+        metrics.PROJECTION_APPLIED.labels(projection=self.name).inc(
+            len(outcome.applied)
+        )
 
-    async def _apply_one(
+    async def _lock_streams(
+        self, conn: DbConnection, events: Sequence[Envelope]
+    ) -> dict[tuple[str, str], int]:
+        """The version applied so far of each stream in the batch, its row locked until
+        the batch commits: another runner of the same projection waits, then skips."""
+        keys = sorted({(e.source, e.subject) for e in events})
+        if not keys:
+            return {}
+        sources, streams = [k[0] for k in keys], [k[1] for k in keys]
+        await conn.execute(
+            "INSERT INTO projection_streams (projection, source, stream_id, version, position)"
+            " SELECT $1, k.source, k.stream_id, 0, 0"
+            " FROM unnest($2::text[], $3::text[]) AS k(source, stream_id)"
+            " ON CONFLICT (projection, source, stream_id) DO NOTHING",
+            self.name,
+            sources,
+            streams,
+        )
+        rows = await conn.fetch(
+            "SELECT s.source, s.stream_id, s.version FROM projection_streams s"
+            " JOIN unnest($2::text[], $3::text[]) AS k(source, stream_id)"
+            " ON k.source = s.source AND k.stream_id = s.stream_id"
+            " WHERE s.projection = $1 ORDER BY s.source, s.stream_id FOR UPDATE OF s",
+            self.name,
+            sources,
+            streams,
+        )
+        return {(r["source"], r["stream_id"]): r["version"] for r in rows}
+
+    async def _apply_all(
         self,
         conn: DbConnection,
         tp: TopicPartition,
-        message: ConsumerRecord[bytes, bytes],
-    ) -> int:
-        try:
-            event = Envelope.model_validate_json(message.value or b"")
-        except ValidationError as exc:
-            await self._park(
-                conn, tp, message, None, f"not a CloudEvents envelope: {exc}"
-            )
-            return 0
-        is_new = await conn.fetchval(
-            "INSERT INTO projection_streams AS s (projection, source, stream_id, version,"
-            " position) VALUES ($1, $2, $3, $4, $5)"
-            " ON CONFLICT (projection, source, stream_id) DO UPDATE"
-            " SET version = excluded.version, position = excluded.position"
-            " WHERE s.version < excluded.version RETURNING true",
-            self.name,
-            event.source,
-            event.subject,
-            event.streamversion,
-            event.position,
-        )
-        if not is_new:
-            return 0
-        # Bound for this event only: the runner's own log lines carry no stale event.
-        with structlog.contextvars.bound_contextvars(
-            correlation_id=event.correlationid,
-            actor=event.actor,
-            unit=event.actorunit,
-            stream=event.subject,
-            position=event.position,
-        ):
-            try:
-                async with conn.transaction():
+        parsed: Sequence[tuple[ConsumerRecord[bytes, bytes], Envelope | None, str]],
+        versions: dict[tuple[str, str], int],
+        *,
+        is_guarded: bool,
+    ) -> _Outcome:
+        outcome = _Outcome()
+        for message, event, error in parsed:
+            if event is None:
+                await self._park(conn, tp, message, None, error)
+                continue
+            key = (event.source, event.subject)
+            if versions.get(key, 0) >= event.streamversion:
+                continue  # a duplicate or a redelivery: applied before
+            versions[key] = event.streamversion
+            outcome.seen[key] = (event.streamversion, event.position)
+            # Bound for this event only: the runner's own log lines carry no stale event.
+            with structlog.contextvars.bound_contextvars(
+                correlation_id=event.correlationid,
+                actor=event.actor,
+                unit=event.actorunit,
+                stream=event.subject,
+                position=event.position,
+            ):
+                if not is_guarded:
                     await self.projection.apply(conn, event)
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                await self._park(conn, tp, message, event, error)
-                return 0
+                else:
+                    try:
+                        async with conn.transaction():
+                            await self.projection.apply(conn, event)
+                    except Exception as exc:
+                        failure = f"{type(exc).__name__}: {exc}"
+                        await self._park(conn, tp, message, event, failure)
+                        continue
+            outcome.applied.append(event)
+        return outcome
+
+    async def _record(
+        self,
+        conn: DbConnection,
+        tp: TopicPartition,
+        outcome: _Outcome,
+        next_offset: int,
+        epoch: str,
+    ) -> None:
+        """One statement each: streams' versions, per-source progress, the offset."""
+        if outcome.seen:
+            keys = list(outcome.seen)
+            await conn.execute(
+                "UPDATE projection_streams s SET version = k.version, position = k.position"
+                " FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])"
+                " AS k(source, stream_id, version, position)"
+                " WHERE s.projection = $1 AND s.source = k.source"
+                " AND s.stream_id = k.stream_id AND s.version < k.version",
+                self.name,
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [outcome.seen[k][0] for k in keys],
+                [outcome.seen[k][1] for k in keys],
+            )
+        progress: dict[str, tuple[int, int]] = {}
+        for event in outcome.applied:
+            count, last = progress.get(event.source, (0, 0))
+            progress[event.source] = (count + 1, max(last, event.position))
+        if progress:
+            await conn.execute(
+                "INSERT INTO projection_progress AS p (projection, source, applied_count,"
+                " last_position) SELECT $1, k.source, k.applied, k.last"
+                " FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS k(source, applied, last)"
+                " ON CONFLICT (projection, source) DO UPDATE"
+                " SET applied_count = p.applied_count + excluded.applied_count,"
+                " last_position = greatest(p.last_position, excluded.last_position),"
+                " updated_at = now()",
+                self.name,
+                list(progress),
+                [v[0] for v in progress.values()],
+                [v[1] for v in progress.values()],
+            )
         await conn.execute(
-            "INSERT INTO projection_progress AS p (projection, source, applied_count,"
-            " last_position) VALUES ($1, $2, 1, $3) ON CONFLICT (projection, source)"
-            " DO UPDATE SET applied_count = p.applied_count + 1,"
-            " last_position = greatest(p.last_position, excluded.last_position),"
-            " updated_at = now()",
+            "INSERT INTO projection_offsets (projection, topic, partition,"
+            " next_offset, epoch) VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (projection, topic, partition) DO UPDATE"
+            " SET next_offset = excluded.next_offset, epoch = excluded.epoch",
             self.name,
-            event.source,
-            event.position,
+            tp.topic,
+            tp.partition,
+            next_offset,
+            epoch,
         )
-        return 1
 
     async def _park(
         self,
@@ -384,6 +469,24 @@ class ProjectionRunner:
         )
         metrics.PARKED_EVENTS.labels(projection=self.name).set(parked)
         return lag
+
+
+class _Outcome:
+    """What a batch did: the events applied, and each stream's last version consumed
+    (applied or parked), to be recorded once for the batch."""
+
+    def __init__(self) -> None:
+        self.applied: list[Envelope] = []
+        self.seen: dict[tuple[str, str], tuple[int, int]] = {}
+
+
+def _parse(
+    message: ConsumerRecord[bytes, bytes],
+) -> tuple[ConsumerRecord[bytes, bytes], Envelope | None, str]:
+    try:
+        return message, Envelope.model_validate_json(message.value or b""), ""
+    except ValidationError as exc:
+        return message, None, f"not a CloudEvents envelope: {exc}"
 
 
 def _epoch(message: ConsumerRecord[bytes, bytes]) -> str:

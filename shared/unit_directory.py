@@ -52,6 +52,8 @@ class MemberDirectory:
     """Feeds `member_units` from the members service's unit events."""
 
     name = MEMBER_UNITS
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = ("member_units",)
 
     def __init__(self, members_topic: str) -> None:

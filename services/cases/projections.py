@@ -18,6 +18,8 @@ class CaseReadModels:
     """Feeds `case_summary`, `case_deadlines` and `case_payments` from the cases topic."""
 
     name = CASE_MODELS
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = ("case_summary", "case_deadlines", "case_payments")
 
     def __init__(self, store: EventStore, topic: str) -> None:

@@ -18,6 +18,8 @@ class ListingReadModels:
     """Feeds `listing_summary`, `sanction_tasks`, `listing_deadlines`, `listing_changes`."""
 
     name = LISTING_MODELS
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = (
         "listing_summary",
         "sanction_tasks",
@@ -128,6 +130,8 @@ class EmployerCases:
     """Feeds `employer_cases` from cases' CaseReceived events (new arrears checks)."""
 
     name = EMPLOYER_CASES
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = ("employer_cases",)
 
     def __init__(self, cases_topic: str) -> None:

@@ -32,6 +32,8 @@ class MeetingReadModels:
     """Feeds `meetings`, `action_items` and `action_deadlines` from meetings' topic."""
 
     name = MEETING_MODELS
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = ("meetings", "action_items", "action_deadlines")
 
     def __init__(self, store: EventStore, topic: str) -> None:
@@ -142,6 +144,8 @@ class FindingCases:
     """Feeds `finding_cases` from cases' CaseReceived events that name a finding."""
 
     name = FINDING_CASES
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = ("finding_cases",)
 
     def __init__(self, cases_topic: str) -> None:

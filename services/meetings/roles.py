@@ -24,6 +24,8 @@ class JointMeetingRoles:
     """Feeds `joint_meeting_roles` (role periods) and `member_people` (names)."""
 
     name = JOINT_MEETING_ROLES
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = ("joint_meeting_roles", "member_people")
 
     def __init__(self, members_topic: str) -> None:

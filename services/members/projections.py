@@ -31,6 +31,8 @@ class MembersDirectory:
     and `joint_meeting` from `qingqian.members.events`."""
 
     name = DIRECTORY
+    # Every effect goes through the runner's connection (see `Projection`).
+    is_transactional = True
     tables = (
         "unit_directory",
         "unit_names",

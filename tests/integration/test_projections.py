@@ -294,6 +294,81 @@ async def test_an_event_that_fails_to_apply_is_parked_and_later_events_still_app
     assert parked[1]["message"] == b"not an envelope"
 
 
+class TransactionalTally(Tally):
+    """A Tally that declares every effect of `apply` transactional."""
+
+    is_transactional = True
+
+
+async def test_a_transactional_projection_applies_the_batch_at_once_and_parks_a_failure(
+    pool: asyncpg.Pool, kafka_bootstrap: str
+) -> None:
+    topic = new_topic()
+    await create_topic(kafka_bootstrap, topic)
+    a, b = f"ledger-{stream()}", f"ledger-{stream()}"
+    a1, a2, a3, b1 = (
+        envelope(a, 1),
+        envelope(a, 2, fail=True),
+        envelope(a, 3),
+        envelope(b, 1),
+    )
+    await publish(kafka_bootstrap, topic, [a1, a2, b"not an envelope", a3, b1, a1])
+    tally = await TransactionalTally(topic).create(pool)
+
+    async with running(ProjectionRunner(pool, tally, bootstrap=kafka_bootstrap)):
+        await eventually(lambda: _at(pool, tally.name, 6))
+
+    # The first try of the batch was rolled back: every effect is there exactly once.
+    assert await tally.applied(pool) == once(a1, a3, b1)
+    assert tally.calls > 4
+    parked = await pool.fetch(
+        "SELECT kafka_offset, version FROM parked_events WHERE projection = $1"
+        " ORDER BY kafka_offset",
+        tally.name,
+    )
+    assert [(r["kafka_offset"], r["version"]) for r in parked] == [(1, 2), (2, None)]
+    progress = await pool.fetchrow(
+        "SELECT applied_count, last_position FROM projection_progress WHERE projection = $1",
+        tally.name,
+    )
+    assert progress is not None
+    assert progress["applied_count"] == 3
+    assert progress["last_position"] == max(a1.position, a3.position, b1.position)
+
+
+async def test_two_runners_of_one_projection_apply_each_event_once(
+    pool: asyncpg.Pool, kafka_bootstrap: str
+) -> None:
+    topic = new_topic()
+    await create_topic(kafka_bootstrap, topic)
+    streams = [f"ledger-{stream()}" for _ in range(20)]
+    events = [envelope(s, v) for v in range(1, 6) for s in streams]
+    await publish(kafka_bootstrap, topic, events)
+    first = await TransactionalTally(topic).create(pool)
+    second = first.sharing_state()
+
+    async with (
+        running(ProjectionRunner(pool, first, bootstrap=kafka_bootstrap, batch_size=7)),
+        running(
+            ProjectionRunner(pool, second, bootstrap=kafka_bootstrap, batch_size=11)
+        ),
+    ):
+
+        async def both_done() -> bool:
+            rows = await pool.fetchval(
+                "SELECT count(*) FROM projection_offsets WHERE projection = $1"
+                " AND next_offset = $2",
+                first.name,
+                len(events),
+            )
+            return bool(rows)
+
+        await eventually(both_done, timeout=30)
+        await asyncio.sleep(1)
+
+    assert await first.applied(pool) == once(*events)
+
+
 async def test_a_rebuild_empties_the_tables_and_replays_everything_to_the_same_state(
     pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:

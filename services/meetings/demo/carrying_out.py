@@ -42,18 +42,31 @@ def task(
     spec: dict[str, Any] = {"unit_code": unit, "task": text, "due": due.isoformat()}
     if every is not None:
         spec["report_every_days"] = every
-    name = f"{source}-{key}"
+    steps = _steps(rng, f"{source}-{key}", unit, assigned_on, due, every, fate)
+    plan = ItemPlan(source=source, key=key, unit=unit, due=due, fate=fate, steps=steps)
+    return spec, plan
+
+
+def _steps(
+    rng: random.Random,
+    name: str,
+    unit: str,
+    assigned_on: date,
+    due: date,
+    every: int | None,
+    fate: Fate,
+) -> tuple[Step, ...]:
     if fate is Fate.DONE:
         finished = max(due - timedelta(days=rng.randint(2, 20)), assigned_on)
-        steps = (
+        return (
             *_regular(name, unit, assigned_on, every, until=finished),
             *_finished(rng, name, unit, finished, "done"),
             _accepted(name, finished + timedelta(days=rng.randint(1, 5))),
         )
-    elif fate is Fate.SENT_BACK:
+    if fate is Fate.SENT_BACK:
         first = max(due - timedelta(days=25), assigned_on)
         again = first + timedelta(days=12)
-        steps = (
+        return (
             *_regular(name, unit, assigned_on, every, until=first),
             *_finished(rng, name, unit, first, "done"),
             step(
@@ -66,12 +79,9 @@ def task(
             *_finished(rng, name, unit, again, "done-again"),
             _accepted(name, again + timedelta(days=3)),
         )
-    elif fate is Fate.UNDERWAY:
-        steps = (_progress(name, unit, assigned_on + timedelta(days=10), 1),)
-    else:
-        steps = ()
-    plan = ItemPlan(source=source, key=key, unit=unit, due=due, fate=fate, steps=steps)
-    return spec, plan
+    if fate is Fate.UNDERWAY:
+        return (_progress(name, unit, assigned_on + timedelta(days=10), 1),)
+    return ()
 
 
 def _regular(

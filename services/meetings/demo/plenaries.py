@@ -208,15 +208,7 @@ def _decided(
     """Two decisions, each with tasks for two or three units, and the work plan; one
     task in the meeting is sent back once."""
     texts = rng.sample(DECISIONS, 2)
-    drafts = []
-    for number in (1, 2):
-        for unit in rng.sample(UNITS, rng.choice((2, 3))):
-            due = held + timedelta(days=rng.choice(_DUE_IN_DAYS))
-            drafts.append(
-                _Draft(f"d{number}", unit, unit, rng.choice(TASKS[unit]), due)
-            )
-    if has_work_plan:
-        drafts += _work_plan(rng, year, held)
+    drafts = _drafts(rng, year, held, has_work_plan=has_work_plan)
     built = [
         task(
             rng,
@@ -255,6 +247,19 @@ def _decided(
             )
         )
     return tuple(steps), tuple(item for _, item in built)
+
+
+def _drafts(
+    rng: random.Random, year: int, held: date, *, has_work_plan: bool
+) -> list[_Draft]:
+    drafts = []
+    for number in (1, 2):
+        for unit in rng.sample(UNITS, rng.choice((2, 3))):
+            due = held + timedelta(days=rng.choice(_DUE_IN_DAYS))
+            drafts.append(
+                _Draft(f"d{number}", unit, unit, rng.choice(TASKS[unit]), due)
+            )
+    return drafts + (_work_plan(rng, year, held) if has_work_plan else [])
 
 
 def _work_plan(rng: random.Random, year: int, held: date) -> list[_Draft]:

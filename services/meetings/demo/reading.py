@@ -78,15 +78,14 @@ async def until_overdue(
     *,
     wait_for: str | None,
     timeout: float,
-) -> bool:
-    """Whether every one of the items shows overdue within `timeout` seconds; only
-    the watcher flags an item (every DEADLINE_WATCH_SECONDS)."""
+) -> set[str]:
+    """Those of the items that do not show overdue within `timeout` seconds; only the
+    watcher flags an item (every DEADLINE_WATCH_SECONDS)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         flagged = await action_items(client, {"overdue": "true"}, wait_for=wait_for)
-        if set(action_ids) <= {i["action_id"] for i in flagged}:
-            return True
-        if loop.time() >= deadline:
-            return False
+        waiting = set(action_ids) - {i["action_id"] for i in flagged}
+        if not waiting or loop.time() >= deadline:
+            return waiting
         await asyncio.sleep(1.0)

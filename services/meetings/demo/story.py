@@ -5,7 +5,7 @@ carry it out."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any, Final
@@ -83,7 +83,7 @@ class Story:
     kind: str
     proposal: Mapping[str, Any]
     steps: tuple[Step, ...] = ()
-    items: tuple[ItemPlan, ...] = field(default=())
+    items: tuple[ItemPlan, ...] = ()
 
     def until(self, today: date) -> Story:
         """The story as far as today: no step dated after it."""

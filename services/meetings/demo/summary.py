@@ -22,6 +22,8 @@ class DemoSummary:
     overdue: int
     open: int
     left_to_units: int
+    unflagged: int
+    waited: float
     skipped: tuple[str, ...]
     unexpected: tuple[str, ...]
     is_loaded_otherwise: bool = False
@@ -34,10 +36,16 @@ class DemoSummary:
                 " data; nothing written (pass --seed N for another set)"
             )
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items()))
+        watcher = (
+            f" (the watcher has not yet flagged {self.unflagged} items left overdue;"
+            f" gave up after {self.waited:.0f} s)"
+            if self.unflagged
+            else ""
+        )
         return (
             f"meetings demo (seed {self.seed}): {len(self.meeting_ids)} meetings"
             f" ({kinds}), {self.created} created; {len(self.action_ids)} action items"
-            f" — {self.done} done, {self.overdue} overdue, {self.open} open;"
+            f" — {self.done} done, {self.overdue} overdue{watcher}, {self.open} open;"
             f" {self.left_to_units} reports left to units without a token;"
             f" {len(self.skipped)} steps skipped, {len(self.unexpected)} unexpected"
             " answers"
@@ -56,6 +64,8 @@ class DemoSummary:
             overdue=0,
             open=0,
             left_to_units=0,
+            unflagged=0,
+            waited=0.0,
             skipped=(),
             unexpected=(),
             is_loaded_otherwise=True,
@@ -70,6 +80,8 @@ def summarize(
     before: Collection[str],
     items: Mapping[str, Mapping[str, Any]],
     left_to_units: int,
+    unflagged: int,
+    waited: float,
     skipped: Sequence[str],
     unexpected: Sequence[str],
 ) -> DemoSummary:
@@ -87,6 +99,8 @@ def summarize(
         overdue=overdue,
         open=len(items) - done - overdue,
         left_to_units=left_to_units,
+        unflagged=unflagged,
+        waited=waited,
         skipped=tuple(skipped),
         unexpected=tuple(unexpected),
     )
