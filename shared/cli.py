@@ -39,6 +39,12 @@ DEFAULT_KAFKA_PORT = 9092
 # The units whose own progress reports the demo enters (the office's unit, rsj, needs
 # no token of its own).
 DEMO_UNITS = ("jsj", "gafj", "xfj", "sfj", "fy", "yjkz", "sq-linjiaya")
+# The services whose demo `demo` enters, in order; cases also receives the meetings
+# demo's inspection finding.
+DEMO_SERVICES = ("cases", "meetings", "credit")
+# The convener of the seed roster (services/members/seed_roster_2017.json): he approves
+# special meetings and minutes in the meetings demo.
+DEMO_CONVENER = Actor(person="2017-01", unit="qzf", roles=frozenset({Role.CONVENER}))
 
 
 @dataclass
@@ -88,6 +94,10 @@ def _office_token(keys: LocalKeys) -> str:
 def _unit_token(keys: LocalKeys, unit: str) -> str:
     actor = Actor(person=f"{unit}-demo", unit=unit, roles=frozenset({Role.UNIT_STAFF}))
     return issue_token(keys.jwt_private(), actor, ttl=timedelta(hours=1))
+
+
+def _convener_token(keys: LocalKeys) -> str:
+    return issue_token(keys.jwt_private(), DEMO_CONVENER, ttl=timedelta(hours=1))
 
 
 def up(args: argparse.Namespace) -> int:
@@ -242,21 +252,20 @@ def verify_command(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Enter the demo cases and listings into a running stack (each service's own
-    `python -m services.<service>.demo`, through its HTTP API)."""
+    """Enter the demo cases, meetings and listings into a running stack (each service's
+    own `python -m services.<service>.demo`, through its HTTP API)."""
     data = Path(args.home).resolve() if args.home else home()
     keys = LocalKeys(data / "keys")
     units: list[str] = []
     for unit in DEMO_UNITS:
         units += ["--token-for", f"{unit}={_unit_token(keys, unit)}"]
-    base = [
-        f"http://127.0.0.1:{port + args.port_offset}"
-        for port in (SERVICES["cases"], SERVICES["credit"])
-    ]
-    for service, url in zip(("cases", "credit"), base, strict=True):
+    for service in DEMO_SERVICES:
+        url = f"http://127.0.0.1:{SERVICES[service] + args.port_offset}"
         _say(f"entering the {service} demo at {url} (waits for the deadline watcher)…")
         command = [sys.executable, "-m", f"services.{service}.demo", "--url", url]
         command += ["--token", _office_token(keys), "--seed", str(args.seed), *units]
+        if service == "meetings":
+            command += ["--token-for", f"convener={_convener_token(keys)}"]
         returncode = subprocess.run(command, check=False).returncode  # noqa: S603 - our own module
         if returncode != 0:
             return returncode
@@ -301,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_verify.add_argument("--json", action="store_true")
     p_verify.set_defaults(run=verify_command)
     p_demo = commands.add_parser(
-        "demo", help="enter demo cases and listings into a running stack"
+        "demo", help="enter demo cases, meetings and listings into a running stack"
     )
     p_demo.add_argument("--port-offset", type=int, default=0, help="as given to up")
     p_demo.add_argument("--seed", type=int, default=2017)

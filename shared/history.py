@@ -62,13 +62,15 @@ async def stream_history(
     return [envelope_of(r, source=source, service=service) for r in records]
 
 
-_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@[0-9]+$")
+_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]+$")
 
 
 def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
     """A query dependency: `?wait_for=<stream>@<position>` (from a command's answer;
     repeat it for several streams) waits up to 5 s until the projection shows each of
-    those events (read-your-writes). It promises nothing about other streams."""
+    those events (read-your-writes); `<stream>@v<version>` waits for a version, for a
+    stream whose positions the caller was not told. It promises nothing about other
+    streams."""
 
     async def wait(
         request: Request,
@@ -76,7 +78,7 @@ def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
             list[str] | None,
             Query(
                 max_length=20,
-                description="stream@position returned by a command: wait until it is visible",
+                description="stream@position returned by a command (or stream@v<version>): wait until it is visible",
             ),
         ] = None,
     ) -> None:
@@ -85,14 +87,15 @@ def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
                 raise InvalidInput(
                     f"query.wait_for.{index}",
                     "stream_at_position",
-                    "wait_for must be <stream>@<position>",
+                    "wait_for must be <stream>@<position> or <stream>@v<version>",
                 )
-            stream_id, _, position = token.rpartition("@")
+            stream_id, _, at = token.rpartition("@")
             await wait_for_position(
                 runtime(request).pool,
                 projection,
                 stream_id=stream_id,
-                position=int(position),
+                position=int(at.removeprefix("v")),
+                is_version=at.startswith("v"),
             )
 
     return wait

@@ -119,15 +119,24 @@ async def handle_meeting(
     decide = partial(DECIDE[type(command)], **facts)
     appended = await execute(store, MEETING, meeting_id, command, decide, ctx)
     if isinstance(command, domain.RecordDecision | domain.AdoptWorkPlan):
-        meeting, _ = await load(store, MEETING, meeting_id)
-        await open_action_items(store, ctx, meeting_id, _new_tasks(meeting, command))
+        tasks = await _tasks_recorded(store, appended)
+        await open_action_items(store, ctx, meeting_id, tasks)
     return appended
 
 
-def _new_tasks(meeting: Meeting, command: Command) -> Sequence[TaskAssignment]:
-    if isinstance(command, domain.AdoptWorkPlan):
-        return () if meeting.work_plan is None else meeting.work_plan.tasks
-    return meeting.decisions[-1].tasks if meeting.decisions else ()
+async def _tasks_recorded(
+    store: EventStore, appended: Appended
+) -> Sequence[TaskAssignment]:
+    """The tasks of the decision or work plan this command recorded (the first run's,
+    when the command is a repeat)."""
+    for record in await store.load(appended.stream):
+        if record.version == appended.version:
+            event = MEETING.decode(
+                record.event_type, record.schema_version, record.data
+            )
+            if isinstance(event, domain.DecisionRecorded | domain.WorkPlanAdopted):
+                return event.tasks
+    return ()
 
 
 async def open_action_items(

@@ -524,6 +524,22 @@ async def test_the_relay_and_a_projection_together_apply_each_stored_event_exact
                 position=last.position,
                 within=20,
             )
+            assert await wait_for_position(
+                fresh_pool,
+                tally.name,
+                stream_id=last.stream,
+                position=last.version,
+                is_version=True,
+                within=1,
+            )
+            assert not await wait_for_position(
+                fresh_pool,
+                tally.name,
+                stream_id=last.stream,
+                position=last.version + 1,
+                is_version=True,
+                within=0.1,
+            )
             await eventually(lambda: _at(fresh_pool, tally.name, len(stored)))
         # A relay that crashed before saving its progress publishes everything again.
         await fresh_pool.execute("UPDATE relay_state SET published_sequence = 0")

@@ -122,10 +122,12 @@ def mark_action_item_overdue(
         has_nothing_to_flag = item.flagged_past_due
     else:
         every = _require_period_end(item, command.missed)
-        # A period is flagged once, and only when the unit sent no report in it.
+        # A period is flagged once, and only when the unit sent no report in it; the
+        # reports are owed until the due date, after which the item is overdue as such.
         has_nothing_to_flag = (
             command.missed in item.missed_reports
             or _has_report_in_period(item, command.missed, every)
+            or (item.due is not None and command.missed > item.due)
         )
     if today <= command.missed or has_nothing_to_flag:
         return []
@@ -136,8 +138,8 @@ def mark_action_item_overdue(
 
 def open_deadlines(item: ActionItem) -> tuple[OpenDeadline, ...]:
     """The misses the watcher looks for while the unit owes work: the due date unless
-    flagged, and the end of the first reporting period that has neither a report nor
-    a flag."""
+    flagged, and the end of the first reporting period (up to the due date) that has
+    neither a report nor a flag."""
     if item.status not in RUNNING:
         return ()
     deadlines: list[OpenDeadline] = []
@@ -157,6 +159,8 @@ def _first_open_period_end(item: ActionItem) -> date | None:
     # not overlap), so the open one is among the first len(reports) + len(flags) + 1.
     for k in range(1, len(item.reports) + len(item.missed_reports) + 2):
         end = item.assigned_on + timedelta(days=k * every)
+        if item.due is not None and end > item.due:
+            return None
         if end not in item.missed_reports and not _has_report_in_period(
             item, end, every
         ):

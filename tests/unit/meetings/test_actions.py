@@ -432,12 +432,33 @@ def test_nothing_is_open_unless_the_unit_owes_work(
     assert open_deadlines(action_of(history)) == ()
 
 
+def test_reports_are_owed_until_the_due_date_and_no_period_after_it_is_flagged() -> (
+    None
+):
+    monthly = assigned(report_every_days=30)  # due 2024-06-28, 100 days after
+    after_due = HELD_ON + timedelta(days=120)
+
+    flagged = mark_action_item_overdue(
+        action_of(monthly),
+        MarkActionItemOverdue(kind=MISSED, missed=after_due),
+        today=after_due + timedelta(days=1),
+    )
+    flags = [
+        action_item_overdue(missed=HELD_ON + timedelta(days=k)) for k in (30, 60, 90)
+    ]
+
+    assert flagged == []
+    assert open_deadlines(action_of(monthly, flags)) == (
+        OpenDeadline(kind=OverdueKind.PAST_DUE, due=HELD_ON + timedelta(days=100)),
+    )
+
+
 def test_a_new_item_is_not_overdue() -> None:
     assert not action_of([]).is_overdue
 
 
 def test_the_open_period_is_found_after_many_flagged_and_reported_ones() -> None:
-    daily = assigned(report_every_days=1)
+    daily = assigned(report_every_days=1, due=HELD_ON + timedelta(days=365))
     flags = [
         action_item_overdue(missed=HELD_ON + timedelta(days=k))
         for k in range(1, 200, 2)
