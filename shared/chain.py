@@ -26,37 +26,44 @@ _MAX_SAFE_INTEGER = 2**53 - 1
 def canonical(value: Any) -> bytes:
     """RFC 8785 canonical JSON bytes: any JCS implementation gives the same.
 
-    Our event data has no floats (money is a decimal string), so the C JSON encoder
-    with JCS's key order (UTF-16 code units) and escaping gives the JCS form; anything
-    else falls back to the `rfc8785` package. A property test holds the two equal."""
+    Our event data has no floats (money is a decimal string), so the C JSON encoder,
+    sorting keys and escaping as JCS does, gives the JCS form — as long as no key holds
+    a character beyond the BMP (where code-point order and JCS's UTF-16 order differ);
+    anything else falls back to the `rfc8785` package. A property test holds the two
+    equal."""
     try:
-        ordered = _jcs_ordered(value)
+        _require_plain_json(value)
     except _NotPlainJson:
         return bytes(rfc8785.dumps(value))
-    return json.dumps(
-        ordered, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
+
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True
+)
 
 
 class _NotPlainJson(Exception):
     pass
 
 
-def _jcs_ordered(value: Any) -> Any:
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
+def _require_plain_json(value: Any) -> None:
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (
+                not key.isascii() and any(ord(c) > 0xFFFF for c in key)
+            ):
+                raise _NotPlainJson
+            _require_plain_json(item)
+    elif kind is list or kind is tuple:
+        for item in value:
+            _require_plain_json(item)
+    elif kind is int:
+        if abs(value) > _MAX_SAFE_INTEGER:
             raise _NotPlainJson
-        return {
-            k: _jcs_ordered(value[k])
-            for k in sorted(value, key=lambda k: k.encode("utf-16-be"))
-        }
-    if isinstance(value, list | tuple):
-        return [_jcs_ordered(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int) and abs(value) <= _MAX_SAFE_INTEGER:
-        return value
-    raise _NotPlainJson
+    elif not (kind is str or kind is bool or value is None):
+        raise _NotPlainJson
 
 
 def sha256_hex(data: bytes) -> str:

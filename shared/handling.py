@@ -123,12 +123,17 @@ async def execute(
     command: C,
     decide: Callable[[S, C], Sequence[E]],
     ctx: CommandContext,
+    *,
+    not_found: str | None = None,
 ) -> Appended:
     """Runs the command once: a refused command writes nothing; a repeated command id
-    returns the first result; a stale `If-Match` raises PreconditionFailed."""
+    returns the first result; a stale `If-Match` raises PreconditionFailed. With
+    `not_found`, a stream without events raises NotFound with that detail."""
     stream_id = aggregate.stream_id(entity_id)
     with structlog.contextvars.bound_contextvars(stream=stream_id):
-        return await _execute(store, aggregate, entity_id, command, decide, ctx)
+        return await _execute(
+            store, aggregate, entity_id, command, decide, ctx, not_found
+        )
 
 
 async def _execute(
@@ -138,6 +143,7 @@ async def _execute(
     command: C,
     decide: Callable[[S, C], Sequence[E]],
     ctx: CommandContext,
+    not_found: str | None,
 ) -> Appended:
     stream_id = aggregate.stream_id(entity_id)
     command_name = type(command).__name__
@@ -148,18 +154,15 @@ async def _execute(
                 + ", ".join(sorted(type(command).permitted))
             )
         digest = command_digest(stream_id, command)
-        if ctx.command_id is not None:
-            # A repeat must answer as the first run did, even if the state moved on since.
-            first = await store.find_command(ctx.command_id, stream_id, digest)
-            if first is not None:
-                return first
         records = await store.load(stream_id)
-        state = aggregate.replay(decode_all(aggregate, records))
         version = records[-1].version if records else 0
-        if ctx.expected_version is not None and ctx.expected_version != version:
-            raise PreconditionFailed(stream_id, ctx.expected_version, version)
-        events = decide(state, command)
         try:
+            if not_found is not None and not records:
+                raise NotFound(not_found)
+            if ctx.expected_version is not None and ctx.expected_version != version:
+                raise PreconditionFailed(stream_id, ctx.expected_version, version)
+            state = aggregate.replay(decode_all(aggregate, records))
+            events = decide(state, command)
             appended = await store.append(
                 stream_id,
                 events,
@@ -168,12 +171,23 @@ async def _execute(
                 command_digest=digest,
                 prevhash=records[-1].hash if records else GENESIS,
             )
-        except ConcurrencyConflict as conflict:
-            if ctx.expected_version is not None:
-                raise PreconditionFailed(
-                    stream_id, version, conflict.actual
-                ) from conflict
+        except DomainError:
+            # A repeat must answer as the first run did, even if the state moved on
+            # since; the command id is looked up only when this run is refused (the
+            # append itself returns the first result of a repeat it catches).
+            if ctx.command_id is not None:
+                first = await store.find_command(ctx.command_id, stream_id, digest)
+                if first is not None:
+                    return first
             raise
+    except ConcurrencyConflict as conflict:
+        if ctx.expected_version is not None and not isinstance(
+            conflict, PreconditionFailed
+        ):
+            conflict = PreconditionFailed(stream_id, version, conflict.actual)
+        metrics.COMMANDS_REFUSED.labels(code=conflict.code).inc()
+        log.info("command_refused", command=command_name, code=conflict.code)
+        raise conflict from None
     except DomainError as refused:
         metrics.COMMANDS_REFUSED.labels(code=refused.code).inc()
         log.info("command_refused", command=command_name, code=refused.code)

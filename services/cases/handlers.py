@@ -22,7 +22,7 @@ from shared.commands import (
     wanted_facts,
 )
 from shared.domain import Command
-from shared.errors import NotFound, NotPermitted
+from shared.errors import NotPermitted
 from shared.handling import CommandContext, execute
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
@@ -75,14 +75,11 @@ async def handle(
 ) -> Appended:
     """Give the decide function the facts it names (today, calendar, limits, active
     units, case id, the actor's unit) and run the command on the case."""
-    if (
-        not isinstance(command, domain.ReceiveCase)
-        and await store.version(CASE.stream_id(case_id)) == 0
-    ):
-        raise NotFound(f"case {case_id} does not exist")
     facts = await _facts(pool, rules, ctx, command, case_id)
     decide = partial(DECIDE[type(command)], **facts)
-    return await execute(store, CASE, case_id, command, decide, ctx)
+    is_new = isinstance(command, domain.ReceiveCase)
+    missing = None if is_new else f"case {case_id} does not exist"
+    return await execute(store, CASE, case_id, command, decide, ctx, not_found=missing)
 
 
 async def _facts(

@@ -21,7 +21,7 @@ from shared.commands import (
     wanted_facts,
 )
 from shared.domain import Command
-from shared.errors import NotFound, NotPermitted
+from shared.errors import NotPermitted
 from shared.handling import CommandContext, execute, load
 from shared.store import Appended, EventStore
 from shared.unit_directory import unit_names
@@ -67,11 +67,6 @@ async def handle(
     listing_id: str,
 ) -> Appended:
     """Give the decide function the facts it names and run the command on the listing."""
-    if (
-        not isinstance(command, domain.OpenCandidate)
-        and await store.version(LISTING.stream_id(listing_id)) == 0
-    ):
-        raise NotFound(f"listing {listing_id} does not exist")
 
     async def units() -> object:
         return await unit_names(pool)
@@ -98,7 +93,11 @@ async def handle(
         },
     )
     decide = partial(DECIDE[type(command)], **facts)
-    return await execute(store, LISTING, listing_id, command, decide, ctx)
+    is_new = isinstance(command, domain.OpenCandidate)
+    missing = None if is_new else f"listing {listing_id} does not exist"
+    return await execute(
+        store, LISTING, listing_id, command, decide, ctx, not_found=missing
+    )
 
 
 async def has_new_arrears(

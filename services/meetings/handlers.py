@@ -27,7 +27,7 @@ from shared.commands import (
     wanted_facts,
 )
 from shared.domain import Command
-from shared.errors import NotFound, NotPermitted
+from shared.errors import NotPermitted
 from shared.handling import CommandContext, execute, load
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
@@ -110,14 +110,13 @@ async def handle_meeting(
     meeting_id: str,
 ) -> Appended:
     """Run a command on a meeting; a decision or work plan opens its action items."""
-    if (
-        not isinstance(command, domain.ProposeMeeting)
-        and await store.version(MEETING.stream_id(meeting_id)) == 0
-    ):
-        raise NotFound(f"meeting {meeting_id} does not exist")
     facts = await _facts(pool, ctx, command, meeting_id)
     decide = partial(DECIDE[type(command)], **facts)
-    appended = await execute(store, MEETING, meeting_id, command, decide, ctx)
+    is_new = isinstance(command, domain.ProposeMeeting)
+    missing = None if is_new else f"meeting {meeting_id} does not exist"
+    appended = await execute(
+        store, MEETING, meeting_id, command, decide, ctx, not_found=missing
+    )
     if isinstance(command, domain.RecordDecision | domain.AdoptWorkPlan):
         tasks = await _tasks_recorded(store, appended)
         await open_action_items(store, ctx, meeting_id, tasks)
@@ -209,11 +208,17 @@ async def handle_action(
     action_id: str,
 ) -> Appended:
     """Run a command on an action item."""
-    if await store.version(ACTION.stream_id(action_id)) == 0:
-        raise NotFound(f"action item {action_id} does not exist")
     facts = await _facts(pool, ctx, command, "")
     decide = partial(DECIDE[type(command)], **facts)
-    return await execute(store, ACTION, action_id, command, decide, ctx)
+    return await execute(
+        store,
+        ACTION,
+        action_id,
+        command,
+        decide,
+        ctx,
+        not_found=f"action item {action_id} does not exist",
+    )
 
 
 async def next_meeting_id(pool: asyncpg.Pool, year: int) -> str:

@@ -9,13 +9,21 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from shared.errors import ConcurrencyConflict, IdempotencyKeyReused, PreconditionFailed
+from shared.errors import (
+    ConcurrencyConflict,
+    IdempotencyKeyReused,
+    NotFound,
+    PreconditionFailed,
+    RuleViolated,
+)
 from shared.handling import execute, load, load_as_of
 from shared.store import Appended, Cursor, EventMetadata, EventStore
 from tests.support import (
     LEDGER,
     AddAmount,
     AmountAdded,
+    Ledger,
+    LedgerEvent,
     LedgerOpened,
     add_amount,
     context,
@@ -108,6 +116,71 @@ async def test_a_repeated_command_id_returns_the_first_result_and_writes_nothing
 
     assert again == first
     assert len(await store.load(LEDGER.stream_id(entity))) == 2
+
+
+def _open_only(ledger: Ledger, command: AddAmount) -> list[LedgerEvent]:
+    """Adds only to a ledger not yet opened: refuses every later run."""
+    if ledger.is_open:
+        raise RuleViolated("already-open", "the ledger is open already")
+    return add_amount(ledger, command)
+
+
+async def test_a_repeat_answers_as_the_first_run_did_after_the_state_moved_on(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool)
+    entity = stream()
+    command_id = uuid.uuid4()
+    first = await execute(
+        store,
+        LEDGER,
+        entity,
+        AddAmount(amount=3),
+        _open_only,
+        context(command_id=command_id),
+    )
+    await execute(store, LEDGER, entity, AddAmount(amount=4), add_amount, context())
+
+    again = await execute(
+        store,
+        LEDGER,
+        entity,
+        AddAmount(amount=3),
+        _open_only,
+        context(command_id=command_id, expected_version=1),
+    )
+
+    assert again == first
+    assert len(await store.load(LEDGER.stream_id(entity))) == 3
+    with pytest.raises(IdempotencyKeyReused):
+        await execute(
+            store,
+            LEDGER,
+            entity,
+            AddAmount(amount=5),
+            add_amount,
+            context(command_id=command_id),
+        )
+
+
+async def test_a_command_on_a_stream_that_must_exist_is_not_found_and_writes_nothing(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool)
+    entity = stream()
+
+    with pytest.raises(NotFound, match=f"ledger {entity} is not open"):
+        await execute(
+            store,
+            LEDGER,
+            entity,
+            AddAmount(amount=3),
+            add_amount,
+            context(),
+            not_found=f"ledger {entity} is not open",
+        )
+
+    assert await store.version(LEDGER.stream_id(entity)) == 0
 
 
 async def test_concurrent_repeats_of_one_command_id_append_once(
