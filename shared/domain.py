@@ -3,6 +3,8 @@ upcasters, working-day deadlines and personal data."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -138,8 +140,12 @@ class Aggregate(Generic[S, E]):
     evolve: Callable[[S, E], S]
     events: Any
     upcasters: tuple[Upcaster, ...] = ()
+    # Bump when `evolve` changes what a state means without changing its shape: saved
+    # snapshots (see `fingerprint`) are then ignored and taken again.
+    snapshot_version: int = 1
     _by_type: Mapping[str, type[Event]] = field(init=False, repr=False)
     _upcasters: Mapping[tuple[str, int], Upcaster] = field(init=False, repr=False)
+    _fingerprint: str | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_type = {cls.event_type(): cls for cls in event_classes(self.events)}
@@ -149,6 +155,38 @@ class Aggregate(Generic[S, E]):
             "_upcasters",
             {(u.event_type, u.from_version): u for u in self.upcasters},
         )
+        object.__setattr__(self, "_fingerprint", self._take_fingerprint(by_type))
+
+    def _take_fingerprint(self, by_type: Mapping[str, type[Event]]) -> str | None:
+        if not isinstance(self.initial, BaseModel):
+            return None
+        shape = {
+            "category": self.category,
+            "snapshot_version": self.snapshot_version,
+            "state": type(self.initial).model_json_schema(),
+            "events": sorted((n, c.schema_version) for n, c in by_type.items()),
+        }
+        text = json.dumps(shape, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @property
+    def fingerprint(self) -> str | None:
+        """What a snapshot of this aggregate's state must have been taken with to be
+        used: its state's shape, its event types and `snapshot_version`. None when the
+        state is not a pydantic model (no snapshots then)."""
+        return self._fingerprint
+
+    def snapshot_of(self, state: S) -> dict[str, Any]:
+        """The state as JSON data, for a snapshot."""
+        if not isinstance(state, BaseModel):
+            raise TypeError(f"{self.category} states are not pydantic models")
+        return state.model_dump(mode="json")
+
+    def restore(self, data: Mapping[str, Any]) -> S:
+        """The state a snapshot holds."""
+        if not isinstance(self.initial, BaseModel):
+            raise TypeError(f"{self.category} states are not pydantic models")
+        return typing.cast(S, type(self.initial).model_validate(data))
 
     def stream_id(self, entity_id: str) -> str:
         """`<category>-<id>`, lowercase."""

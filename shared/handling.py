@@ -6,14 +6,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import structlog
 
 from shared import metrics
 from shared.auth import Actor
 from shared.chain import GENESIS, canonical, sha256_hex
-from shared.domain import Aggregate, Command, Event
+from shared.domain import Aggregate, Command, Event, replay
 from shared.errors import (
     ConcurrencyConflict,
     DomainError,
@@ -21,7 +21,7 @@ from shared.errors import (
     NotPermitted,
     PreconditionFailed,
 )
-from shared.store import Appended, EventMetadata, EventStore, Recorded
+from shared.store import Appended, EventMetadata, EventStore, Recorded, Snapshot
 
 log = structlog.get_logger()
 
@@ -87,13 +87,57 @@ def decode_all(aggregate: Aggregate[Any, E], records: Sequence[Recorded]) -> lis
     return [aggregate.decode(r.event_type, r.schema_version, r.data) for r in records]
 
 
+# Events past the last snapshot after which loading a stream takes a new one.
+SNAPSHOT_AFTER = 50
+
+
+@dataclass(frozen=True)
+class Current(Generic[S]):
+    """A stream as it stands: its state, version and the hash of its last event."""
+
+    state: S
+    version: int
+    hash: str
+
+
+async def current(
+    store: EventStore, aggregate: Aggregate[S, E], stream_id: str
+) -> Current[S]:
+    """The stream's state from its snapshot and the events after it (one read); when
+    more than `SNAPSHOT_AFTER` events had to be replayed, a new snapshot is kept."""
+    fingerprint = aggregate.fingerprint
+    if fingerprint is None:
+        records = await store.load(stream_id)
+        state = aggregate.replay(decode_all(aggregate, records))
+        last = records[-1] if records else None
+        return Current(
+            state, last.version if last else 0, last.hash if last else GENESIS
+        )
+    snapshot, records = await store.load_latest(stream_id, fingerprint)
+    base = (
+        Current(aggregate.initial, 0, GENESIS)
+        if snapshot is None
+        else Current(aggregate.restore(snapshot.state), snapshot.version, snapshot.hash)
+    )
+    if not records:
+        return base
+    state = replay(aggregate.evolve, base.state, decode_all(aggregate, records))
+    now = Current(state, records[-1].version, records[-1].hash)
+    if len(records) > SNAPSHOT_AFTER:
+        await store.save_snapshot(
+            stream_id,
+            fingerprint,
+            Snapshot(now.version, now.hash, aggregate.snapshot_of(state)),
+        )
+    return now
+
+
 async def load(
     store: EventStore, aggregate: Aggregate[S, E], entity_id: str
 ) -> tuple[S, int]:
     """The aggregate's current state and version (initial state and 0 if no events)."""
-    records = await store.load(aggregate.stream_id(entity_id))
-    state = aggregate.replay(decode_all(aggregate, records))
-    return state, records[-1].version if records else 0
+    now = await current(store, aggregate, aggregate.stream_id(entity_id))
+    return now.state, now.version
 
 
 async def load_existing(
@@ -154,22 +198,21 @@ async def _execute(
                 + ", ".join(sorted(type(command).permitted))
             )
         digest = command_digest(stream_id, command)
-        records = await store.load(stream_id)
-        version = records[-1].version if records else 0
+        now = await current(store, aggregate, stream_id)
+        version = now.version
         try:
-            if not_found is not None and not records:
+            if not_found is not None and version == 0:
                 raise NotFound(not_found)
             if ctx.expected_version is not None and ctx.expected_version != version:
                 raise PreconditionFailed(stream_id, ctx.expected_version, version)
-            state = aggregate.replay(decode_all(aggregate, records))
-            events = decide(state, command)
+            events = decide(now.state, command)
             appended = await store.append(
                 stream_id,
                 events,
                 expected_version=version,
                 metadata=ctx.metadata(),
                 command_digest=digest,
-                prevhash=records[-1].hash if records else GENESIS,
+                prevhash=now.hash,
             )
         except DomainError:
             # A repeat must answer as the first run did, even if the state moved on

@@ -37,6 +37,21 @@ _INSERT_EVENTS = (
     " ORDER BY v RETURNING position"
 )
 
+# A stream's snapshot (if its fingerprint matches) and the events after it, in one read.
+_LOAD_WITH_SNAPSHOT = (
+    "WITH s AS (SELECT version, hash, state FROM snapshots"  # noqa: S608 - constant columns
+    " WHERE stream_id = $1 AND fingerprint = $2)"
+    " SELECT NULL::bigint AS position, NULL::bigint AS txid, NULL::uuid AS event_id,"
+    " NULL::text AS stream_id, s.version, NULL::text AS event_type,"
+    " NULL::int AS schema_version, NULL::jsonb AS data, NULL::text AS actor,"
+    " NULL::text AS actor_unit, NULL::text AS correlation_id, NULL::text AS causation_id,"
+    " NULL::uuid AS command_id, NULL::timestamptz AS recorded_at, NULL::text AS prevhash,"
+    " s.hash, s.state AS snapshot FROM s"
+    f" UNION ALL SELECT {_COLUMNS}, NULL::jsonb AS snapshot FROM events e"
+    " WHERE e.stream_id = $1 AND e.version > coalesce((SELECT version FROM s), 0)"
+    " ORDER BY version"
+)
+
 # Stream reads also say where each event stands in the published order, once it does.
 _WITH_SEQUENCE = (
     f"SELECT {_COLUMNS}, s.sequence FROM events e"  # noqa: S608 - constant columns
@@ -81,6 +96,15 @@ class Recorded:
     def category(self) -> str:
         """Text before the first `-` of the stream id."""
         return self.stream_id.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A stream's state at `version`, whose last event has `hash`."""
+
+    version: int
+    hash: str
+    state: dict[str, Any]
 
 
 class Appended(BaseModel):
@@ -424,6 +448,36 @@ class EventStore:
             after_version,
         )
         return [_recorded(r) for r in rows]
+
+    async def load_latest(
+        self, stream_id: str, fingerprint: str
+    ) -> tuple[Snapshot | None, list[Recorded]]:
+        """The stream's snapshot taken with this fingerprint (if any) and its events
+        after it, in version order: one round trip."""
+        rows = await self.pool.fetch(_LOAD_WITH_SNAPSHOT, stream_id, fingerprint)
+        if rows and rows[0]["snapshot"] is not None:
+            first = rows[0]
+            snapshot = Snapshot(first["version"], first["hash"], first["snapshot"])
+            return snapshot, [_recorded(r) for r in rows[1:]]
+        return None, [_recorded(r) for r in rows]
+
+    async def save_snapshot(
+        self, stream_id: str, fingerprint: str, snapshot: Snapshot
+    ) -> None:
+        """Keep the stream's state at a version (a later one replaces an earlier)."""
+        await self.pool.execute(
+            "INSERT INTO snapshots (stream_id, version, hash, fingerprint, state)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (stream_id) DO UPDATE"
+            " SET version = excluded.version, hash = excluded.hash,"
+            " fingerprint = excluded.fingerprint, state = excluded.state, taken_at = now()"
+            " WHERE snapshots.version < excluded.version"
+            " OR snapshots.fingerprint <> excluded.fingerprint",
+            stream_id,
+            snapshot.version,
+            snapshot.hash,
+            fingerprint,
+            snapshot.state,
+        )
 
     async def history(
         self, stream_id: str, *, as_of: datetime | None = None

@@ -439,3 +439,36 @@ async def test_a_command_that_decides_nothing_is_still_remembered_by_its_id(
             command_digest="other",
             prevhash="0" * 64,
         )
+
+
+async def test_a_long_stream_loads_from_its_snapshot_and_the_events_after_it(
+    pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(pool)
+    entity = stream()
+    stream_id = LEDGER.stream_id(entity)
+    for _ in range(60):
+        await execute(store, LEDGER, entity, AddAmount(amount=2), add_amount, context())
+    fingerprint = LEDGER.fingerprint
+    assert fingerprint is not None
+
+    # The commands replayed at most 50 events each time: the one that replayed more
+    # (the 52nd, over 51 events) kept a snapshot, and later loads start from it.
+    snapshot, after = await store.load_latest(stream_id, fingerprint)
+    assert snapshot is not None
+    assert snapshot.version + len(after) == 61
+    state, version = await load(store, LEDGER, entity)
+    replayed = LEDGER.replay(
+        LEDGER.decode(r.event_type, r.schema_version, r.data)
+        for r in await store.load(stream_id)
+    )
+    assert (state, version) == (replayed, 61)
+
+    # A snapshot of another shape is not used; appending after a snapshot keeps the
+    # hash chain (the next command chains to the snapshot's last event).
+    ignored, everything = await store.load_latest(stream_id, "another-shape")
+    assert ignored is None
+    assert len(everything) == 61
+    await execute(store, LEDGER, entity, AddAmount(amount=2), add_amount, context())
+    records = await store.load(stream_id)
+    assert records[-1].prevhash == records[-2].hash
