@@ -258,6 +258,7 @@ def create_service_app(
         try:
             if settings.kafka_bootstrap and settings.is_relay_enabled:
                 rt.relay = Relay.from_settings(rt.store, settings)
+                rt.store.on_append(rt.relay.wake)
                 rt.tasks.append(asyncio.create_task(rt.relay.run(), name="relay"))
             if settings.kafka_bootstrap and settings.is_projections_enabled:
                 for projection in consumers(rt) if consumers else ():

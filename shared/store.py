@@ -173,6 +173,12 @@ class EventStore:
         self.pool = pool
         self.vault = vault
         self._clock = clock
+        self._on_append: list[Callable[[], None]] = []
+
+    def on_append(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after each append that wrote events (the relay wakes up
+        instead of waiting for its next poll)."""
+        self._on_append.append(callback)
 
     async def append(
         self,
@@ -207,6 +213,9 @@ class EventStore:
             )
         metrics.APPEND_SECONDS.observe(time.perf_counter() - started)
         metrics.EVENTS_APPENDED.inc(len(events))
+        if events:
+            for callback in self._on_append:
+                callback()
         return appended
 
     async def _append_in_transaction(
