@@ -1,214 +1,236 @@
-"""`python -m bench [--quick]`: the kernel against the machine's limits, in one run.
+"""`python -m bench [--quick]`: the kernel against the machine's limits and against a
+peer (the `eventsourcing` library), services under HTTP load, a projection rebuilt —
+all in one run on one embedded PostgreSQL and one tansu broker.
 
-Starts its own embedded PostgreSQL (as the local stack does), measures, prints one
-table with medians over repetitions, and writes JSON to bench/results/."""
+Prints one table (medians over repetitions) with the ratios issue #6 sets targets for,
+and writes JSON to bench/results/."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 
+from bench import kernel, machine
 from bench.check_api import measure_check_api
+from bench.http_commands import measure_http_commands
+from bench.kafka_limits import consume, create_topic, produce
+from bench.peer import measure_peer
 from bench.pipeline import measure_pipeline
+from bench.rebuild import measure_rebuild
+from bench.report import table, write_json
+from bench.service_stack import admit_and_wait, running_stack
+from bench.sizes import Sizes
+from bench.startup import start_seconds
+from bench.synthetic import RAW_TABLE, envelope_messages, raw_rows, raw_stream_ids
+from bench.timing import Figures, rate, record
+from bench.visibility import measure_visibility
 from shared.db import create_pool, migrate
-from shared.handling import execute
-from shared.local import EmbeddedPostgres, ensure_database, free_port
+from shared.local import EmbeddedPostgres, Tansu, ensure_database, free_port
 from shared.log import configure_logging
-from shared.store import Cursor, EventStore
+from shared.store import EventStore
 from shared.verify import verify
-from tests.support import LEDGER, AddAmount, add_amount, context
 
-RESULTS = Path(__file__).parent / "results"
-
-
-async def _timed(work: Callable[[], Awaitable[int]]) -> float:
-    """Items per second of one run of `work` (which returns how many items it did)."""
-    started = time.perf_counter()
-    items = await work()
-    return items / (time.perf_counter() - started)
+# Issue #6: a command made visible elsewhere is timed at this fixed rate.
+VISIBILITY_RATE = 100.0
 
 
-async def raw_single_row_commits(
-    pool: asyncpg.Pool, *, connections: int, per_connection: int
-) -> int:
-    """The fsync floor: one event-shaped row per transaction, no kernel."""
+class Database:
+    """What the database measurements share: pools, the kernel's store, and the
+    streams read by id (ours of 10 and 1000 events, raw ones of 10 rows)."""
 
-    async def one(n: int) -> None:
-        async with pool.acquire() as conn:
-            for i in range(per_connection):
-                await conn.execute(
-                    "INSERT INTO bench_raw (stream_id, version, data) VALUES ($1, $2, $3)",
-                    f"raw-{n}-{i}-{uuid.uuid4().hex[:6]}",
-                    1,
-                    {"amount": i},
+    def __init__(self, pool: asyncpg.Pool, plain: asyncpg.Connection) -> None:
+        self.pool = pool
+        self.plain = plain
+        self.store = EventStore(pool)
+        self.ten: list[str] = []
+        self.thousand: list[str] = []
+        self.raw_streams: list[str] = []
+
+    async def fill(self, sizes: Sizes) -> dict[str, float]:
+        """The streams read by id, written once before the repetitions; and the first
+        load of each long stream (it replays every event, and may keep a snapshot
+        that later loads start from)."""
+        self.ten = await kernel.fill_ledgers(
+            self.store, streams=sizes.streams, events=10
+        )
+        self.thousand = await kernel.fill_ledgers(
+            self.store, streams=sizes.long_streams, events=1000
+        )
+        rows = raw_rows(sizes.streams * 10)
+        await machine.copy(self.plain, rows)
+        self.raw_streams = raw_stream_ids(rows)
+        first = await rate(lambda: kernel.load_aggregates(self.store, self.thousand))
+        return {"kernel load 1000-event aggregates/s, first load": first}
+
+    async def repetition(self, sizes: Sizes) -> dict[str, float]:
+        """Raw PostgreSQL and the kernel side by side, once."""
+        pool, store, n = self.pool, self.store, sizes.commits
+        many, copied = raw_rows(sizes.rows), raw_rows(sizes.rows)
+        return {
+            "raw single-row commits/s, 1 connection": await rate(
+                lambda: machine.single_row_commits(
+                    pool, connections=1, per_connection=2 * n
                 )
+            ),
+            "raw single-row commits/s, 8 connections": await rate(
+                lambda: machine.single_row_commits(
+                    pool, connections=8, per_connection=n
+                )
+            ),
+            "raw executemany rows/s": await rate(
+                lambda: machine.executemany(pool, many)
+            ),
+            "raw COPY rows/s": await rate(lambda: machine.copy(self.plain, copied)),
+            "raw ordered read rows/s (keyset pages)": await rate(
+                lambda: machine.ordered_read(pool)
+            ),
+            "raw stream reads/s (10 rows by stream id)": await rate(
+                lambda: machine.stream_reads(pool, self.raw_streams)
+            ),
+            "kernel commands/s, 1 task": await rate(
+                lambda: kernel.commands(store, tasks=1, per_task=2 * n)
+            ),
+            "kernel commands/s, 8 tasks": await rate(
+                lambda: kernel.commands(store, tasks=8, per_task=n)
+            ),
+            "kernel read log as records/s": await rate(
+                lambda: kernel.read_records(store)
+            ),
+            "kernel read log as envelopes/s": await rate(
+                lambda: kernel.read_envelopes(store)
+            ),
+            "kernel load 10-event aggregates/s": await rate(
+                lambda: kernel.load_aggregates(store, self.ten)
+            ),
+            "kernel load 1000-event aggregates/s": await rate(
+                lambda: kernel.load_aggregates(store, self.thousand)
+            ),
+        }
 
-    await asyncio.gather(*(one(n) for n in range(connections)))
-    return connections * per_connection
+
+async def measure_database(server_url: str, bootstrap: str, sizes: Sizes) -> Figures:
+    """Raw PostgreSQL and the kernel; then the relay and a projection over the log the
+    kernel wrote, and verify over it."""
+    figures: Figures = {}
+    url = await ensure_database(server_url, "bench")
+    pool = await create_pool(url, min_size=8, max_size=16)
+    plain = await asyncpg.connect(url)
+    try:
+        await migrate(pool)
+        await pool.execute(RAW_TABLE)
+        database = Database(pool, plain)
+        first_loads = await database.fill(sizes)
+        for _ in range(sizes.repetitions):
+            record(figures, await database.repetition(sizes))
+        record(figures, first_loads)
+        record(figures, await measure_pipeline(server_url, pool, bootstrap))
+        events = int(await pool.fetchval("SELECT count(*) FROM events"))
+        started = time.perf_counter()
+        report = await verify(pool)
+        elapsed = time.perf_counter() - started
+        assert report.intact
+        record(figures, {"verify seconds per million events": elapsed / events * 1e6})
+    finally:
+        await plain.close()
+        await pool.close()
+    return figures
 
 
-async def kernel_commands(store: EventStore, *, tasks: int, per_task: int) -> int:
-    """Commands through execute(): load, decide, append with hash chain, each its own stream."""
-
-    async def one(n: int) -> None:
-        for i in range(per_task):
-            await execute(
-                store,
-                LEDGER,
-                f"b{n}-{i}-{uuid.uuid4().hex[:6]}",
-                AddAmount(amount=1),
-                add_amount,
-                context(),
-            )
-
-    await asyncio.gather(*(one(n) for n in range(tasks)))
-    return tasks * per_task
-
-
-async def read_log(store: EventStore) -> int:
-    """Read the whole log in commit order, in pages."""
-    count, cursor = 0, Cursor()
-    while batch := await store.read_all(cursor, limit=5000):
-        count += len(batch)
-        cursor = Cursor(batch[-1].txid, batch[-1].position)
-    return count
-
-
-def start_seconds(home: Path) -> float:
-    """Seconds from `qingqian up` to 'ready' on a fresh data folder."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "KAFKA_BOOTSTRAP"}
+async def _broker_repetition(bootstrap: str, count: int) -> dict[str, float]:
+    topic = f"bench.raw-{uuid.uuid4().hex[:6]}"
+    messages = envelope_messages(0, count)
+    await create_topic(bootstrap, topic)
+    return {
+        "raw keyed produce messages/s (acks=all)": await rate(
+            lambda: produce(bootstrap, topic, messages)
+        ),
+        "raw consume messages/s": await rate(lambda: consume(bootstrap, topic, count)),
     }
-    env["QINGQIAN_HOME"] = str(home)
-    started = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 - our own CLI
-        [
-            sys.executable,
-            "-m",
-            "shared.cli",
-            "up",
-            "--kafka-port",
-            str(free_port()),
-            "--port-offset",
-            "30000",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+
+
+async def measure_broker(bootstrap: str, sizes: Sizes) -> Figures:
+    """Raw keyed produce and consume of envelope-sized messages."""
+    figures: Figures = {}
+    for _ in range(sizes.repetitions):
+        record(figures, await _broker_repetition(bootstrap, sizes.rows))
+    return figures
+
+
+async def measure_services(
+    server_url: str, bootstrap: str, folder: Path, sizes: Sizes
+) -> Figures:
+    """Members and cases as processes: a command made visible in the other service,
+    then HTTP commands at saturation and at half of it."""
+    figures: Figures = {}
+    async with running_stack(server_url, bootstrap, folder) as stack:
+        await admit_and_wait(stack, "bench-town")
+        record(
+            figures,
+            await measure_visibility(
+                stack, rate=VISIBILITY_RATE, seconds=sizes.seconds
+            ),
+        )
+        record(figures, await measure_http_commands(stack, "bench-town", sizes))
+    return figures
+
+
+async def run(sizes: Sizes, folder: Path) -> Figures:
+    """Every measurement, in an order that keeps the long and heavy ones apart."""
+    figures: Figures = {}
+    server = EmbeddedPostgres(folder / "pgdata", is_temporary=True)
+    broker = Tansu(free_port()).start()
+    try:
+        figures |= await measure_database(server.url, broker.bootstrap, sizes)
+        figures |= await measure_peer(server.url, sizes)
+        figures |= await measure_broker(broker.bootstrap, sizes)
+        figures |= await measure_services(server.url, broker.bootstrap, folder, sizes)
+        rebuilt = await measure_rebuild(
+            server.url, broker.bootstrap, events=sizes.rebuild_events
+        )
+        record(figures, rebuilt)
+        check = await measure_check_api(
+            server.url,
+            listings=20 * sizes.streams,
+            requests=2 * sizes.requests,
+            concurrency=16,
+        )
+    finally:
+        broker.stop()
+        server.stop()
+    record(
+        figures,
+        {
+            "credit check API requests/s (16 concurrent)": check["rps"],
+            "credit check API p50 ms": check["p50_ms"],
+            "credit check API p99 ms": check["p99_ms"],
+        },
     )
-    assert process.stdout is not None
-    elapsed = float("nan")
-    for line in process.stdout:
-        if line.startswith("ready"):
-            elapsed = time.perf_counter() - started
-            break
-    process.send_signal(2)
-    process.communicate(timeout=60)
-    return elapsed
-
-
-async def run(quick: bool) -> dict[str, float]:
-    repetitions = 3
-    scale = 1 if quick else 5
-    figures: dict[str, list[float]] = {}
-    with tempfile.TemporaryDirectory(prefix="qq-bench-") as folder:
-        server = EmbeddedPostgres(Path(folder) / "pgdata", is_temporary=True)
-        try:
-            url = await ensure_database(server.url, "bench")
-            pool = await create_pool(url, min_size=8, max_size=16)
-            await migrate(pool)
-            await pool.execute(
-                "CREATE TABLE IF NOT EXISTS bench_raw (position bigserial PRIMARY KEY,"
-                " stream_id text, version int, data jsonb, UNIQUE (stream_id, version))"
-            )
-            store = EventStore(pool)
-            for _ in range(repetitions):
-                for name, work in {
-                    "raw single-row commits/s, 1 connection": lambda: (
-                        raw_single_row_commits(
-                            pool, connections=1, per_connection=200 * scale
-                        )
-                    ),
-                    "raw single-row commits/s, 8 connections": lambda: (
-                        raw_single_row_commits(
-                            pool, connections=8, per_connection=100 * scale
-                        )
-                    ),
-                    "kernel commands/s, 1 task": lambda: kernel_commands(
-                        store, tasks=1, per_task=200 * scale
-                    ),
-                    "kernel commands/s, 8 tasks": lambda: kernel_commands(
-                        store, tasks=8, per_task=100 * scale
-                    ),
-                    "read log as records/s": lambda: read_log(store),
-                }.items():
-                    figures.setdefault(name, []).append(await _timed(work))
-            for name, value in (await measure_pipeline(server.url, pool)).items():
-                figures[name] = [value]
-            events = int(await pool.fetchval("SELECT count(*) FROM events"))
-            started = time.perf_counter()
-            report = await verify(pool)
-            figures["verify seconds per million events"] = [
-                (time.perf_counter() - started) / events * 1e6
-            ]
-            assert report.intact
-            await pool.close()
-        finally:
-            server.stop()
-        figures["seconds from qingqian up to ready (fresh)"] = [
-            start_seconds(Path(folder) / "home")
-        ]
-        server = EmbeddedPostgres(Path(folder) / "pgdata-check", is_temporary=True)
-        try:
-            check = await measure_check_api(
-                server.url,
-                listings=10_000 * scale,
-                requests=2_000 * scale,
-                concurrency=16,
-            )
-        finally:
-            server.stop()
-        figures["credit check API requests/s (16 concurrent)"] = [check["rps"]]
-        figures["credit check API p50 ms"] = [check["p50_ms"]]
-        figures["credit check API p99 ms"] = [check["p99_ms"]]
-    return {name: statistics.median(values) for name, values in figures.items()}
+    up = await asyncio.to_thread(start_seconds, folder / "home")
+    record(figures, {"seconds from qingqian up to ready (fresh)": up})
+    return figures
 
 
 def main() -> None:
+    """Run, print the table, keep the JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller runs")
     args = parser.parse_args()
     # What a service logs per command is part of its cost, but not printed here.
     configure_logging("warning")
-    results = asyncio.run(run(args.quick))
-    raw8 = results["raw single-row commits/s, 8 connections"]
-    results["ratio kernel 8 tasks / raw 8 connections"] = (
-        results["kernel commands/s, 8 tasks"] / raw8
-    )
-    width = max(len(k) for k in results)
-    for name, value in results.items():
-        print(f"{name:<{width}}  {value:>12,.2f}")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"bench-{stamp}.json").write_text(
-        json.dumps(results, indent=2), encoding="utf-8"
-    )
+    sizes = Sizes.quick() if args.quick else Sizes.full()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="qq-bench-") as folder:
+        figures = asyncio.run(run(sizes, Path(folder)))
+    seconds = time.perf_counter() - started
+    print(table(figures))
+    path = write_json(figures, mode="quick" if args.quick else "full", seconds=seconds)
+    print(f"\nthe run took {seconds:.0f} s; figures in {path}")
 
 
 if __name__ == "__main__":

@@ -9,31 +9,13 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from bench.read_model import TABLE, AppliedCounter
 from shared.chain import Ed25519Signer, new_private_key_pem
-from shared.db import DbConnection, create_pool, migrate
-from shared.envelope import Envelope
-from shared.local import Tansu, ensure_database, free_port
+from shared.db import create_pool, migrate
+from shared.local import ensure_database
 from shared.projections import ProjectionRunner
 from shared.relay import Relay
 from shared.store import EventStore
-
-
-class _Counter:
-    """The smallest real read model: one row per event."""
-
-    tables = ("bench_applied",)
-    is_transactional = True
-
-    def __init__(self, topic: str) -> None:
-        self.name = f"bench_{uuid.uuid4().hex[:6]}"
-        self.topics = (topic,)
-
-    async def apply(self, conn: DbConnection, event: Envelope) -> None:
-        await conn.execute(
-            "INSERT INTO bench_applied (stream_id, version) VALUES ($1, $2)",
-            event.subject,
-            event.streamversion,
-        )
 
 
 async def _until(count: Callable[[], Awaitable[object]], total: int) -> None:
@@ -46,56 +28,60 @@ async def _events(pool: asyncpg.Pool) -> int:
     return int(await pool.fetchval("SELECT count(*) FROM events"))
 
 
+async def _relay(source_pool: asyncpg.Pool, bootstrap: str, topic: str) -> float:
+    total = await _events(source_pool)
+    relay = Relay(
+        EventStore(source_pool),
+        bootstrap=bootstrap,
+        service="bench",
+        source="/qingqian/bench/bench",
+        topic=topic,
+        seals_topic=f"{topic}.seals",
+        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+        batch_size=2000,
+        seal_block_size=10_000,
+    )
+    started = time.perf_counter()
+    task = asyncio.create_task(relay.run())
+    await _until(
+        lambda: source_pool.fetchval(
+            "SELECT coalesce(max(published_sequence), 0) FROM relay_state"
+            " WHERE topic = $1",
+            topic,
+        ),
+        total,
+    )
+    rate = total / (time.perf_counter() - started)
+    relay.stop()
+    await task
+    return rate
+
+
+async def _projection(server_url: str, bootstrap: str, topic: str, total: int) -> float:
+    url = await ensure_database(server_url, f"bench_projection_{uuid.uuid4().hex[:6]}")
+    pool = await create_pool(url, min_size=1, max_size=4)
+    await migrate(pool)
+    await pool.execute(TABLE)
+    runner = ProjectionRunner(
+        pool, AppliedCounter(topic), bootstrap=bootstrap, batch_size=2000
+    )
+    started = time.perf_counter()
+    task = asyncio.create_task(runner.run())
+    await _until(lambda: pool.fetchval("SELECT count(*) FROM bench_applied"), total)
+    rate = total / (time.perf_counter() - started)
+    runner.stop()
+    await task
+    await pool.close()
+    return rate
+
+
 async def measure_pipeline(
-    server_url: str, source_pool: asyncpg.Pool
+    server_url: str, source_pool: asyncpg.Pool, bootstrap: str
 ) -> dict[str, float]:
     """Events/s the relay publishes from `source_pool`'s log, and events/s a projection
     applies from the topic (offsets, dedupe and row in one transaction per batch)."""
-    broker = Tansu(free_port()).start()
     topic = f"bench.{uuid.uuid4().hex[:6]}.events"
-    try:
-        total = await _events(source_pool)
-        relay = Relay(
-            EventStore(source_pool),
-            bootstrap=broker.bootstrap,
-            service="bench",
-            source="/qingqian/bench/bench",
-            topic=topic,
-            seals_topic=f"{topic}.seals",
-            signer=Ed25519Signer.from_pem(new_private_key_pem()),
-            batch_size=2000,
-            seal_block_size=10_000,
-        )
-        started = time.perf_counter()
-        task = asyncio.create_task(relay.run())
-        await _until(
-            lambda: source_pool.fetchval(
-                "SELECT coalesce(max(published_sequence), 0) FROM relay_state"
-                " WHERE topic = $1",
-                topic,
-            ),
-            total,
-        )
-        relay_rate = total / (time.perf_counter() - started)
-        relay.stop()
-        await task
-
-        url = await ensure_database(
-            server_url, f"bench_projection_{uuid.uuid4().hex[:6]}"
-        )
-        pool = await create_pool(url, min_size=1, max_size=4)
-        await migrate(pool)
-        await pool.execute("CREATE TABLE bench_applied (stream_id text, version int)")
-        runner = ProjectionRunner(
-            pool, _Counter(topic), bootstrap=broker.bootstrap, batch_size=2000
-        )
-        started = time.perf_counter()
-        task = asyncio.create_task(runner.run())
-        await _until(lambda: pool.fetchval("SELECT count(*) FROM bench_applied"), total)
-        projection_rate = total / (time.perf_counter() - started)
-        runner.stop()
-        await task
-        await pool.close()
-    finally:
-        broker.stop()
+    relay_rate = await _relay(source_pool, bootstrap, topic)
+    total = await _events(source_pool)
+    projection_rate = await _projection(server_url, bootstrap, topic, total)
     return {"relay events/s": relay_rate, "projection apply events/s": projection_rate}

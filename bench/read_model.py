@@ -1,0 +1,30 @@
+"""The smallest real read model: one row per event, every effect in the runner's
+transaction (so the runner may apply a batch under one savepoint)."""
+
+from __future__ import annotations
+
+import uuid
+
+from shared.db import DbConnection
+from shared.envelope import Envelope
+
+TABLE = "CREATE TABLE IF NOT EXISTS bench_applied (stream_id text, version int)"
+
+
+class AppliedCounter:
+    """Feeds `bench_applied` from one topic."""
+
+    tables = ("bench_applied",)
+    is_transactional = True
+
+    def __init__(self, topic: str) -> None:
+        self.name = f"bench_{uuid.uuid4().hex[:6]}"
+        self.topics = (topic,)
+
+    async def apply(self, conn: DbConnection, event: Envelope) -> None:
+        """One row per event applied."""
+        await conn.execute(
+            "INSERT INTO bench_applied (stream_id, version) VALUES ($1, $2)",
+            event.subject,
+            event.streamversion,
+        )
