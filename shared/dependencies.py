@@ -108,11 +108,16 @@ async def command_context(
     )
 
 
-def _store(request: Request) -> EventStore:
+async def _runtime(request: Request) -> ServiceRuntime:
+    # Dependencies are `async def`: FastAPI runs a plain `def` in a worker thread.
+    return runtime(request)
+
+
+async def _store(request: Request) -> EventStore:
     return runtime(request).store
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     return runtime(request).pool
 
 
@@ -120,4 +125,4 @@ CommandContextDep = Annotated[CommandContext, Depends(command_context)]
 StoreDep = Annotated[EventStore, Depends(_store)]
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
-RuntimeDep = Annotated[ServiceRuntime, Depends(runtime)]
+RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]

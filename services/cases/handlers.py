@@ -130,12 +130,14 @@ async def receive_case(
             return await handle(store, pool, rules, ctx, command, CASE.entity_id(first))
     if not ctx.actor.has_any(domain.ReceiveCase.permitted):
         raise NotPermitted("ReceiveCase needs the office role")
+    facts = await _facts(pool, rules, ctx, command, "pending")
     # Decide once before taking a number, so a refused case leaves no gap in the numbers.
-    DECIDE[domain.ReceiveCase](
-        Case(), command, **await _facts(pool, rules, ctx, command, "pending")
-    )
+    DECIDE[domain.ReceiveCase](Case(), command, **facts)
     case_id = await next_case_id(pool, command.received_on)
-    return await handle(store, pool, rules, ctx, command, case_id)
+    if "case_id" in facts:
+        facts["case_id"] = case_id
+    decide = partial(DECIDE[domain.ReceiveCase], **facts)
+    return await execute(store, CASE, case_id, command, decide, ctx)
 
 
 async def forget_worker(

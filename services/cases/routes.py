@@ -45,7 +45,12 @@ def _rules(request: Request) -> CaseRules:
     return rules
 
 
-RulesDep = Annotated[CaseRules, Depends(_rules)]
+async def _rules_dep(request: Request) -> CaseRules:
+    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
+    return _rules(request)
+
+
+RulesDep = Annotated[CaseRules, Depends(_rules_dep)]
 
 commands = APIRouter(
     tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)

@@ -47,12 +47,17 @@ def _rules(request: Request) -> CreditRules:
     return rules
 
 
-def _secret(request: Request) -> bytes:
+async def _secret(request: Request) -> bytes:
     secret: bytes = request.app.state.person_key_secret
     return secret
 
 
-RulesDep = Annotated[CreditRules, Depends(_rules)]
+async def _rules_dep(request: Request) -> CreditRules:
+    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
+    return _rules(request)
+
+
+RulesDep = Annotated[CreditRules, Depends(_rules_dep)]
 SecretDep = Annotated[bytes, Depends(_secret)]
 
 commands = APIRouter(
