@@ -23,7 +23,7 @@ from shared.chain import (
     new_private_key_pem,
     seal_hash,
 )
-from shared.envelope import envelope_of
+from shared.envelope import envelope_json
 from shared.kafka import topic_partitions
 from shared.settings import ServiceSettings
 from shared.store import Cursor, EventStore
@@ -170,20 +170,30 @@ class Relay:
             )
             self._cursor = Cursor(row["txid"], row["position"]) if row else Cursor()
             self._last_sequence = row["sequence"] if row else 0
-        records = await self.store.read_all(self._cursor, limit=self.batch_size)
-        if not records:
-            return 0
-        first = self._last_sequence + 1
-        sequences = list(range(first, first + len(records)))
-        await pool.execute(
-            "INSERT INTO event_sequence (sequence, position)"
-            " SELECT * FROM unnest($1::bigint[], $2::bigint[])",
-            sequences,
-            [r.position for r in records],
+        # One statement: the next committed events in commit order (below the oldest
+        # running transaction, as `read_all` reads), numbered on from the last sequence.
+        row = await pool.fetchrow(
+            "WITH next AS (SELECT e.txid, e.position FROM events e"
+            " WHERE (e.txid, e.position) > ($1::text::xid8, $2)"
+            " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())"
+            " ORDER BY e.txid, e.position LIMIT $3),"
+            " numbered AS (SELECT $4::bigint + row_number() OVER (ORDER BY txid, position)"
+            " AS sequence, txid, position FROM next),"
+            " ins AS (INSERT INTO event_sequence (sequence, position)"
+            " SELECT sequence, position FROM numbered)"
+            " SELECT count(*) AS n, max(sequence) AS last,"
+            " (array_agg(txid::text::bigint ORDER BY sequence DESC))[1] AS txid,"
+            " (array_agg(position ORDER BY sequence DESC))[1] AS position FROM numbered",
+            str(self._cursor.txid),
+            self._cursor.position,
+            self.batch_size,
+            self._last_sequence,
         )
-        self._last_sequence = sequences[-1]
-        self._cursor = Cursor(records[-1].txid, records[-1].position)
-        return len(records)
+        if row is None or not row["n"]:
+            return 0
+        self._last_sequence = row["last"]
+        self._cursor = Cursor(row["txid"], row["position"])
+        return int(row["n"])
 
     # --- seals ------------------------------------------------------------------
 
@@ -325,11 +335,12 @@ class Relay:
         epoch = str(state["epoch"]).encode()
         futures = []
         for record in records:
-            envelope = envelope_of(record, source=self.source, service=self.service)
             futures.append(
                 await self._producer.send(
                     self.topic,
-                    value=envelope.to_json(),
+                    value=envelope_json(
+                        record, source=self.source, service=self.service
+                    ),
                     key=record.stream_id.encode(),
                     headers=[(EPOCH_HEADER, epoch)],
                 )

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from shared.auth import Actor, TokenVerifier, issue_token, public_key_pem
 from shared.chain import GENESIS, new_private_key_pem
 from shared.domain import Role
-from shared.envelope import Envelope, envelope_of, split_type
+from shared.envelope import Envelope, envelope_json, envelope_of, split_type
 from shared.errors import Unauthenticated
 from shared.settings import DistrictSettings, ServiceSettings
 from shared.store import Recorded
@@ -58,6 +58,17 @@ def test_a_stored_event_becomes_a_cloudevent_with_our_extensions() -> None:
     )
     assert "causationid" not in body
     assert Envelope.model_validate(body) == envelope
+
+
+def test_the_relay_writes_the_same_bytes_without_building_the_model() -> None:
+    source = "/qingqian/chengdong/members"
+    caused = Recorded(**{**RECORDED.__dict__, "causation_id": "e-0", "sequence": None})
+
+    for recorded in (RECORDED, caused):
+        envelope = envelope_of(recorded, source=source, service="members")
+        assert envelope_json(recorded, source=source, service="members") == (
+            envelope.to_json()
+        )
 
 
 def test_an_event_type_splits_into_service_name_and_version() -> None:
