@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from bench.read_model import TABLE, AppliedCounter
+from bench.read_model import TABLE, AppliedCounter, BatchAppliedCounter
 from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import create_pool, migrate
 from shared.local import ensure_database
@@ -57,14 +57,18 @@ async def _relay(source_pool: asyncpg.Pool, bootstrap: str, topic: str) -> float
     return rate
 
 
-async def _projection(server_url: str, bootstrap: str, topic: str, total: int) -> float:
+async def _projection(
+    server_url: str,
+    bootstrap: str,
+    topic: str,
+    total: int,
+    model: type[AppliedCounter] = AppliedCounter,
+) -> float:
     url = await ensure_database(server_url, f"bench_projection_{uuid.uuid4().hex[:6]}")
     pool = await create_pool(url, min_size=1, max_size=4)
     await migrate(pool)
     await pool.execute(TABLE)
-    runner = ProjectionRunner(
-        pool, AppliedCounter(topic), bootstrap=bootstrap, batch_size=2000
-    )
+    runner = ProjectionRunner(pool, model(topic), bootstrap=bootstrap, batch_size=2000)
     started = time.perf_counter()
     task = asyncio.create_task(runner.run())
     await _until(lambda: pool.fetchval("SELECT count(*) FROM bench_applied"), total)
@@ -84,4 +88,11 @@ async def measure_pipeline(
     relay_rate = await _relay(source_pool, bootstrap, topic)
     total = await _events(source_pool)
     projection_rate = await _projection(server_url, bootstrap, topic, total)
-    return {"relay events/s": relay_rate, "projection apply events/s": projection_rate}
+    batched_rate = await _projection(
+        server_url, bootstrap, topic, total, BatchAppliedCounter
+    )
+    return {
+        "relay events/s": relay_rate,
+        "projection apply events/s": projection_rate,
+        "projection apply events/s, batch apply": batched_rate,
+    }

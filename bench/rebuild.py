@@ -18,7 +18,7 @@ from pathlib import Path
 import asyncpg
 
 from bench.kafka_limits import create_topic, produce
-from bench.read_model import TABLE, AppliedCounter
+from bench.read_model import TABLE, BatchAppliedCounter
 from bench.synthetic import envelope_messages
 from shared.db import create_pool, migrate
 from shared.local import ensure_database
@@ -54,7 +54,7 @@ async def rebuild(args: argparse.Namespace) -> dict[str, float]:
     pool = await create_pool(args.database_url, min_size=1, max_size=4)
     await migrate(pool)
     await pool.execute(TABLE)
-    projection = AppliedCounter(args.topic)
+    projection = BatchAppliedCounter(args.topic)
     runner = ProjectionRunner(pool, projection, bootstrap=args.bootstrap)
     started = time.perf_counter()
     task = asyncio.create_task(runner.run())

@@ -31,8 +31,11 @@ class Projection(Protocol):
     `is_transactional = True`: the runner then applies a batch under one savepoint and,
     should an event fail, rolls the batch back and applies it again event by event —
     calling `apply` a second time for the events before the failing one, whose first
-    effects were rolled back. A process manager, which acts outside the transaction,
-    leaves it out and is called exactly once per event."""
+    effects were rolled back. Such a projection may also define
+    `async apply_batch(conn, events)`, which then gets each batch's new events at once
+    (one statement for many rows, say); `apply` is still used when a batch fails. A
+    process manager, which acts outside the transaction, leaves all this out and is
+    called exactly once per event."""
 
     @property
     def name(self) -> str:
@@ -301,6 +304,9 @@ class ProjectionRunner:
         is_guarded: bool,
     ) -> _Outcome:
         outcome = _Outcome()
+        apply_batch = (
+            None if is_guarded else getattr(self.projection, "apply_batch", None)
+        )
         for message, event, error in parsed:
             if event is None:
                 await self._park(conn, tp, message, None, error)
@@ -310,6 +316,9 @@ class ProjectionRunner:
                 continue  # a duplicate or a redelivery: applied before
             versions[key] = event.streamversion
             outcome.seen[key] = (event.streamversion, event.position)
+            if apply_batch is not None:
+                outcome.applied.append(event)
+                continue
             # Bound for this event only: the runner's own log lines carry no stale event.
             with structlog.contextvars.bound_contextvars(
                 correlation_id=event.correlationid,
@@ -329,6 +338,8 @@ class ProjectionRunner:
                         await self._park(conn, tp, message, event, failure)
                         continue
             outcome.applied.append(event)
+        if apply_batch is not None and outcome.applied:
+            await apply_batch(conn, outcome.applied)
         return outcome
 
     async def _record(

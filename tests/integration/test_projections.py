@@ -336,6 +336,42 @@ async def test_a_transactional_projection_applies_the_batch_at_once_and_parks_a_
     assert progress["last_position"] == max(a1.position, a3.position, b1.position)
 
 
+class BatchTally(TransactionalTally):
+    """A transactional Tally that applies each batch's new events in one call."""
+
+    batches = 0
+
+    async def apply_batch(self, conn: DbConnection, events: Sequence[Envelope]) -> None:
+        self.batches += 1
+        for event in events:
+            await self.apply(conn, event)
+
+
+async def test_a_batch_applying_projection_gets_the_new_events_once_and_falls_back_on_failure(
+    pool: asyncpg.Pool, kafka_bootstrap: str
+) -> None:
+    topic = new_topic()
+    await create_topic(kafka_bootstrap, topic)
+    a = f"ledger-{stream()}"
+    a1, a2, a3 = envelope(a, 1), envelope(a, 2, fail=True), envelope(a, 3)
+    b = [envelope(f"ledger-{stream()}", 1) for _ in range(5)]
+    await publish(kafka_bootstrap, topic, [*b, *b])
+    tally = BatchTally(topic)
+    await tally.create(pool)
+
+    async with running(ProjectionRunner(pool, tally, bootstrap=kafka_bootstrap)):
+        await eventually(lambda: _at(pool, tally.name, 10))
+        assert tally.batches >= 1
+        await publish(kafka_bootstrap, topic, [a1, a2, a3])
+        await eventually(lambda: _at(pool, tally.name, 13))
+
+    assert await tally.applied(pool) == once(*b, a1, a3)
+    parked = await pool.fetch(
+        "SELECT version FROM parked_events WHERE projection = $1", tally.name
+    )
+    assert [r["version"] for r in parked] == [2]
+
+
 async def test_two_runners_of_one_projection_apply_each_event_once(
     pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:
