@@ -12,8 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
+from bench.raw_http import ConnectionDropped, Connections
 from bench.service_stack import today
 from bench.timing import percentile
 
@@ -24,15 +23,22 @@ class Outcome:
 
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    dropped: int = 0
 
-    async def send(
-        self, client: httpx.AsyncClient, body: dict[str, Any], since: float
-    ) -> None:
-        """One command; its latency counts from `since` (when it was due)."""
-        answer = await client.post("/cases", json=body)
+    async def send(self, client: Connections, body: bytes, since: float) -> None:
+        """One command; its latency counts from `since` (when it was due). A connection
+        the server dropped is counted and the command sent again on a new one."""
+        while True:
+            try:
+                status, answer = await client.post("/cases", body)
+                break
+            except ConnectionDropped:
+                self.dropped += 1
+                if self.dropped > 50:
+                    raise
         self.latencies.append(time.perf_counter() - since)
-        if answer.status_code != 201:
-            self.errors.append(f"{answer.status_code} {answer.text[:300]}")
+        if status != 201:
+            self.errors.append(f"{status} {answer[:300].decode(errors='replace')}")
 
 
 def case_body(unit: str) -> dict[str, Any]:
@@ -51,7 +57,7 @@ def case_body(unit: str) -> dict[str, Any]:
 
 
 async def saturate(
-    client: httpx.AsyncClient, body: dict[str, Any], *, concurrency: int, requests: int
+    client: Connections, body: bytes, *, concurrency: int, requests: int
 ) -> Outcome:
     """`requests` commands, `concurrency` in flight at any time."""
     outcome, left = Outcome(), [requests]
@@ -66,7 +72,7 @@ async def saturate(
 
 
 async def at_rate(
-    client: httpx.AsyncClient, body: dict[str, Any], *, rate: float, seconds: float
+    client: Connections, body: bytes, *, rate: float, seconds: float
 ) -> Outcome:
     """Commands due at a fixed rate whether or not earlier ones have answered; each
     latency counts from when it was due (no coordinated omission)."""
@@ -82,12 +88,10 @@ async def at_rate(
 
 async def main(args: argparse.Namespace) -> dict[str, object]:
     """Run one phase and summarise it."""
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     headers = {"Authorization": f"Bearer {args.token}"}
-    body = case_body(args.unit)
-    async with httpx.AsyncClient(
-        base_url=args.url, headers=headers, limits=limits, timeout=60
-    ) as client:
+    body = json.dumps(case_body(args.unit), ensure_ascii=False).encode()
+    client = Connections(args.url, headers=headers, size=256)
+    try:
         started = time.perf_counter()
         if args.rate:
             outcome = await at_rate(client, body, rate=args.rate, seconds=args.seconds)
@@ -96,11 +100,14 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                 client, body, concurrency=args.concurrency, requests=args.requests
             )
         elapsed = time.perf_counter() - started
+    finally:
+        client.close()
     return {
         "commands_per_s": len(outcome.latencies) / elapsed,
         "p50_ms": percentile(outcome.latencies, 0.50) * 1000,
         "p99_ms": percentile(outcome.latencies, 0.99) * 1000,
         "errors": len(outcome.errors),
+        "dropped_connections": outcome.dropped,
         "first_error": outcome.errors[0] if outcome.errors else None,
     }
 

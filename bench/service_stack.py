@@ -53,6 +53,9 @@ class ServiceStack:
             base_url=self.url(service),
             headers={"Authorization": f"Bearer {self.token}"},
             timeout=30,
+            # Below uvicorn's 5 s keep-alive: a connection the server is closing right
+            # then is never reused (that race shows as a ReadError).
+            limits=httpx.Limits(keepalive_expiry=1.0),
         )
 
 

@@ -116,6 +116,9 @@ class ProjectionRunner:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             request_timeout_ms=10_000,
+            # A broker that holds an empty fetch for its whole wait (tansu does) adds
+            # up to that wait to an event's way into the read model (default 500 ms).
+            fetch_max_wait_ms=100,
         )
         self._consumer = consumer
         try:
