@@ -30,24 +30,25 @@ DISTRICT_FILE = Path("deploy/district.toml").absolute()
 
 LOAD = """
 import asyncio, json, sys, time
-import httpx
+from bench.raw_http import Connections
 
 async def main(url, token, usccs, total, concurrency):
     latencies = []
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": "Bearer " + token}, timeout=30) as client:
-        queue = asyncio.Queue()
-        for i in range(total):
-            queue.put_nowait(usccs[i % len(usccs)])
-        async def worker():
-            while not queue.empty():
-                uscc = queue.get_nowait()
-                started = time.perf_counter()
-                answer = await client.get("/check", params={"uscc": uscc})
-                latencies.append(time.perf_counter() - started)
-                assert answer.status_code == 200, answer.text
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+    client = Connections(url, headers={"Authorization": "Bearer " + token}, size=concurrency)
+    queue = asyncio.Queue()
+    for i in range(total):
+        queue.put_nowait(usccs[i % len(usccs)])
+    async def worker():
+        while not queue.empty():
+            uscc = queue.get_nowait()
+            started = time.perf_counter()
+            status, body = await client.get("/check?uscc=" + uscc)
+            latencies.append(time.perf_counter() - started)
+            assert status == 200, body
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    client.close()
     latencies.sort()
     print(json.dumps({"rps": total / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
                       "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000}))

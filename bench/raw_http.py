@@ -34,10 +34,18 @@ class Connections:
             f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.headers}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode()
+        return await self._exchange(head + body)
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        """GET a path (with its query); the answer's status and body."""
+        head = f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.headers}\r\n"
+        return await self._exchange(head.encode())
+
+    async def _exchange(self, request: bytes) -> tuple[int, bytes]:
         async with self.slots:
             reader, writer = await self._take()
             try:
-                writer.write(head + body)
+                writer.write(request)
                 status, answer, keep = await _read_response(reader)
             except (ConnectionError, asyncio.IncompleteReadError) as exc:
                 writer.close()
