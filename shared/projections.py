@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from shared import metrics
 from shared.db import DbConnection
 from shared.envelope import Envelope
-from shared.kafka import topic_partitions
+from shared.kafka import stop_within, topic_partitions
 from shared.relay import EPOCH_HEADER
 
 log = structlog.get_logger()
@@ -154,7 +154,7 @@ class ProjectionRunner:
         consumer, self._consumer = self._consumer, None
         if consumer is not None:
             with contextlib.suppress(KafkaError, OSError):
-                await consumer.stop()
+                await stop_within(consumer.stop(), seconds=5.0)
 
     async def _assign(
         self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]

@@ -24,7 +24,7 @@ from shared.chain import (
     seal_hash,
 )
 from shared.envelope import envelope_json
-from shared.kafka import topic_partitions
+from shared.kafka import stop_within, topic_partitions
 from shared.settings import ServiceSettings
 from shared.store import Cursor, EventStore
 
@@ -288,7 +288,7 @@ class Relay:
         producer, self._producer = self._producer, None
         if producer is not None:
             with contextlib.suppress(KafkaError, OSError):
-                await producer.stop()
+                await stop_within(producer.stop(), seconds=5.0)
 
     async def _ensure_topics(self) -> None:
         admin = AIOKafkaAdminClient(
@@ -470,7 +470,7 @@ class Relay:
                         consumer.pause(tp)
             return len(found) == len(tps) and all(found.values())
         finally:
-            await consumer.stop()
+            await stop_within(consumer.stop(), seconds=5.0)
 
     async def measure_lag(self) -> int:
         """Events sequenced or committed but not yet published (also set as a gauge)."""

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.credit.app import create_app
 from services.credit.settings import CreditSettings
-from shared.local import resolve_embedded
-from shared.log import configure_logging
-
-
-def main() -> None:
-    """Build settings once, fill in the embedded defaults, serve."""
-    settings = resolve_embedded(CreditSettings())
-    configure_logging(settings.log_level, service=settings.service)
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None
-    )
-
+from shared.serving import serve
 
 if __name__ == "__main__":
-    main()
+    serve(CreditSettings, create_app)
