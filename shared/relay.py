@@ -6,13 +6,21 @@ import asyncio
 import contextlib
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, OffsetOutOfRangeError, TopicAlreadyExistsError
+from aiokafka.errors import (
+    KafkaError,
+    MessageSizeTooLargeError,
+    OffsetOutOfRangeError,
+    TopicAlreadyExistsError,
+)
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.structs import RecordMetadata
 
 from shared import metrics
 from shared.chain import (
@@ -26,9 +34,12 @@ from shared.chain import (
 from shared.envelope import envelope_json
 from shared.kafka import stop_within, topic_partitions
 from shared.settings import ServiceSettings
-from shared.store import Cursor, EventStore
+from shared.store import Cursor, EventStore, Recorded
 
 log = structlog.get_logger()
+
+# The producer's own default: a stream's events land where `send(key=…)` puts them.
+_PARTITIONER = DefaultPartitioner()
 
 EPOCH_HEADER = "relay-epoch"
 # One relay per service database: the sequencer must be the only writer of the order.
@@ -333,25 +344,13 @@ class Relay:
         if not records:
             return 0
         epoch = str(state["epoch"]).encode()
-        futures = []
-        for record in records:
-            futures.append(
-                await self._producer.send(
-                    self.topic,
-                    value=envelope_json(
-                        record, source=self.source, service=self.service
-                    ),
-                    key=record.stream_id.encode(),
-                    headers=[(EPOCH_HEADER, epoch)],
-                )
-            )
-        results = await asyncio.gather(*futures)
-        # Per partition, the last message published: its offset and its sequence.
         offsets: dict[str, list[int]] = dict(state["partition_offsets"])
-        for record, result in zip(records, results, strict=True):
-            key = str(result.partition)
-            if result.offset >= offsets.get(key, [-1, 0])[0]:
-                offsets[key] = [result.offset, record.sequence or 0]
+        for partition, sent, delivered in await self._send_batches(records, epoch):
+            # Per partition, the last message published: its offset and its sequence.
+            last = (await delivered).offset + len(sent) - 1
+            key = str(partition)
+            if last >= offsets.get(key, [-1, 0])[0]:
+                offsets[key] = [last, sent[-1].sequence or 0]
         await self.store.pool.execute(
             "UPDATE relay_state SET published_sequence = $2, partition_offsets = $3,"
             " updated_at = now() WHERE topic = $1 AND epoch = $4",
@@ -362,6 +361,54 @@ class Relay:
         )
         metrics.RELAY_PUBLISHED.labels(topic=self.topic).inc(len(records))
         return len(records)
+
+    async def _send_batches(
+        self, records: Sequence[Recorded], epoch: bytes
+    ) -> list[tuple[int, list[Recorded], asyncio.Future[RecordMetadata]]]:
+        """Hand the records to the producer as one batch per partition (more when a batch
+        fills), keyed by stream as `send()` would place them; in order within each."""
+        producer = self._producer
+        assert producer is not None  # noqa: S101 - connected by the loop
+        partitions = sorted(await producer.partitions_for(self.topic))
+        by_partition: dict[int, list[Recorded]] = {}
+        for record in records:
+            key = record.stream_id.encode()
+            partition = _PARTITIONER(key, partitions, partitions)
+            by_partition.setdefault(partition, []).append(record)
+        sending = []
+        headers = [(EPOCH_HEADER, epoch)]
+        for partition, items in by_partition.items():
+            batch = producer.create_batch()
+            sent: list[Recorded] = []
+            for record in items:
+                value = envelope_json(record, source=self.source, service=self.service)
+                key = record.stream_id.encode()
+                if (
+                    batch.append(key=key, value=value, timestamp=None, headers=headers)
+                    is None
+                ):
+                    delivered = await producer.send_batch(
+                        batch, self.topic, partition=partition
+                    )
+                    sending.append((partition, sent, delivered))
+                    batch = producer.create_batch()
+                    sent = []
+                    if (
+                        batch.append(
+                            key=key, value=value, timestamp=None, headers=headers
+                        )
+                        is None
+                    ):
+                        # Never dropped: the relay stops here and says why, until fixed.
+                        raise MessageSizeTooLargeError(
+                            f"event at position {record.position} exceeds a message"
+                        )
+                sent.append(record)
+            delivered = await producer.send_batch(
+                batch, self.topic, partition=partition
+            )
+            sending.append((partition, sent, delivered))
+        return sending
 
     async def publish_seals_once(self) -> int:
         """Publish seals not yet on the seals topic; returns how many."""

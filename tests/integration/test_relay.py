@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 
 from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.handling import execute
@@ -101,6 +102,13 @@ async def test_the_relay_publishes_cloudevents_in_order_keyed_by_stream(
         sequences = [m["sequence"] for m in messages if m["_partition"] == partition]
         assert sequences == sorted(sequences)
     assert sorted(m["sequence"] for m in messages) == list(range(1, 11))
+    # Each stream on the partition Kafka's default partitioner gives its key, as any
+    # producer sending with that key would.
+    partitions = sorted({m["_partition"] for m in messages} | {0, 1, 2})
+    assert all(
+        m["_partition"] == DefaultPartitioner()(m["_key"].encode(), partitions, [])
+        for m in messages
+    )
 
 
 async def test_the_relay_seals_blocks_and_publishes_the_seals(
