@@ -6,16 +6,21 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from shared.auth import Actor, issue_token, public_key_pem
 from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.local import free_port
+from shared.settings import ServiceSettings
+from tests.conftest import clone_database
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,37 @@ def new_token_maker() -> TokenMaker:
 def unique_namespace() -> str:
     """A topic namespace no other test uses."""
     return f"t{uuid.uuid4().hex[:10]}"
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+@dataclass(frozen=True)
+class LocalServers:
+    """What the services of one in-process test stack share: the servers, the token
+    key, the district file and a topic namespace of their own."""
+
+    pg_server_url: str
+    template_database: str
+    kafka_bootstrap: str
+    tokens: TokenMaker
+    district_file: Path
+    namespace: str = field(default_factory=lambda: unique_namespace())
+
+    async def settings(self, settings_type: type[S], **extra: Any) -> S:
+        """One service's settings, on a fresh database cloned from the template."""
+        return settings_type(
+            database_url=await clone_database(
+                self.pg_server_url, self.template_database
+            ),
+            seal_private_key=SecretStr(new_private_key_pem()),
+            kafka_bootstrap=self.kafka_bootstrap,
+            jwt_public_key=SecretStr(self.tokens.public_pem),
+            topic_namespace=self.namespace,
+            seal_interval_seconds=0.5,
+            district_file=self.district_file,
+            **extra,
+        )
 
 
 @contextlib.asynccontextmanager

@@ -40,17 +40,13 @@ CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
 UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 
-def _rules(request: Request) -> CaseRules:
+async def _rules(request: Request) -> CaseRules:
+    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
     rules: CaseRules = request.app.state.case_rules
     return rules
 
 
-async def _rules_dep(request: Request) -> CaseRules:
-    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
-    return _rules(request)
-
-
-RulesDep = Annotated[CaseRules, Depends(_rules_dep)]
+RulesDep = Annotated[CaseRules, Depends(_rules)]
 
 commands = APIRouter(
     tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)
@@ -82,7 +78,7 @@ async def _run(
 ) -> Appended:
     rt = runtime(request)
     return await handlers.handle(
-        rt.store, rt.pool, _rules(request), ctx, command, case_id
+        rt.store, rt.pool, await _rules(request), ctx, command, case_id
     )
 
 

@@ -42,7 +42,8 @@ ListingId = Annotated[str, Path(pattern=LISTING_ID_PATTERN, examples=["c-2024-00
 UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 
-def _rules(request: Request) -> CreditRules:
+async def _rules(request: Request) -> CreditRules:
+    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
     rules: CreditRules = request.app.state.credit_rules
     return rules
 
@@ -52,12 +53,7 @@ async def _secret(request: Request) -> bytes:
     return secret
 
 
-async def _rules_dep(request: Request) -> CreditRules:
-    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
-    return _rules(request)
-
-
-RulesDep = Annotated[CreditRules, Depends(_rules_dep)]
+RulesDep = Annotated[CreditRules, Depends(_rules)]
 SecretDep = Annotated[bytes, Depends(_secret)]
 
 commands = APIRouter(
@@ -89,7 +85,7 @@ async def _run(
 ) -> Appended:
     rt = runtime(request)
     return await handlers.handle(
-        rt.store, rt.pool, _rules(request), ctx, command, listing_id
+        rt.store, rt.pool, await _rules(request), ctx, command, listing_id
     )
 
 

@@ -7,16 +7,14 @@ Routes, the watcher and the process manager run commands through `handle_meeting
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from functools import partial
 from typing import Any
 
 import asyncpg
 
 from services.meetings import domain
-from services.meetings.domain import ACTION, MEETING, Meeting, TaskAssignment
+from services.meetings.domain import ACTION, MEETING, Meeting
 from services.meetings.roles import roles_on
 from shared.auth import SYSTEM_ACTOR
 from shared.commands import (
@@ -28,7 +26,7 @@ from shared.commands import (
 )
 from shared.domain import Command
 from shared.errors import NotPermitted
-from shared.handling import CommandContext, execute, load
+from shared.handling import CommandContext, execute
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
 
@@ -118,39 +116,40 @@ async def handle_meeting(
         store, MEETING, meeting_id, command, decide, ctx, not_found=missing
     )
     if isinstance(command, domain.RecordDecision | domain.AdoptWorkPlan):
-        tasks = await _tasks_recorded(store, appended)
-        await open_action_items(store, ctx, meeting_id, tasks)
+        recorded = await _recorded_by(store, appended)
+        if recorded is not None:
+            await open_action_items(store, ctx, meeting_id, recorded)
     return appended
 
 
-async def _tasks_recorded(
-    store: EventStore, appended: Appended
-) -> Sequence[TaskAssignment]:
-    """The tasks of the decision or work plan this command recorded (the first run's,
-    when the command is a repeat)."""
-    for record in await store.load(appended.stream):
+TasksRecorded = domain.DecisionRecorded | domain.WorkPlanAdopted
+
+
+async def _recorded_by(store: EventStore, appended: Appended) -> TasksRecorded | None:
+    """The decision or work plan this command recorded (the first run's, when the
+    command is a repeat)."""
+    for record in await store.load(appended.stream, after_version=appended.version - 1):
         if record.version == appended.version:
             event = MEETING.decode(
                 record.event_type, record.schema_version, record.data
             )
-            if isinstance(event, domain.DecisionRecorded | domain.WorkPlanAdopted):
-                return event.tasks
-    return ()
+            return event if isinstance(event, TasksRecorded) else None
+    return None
 
 
 async def open_action_items(
-    store: EventStore,
-    ctx: CommandContext,
-    meeting_id: str,
-    tasks: Sequence[TaskAssignment],
+    store: EventStore, ctx: CommandContext, meeting_id: str, recorded: TasksRecorded
 ) -> None:
-    """Open one action item per task, each under a command id fixed by its id."""
-    meeting, _ = await load(store, MEETING, meeting_id)
-    for task in tasks:
-        found = _source_of(meeting, task.action_id)
-        if found is None:
-            continue
-        origin, source_id, assigned_on = found
+    """Open one action item per task of a decision or work plan, each under a command
+    id fixed by its id."""
+    if isinstance(recorded, domain.DecisionRecorded):
+        origin, source_id = domain.ActionOrigin.DECISION, recorded.decision_id
+        assigned_on = recorded.decided_on
+    else:
+        origin = domain.ActionOrigin.WORK_PLAN
+        source_id = domain.work_plan_source(recorded.year)
+        assigned_on = recorded.adopted_on
+    for task in recorded.tasks:
         command = domain.AssignActionItem(
             meeting_id=meeting_id,
             origin=origin,
@@ -177,27 +176,6 @@ async def open_action_items(
             DECIDE[domain.AssignActionItem],
             system,
         )
-
-
-def _source_of(
-    meeting: Meeting, action_id: str
-) -> tuple[domain.ActionOrigin, str, date] | None:
-    """Which decision or work plan the task belongs to, and when it was assigned."""
-    for decision in meeting.decisions:
-        if any(t.action_id == action_id for t in decision.tasks):
-            return (
-                domain.ActionOrigin.DECISION,
-                decision.decision_id,
-                decision.decided_on,
-            )
-    plan = meeting.work_plan
-    if plan is not None and any(t.action_id == action_id for t in plan.tasks):
-        return (
-            domain.ActionOrigin.WORK_PLAN,
-            domain.work_plan_source(plan.year),
-            plan.adopted_on,
-        )
-    return None
 
 
 async def handle_action(

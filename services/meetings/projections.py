@@ -183,10 +183,11 @@ class ActionItemsFromDecisions:
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
         """Open the tasks' action items; ignore other events."""
+        recorded: DecisionRecorded | WorkPlanAdopted
         if event.event_type == DecisionRecorded.event_type():
-            tasks = DecisionRecorded.model_validate(event.data).tasks
+            recorded = DecisionRecorded.model_validate(event.data)
         elif event.event_type == WorkPlanAdopted.event_type():
-            tasks = WorkPlanAdopted.model_validate(event.data).tasks
+            recorded = WorkPlanAdopted.model_validate(event.data)
         else:
             return
         now = datetime.now(UTC)
@@ -198,5 +199,5 @@ class ActionItemsFromDecisions:
             today=now.date(),
         )
         await open_action_items(
-            self.store, ctx, MEETING.entity_id(event.subject), tasks
+            self.store, ctx, MEETING.entity_id(event.subject), recorded
         )

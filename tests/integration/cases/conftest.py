@@ -7,22 +7,18 @@ import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
 import pytest_asyncio
-from pydantic import SecretStr
 
 from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
 from services.members.app import create_app as create_members
 from services.members.settings import MembersSettings
-from shared.chain import new_private_key_pem
 from shared.domain import Role
-from tests.conftest import clone_database
-from tests.service_server import new_token_maker, serving, unique_namespace
+from tests.service_server import LocalServers, new_token_maker, serving
 from tests.support import eventually
 
 TOKENS = new_token_maker()
@@ -56,24 +52,12 @@ async def running_stack(
 ) -> AsyncIterator[Stack]:
     """members and cases on fresh databases, once cases knows the roster's units; both
     clients carry an office token."""
-    namespace = unique_namespace()
-    common: dict[str, Any] = {
-        "kafka_bootstrap": kafka_bootstrap,
-        "jwt_public_key": SecretStr(TOKENS.public_pem),
-        "topic_namespace": namespace,
-        "seal_interval_seconds": 0.5,
-        "district_file": DISTRICT_FILE,
-    }
-    members_settings = MembersSettings(
-        database_url=await clone_database(pg_server_url, template_database),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        **common,
+    servers = LocalServers(
+        pg_server_url, template_database, kafka_bootstrap, TOKENS, DISTRICT_FILE
     )
-    cases_settings = CasesSettings(
-        database_url=await clone_database(pg_server_url, template_database),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=deadline_watch_seconds,
-        **common,
+    members_settings = await servers.settings(MembersSettings)
+    cases_settings = await servers.settings(
+        CasesSettings, deadline_watch_seconds=deadline_watch_seconds
     )
     async with (
         serving(create_members(members_settings)) as members,

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 import pytest_asyncio
-from pydantic import SecretStr
 
 from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
@@ -22,10 +21,8 @@ from services.credit.app import create_app as create_credit
 from services.credit.settings import CreditSettings
 from services.members.app import create_app as create_members
 from services.members.settings import MembersSettings
-from shared.chain import new_private_key_pem
 from shared.domain import Role
-from tests.conftest import clone_database
-from tests.service_server import new_token_maker, serving, unique_namespace
+from tests.service_server import LocalServers, new_token_maker, serving
 
 TOKENS = new_token_maker()
 OFFICE = TOKENS.headers(Role.OFFICE)
@@ -60,33 +57,13 @@ async def running_chain(
 ) -> AsyncIterator[Chain]:
     """members, cases and credit on fresh databases; every client carries an office
     token. `deadline_watch_seconds` is how often the credit watcher looks."""
-    common: dict[str, Any] = {
-        "kafka_bootstrap": kafka_bootstrap,
-        "jwt_public_key": SecretStr(TOKENS.public_pem),
-        "topic_namespace": unique_namespace(),
-        "seal_interval_seconds": 0.5,
-        "district_file": DISTRICT_FILE,
-    }
-
-    async def database() -> str:
-        return await clone_database(pg_server_url, template_database)
-
-    members = MembersSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        **common,
+    servers = LocalServers(
+        pg_server_url, template_database, kafka_bootstrap, TOKENS, DISTRICT_FILE
     )
-    cases = CasesSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=3600,
-        **common,
-    )
-    credit = CreditSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=deadline_watch_seconds,
-        **common,
+    members = await servers.settings(MembersSettings)
+    cases = await servers.settings(CasesSettings, deadline_watch_seconds=3600)
+    credit = await servers.settings(
+        CreditSettings, deadline_watch_seconds=deadline_watch_seconds
     )
     async with (
         serving(create_members(members)) as m,

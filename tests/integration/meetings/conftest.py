@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest_asyncio
-from pydantic import SecretStr
 
 from services.cases.app import create_app as create_cases
 from services.cases.settings import CasesSettings
@@ -18,10 +16,8 @@ from services.meetings.app import create_app as create_meetings
 from services.meetings.settings import MeetingsSettings
 from services.members.app import create_app as create_members
 from services.members.settings import MembersSettings
-from shared.chain import new_private_key_pem
-from tests.conftest import clone_database
 from tests.integration.credit.conftest import DISTRICT_FILE, OFFICE, TOKENS
-from tests.service_server import serving, unique_namespace
+from tests.service_server import LocalServers, serving
 
 
 class Stack:
@@ -47,34 +43,12 @@ async def running_stack(
     """members (with its seed roster), cases and meetings on fresh databases; every
     client carries an office token; the watchers wait an hour between rounds, so tests
     run one of their own when they need it."""
-    common: dict[str, Any] = {
-        "kafka_bootstrap": kafka_bootstrap,
-        "jwt_public_key": SecretStr(TOKENS.public_pem),
-        "topic_namespace": unique_namespace(),
-        "seal_interval_seconds": 0.5,
-        "district_file": DISTRICT_FILE,
-    }
-
-    async def database() -> str:
-        return await clone_database(pg_server_url, template_database)
-
-    members = MembersSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        **common,
+    servers = LocalServers(
+        pg_server_url, template_database, kafka_bootstrap, TOKENS, DISTRICT_FILE
     )
-    cases = CasesSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=3600,
-        **common,
-    )
-    meetings = MeetingsSettings(
-        database_url=await database(),
-        seal_private_key=SecretStr(new_private_key_pem()),
-        deadline_watch_seconds=3600,
-        **common,
-    )
+    members = await servers.settings(MembersSettings)
+    cases = await servers.settings(CasesSettings, deadline_watch_seconds=3600)
+    meetings = await servers.settings(MeetingsSettings, deadline_watch_seconds=3600)
     async with (
         serving(create_members(members)) as m,
         serving(create_cases(cases)) as c,
