@@ -467,6 +467,18 @@ class Relay:
         await self._ensure_topics()
         return True
 
+    async def _topics(self) -> set[str]:
+        """The broker's topics; raises when the broker does not answer."""
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
+        )
+        try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await admin.start()
+            return set(await admin.list_topics())
+        finally:
+            await admin.close()
+
     async def _still_there(
         self, recorded: dict[int, tuple[int, int]], epoch: str
     ) -> bool:
@@ -515,7 +527,12 @@ class Relay:
                             and _sequence_of(first.value) == tps[tp][1]
                         )
                         consumer.pause(tp)
-            return len(found) == len(tps) and all(found.values())
+            if len(found) < len(tps):
+                # Nothing came back: lost, unless the broker itself went away while we
+                # looked (then this raises, and the loop waits for it).
+                await self._topics()
+                return False
+            return all(found.values())
         finally:
             await stop_within(consumer.stop(), seconds=5.0)
 
