@@ -13,6 +13,7 @@ import structlog
 from shared import metrics
 from shared.auth import Actor
 from shared.chain import GENESIS, canonical, sha256_hex
+from shared.db import DbConnection
 from shared.domain import Aggregate, Command, Event, replay
 from shared.errors import (
     ConcurrencyConflict,
@@ -101,19 +102,24 @@ class Current(Generic[S]):
 
 
 async def current(
-    store: EventStore, aggregate: Aggregate[S, E], stream_id: str
+    store: EventStore,
+    aggregate: Aggregate[S, E],
+    stream_id: str,
+    *,
+    conn: DbConnection | None = None,
 ) -> Current[S]:
-    """The stream's state from its snapshot and the events after it (one read); when
-    more than `SNAPSHOT_AFTER` events had to be replayed, a new snapshot is kept."""
+    """The stream's state from its snapshot and the events after it (one read, on
+    `conn` when given); when more than `SNAPSHOT_AFTER` events had to be replayed, a
+    new snapshot is kept."""
     fingerprint = aggregate.fingerprint
     if fingerprint is None:
-        records = await store.load(stream_id)
+        records = await store.load(stream_id, conn=conn)
         state = aggregate.replay(decode_all(aggregate, records))
         last = records[-1] if records else None
         return Current(
             state, last.version if last else 0, last.hash if last else GENESIS
         )
-    snapshot, records = await store.load_latest(stream_id, fingerprint)
+    snapshot, records = await store.load_latest(stream_id, fingerprint, conn=conn)
     base = (
         Current(aggregate.initial, 0, GENESIS)
         if snapshot is None
@@ -128,6 +134,7 @@ async def current(
             stream_id,
             fingerprint,
             Snapshot(now.version, now.hash, aggregate.snapshot_of(state)),
+            conn=conn,
         )
     return now
 
@@ -198,22 +205,26 @@ async def _execute(
                 + ", ".join(sorted(type(command).permitted))
             )
         digest = command_digest(stream_id, command)
-        now = await current(store, aggregate, stream_id)
-        version = now.version
+        version = 0
         try:
-            if not_found is not None and version == 0:
-                raise NotFound(not_found)
-            if ctx.expected_version is not None and ctx.expected_version != version:
-                raise PreconditionFailed(stream_id, ctx.expected_version, version)
-            events = decide(now.state, command)
-            appended = await store.append(
-                stream_id,
-                events,
-                expected_version=version,
-                metadata=ctx.metadata(),
-                command_digest=digest,
-                prevhash=now.hash,
-            )
+            # Load and append on one connection: one pool round trip per command.
+            async with store.pool.acquire() as conn:
+                now = await current(store, aggregate, stream_id, conn=conn)
+                version = now.version
+                if not_found is not None and version == 0:
+                    raise NotFound(not_found)
+                if ctx.expected_version is not None and ctx.expected_version != version:
+                    raise PreconditionFailed(stream_id, ctx.expected_version, version)
+                events = decide(now.state, command)
+                appended = await store.append(
+                    stream_id,
+                    events,
+                    expected_version=version,
+                    metadata=ctx.metadata(),
+                    command_digest=digest,
+                    prevhash=now.hash,
+                    conn=conn,
+                )
         except DomainError:
             # A repeat must answer as the first run did, even if the state moved on
             # since; the command id is looked up only when this run is refused (the

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,16 +26,18 @@ _COLUMNS = (
     " e.event_type, e.schema_version, e.data, e.actor, e.actor_unit, e.correlation_id,"
     " e.causation_id, e.command_id, e.recorded_at, e.prevhash, e.hash"
 )
+# The rows one append writes: what differs per event travels as one JSON array (one
+# parameter, parsed by PostgreSQL) and what every event shares as plain parameters —
+# fifteen array parameters cost the client an `isinstance` per element to encode.
 _INSERT_EVENTS = (
     "INSERT INTO events (event_id, stream_id, category, version, event_type,"
     " schema_version, data, actor, actor_unit, correlation_id, causation_id,"
     " command_id, recorded_at, prevhash, hash)"
-    " SELECT e, s, c, v, t, sv, d::jsonb, a, au, co, ca, ci, r, p, h FROM"
-    " unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
-    " $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],"
-    " $11::text[], $12::uuid[], $13::timestamptz[], $14::text[], $15::text[])"
-    " AS u(e, s, c, v, t, sv, d, a, au, co, ca, ci, r, p, h)"
-    " ORDER BY v RETURNING position"
+    " SELECT u.e, $2::text, $3::text, u.v, u.t, u.sv, u.d, $4::text, $5::text, $6::text,"
+    " $7::text, $8::uuid, $9::timestamptz, u.p, u.h"
+    " FROM json_to_recordset($1::text::json)"
+    " AS u(e uuid, v int, t text, sv int, d jsonb, p text, h text)"
+    " ORDER BY u.v RETURNING position"
 )
 
 # A stream's snapshot (if its fingerprint matches) and the events after it, in one read.
@@ -155,6 +158,10 @@ def _first_result(
     )
 
 
+# Non-ASCII text goes as it is (shorter than \u escapes, and PostgreSQL parses either).
+_ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -189,16 +196,19 @@ class EventStore:
         metadata: EventMetadata,
         command_digest: str | None = None,
         prevhash: str | None = None,
+        conn: DbConnection | None = None,
     ) -> Appended:
         """Appends all or nothing at `expected_version`; a repeated command id with the
         same digest returns the first result and writes nothing, with another digest
         raises IdempotencyKeyReused; another writer first raises ConcurrencyConflict.
         Given the hash of the event at `expected_version` (as `load` returned it), events
-        without personal data go in one statement: one round trip."""
+        without personal data go in one statement: one round trip. On `conn` when given
+        (the connection the command loaded on), else on one from the pool."""
         started = time.perf_counter()
         datas = [event.model_dump(mode="json") for event in events]
         if prevhash is not None and not any(contains_clear_text(d) for d in datas):
             appended = await self._append_in_one_statement(
+                conn,
                 stream_id,
                 events,
                 datas,
@@ -209,7 +219,7 @@ class EventStore:
             )
         else:
             appended = await self._append_in_transaction(
-                stream_id, events, expected_version, metadata, command_digest
+                conn, stream_id, events, expected_version, metadata, command_digest
             )
         metrics.APPEND_SECONDS.observe(time.perf_counter() - started)
         metrics.EVENTS_APPENDED.inc(len(events))
@@ -220,13 +230,14 @@ class EventStore:
 
     async def _append_in_transaction(
         self,
+        given: DbConnection | None,
         stream_id: str,
         events: Sequence[Event],
         expected_version: int,
         metadata: EventMetadata,
         command_digest: str | None,
     ) -> Appended:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._connection(given) as conn, conn.transaction():
             if metadata.command_id is not None:
                 first = await self._claim_command(
                     conn, stream_id, metadata, command_digest
@@ -262,6 +273,7 @@ class EventStore:
 
     async def _append_in_one_statement(
         self,
+        conn: DbConnection | None,
         stream_id: str,
         events: Sequence[Event],
         datas: list[dict[str, Any]],
@@ -270,21 +282,16 @@ class EventStore:
         metadata: EventMetadata,
         digest: str,
     ) -> Appended:
-        rows = self._rows(stream_id, events, datas, current, prevhash, metadata)
-        columns = (
-            [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 15
-        )
+        parameters = self._rows(stream_id, events, datas, current, prevhash, metadata)
         try:
             # A duplicate command id or a taken version aborts the whole statement.
-            position = await self.pool.fetchval(
+            position = await (conn or self.pool).fetchval(
                 f"WITH ins AS ({_INSERT_EVENTS}),"  # noqa: S608 - constant SQL
                 " cmd AS (INSERT INTO commands (command_id, stream_id, digest, first_version,"
-                " last_version, last_position) SELECT $16::uuid, $17::text, $18::text,"
-                " $19::int, $20::int, (SELECT max(position) FROM ins) WHERE $16::uuid IS NOT NULL)"
+                " last_version, last_position) SELECT $8::uuid, $2::text, $10::text,"
+                " $11::int, $12::int, (SELECT max(position) FROM ins) WHERE $8::uuid IS NOT NULL)"
                 " SELECT max(position) FROM ins",
-                *columns,
-                metadata.command_id,
-                stream_id,
+                *parameters,
                 digest,
                 current + 1 if events else current,
                 current + len(events),
@@ -294,22 +301,39 @@ class EventStore:
                 exc.constraint_name == "commands_pkey"
                 and metadata.command_id is not None
             ):
-                first = await self.find_command(metadata.command_id, stream_id, digest)
+                first = await self.find_command(
+                    metadata.command_id, stream_id, digest, conn=conn
+                )
                 assert first is not None  # noqa: S101 - the conflicting row is committed
                 return first
             raise ConcurrencyConflict(
-                stream_id, current, await self.version(stream_id)
+                stream_id, current, await self.version(stream_id, conn=conn)
             ) from exc
         return Appended(
             stream=stream_id, version=current + len(events), position=position
         )
 
+    @contextlib.asynccontextmanager
+    async def _connection(
+        self, given: DbConnection | None
+    ) -> AsyncIterator[DbConnection]:
+        if given is not None:
+            yield given
+        else:
+            async with self.pool.acquire() as conn:
+                yield conn
+
     async def find_command(
-        self, command_id: uuid.UUID, stream_id: str, digest: str
+        self,
+        command_id: uuid.UUID,
+        stream_id: str,
+        digest: str,
+        *,
+        conn: DbConnection | None = None,
     ) -> Appended | None:
         """The first result of a command id already handled (None if new); raises
         IdempotencyKeyReused when that id was used for another command."""
-        row = await self.pool.fetchrow(
+        row = await (conn or self.pool).fetchrow(
             "SELECT stream_id, digest, last_version, last_position FROM commands"
             " WHERE command_id = $1",
             command_id,
@@ -364,11 +388,9 @@ class EventStore:
         if not events:
             return Appended(stream=stream_id, version=current, position=None)
         datas = await self._stored_data(conn, events)
-        rows = self._rows(stream_id, events, datas, current, prevhash, metadata)
+        parameters = self._rows(stream_id, events, datas, current, prevhash, metadata)
         try:
-            positions = await conn.fetch(
-                _INSERT_EVENTS, *[list(column) for column in zip(*rows, strict=True)]
-            )
+            positions = await conn.fetch(_INSERT_EVENTS, *parameters)
         except asyncpg.UniqueViolationError as exc:
             # Another writer took the same version between our read and our insert.
             raise ConcurrencyConflict(stream_id, current, current + 1) from exc
@@ -386,14 +408,15 @@ class EventStore:
         current: int,
         prevhash: str,
         metadata: EventMetadata,
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[Any]:
+        """`_INSERT_EVENTS`'s parameters: the events hash-chained from `prevhash`, as
+        one JSON array, and what they share."""
         now = self._clock()
-        category = stream_id.split("-", 1)[0]
-        rows: list[tuple[Any, ...]] = []
+        rows: list[dict[str, Any]] = []
         for offset, (event, data) in enumerate(zip(events, datas, strict=True), 1):
-            event_id = uuid.uuid4()
+            event_id = str(uuid.uuid4())
             digest = event_hash(
-                event_id=str(event_id),
+                event_id=event_id,
                 stream_id=stream_id,
                 version=current + offset,
                 event_type=event.event_type(),
@@ -407,26 +430,28 @@ class EventStore:
                 prevhash=prevhash,
             )
             rows.append(
-                (
-                    event_id,
-                    stream_id,
-                    category,
-                    current + offset,
-                    event.event_type(),
-                    event.schema_version,
-                    json.dumps(data),
-                    metadata.actor,
-                    metadata.actor_unit,
-                    metadata.correlation_id,
-                    metadata.causation_id,
-                    metadata.command_id,
-                    now,
-                    prevhash,
-                    digest,
-                )
+                {
+                    "e": event_id,
+                    "v": current + offset,
+                    "t": event.event_type(),
+                    "sv": event.schema_version,
+                    "d": data,
+                    "p": prevhash,
+                    "h": digest,
+                }
             )
             prevhash = digest
-        return rows
+        return [
+            _ROWS_ENCODER.encode(rows),
+            stream_id,
+            stream_id.split("-", 1)[0],
+            metadata.actor,
+            metadata.actor_unit,
+            metadata.correlation_id,
+            metadata.causation_id,
+            metadata.command_id,
+            now,
+        ]
 
     async def _stored_data(
         self, conn: DbConnection, events: Sequence[Event]
@@ -440,17 +465,23 @@ class EventStore:
             raise ValueError("personal data reached a store that has no PersonalVault")
         return datas
 
-    async def version(self, stream_id: str) -> int:
+    async def version(self, stream_id: str, *, conn: DbConnection | None = None) -> int:
         """The stream's current version (0 when it has no events)."""
-        value = await self.pool.fetchval(
+        value = await (conn or self.pool).fetchval(
             "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1",
             stream_id,
         )
         return int(value)
 
-    async def load(self, stream_id: str, *, after_version: int = 0) -> list[Recorded]:
+    async def load(
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        conn: DbConnection | None = None,
+    ) -> list[Recorded]:
         """The stream's events in version order (what an aggregate is rebuilt from)."""
-        rows = await self.pool.fetch(
+        rows = await (conn or self.pool).fetch(
             f"SELECT {_COLUMNS} FROM events e"  # noqa: S608 - constant columns
             " WHERE e.stream_id = $1 AND e.version > $2 ORDER BY e.version",
             stream_id,
@@ -459,11 +490,13 @@ class EventStore:
         return [_recorded(r) for r in rows]
 
     async def load_latest(
-        self, stream_id: str, fingerprint: str
+        self, stream_id: str, fingerprint: str, *, conn: DbConnection | None = None
     ) -> tuple[Snapshot | None, list[Recorded]]:
         """The stream's snapshot taken with this fingerprint (if any) and its events
-        after it, in version order: one round trip."""
-        rows = await self.pool.fetch(_LOAD_WITH_SNAPSHOT, stream_id, fingerprint)
+        after it, in version order: one round trip (on `conn` when given)."""
+        rows = await (conn or self.pool).fetch(
+            _LOAD_WITH_SNAPSHOT, stream_id, fingerprint
+        )
         if rows and rows[0]["snapshot"] is not None:
             first = rows[0]
             snapshot = Snapshot(first["version"], first["hash"], first["snapshot"])
@@ -471,10 +504,15 @@ class EventStore:
         return None, [_recorded(r) for r in rows]
 
     async def save_snapshot(
-        self, stream_id: str, fingerprint: str, snapshot: Snapshot
+        self,
+        stream_id: str,
+        fingerprint: str,
+        snapshot: Snapshot,
+        *,
+        conn: DbConnection | None = None,
     ) -> None:
         """Keep the stream's state at a version (a later one replaces an earlier)."""
-        await self.pool.execute(
+        await (conn or self.pool).execute(
             "INSERT INTO snapshots (stream_id, version, hash, fingerprint, state)"
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (stream_id) DO UPDATE"
             " SET version = excluded.version, hash = excluded.hash,"
