@@ -112,14 +112,8 @@ async def current(
     `conn` when given); when more than `SNAPSHOT_AFTER` events had to be replayed, a
     new snapshot is kept."""
     fingerprint = aggregate.fingerprint
-    if fingerprint is None:
-        records = await store.load(stream_id, conn=conn)
-        state = aggregate.replay(decode_all(aggregate, records))
-        last = records[-1] if records else None
-        return Current(
-            state, last.version if last else 0, last.hash if last else GENESIS
-        )
-    snapshot, records = await store.load_latest(stream_id, fingerprint, conn=conn)
+    # Without a fingerprint (a state that is not a pydantic model) no snapshot matches.
+    snapshot, records = await store.load_latest(stream_id, fingerprint or "", conn=conn)
     base = (
         Current(aggregate.initial, 0, GENESIS)
         if snapshot is None
@@ -127,9 +121,14 @@ async def current(
     )
     if not records:
         return base
-    state = replay(aggregate.evolve, base.state, decode_all(aggregate, records))
+    decode = aggregate.decode_json
+    state = replay(
+        aggregate.evolve,
+        base.state,
+        [decode(r.event_type, r.schema_version, r.data_json) for r in records],
+    )
     now = Current(state, records[-1].version, records[-1].hash)
-    if len(records) > SNAPSHOT_AFTER:
+    if fingerprint is not None and len(records) > SNAPSHOT_AFTER:
         await store.save_snapshot(
             stream_id,
             fingerprint,

@@ -31,19 +31,32 @@ from shared.chain import (
     new_private_key_pem,
     seal_hash,
 )
-from shared.envelope import envelope_json
+from shared.envelope import row_envelope_json
 from shared.kafka import stop_within, topic_partitions
 from shared.settings import ServiceSettings
-from shared.store import Cursor, EventStore, Recorded
+from shared.store import Cursor, EventStore
 
 log = structlog.get_logger()
 
 # The producer's own default: a stream's events land where `send(key=…)` puts them.
 _PARTITIONER = DefaultPartitioner()
+# Streams repeat, and aiokafka's murmur2 is pure Python: each stream's partition is
+# remembered, up to this many streams (then forgotten all at once, to bound memory).
+_PLACEMENTS_KEPT = 100_000
 
 EPOCH_HEADER = "relay-epoch"
 # One relay per service database: the sequencer must be the only writer of the order.
 _LEADER_LOCK = 7_346_002
+# The relay's read: only the columns of the envelope, `event_id` as text, in published
+# order (`store.read_sequenced` makes a `Recorded` of every column, which costs as much
+# per event as the JSON does).
+_READ_SEQUENCED = (
+    "SELECT s.sequence, e.position, e.event_id::text AS event_id, e.stream_id,"
+    " e.version, e.event_type, e.schema_version, e.data, e.actor, e.actor_unit,"
+    " e.correlation_id, e.causation_id, e.recorded_at, e.prevhash, e.hash"
+    " FROM event_sequence s JOIN events e ON e.position = s.position"
+    " WHERE s.sequence > $1 ORDER BY s.sequence LIMIT $2"
+)
 
 
 class Relay:
@@ -82,6 +95,8 @@ class Relay:
         self._last_sequence = 0
         self._last_seal_at = datetime.now(UTC)
         self._last_loss_check = 0.0
+        self._placed_among: list[int] = []
+        self._placements: dict[str, int] = {}
 
     @classmethod
     def from_settings(cls, store: EventStore, settings: ServiceSettings) -> Relay:
@@ -232,6 +247,19 @@ class Relay:
             seal_no = (last["seal_no"] if last else 0) + 1
             after = last["last_sequence"] if last else 0
             prev = last["seal_hash"] if last else GENESIS
+            now = datetime.now(UTC)
+            is_due = (
+                now - self._last_seal_at
+            ).total_seconds() >= self.seal_interval_seconds
+            # Sequences are contiguous: the highest one says how many wait for a seal,
+            # without reading a block's rows on every turn only to find it not full.
+            sequenced = await pool.fetchval(
+                "SELECT coalesce(max(sequence), 0) FROM event_sequence"
+            )
+            if sequenced <= after or (
+                sequenced - after < self.seal_block_size and not is_due
+            ):
+                return made
             rows = await pool.fetch(
                 "SELECT s.sequence, s.position, e.hash FROM event_sequence s"
                 " JOIN events e ON e.position = s.position WHERE s.sequence > $1"
@@ -239,12 +267,6 @@ class Relay:
                 after,
                 self.seal_block_size,
             )
-            now = datetime.now(UTC)
-            is_due = (
-                now - self._last_seal_at
-            ).total_seconds() >= self.seal_interval_seconds
-            if not rows or (len(rows) < self.seal_block_size and not is_due):
-                return made
             entries = [(r["sequence"], r["position"], r["hash"]) for r in rows]
             block = block_hash(entries)
             digest = seal_hash(
@@ -338,8 +360,8 @@ class Relay:
         """Publish the next batch in sequence order and remember it; returns how many."""
         assert self._producer is not None  # noqa: S101 - connected by the loop
         state = await self._state()
-        records = await self.store.read_sequenced(
-            state["published_sequence"], limit=self.batch_size
+        records = await self.store.pool.fetch(
+            _READ_SEQUENCED, state["published_sequence"], self.batch_size
         )
         if not records:
             return 0
@@ -350,12 +372,12 @@ class Relay:
             last = (await delivered).offset + len(sent) - 1
             key = str(partition)
             if last >= offsets.get(key, [-1, 0])[0]:
-                offsets[key] = [last, sent[-1].sequence or 0]
+                offsets[key] = [last, sent[-1]["sequence"]]
         await self.store.pool.execute(
             "UPDATE relay_state SET published_sequence = $2, partition_offsets = $3,"
             " updated_at = now() WHERE topic = $1 AND epoch = $4",
             self.topic,
-            records[-1].sequence,
+            records[-1]["sequence"],
             offsets,
             state["epoch"],
         )
@@ -363,26 +385,27 @@ class Relay:
         return len(records)
 
     async def _send_batches(
-        self, records: Sequence[Recorded], epoch: bytes
-    ) -> list[tuple[int, list[Recorded], asyncio.Future[RecordMetadata]]]:
+        self, records: Sequence[asyncpg.Record], epoch: bytes
+    ) -> list[tuple[int, list[asyncpg.Record], asyncio.Future[RecordMetadata]]]:
         """Hand the records to the producer as one batch per partition (more when a batch
         fills), keyed by stream as `send()` would place them; in order within each."""
         producer = self._producer
         assert producer is not None  # noqa: S101 - connected by the loop
         partitions = sorted(await producer.partitions_for(self.topic))
-        by_partition: dict[int, list[Recorded]] = {}
+        by_partition: dict[int, list[asyncpg.Record]] = {}
         for record in records:
-            key = record.stream_id.encode()
-            partition = _PARTITIONER(key, partitions, partitions)
+            partition = self._partition_of(record["stream_id"], partitions)
             by_partition.setdefault(partition, []).append(record)
         sending = []
         headers = [(EPOCH_HEADER, epoch)]
         for partition, items in by_partition.items():
             batch = producer.create_batch()
-            sent: list[Recorded] = []
+            sent: list[asyncpg.Record] = []
             for record in items:
-                value = envelope_json(record, source=self.source, service=self.service)
-                key = record.stream_id.encode()
+                value = row_envelope_json(
+                    record, source=self.source, service=self.service
+                )
+                key = record["stream_id"].encode()
                 if (
                     batch.append(key=key, value=value, timestamp=None, headers=headers)
                     is None
@@ -401,7 +424,7 @@ class Relay:
                     ):
                         # Never dropped: the relay stops here and says why, until fixed.
                         raise MessageSizeTooLargeError(
-                            f"event at position {record.position} exceeds a message"
+                            f"event at position {record['position']} exceeds a message"
                         )
                 sent.append(record)
             delivered = await producer.send_batch(
@@ -409,6 +432,19 @@ class Relay:
             )
             sending.append((partition, sent, delivered))
         return sending
+
+    def _partition_of(self, stream_id: str, partitions: list[int]) -> int:
+        if (
+            partitions != self._placed_among
+            or len(self._placements) >= _PLACEMENTS_KEPT
+        ):
+            self._placed_among = partitions
+            self._placements = {}
+        partition = self._placements.get(stream_id)
+        if partition is None:
+            partition = _PARTITIONER(stream_id.encode(), partitions, partitions)
+            self._placements[stream_id] = partition
+        return partition
 
     async def publish_seals_once(self) -> int:
         """Publish seals not yet on the seals topic; returns how many."""

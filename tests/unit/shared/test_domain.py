@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 import pytest
@@ -68,6 +69,26 @@ def test_a_current_event_is_read_as_stored() -> None:
 def test_an_unknown_event_type_is_an_error_not_a_silent_skip() -> None:
     with pytest.raises(LookupError):
         LEDGER.decode("Nonsense", 1, {})
+    with pytest.raises(LookupError):
+        LEDGER.decode_json("Nonsense", 1, "{}")
+
+
+@pytest.mark.parametrize(
+    ("schema_version", "text"),
+    [
+        (1, '{"name": "区安监局"}'),
+        (2, '{"name_zh": "甲", "name_en": "A"}'),
+        (3, '{"name_zh": "甲\\"乙", "name_en": "A\\n", "reason": "r"}'),
+    ],
+)
+def test_stored_json_text_decodes_as_its_parsed_data_does(
+    schema_version: int, text: str
+) -> None:
+    # Loads hand replay the stored JSON text: current events parse it themselves,
+    # older ones go through their upcasters.
+    assert THING.decode_json("Renamed", schema_version, text) == THING.decode(
+        "Renamed", schema_version, json.loads(text)
+    )
 
 
 def test_stream_ids_are_category_dash_id_in_lowercase() -> None:
