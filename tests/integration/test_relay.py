@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
+import json
 from typing import Any
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 from shared.chain import Ed25519Signer, new_private_key_pem
+from shared.envelope import envelope_json
 from shared.handling import execute
 from shared.local import Tansu
 from shared.relay import EPOCH_HEADER, Relay
@@ -25,6 +30,7 @@ pytestmark = [
 ]
 
 TOPIC = "qingqian.test.events"
+SOURCE = "/qingqian/chengdong/test"
 
 
 def make_relay(store: EventStore, bootstrap: str) -> Relay:
@@ -32,7 +38,7 @@ def make_relay(store: EventStore, bootstrap: str) -> Relay:
         store,
         bootstrap=bootstrap,
         service="test",
-        source="/qingqian/chengdong/test",
+        source=SOURCE,
         topic=TOPIC,
         seals_topic="qingqian.test.seals",
         signer=Ed25519Signer.from_pem(new_private_key_pem()),
@@ -109,6 +115,50 @@ async def test_the_relay_publishes_cloudevents_in_order_keyed_by_stream(
         m["_partition"] == DefaultPartitioner()(m["_key"].encode(), partitions, [])
         for m in messages
     )
+
+
+async def test_the_relay_publishes_each_event_as_the_store_reads_it(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    store = EventStore(fresh_pool)
+    await write(store, 2)
+    caused = dataclasses.replace(context(), causation_id="an-earlier-event")
+    await execute(store, LEDGER, stream(), AddAmount(amount=3), add_amount, caused)
+
+    async with running(make_relay(store, private_broker.bootstrap)):
+        messages = await read_topic(private_broker.bootstrap, TOPIC, until=6)
+
+    # The relay reads only the columns the envelope needs: it must make the same
+    # envelope as the store's full record does.
+    stored = await store.read_sequenced(0)
+    assert sorted(
+        ({k: v for k, v in m.items() if not k.startswith("_")} for m in messages),
+        key=lambda body: int(body["sequence"]),
+    ) == [json.loads(envelope_json(r, source=SOURCE, service="test")) for r in stored]
+    assert any("causationid" in m for m in messages)
+
+
+async def test_the_relay_puts_each_stream_where_send_with_its_key_puts_it(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    store = EventStore(fresh_pool)
+    entities = [stream() for _ in range(20)]
+
+    async with running(make_relay(store, private_broker.bootstrap)):
+        # The second time round, the relay places the same streams from memory.
+        for published_by_then in (40, 60):
+            for entity in entities:
+                await execute(
+                    store, LEDGER, entity, AddAmount(amount=2), add_amount, context()
+                )
+            await eventually(
+                functools.partial(_at_least, fresh_pool, published_by_then)
+            )
+    messages = await read_topic(private_broker.bootstrap, TOPIC, until=60)
+    by_send = await _partitions_by_send(private_broker.bootstrap, TOPIC, entities)
+
+    assert len({m["_partition"] for m in messages}) > 1
+    assert all(m["_partition"] == by_send[m["_key"]] for m in messages)
 
 
 async def test_the_relay_seals_blocks_and_publishes_the_seals(
@@ -188,3 +238,22 @@ async def test_the_relay_waits_while_the_broker_is_down_and_republishes_what_it_
 
 async def _at_least(pool: asyncpg.Pool, n: int) -> bool:
     return await published(pool) >= n
+
+
+async def _partitions_by_send(
+    bootstrap: str, topic: str, entities: list[str]
+) -> dict[str, int]:
+    """Where a plain producer's `send(key=stream id)` puts each stream."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        placed = {}
+        for entity in entities:
+            stream_id = LEDGER.stream_id(entity)
+            sent = await producer.send_and_wait(
+                topic, key=stream_id.encode(), value=b"{}"
+            )
+            placed[stream_id] = sent.partition
+        return placed
+    finally:
+        await producer.stop()

@@ -13,7 +13,13 @@ from pydantic import ValidationError
 from shared.auth import Actor, TokenVerifier, issue_token, public_key_pem
 from shared.chain import GENESIS, new_private_key_pem
 from shared.domain import Role
-from shared.envelope import Envelope, envelope_json, envelope_of, split_type
+from shared.envelope import (
+    Envelope,
+    envelope_json,
+    envelope_of,
+    row_envelope_json,
+    split_type,
+)
 from shared.errors import Unauthenticated
 from shared.settings import DistrictSettings, ServiceSettings
 from shared.store import Recorded
@@ -69,6 +75,20 @@ def test_the_relay_writes_the_same_bytes_without_building_the_model() -> None:
         assert envelope_json(recorded, source=source, service="members") == (
             envelope.to_json()
         )
+
+
+def test_the_columns_alone_make_the_same_bytes_with_the_event_id_as_text() -> None:
+    source = "/qingqian/chengdong/members"
+    row = {
+        name: value
+        for name, value in vars(RECORDED).items()
+        if name not in {"txid", "command_id"}
+    }
+    row["event_id"] = str(RECORDED.event_id)
+
+    assert row_envelope_json(row, source=source, service="members") == envelope_json(
+        RECORDED, source=source, service="members"
+    )
 
 
 def test_an_event_type_splits_into_service_name_and_version() -> None:
