@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import structlog
@@ -387,46 +388,42 @@ class Relay:
     async def _send_batches(
         self, records: Sequence[asyncpg.Record], epoch: bytes
     ) -> list[tuple[int, list[asyncpg.Record], asyncio.Future[RecordMetadata]]]:
-        """Hand the records to the producer as one batch per partition (more when a batch
-        fills), keyed by stream as `send()` would place them; in order within each."""
+        """Hand the records to the producer in sequence order, keyed by stream as
+        `send()` would place them, into one filling batch per partition: a full batch
+        goes while the others fill, so that (as with `send()`) each request to the
+        broker carries a batch of every partition, not one partition's after another's."""
         producer = self._producer
         assert producer is not None  # noqa: S101 - connected by the loop
         partitions = sorted(await producer.partitions_for(self.topic))
-        by_partition: dict[int, list[asyncpg.Record]] = {}
-        for record in records:
-            partition = self._partition_of(record["stream_id"], partitions)
-            by_partition.setdefault(partition, []).append(record)
-        sending = []
         headers = [(EPOCH_HEADER, epoch)]
-        for partition, items in by_partition.items():
-            batch = producer.create_batch()
-            sent: list[asyncpg.Record] = []
-            for record in items:
-                value = row_envelope_json(
+        filling: dict[int, tuple[Any, list[asyncpg.Record]]] = {}
+        sending = []
+        for record in records:
+            stream_id = record["stream_id"]
+            partition = self._partition_of(stream_id, partitions)
+            message = {
+                "key": stream_id.encode(),
+                "value": row_envelope_json(
                     record, source=self.source, service=self.service
+                ),
+                "timestamp": None,
+                "headers": headers,
+            }
+            batch, sent = filling.get(partition) or (producer.create_batch(), [])
+            if batch.append(**message) is None:
+                delivered = await producer.send_batch(
+                    batch, self.topic, partition=partition
                 )
-                key = record["stream_id"].encode()
-                if (
-                    batch.append(key=key, value=value, timestamp=None, headers=headers)
-                    is None
-                ):
-                    delivered = await producer.send_batch(
-                        batch, self.topic, partition=partition
+                sending.append((partition, sent, delivered))
+                batch, sent = producer.create_batch(), []
+                if batch.append(**message) is None:
+                    # Never dropped: the relay stops here and says why, until fixed.
+                    raise MessageSizeTooLargeError(
+                        f"event at position {record['position']} exceeds a message"
                     )
-                    sending.append((partition, sent, delivered))
-                    batch = producer.create_batch()
-                    sent = []
-                    if (
-                        batch.append(
-                            key=key, value=value, timestamp=None, headers=headers
-                        )
-                        is None
-                    ):
-                        # Never dropped: the relay stops here and says why, until fixed.
-                        raise MessageSizeTooLargeError(
-                            f"event at position {record['position']} exceeds a message"
-                        )
-                sent.append(record)
+            sent.append(record)
+            filling[partition] = (batch, sent)
+        for partition, (batch, sent) in filling.items():
             delivered = await producer.send_batch(
                 batch, self.topic, partition=partition
             )
