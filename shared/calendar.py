@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -94,15 +95,26 @@ class WorkingCalendar:
             return _Day(is_working=False, is_announced=True)
         if day in self.workdays:
             return _Day(is_working=True, is_announced=True)
-        try:
-            return _Day(is_working=chinese_calendar.is_workday(day), is_announced=True)
-        except NotImplementedError:
-            # A year chinese-calendar has no data for: the district's entries on top
-            # of weekends, or weekends alone and provisional (DESIGN §4).
-            return _Day(
-                is_working=day.weekday() < _SATURDAY,
-                is_announced=day.year in self.announced_years,
-            )
+        statutory = _statutory_working_day(day)
+        if statutory is not None:
+            return _Day(is_working=statutory, is_announced=True)
+        # A year chinese-calendar has no data for: the district's entries on top of
+        # weekends, or weekends alone and provisional (DESIGN §4).
+        return _Day(
+            is_working=day.weekday() < _SATURDAY,
+            is_announced=day.year in self.announced_years,
+        )
+
+
+# chinese-calendar validates its argument on every call, which made it the largest
+# cost of receiving a case (deadlines count day by day); its answers never change.
+@functools.lru_cache(maxsize=16_384)
+def _statutory_working_day(day: date) -> bool | None:
+    """chinese-calendar's answer for the day; None for a year it has no data for."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
 
 
 def _year(key: str) -> int:

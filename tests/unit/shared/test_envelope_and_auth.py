@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jwt
 import pytest
 from pydantic import ValidationError
 
@@ -130,6 +132,37 @@ def test_an_expired_token_is_unauthenticated() -> None:
 
     with pytest.raises(Unauthenticated):
         TokenVerifier(public_key_pem(private)).actor(f"Bearer {token}")
+
+
+def test_a_token_verified_once_is_taken_again_only_until_it_expires() -> None:
+    private = new_private_key_pem()
+    verifier = TokenVerifier(public_key_pem(private))
+    actor = Actor(person="p", unit="u", roles=frozenset({Role.OFFICE}))
+    token = issue_token(private, actor, ttl=timedelta(seconds=2))
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+
+    assert verifier.actor(f"Bearer {token}") == actor
+    assert verifier.actor(f"Bearer {token}") == actor
+    time.sleep(max(0.0, expires - time.time()) + 0.1)
+
+    with pytest.raises(Unauthenticated):
+        verifier.actor(f"Bearer {token}")
+
+
+def test_a_token_whose_signature_was_changed_is_refused_after_the_real_one() -> None:
+    private = new_private_key_pem()
+    verifier = TokenVerifier(public_key_pem(private))
+    token = issue_token(private, Actor(person="p", unit="u", roles=frozenset()))
+    assert verifier.actor(f"Bearer {token}").person == "p"
+    forged = issue_token(
+        new_private_key_pem(),
+        Actor(person="p", unit="u", roles=frozenset({Role.CONVENER})),
+    )
+
+    with pytest.raises(Unauthenticated):
+        verifier.actor(f"Bearer {forged}")
+    with pytest.raises(Unauthenticated):
+        verifier.actor(f"Bearer {token[:-4]}AAAA")
 
 
 def test_topics_are_named_for_the_service() -> None:
