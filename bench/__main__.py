@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+import uvloop
 
 from bench import kernel, machine
 from bench.check_api import measure_check_api
@@ -72,6 +73,9 @@ class Database:
         """Raw PostgreSQL and the kernel side by side, once."""
         pool, store, n = self.pool, self.store, sizes.commits
         many, copied = raw_rows(sizes.rows), raw_rows(sizes.rows)
+        # One-event ledgers for the commands, as the peer's (bench/peer.py).
+        one = await kernel.fill_ledgers(store, streams=2 * n, events=1)
+        eight = await kernel.fill_ledgers(store, streams=8 * n, events=1)
         return {
             "raw single-row commits/s, 1 connection": await rate(
                 lambda: machine.single_row_commits(
@@ -94,10 +98,10 @@ class Database:
                 lambda: machine.stream_reads(pool, self.raw_streams)
             ),
             "kernel commands/s, 1 task": await rate(
-                lambda: kernel.commands(store, tasks=1, per_task=2 * n)
+                lambda: kernel.commands(store, one, tasks=1)
             ),
             "kernel commands/s, 8 tasks": await rate(
-                lambda: kernel.commands(store, tasks=8, per_task=n)
+                lambda: kernel.commands(store, eight, tasks=8)
             ),
             "kernel read log as records/s": await rate(
                 lambda: kernel.read_records(store)
@@ -226,7 +230,8 @@ def main() -> None:
     sizes = Sizes.quick() if args.quick else Sizes.full()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="qq-bench-") as folder:
-        figures = asyncio.run(run(sizes, Path(folder)))
+        # On the event loop the services run on (shared/serving.py).
+        figures = uvloop.run(run(sizes, Path(folder)))
     seconds = time.perf_counter() - started
     print(table(figures))
     path = write_json(figures, mode="quick" if args.quick else "full", seconds=seconds)

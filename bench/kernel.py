@@ -27,22 +27,24 @@ _CHUNK = 500
 _METADATA = EventMetadata(actor="bench", actor_unit="rsj", correlation_id="bench")
 
 
-async def commands(store: EventStore, *, tasks: int, per_task: int) -> int:
-    """Commands through execute(): load, decide, append with hash chain, each its own stream."""
+async def commands(store: EventStore, ids: list[str], *, tasks: int) -> int:
+    """One command per ledger, as the peer runs its commands: load the ledger (one
+    event), decide, append one event with expected version and hash chain; `tasks`
+    at once, each on its own ledgers."""
 
-    async def one(n: int) -> None:
-        for i in range(per_task):
+    async def one(group: list[str]) -> None:
+        for entity_id in group:
             await execute(
                 store,
                 LEDGER,
-                f"b{n}-{i}-{uuid.uuid4().hex[:6]}",
+                entity_id,
                 AddAmount(amount=1),
                 add_amount,
                 command_context(),
             )
 
-    await asyncio.gather(*(one(n) for n in range(tasks)))
-    return tasks * per_task
+    await asyncio.gather(*(one(ids[n::tasks]) for n in range(tasks)))
+    return len(ids)
 
 
 async def read_records(store: EventStore) -> int:

@@ -29,4 +29,6 @@ def serve(settings_type: type[T], create_app: Callable[[T], FastAPI]) -> None:
         port=settings.port,
         log_config=None,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        loop="uvloop",
+        http="httptools",
     )
