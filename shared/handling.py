@@ -175,14 +175,17 @@ async def execute(
     ctx: CommandContext,
     *,
     not_found: str | None = None,
+    is_new: bool = False,
 ) -> Appended:
     """Runs the command once: a refused command writes nothing; a repeated command id
     returns the first result; a stale `If-Match` raises PreconditionFailed. With
-    `not_found`, a stream without events raises NotFound with that detail."""
+    `not_found`, a stream without events raises NotFound with that detail. With
+    `is_new` (the caller has just handed out the id) the stream is taken to have no
+    events, so nothing is loaded; should it have some, the append refuses (409)."""
     stream_id = aggregate.stream_id(entity_id)
     with structlog.contextvars.bound_contextvars(stream=stream_id):
         return await _execute(
-            store, aggregate, entity_id, command, decide, ctx, not_found
+            store, aggregate, entity_id, command, decide, ctx, not_found, is_new
         )
 
 
@@ -194,6 +197,7 @@ async def _execute(
     decide: Callable[[S, C], Sequence[E]],
     ctx: CommandContext,
     not_found: str | None,
+    is_new: bool,
 ) -> Appended:
     stream_id = aggregate.stream_id(entity_id)
     command_name = type(command).__name__
@@ -208,7 +212,11 @@ async def _execute(
         try:
             # Load and append on one connection: one pool round trip per command.
             async with store.pool.acquire() as conn:
-                now = await current(store, aggregate, stream_id, conn=conn)
+                now = (
+                    Current(aggregate.initial, 0, GENESIS)
+                    if is_new
+                    else await current(store, aggregate, stream_id, conn=conn)
+                )
                 version = now.version
                 if not_found is not None and version == 0:
                     raise NotFound(not_found)

@@ -137,7 +137,8 @@ async def receive_case(
     if "case_id" in facts:
         facts["case_id"] = case_id
     decide = partial(DECIDE[domain.ReceiveCase], **facts)
-    return await execute(store, CASE, case_id, command, decide, ctx)
+    # The number was handed out just now: no case has events under it yet.
+    return await execute(store, CASE, case_id, command, decide, ctx, is_new=True)
 
 
 async def forget_worker(
