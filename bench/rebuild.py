@@ -96,7 +96,8 @@ async def measure_rebuild(
         raise RuntimeError(f"the rebuild process exited with {process.returncode}")
     found: dict[str, float] = json.loads(out.splitlines()[-1])
     return {
-        f"rebuild events/s ({events:,} events)": found["events_per_s"],
+        "rebuild events": float(events),
+        "rebuild events/s": found["events_per_s"],
         "rebuild seconds": found["seconds"],
         "rebuild process peak RSS MB": found["peak_rss_mb"],
         "rebuild process RSS MB after": found["rss_mb"],

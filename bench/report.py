@@ -101,6 +101,29 @@ TARGETS = (
         at_most=2,
     ),
     Target("rebuild process peak RSS MB", "rebuild process peak RSS MB", at_most=150),
+    # The figures with a bound of their own.
+    Target(
+        "HTTP p99 ms at half saturation",
+        "HTTP command p99 ms at half saturation",
+        at_most=50,
+    ),
+    Target(
+        "projection apply events/s (event by event)",
+        "projection apply events/s",
+        at_least=10_000,
+    ),
+    Target(
+        "command → other service p99 ms at 100/s",
+        "command → other service's projection ms at 100/s, p99",
+        at_most=250,
+    ),
+    # A million events in under two minutes.
+    Target("rebuild events/s", "rebuild events/s", at_least=8_334),
+    Target(
+        "verify seconds per million events",
+        "verify seconds per million events",
+        at_most=60,
+    ),
 )
 
 
