@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -276,6 +277,10 @@ def create_service_app(
                 await start(rt)
             for loop in background(rt) if background else ():
                 rt.tasks.append(asyncio.create_task(loop(), name=loop.__qualname__))
+            # What start-up built lives as long as the process: kept out of the
+            # collector's reach, a full collection no longer walks all of it (pauses
+            # of 50–100 ms under load, which were the p99 of a command).
+            gc.freeze()
             rt.is_ready = True
             log.info("service_started", port=settings.port)
             yield
