@@ -1,8 +1,9 @@
-"""Bulk reads of the log as CloudEvents JSON built by PostgreSQL: the published order and
-the whole log in commit order arrive as bytes, never as a Python object per event.
+"""Bulk reads of the log as CloudEvents JSON built by PostgreSQL: the published order
+and the whole log in commit order arrive as one text per page, never as a Python object
+per event.
 
-Each line is one event's envelope, parsing to what `shared.envelope.envelope_json` makes
-of it (the same fields and values; `data` keeps PostgreSQL's own spacing)."""
+Each line is one event's envelope and parses to what `shared.envelope.envelope_json`
+makes of it: the same attributes and values (`data` keeps PostgreSQL's spacing)."""
 
 from __future__ import annotations
 
@@ -13,73 +14,57 @@ import asyncpg
 
 NDJSON = "application/x-ndjson"
 
-# `time` as `shared.chain.timestamp` writes it, whatever the session's TimeZone.
-_TIME = "to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+
+# One event's envelope as JSON text, from the row `e` of events and {sequence}; $1 is
+# the source as a JSON string, $2 the type's opening quote and `qingqian.<service>.`.
+# concat() skips NULLs, so an absent sequence or causation id leaves its attribute out,
+# as envelope_json does. `time` is what shared.chain.timestamp writes, whatever the
+# session's TimeZone. Ids, class names and hex digests are the kernel's own and need no
+# escaping; text that came from outside goes through to_json.
+_ENVELOPE = """concat(
+    '{"specversion":"1.0","id":"', e.event_id,
+    '","source":', $1::text,
+    ',"type":', $2::text, e.event_type, '.v', e.schema_version,
+    '","subject":', to_json(e.stream_id),
+    ',"time":"', to_char(e.recorded_at AT TIME ZONE 'UTC',
+                         'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+    '","datacontenttype":"application/json","data":', e.data,
+    ',"streamversion":', e.version,
+    ',"position":', e.position,
+    ',"sequence":' || {sequence},
+    ',"actor":', to_json(e.actor),
+    ',"actorunit":', to_json(e.actor_unit),
+    ',"correlationid":', to_json(e.correlation_id),
+    ',"causationid":' || to_json(e.causation_id),
+    ',"hash":"', e.hash,
+    '","prevhash":"', e.prevhash, '"}')"""
+
+_PUBLISHED = f"""
+SELECT string_agg(p.envelope, E'\\n' ORDER BY p.sequence)
+FROM (SELECT s.sequence, {_ENVELOPE.replace("{sequence}", "s.sequence")} AS envelope
+      FROM event_sequence s JOIN events e ON e.position = s.position
+      WHERE s.sequence > $3 ORDER BY s.sequence LIMIT $4) p
+"""  # noqa: S608 - constant SQL
+
+# A page of the log in commit order, as EventStore.read_all reads it, and the last
+# event's (txid, position) to go on from.
+_PAGE = f"""
+SELECT count(*) AS events, max(p.txid)::text AS txid,
+       (array_agg(p.position ORDER BY p.txid, p.position))[count(*)] AS position,
+       string_agg(p.envelope, E'\\n' ORDER BY p.txid, p.position) AS lines
+FROM (SELECT e.txid, e.position,
+             {_ENVELOPE.replace("{sequence}", "NULL::bigint")} AS envelope
+      FROM events e
+      WHERE (e.txid, e.position) > ($3::text::xid8, $4)
+        AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY e.txid, e.position LIMIT $5) p
+"""  # noqa: S608 - constant SQL
 
 
-def _literal(value: str) -> str:
-    """A SQL string literal (COPY takes no parameters)."""
-    return "E'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _envelope(source: str, service: str, *, sequence: str | None = None) -> str:
-    """SQL of one event's envelope as JSON text (`e` is the events row); concat() leaves
-    out the optional attributes when NULL. Ids, class names and hex digests are written
-    by the kernel and need no escaping; text that came from outside goes through to_json."""
-    head = '{"specversion":"1.0","id":"'
-    source_and_type = (
-        '","source":'
-        + json.dumps(source, ensure_ascii=False)
-        + ',"type":'
-        + json.dumps(f"qingqian.{service}.", ensure_ascii=False)[:-1]
-    )
-    parts = [
-        _literal(head),
-        "e.event_id",
-        _literal(source_and_type),
-        "e.event_type",
-        "'.v'",
-        "e.schema_version",
-        "'\",\"subject\":'",
-        "to_json(e.stream_id)",
-        "',\"time\":\"'",
-        _TIME,
-        "'\",\"datacontenttype\":\"application/json\",\"data\":'",
-        "e.data",
-        "',\"streamversion\":'",
-        "e.version",
-        "',\"position\":'",
-        "e.position",
-        *([f"',\"sequence\":' || {sequence}"] if sequence else []),
-        "',\"actor\":'",
-        "to_json(e.actor)",
-        "',\"actorunit\":'",
-        "to_json(e.actor_unit)",
-        "',\"correlationid\":'",
-        "to_json(e.correlation_id)",
-        "',\"causationid\":' || to_json(e.causation_id)",
-        "',\"hash\":\"'",
-        "e.hash",
-        "'\",\"prevhash\":\"'",
-        "e.prevhash",
-        "'\"}'",
-    ]
-    return f"concat({', '.join(parts)})"
-
-
-async def _copy_lines(pool: asyncpg.Pool, query: str) -> bytes:
-    """The query's one text column, one row per line."""
-    chunks: list[bytes] = []
-
-    async def keep(chunk: bytes) -> None:
-        chunks.append(chunk)
-
-    async with pool.acquire() as conn:
-        await conn.copy_from_query(query, output=keep)
-    # COPY's text format doubles each backslash and escapes control characters; JSON
-    # text holds no raw control characters, so undoing the doubling gives it back.
-    # Chunks hold whole rows, so no backslash pair is split between two of them.
-    return b"".join(chunks).replace(b"\\\\", b"\\")
+def _names(source: str, service: str) -> tuple[str, str]:
+    """$1 and $2 of `_ENVELOPE`."""
+    type_prefix = json.dumps(f"qingqian.{service}.", ensure_ascii=False)[:-1]
+    return json.dumps(source, ensure_ascii=False), type_prefix
 
 
 async def published_lines(
@@ -91,14 +76,11 @@ async def published_lines(
     limit: int = 1000,
 ) -> bytes:
     """Up to `limit` events after `after_sequence` in the published order (as the relay
-    sends them), one envelope per line."""
-    return await _copy_lines(
-        pool,
-        f"SELECT {_envelope(source, service, sequence='s.sequence')}"  # noqa: S608 - literals escaped, ints
-        " FROM event_sequence s JOIN events e ON e.position = s.position"
-        f" WHERE s.sequence > {int(after_sequence)} ORDER BY s.sequence"
-        f" LIMIT {int(limit)}",
+    sends them), one envelope per line; empty when there are none."""
+    lines = await pool.fetchval(
+        _PUBLISHED, *_names(source, service), after_sequence, limit
     )
+    return b"" if lines is None else lines.encode() + b"\n"
 
 
 async def log_pages(
@@ -106,36 +88,24 @@ async def log_pages(
     *,
     source: str,
     service: str,
-    after_position: int = 0,
     page: int = 5000,
 ) -> AsyncIterator[bytes]:
-    """The whole log after an event's position in commit order, in pages of up to `page`
-    envelopes, one per line; like `EventStore.read_all` it never skips an event that
-    commits late, because it stops below the oldest transaction still running."""
-    envelope = _envelope(source, service)
+    """The whole log in commit order, in pages of up to `page` events, one envelope per
+    line; like `EventStore.read_all` it never skips an event that commits late, because
+    it stops below the oldest transaction still running."""
+    names = _names(source, service)
+    txid, position = "0", 0
     while True:
-        # The cursor is the last event's position; its transaction id is looked up.
-        lines = await _copy_lines(
-            pool,
-            f"SELECT {envelope} FROM events e"  # noqa: S608 - literals escaped, ints
-            " WHERE (e.txid, e.position) > (coalesce((SELECT txid FROM events"
-            f" WHERE position = {int(after_position)}), '0'::xid8),"
-            f" {int(after_position)})"
-            " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())"
-            f" ORDER BY e.txid, e.position LIMIT {int(page)}",
-        )
-        if lines:
-            yield lines
-        if lines.count(b"\n") < page:
+        row = await pool.fetchrow(_PAGE, *names, txid, position, page)
+        assert row is not None  # noqa: S101 - an aggregate always returns a row
+        if row["events"]:
+            yield row["lines"].encode() + b"\n"
+        if row["events"] < page:
             return
-        after_position = _last_position(lines)
-
-
-def _last_position(lines: bytes) -> int:
-    last = lines[lines.rfind(b"\n", 0, len(lines) - 1) + 1 :]
-    return int(json.loads(last)["position"])
+        txid, position = row["txid"], row["position"]
 
 
 def json_array(lines: bytes) -> bytes:
-    """Envelopes one per line as one JSON array (a newline only ever ends an envelope)."""
+    """Envelopes one per line as one JSON array (a newline only ever ends an envelope:
+    JSON text escapes those inside strings)."""
     return b"[" + lines.rstrip(b"\n").replace(b"\n", b",") + b"]"
