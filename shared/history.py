@@ -7,11 +7,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
+from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
 
 StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]
@@ -35,19 +37,29 @@ def history_router() -> APIRouter:
             store, rt.settings.source, rt.settings.service, stream_id, as_of
         )
 
-    @router.get("/events")
+    @router.get(
+        "/events",
+        response_class=JSONResponse,
+        responses={200: {"model": list[Envelope], "content": {NDJSON: {}}}},
+    )
     async def published_events(
         store: StoreDep,
         rt: RuntimeDep,
         after_sequence: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[Envelope]:
-        """The log in published order after a sequence number (as the relay sends it)."""
-        records = await store.read_sequenced(after_sequence, limit=limit)
-        return [
-            envelope_of(r, source=rt.settings.source, service=rt.settings.service)
-            for r in records
-        ]
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+        accept: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        """The log in published order after a sequence number (as the relay sends it):
+        a JSON array of CloudEvents, or one per line with `Accept: application/x-ndjson`.
+        Pass the last `sequence` you saw as `after_sequence` for the next page."""
+        lines = await published_lines(
+            store.pool,
+            source=rt.settings.source,
+            service=rt.settings.service,
+            after_sequence=after_sequence,
+            limit=limit,
+        )
+        return _as_accepted(lines, accept)
 
     return router
 
@@ -60,6 +72,13 @@ async def stream_history(
     if not records:
         raise NotFound(f"{stream_id} has no events")
     return [envelope_of(r, source=source, service=service) for r in records]
+
+
+def _as_accepted(lines: bytes, accept: str | None) -> Response:
+    """Envelopes (one per line, as PostgreSQL built them) in the form the client asked."""
+    if accept is not None and NDJSON in accept:
+        return Response(lines, media_type=NDJSON)
+    return Response(json_array(lines), media_type="application/json")
 
 
 _WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]+$")

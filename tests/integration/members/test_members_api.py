@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +16,7 @@ from services.members.app import create_app
 from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
 from shared.domain import Role
+from shared.envelope import Envelope
 from tests.kafka_reader import read_topic
 from tests.service_server import TokenMaker, new_token_maker, serving, unique_namespace
 from tests.support import eventually
@@ -112,6 +114,44 @@ async def test_an_admitted_unit_is_listed_and_its_events_are_cloudevents(
     assert event["subject"] == f"unit-{unit}"
     assert event["actor"] == "tester"
     assert event["actorunit"] == "rsj"
+
+
+async def test_the_published_order_is_served_as_a_json_array_or_one_event_per_line(
+    api: httpx.AsyncClient,
+) -> None:
+    unit = code()
+    await admit(api, unit)
+
+    async def is_numbered() -> bool:
+        [event] = (await api.get(f"/units/{unit}/events")).json()
+        return event["sequence"] is not None
+
+    await eventually(is_numbered)
+    [admitted] = (await api.get(f"/units/{unit}/events")).json()
+    page = {"after_sequence": admitted["sequence"] - 1, "limit": 1}
+    as_array = await api.get("/events", params=page)
+    as_lines = await api.get(
+        "/events", params=page, headers={"Accept": "application/x-ndjson"}
+    )
+
+    assert as_array.status_code == 200
+    assert as_array.headers["content-type"] == "application/json"
+    assert [Envelope.model_validate(e) for e in as_array.json()] == [
+        Envelope.model_validate(admitted)
+    ]
+    assert as_lines.status_code == 200
+    assert as_lines.headers["content-type"].startswith("application/x-ndjson")
+    assert [json.loads(line) for line in as_lines.text.splitlines()] == (
+        as_array.json()
+    )
+
+
+async def test_a_page_of_the_published_order_holds_at_most_10000_events(
+    api: httpx.AsyncClient,
+) -> None:
+    answer = await api.get("/events", params={"limit": 10_001})
+
+    problem(answer, 422, "invalid-input")
 
 
 async def test_each_event_is_on_the_topic_keyed_by_stream(
