@@ -106,8 +106,11 @@ class Database:
             "kernel read log as records/s": await rate(
                 lambda: kernel.read_records(store)
             ),
-            "kernel read log as envelopes/s": await rate(
+            "kernel read log as envelope objects/s": await rate(
                 lambda: kernel.read_envelopes(store)
+            ),
+            "kernel read log as envelope JSON/s": await rate(
+                lambda: kernel.read_envelope_json(store)
             ),
             "kernel load 10-event aggregates/s": await rate(
                 lambda: kernel.load_aggregates(store, self.ten)

@@ -1,5 +1,5 @@
-"""Our kernel on the same server: commands through execute(), the log read as records
-and as envelopes, aggregates loaded by id."""
+"""Our kernel on the same server: commands through execute(), the log read as records,
+as envelope objects and as envelope JSON built by PostgreSQL, aggregates loaded by id."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 from shared.chain import GENESIS
 from shared.envelope import envelope_of
 from shared.handling import execute, load
+from shared.log_json import log_pages
 from shared.store import Cursor, EventMetadata, EventStore
 from tests.support import (
     LEDGER,
@@ -64,6 +65,17 @@ async def read_envelopes(store: EventStore) -> int:
             envelope_of(record, source=SOURCE, service="bench")
         count += len(batch)
         cursor = Cursor(batch[-1].txid, batch[-1].position)
+    return count
+
+
+async def read_envelope_json(store: EventStore) -> int:
+    """The whole log in commit order as envelope JSON built by PostgreSQL (the audit
+    and export path): every page's bytes read, the envelopes counted."""
+    count = 0
+    async for lines in log_pages(
+        store.pool, source=SOURCE, service="bench", page=_PAGE
+    ):
+        count += lines.count(b"\n")
     return count
 
 

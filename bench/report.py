@@ -47,7 +47,7 @@ class Target:
 
 K8 = "kernel commands/s, 8 tasks"
 PEER4 = "peer commands/s, 4 threads"
-ENVELOPES = "kernel read log as envelopes/s"
+ENVELOPES = "kernel read log as envelope JSON/s"
 LOAD10 = "kernel load 10-event aggregates/s"
 TARGETS = (
     Target("kernel 8 tasks / peer 4 threads", K8, PEER4, at_least=5),
