@@ -1,4 +1,5 @@
-"""`qingqian`: start the local stack, issue tokens, verify the log, load demo cases."""
+"""`qingqian`: start the local stack, issue tokens, verify and export the log, load
+demo cases."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from shared.auth import Actor, issue_token
 from shared.domain import Role
@@ -251,6 +253,50 @@ def verify_command(args: argparse.Namespace) -> int:
             server.stop()
 
 
+def export_command(args: argparse.Namespace) -> int:
+    """Write a service's whole log in commit order, one CloudEvents envelope per line
+    (NDJSON, as PostgreSQL builds it), to a file or standard output."""
+    from shared.db import create_pool
+    from shared.local import with_database
+    from shared.log_json import log_pages
+    from shared.settings import ServiceSettings
+
+    data = Path(args.home).resolve() if args.home else home()
+    servers: list[object] = []
+    server_url = _server_url(data, servers)
+    source = ServiceSettings(service=args.service).source
+
+    async def run(out: BinaryIO) -> int:
+        pool = await create_pool(
+            with_database(server_url, f"qingqian_{args.service}"),
+            min_size=1,
+            max_size=2,
+        )
+        count = 0
+        try:
+            async for lines in log_pages(pool, source=source, service=args.service):
+                out.write(lines)
+                count += lines.count(b"\n")
+        finally:
+            await pool.close()
+        return count
+
+    try:
+        if args.output == "-":
+            count = asyncio.run(run(sys.stdout.buffer))
+            sys.stdout.flush()
+        else:
+            with Path(args.output).open("wb") as out:
+                count = asyncio.run(run(out))
+        # The count goes to standard error: standard output may be the export itself.
+        sys.stderr.write(f"{args.service}: {count} events\n")
+        return 0
+    finally:
+        for server in servers:
+            assert isinstance(server, EmbeddedPostgres)  # noqa: S101 - only kind kept
+            server.stop()
+
+
 def demo(args: argparse.Namespace) -> int:
     """Enter the demo cases, meetings and listings into a running stack (each service's
     own `python -m services.<service>.demo`, through its HTTP API)."""
@@ -309,6 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_verify.add_argument("--service", choices=sorted(SERVICES))
     p_verify.add_argument("--json", action="store_true")
     p_verify.set_defaults(run=verify_command)
+    p_export = commands.add_parser(
+        "export", help="write a service's log as CloudEvents, one per line"
+    )
+    p_export.add_argument("--service", choices=sorted(SERVICES), required=True)
+    p_export.add_argument(
+        "--output", default="-", help="a file (default: standard output)"
+    )
+    p_export.set_defaults(run=export_command)
     p_demo = commands.add_parser(
         "demo", help="enter demo cases, meetings and listings into a running stack"
     )

@@ -4,6 +4,7 @@ stop with Ctrl-C, start again, tamper with the database and verify again."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -112,6 +113,17 @@ class Stack:
     def verify(self) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             self.qingqian("verify"),
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    def export(self, service: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.qingqian("export", "--service", service),
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -337,6 +349,25 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert "members: intact" in intact.stdout
     assert "cases: intact" in intact.stdout
     assert "credit: intact" in intact.stdout
+
+    # The whole log, exported: every event once, in commit order, as CloudEvents.
+    exported = stack.export("members")
+    assert exported.returncode == 0, exported.stderr
+    envelopes = [json.loads(line) for line in exported.stdout.splitlines()]
+    conn = await asyncpg.connect(stack.database_url())
+    try:
+        ids = [
+            str(r["event_id"])
+            for r in await conn.fetch(
+                "SELECT event_id FROM events ORDER BY txid, position"
+            )
+        ]
+    finally:
+        await conn.close()
+    assert [e["id"] for e in envelopes] == ids
+    assert f"members: {len(ids)} events" in exported.stderr
+    assert {e["specversion"] for e in envelopes} == {"1.0"}
+    assert all(e["type"].startswith("qingqian.members.") for e in envelopes)
 
     assert "stopped" in stack.stop()
 
