@@ -7,7 +7,9 @@ makes of it: the same attributes and values (`data` keeps PostgreSQL's spacing).
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import deque
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -48,20 +50,35 @@ FROM (SELECT s.sequence, {_ENVELOPE.replace("{sequence}", "s.sequence")} AS enve
       WHERE s.sequence > $3 ORDER BY s.sequence LIMIT $4) p
 """  # noqa: S608 - constant SQL
 
-# A page of the log in commit order, as EventStore.read_all reads it, and the last
-# event's (txid, position) to go on from.
+# A page of the log in commit order: the events after ($3, $4) up to and including
+# ($5, $6) — which lies below the oldest running transaction of the moment it was found,
+# so no event up to it can still commit.
 _PAGE = f"""
-SELECT count(*) AS events, max(p.txid)::text AS txid,
-       (array_agg(p.position ORDER BY p.txid, p.position))[count(*)] AS position,
+SELECT count(*) AS events,
        convert_to(string_agg(p.envelope, E'\\n' ORDER BY p.txid, p.position) || E'\\n',
                   'UTF8') AS lines
 FROM (SELECT e.txid, e.position,
              {_ENVELOPE.replace("{sequence}", "NULL::bigint")} AS envelope
       FROM events e
       WHERE (e.txid, e.position) > ($3::text::xid8, $4)
-        AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY e.txid, e.position LIMIT $5) p
+        AND (e.txid, e.position) <= ($5::text::xid8, $6)
+      ORDER BY e.txid, e.position) p
 """  # noqa: S608 - constant SQL
+
+# Where the page after ($1, $2) ends: its $3-th event below the oldest transaction still
+# running, or (when fewer are left) the last of them.
+_PAGE_END = """
+SELECT txid::text AS txid, position, count(*) OVER () AS events FROM (
+    SELECT e.txid, e.position FROM events e
+    WHERE (e.txid, e.position) > ($1::text::xid8, $2)
+      AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY e.txid, e.position LIMIT $3) p
+ORDER BY txid DESC, position DESC LIMIT 1
+"""
+
+# Pages PostgreSQL builds side by side: building the JSON is its work (about 1.75 µs an
+# event), and a reader reads pages faster than one backend writes them.
+_SIDE_BY_SIDE = 2
 
 
 def _names(source: str, service: str) -> tuple[str, str]:
@@ -95,29 +112,56 @@ async def log_pages(
 ) -> AsyncIterator[bytes]:
     """The whole log in commit order, in pages of up to `page` events, one envelope per
     line; like `EventStore.read_all` it never skips an event that commits late, because
-    it stops below the oldest transaction still running."""
+    it stops below the oldest transaction still running. The next page is being built
+    while this one is read."""
     names = _names(source, service)
-    txid, position = "0", 0
-    while True:
-        row = await _page(pool, names, txid, position, page)
-        if row["events"]:
-            yield row["lines"]
-        if row["events"] < page:
-            return
-        txid, position = row["txid"], row["position"]
+    building: deque[asyncio.Task[bytes]] = deque()
+    start: tuple[str, int] | None = ("0", 0)
+    try:
+        while True:
+            # Where each page ends is found first (an index scan, no JSON), so the
+            # pages after it can be built at the same time.
+            while start is not None and len(building) < _SIDE_BY_SIDE:
+                end = await _page_end(pool, start, page)
+                if end is None:
+                    start = None
+                    break
+                building.append(asyncio.create_task(_page(pool, names, start, end)))
+                start = (end[0], end[1]) if end[2] == page else None
+            if not building:
+                return
+            yield await building.popleft()
+    finally:
+        for task in building:
+            task.cancel()
+        await asyncio.gather(*building, return_exceptions=True)
 
 
-async def _page(
-    pool: asyncpg.Pool, names: tuple[str, str], txid: str, position: int, size: int
-) -> asyncpg.Record:
+async def _page_end(
+    pool: asyncpg.Pool, start: tuple[str, int], size: int
+) -> tuple[str, int, int] | None:
+    """The last (txid, position) of the page after `start` and how many events it
+    holds; None when there are none."""
     async with pool.acquire() as conn, conn.transaction():
         # The index holds commit order. Without statistics on the newest events (a
         # young log, or its tail) the planner expects few after the cursor and would
         # sort every one of them for each page instead.
         await conn.execute("SET LOCAL enable_sort = off")
-        row = await conn.fetchrow(_PAGE, *names, txid, position, size)
+        row = await conn.fetchrow(_PAGE_END, *start, size)
+    return None if row is None else (row["txid"], row["position"], row["events"])
+
+
+async def _page(
+    pool: asyncpg.Pool,
+    names: tuple[str, str],
+    start: tuple[str, int],
+    end: tuple[str, int, int],
+) -> bytes:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL enable_sort = off")
+        row = await conn.fetchrow(_PAGE, *names, *start, end[0], end[1])
     assert row is not None  # noqa: S101 - an aggregate always returns a row
-    return row
+    return bytes(row["lines"]) if row["events"] else b""
 
 
 def json_array(lines: bytes) -> bytes:
