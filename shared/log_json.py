@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import asyncpg
 
@@ -109,7 +109,7 @@ async def log_pages(
     source: str,
     service: str,
     page: int = 5000,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """The whole log in commit order, in pages of up to `page` events, one envelope per
     line; like `EventStore.read_all` it never skips an event that commits late, because
     it stops below the oldest transaction still running. The next page is being built

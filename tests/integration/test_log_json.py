@@ -206,3 +206,17 @@ async def test_envelopes_one_per_line_make_one_json_array(
 
     assert array == parsed(lines)
     assert json.loads(json_array(b"")) == []
+
+
+async def test_a_reader_that_stops_early_leaves_no_page_building(
+    shanghai_pool: asyncpg.Pool,
+) -> None:
+    await append_awkward_events(shanghai_pool)
+    await append_awkward_events(shanghai_pool)
+    pages = log_pages(shanghai_pool, source=SOURCE, service=SERVICE, page=2)
+
+    first = await anext(pages)
+    await pages.aclose()  # the pages being built after it are given up
+
+    assert first.count(b"\n") == 2
+    assert shanghai_pool.get_idle_size() == shanghai_pool.get_size()
