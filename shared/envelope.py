@@ -132,7 +132,8 @@ def _encode(body: dict[str, Any]) -> bytes:
     return _ENCODER.encode(body).encode()
 
 
-# `data` comes from the store as JSON already: the C encoder writes it as it is.
+# `data` comes from the store as plain JSON values (decoded jsonb): the C encoder
+# writes them as they are.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
