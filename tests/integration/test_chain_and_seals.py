@@ -38,7 +38,7 @@ async def fill(pool: asyncpg.Pool, streams: int = 3, per_stream: int = 3) -> Rel
                 store, LEDGER, entity, AddAmount(amount=1), add_amount, context()
             )
     relay = relay_for(store)
-    await relay._register_key()
+    await relay.register_key()
     await relay.sequence_once()
     await relay.seal_once()
     return relay
