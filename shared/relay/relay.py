@@ -52,11 +52,8 @@ class Relay:
         self.source = source
         self.topic = topic
         self.seals_topic = seals_topic
-        self.signer = signer
         self.partitions = partitions
         self.batch_size = batch_size
-        self.seal_block_size = seal_block_size
-        self.seal_interval_seconds = seal_interval_seconds
         self._producer: AIOKafkaProducer | None = None
         self._wake = asyncio.Event()
         self._stopping = False

@@ -120,9 +120,3 @@ class EventStore(Appending):
             limit,
         )
         return [recorded_from(r) for r in rows]
-
-    async def head_position(self) -> int:
-        """The highest position handed out so far (0 for an empty log)."""
-        return int(
-            await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
-        )
