@@ -17,6 +17,7 @@ from shared.auth import SYSTEM_ACTOR
 from shared.domain import Command
 from shared.errors import ConcurrencyConflict, DomainError
 from shared.handling import CommandContext
+from shared.loops import LoopStatus
 from shared.store import Appended, EventStore
 
 log = structlog.get_logger()
@@ -57,6 +58,8 @@ class DeadlineWatcher:
         self.interval = interval
         self.find_due = find_due
         self.run_command = run
+        # What readiness and operators see of this watcher's loop.
+        self.status = LoopStatus(name=name)
 
     async def run(self) -> None:
         """Check until cancelled."""

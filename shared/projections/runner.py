@@ -16,6 +16,7 @@ from aiokafka.errors import KafkaError
 
 from shared import metrics
 from shared.kafka import stop_within, topic_partitions
+from shared.loops import LoopStatus
 from shared.projections.batches import BatchApplier, epoch_of
 from shared.projections.protocol import Projection
 
@@ -52,6 +53,8 @@ class ProjectionRunner:
         self._rebuild_requested = asyncio.Event()
         self.is_started = asyncio.Event()
         self.is_caught_up = asyncio.Event()
+        # What readiness and operators see of this runner's loop.
+        self.status = LoopStatus(name=projection.name)
 
     @property
     def name(self) -> str:

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 from shared import metrics
 from shared.chain import Ed25519Signer, Signer, new_private_key_pem
 from shared.kafka import stop_within
+from shared.loops import LoopStatus
 from shared.relay.batches import READ_SEQUENCED, Placements, send_batches
 from shared.relay.broker import ensure_topics, still_there
 from shared.relay.sealer import Sealer
@@ -67,6 +68,8 @@ class Relay:
         self._placements = Placements()
         self._last_loss_check = 0.0
         self._backoff = 0.5
+        # What readiness and operators see of the relay's loop.
+        self.status = LoopStatus(name="relay")
 
     @classmethod
     def from_settings(cls, store: EventStore, settings: ServiceSettings) -> Relay:
