@@ -66,14 +66,15 @@ FROM (SELECT e.txid, e.position,
 """  # noqa: S608 - constant SQL
 
 # Where the page after ($1, $2) ends: its $3-th event below the oldest transaction still
-# running, or (when fewer are left) the last of them.
+# running, or (when fewer are left) the last of them. Ordered by the xid8 itself: the
+# text it goes out as sorts 9999 after 10000, which ended an export at the boundary.
 _PAGE_END = """
-SELECT txid::text AS txid, position, count(*) OVER () AS events FROM (
+SELECT p.txid::text AS end_txid, p.position, count(*) OVER () AS events FROM (
     SELECT e.txid, e.position FROM events e
     WHERE (e.txid, e.position) > ($1::text::xid8, $2)
       AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY e.txid, e.position LIMIT $3) p
-ORDER BY txid DESC, position DESC LIMIT 1
+ORDER BY p.txid DESC, p.position DESC LIMIT 1
 """
 
 # Pages PostgreSQL builds side by side: building the JSON is its work (about 1.75 µs an
@@ -148,7 +149,7 @@ async def _page_end(
         # sort every one of them for each page instead.
         await conn.execute("SET LOCAL enable_sort = off")
         row = await conn.fetchrow(_PAGE_END, *start, size)
-    return None if row is None else (row["txid"], row["position"], row["events"])
+    return None if row is None else (row["end_txid"], row["position"], row["events"])
 
 
 async def _page(
