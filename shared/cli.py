@@ -49,6 +49,10 @@ DEMO_SERVICES = ("cases", "meetings", "credit")
 DEMO_CONVENER = Actor(person="2017-01", unit="qzf", roles=frozenset({Role.CONVENER}))
 
 
+class ExportIncomplete(RuntimeError):
+    """An export that wrote fewer events than had committed before it began."""
+
+
 @dataclass
 class _Started:
     name: str
@@ -258,7 +262,7 @@ def export_command(args: argparse.Namespace) -> int:
     (NDJSON, as PostgreSQL builds it), to a file or standard output."""
     from shared.db import create_pool
     from shared.local import with_database
-    from shared.log_json import log_pages
+    from shared.log_json import committed_count, log_pages
     from shared.settings import ServiceSettings
 
     data = Path(args.home).resolve() if args.home else home()
@@ -274,11 +278,18 @@ def export_command(args: argparse.Namespace) -> int:
         )
         count = 0
         try:
+            committed = await committed_count(pool)
             async for lines in log_pages(pool, source=source, service=args.service):
                 out.write(lines)
                 count += lines.count(b"\n")
         finally:
             await pool.close()
+        if count < committed:
+            # Never a count printed over a short export with exit status 0.
+            raise ExportIncomplete(
+                f"{args.service}: {count} events exported, but {committed} had"
+                " committed when the export began"
+            )
         return count
 
     try:
@@ -291,6 +302,9 @@ def export_command(args: argparse.Namespace) -> int:
         # The count goes to standard error: standard output may be the export itself.
         sys.stderr.write(f"{args.service}: {count} events\n")
         return 0
+    except ExportIncomplete as short:
+        sys.stderr.write(f"error: {short}\n")
+        return 1
     finally:
         for server in servers:
             assert isinstance(server, EmbeddedPostgres)  # noqa: S101 - only kind kept

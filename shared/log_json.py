@@ -165,6 +165,17 @@ async def _page(
     return bytes(row["lines"]) if row["events"] else b""
 
 
+async def committed_count(pool: asyncpg.Pool) -> int:
+    """How many events had committed when asked: a whole-log read begun after this
+    must hold at least as many (an export checks itself against it)."""
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM events"
+            " WHERE txid < pg_snapshot_xmin(pg_current_snapshot())"
+        )
+    )
+
+
 def json_array(lines: bytes) -> bytes:
     """Envelopes one per line as one JSON array (a newline only ever ends an envelope:
     JSON text escapes those inside strings)."""

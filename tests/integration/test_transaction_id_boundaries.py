@@ -16,7 +16,7 @@ import pytest_asyncio
 
 from shared.db import DbConnection, create_pool, migrate
 from shared.local import EmbeddedPostgres
-from shared.log_json import log_pages, published_lines
+from shared.log_json import committed_count, log_pages, published_lines
 from shared.store import EventMetadata, EventStore
 from shared.verify import verify
 from tests.integration.test_log_json import SERVICE, SOURCE, parsed, sequence_all
@@ -75,6 +75,8 @@ async def append_across(pool: asyncpg.Pool, boundary: int) -> list[int]:
 async def assert_every_reader_counts_all(pool: asyncpg.Pool) -> None:
     await sequence_all(pool)
     total = await pool.fetchval("SELECT count(*) FROM events")
+    # What `qingqian export` checks its own count against.
+    assert await committed_count(pool) == total
     in_commit_order = await pool.fetch(
         "SELECT event_id::text AS id FROM events ORDER BY txid, position"
     )
