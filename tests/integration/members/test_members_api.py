@@ -440,6 +440,14 @@ async def test_a_relieved_person_loses_their_roles_the_same_day(
         headers=OFFICE,
     )
 
+    async def role_held() -> bool:
+        holder: dict[str, Any] = (await api.get(f"/people/{person}")).json()
+        return bool(holder["roles"] == ["member"])
+
+    # The grant (jointmeeting stream) and the relief (person stream) travel on
+    # different partitions: without this wait the relief could be applied first, and
+    # "no roles" would hold before the grant arrived, not after the process manager.
+    await eventually(role_held)
     relieved = await api.post(
         f"/people/{person}/relieve",
         json={"reason": "retired", "effective_on": "2022-05-01"},
