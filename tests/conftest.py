@@ -114,12 +114,22 @@ async def template_database(pg_server_url: str) -> AsyncIterator[str]:
     finally:
         await pool.close()
     yield name
+    # Every clone made in this session, whoever made it and whether or not its maker
+    # dropped it: a suite leaves no database behind on a server it was given.
+    for clone in sorted(_CLONES):
+        await drop_database(pg_server_url, clone)
+    _CLONES.clear()
     await drop_database(pg_server_url, name)
+
+
+# The databases clone_database made in this session (dropped when the session ends).
+_CLONES: set[str] = set()
 
 
 async def clone_database(server_url: str, template: str) -> str:
     """A fresh database copied from the migrated template; returns its URL."""
     name = f"qq_test_{uuid.uuid4().hex[:10]}"
+    _CLONES.add(name)
     conn = await asyncpg.connect(with_database(server_url, "postgres"))
     try:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
