@@ -42,7 +42,7 @@ class Outcome:
 
 
 def case_body(unit: str) -> dict[str, Any]:
-    """A received complaint (README "The cases API"), without named workers."""
+    """A received complaint (docs/cases-api.md), without named workers."""
     return {
         "source": "complaint",
         "sector": "construction",
