@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -175,88 +176,119 @@ async def execute(
     ctx: CommandContext,
     *,
     not_found: str | None = None,
-    is_new: bool = False,
 ) -> Appended:
     """Runs the command once: a refused command writes nothing; a repeated command id
     returns the first result; a stale `If-Match` raises PreconditionFailed. With
-    `not_found`, a stream without events raises NotFound with that detail. With
-    `is_new` (the caller has just handed out the id) the stream is taken to have no
-    events, so nothing is loaded; should it have some, the append refuses (409)."""
+    `not_found`, a stream without events raises NotFound with that detail."""
     stream_id = aggregate.stream_id(entity_id)
-    with structlog.contextvars.bound_contextvars(stream=stream_id):
-        return await _execute(
-            store, aggregate, entity_id, command, decide, ctx, not_found, is_new
+    with (
+        structlog.contextvars.bound_contextvars(stream=stream_id),
+        counted_refusals(command),
+    ):
+        check_permitted(command, ctx)
+        # Load and append on one connection: one pool round trip per command.
+        async with store.pool.acquire() as conn:
+            return await decide_and_append(
+                store,
+                aggregate,
+                stream_id,
+                command,
+                decide,
+                ctx,
+                conn=conn,
+                not_found=not_found,
+            )
+
+
+def check_permitted(command: Command, ctx: CommandContext) -> None:
+    """Raises NotPermitted unless the actor has one of the roles the command names."""
+    if not ctx.actor.has_any(type(command).permitted):
+        raise NotPermitted(
+            f"{type(command).__name__} needs one of the roles "
+            + ", ".join(sorted(type(command).permitted))
         )
 
 
-async def _execute(
+@contextlib.contextmanager
+def counted_refusals(command: Command) -> Iterator[None]:
+    """Counts and logs a command refused with a domain error, which goes on up."""
+    try:
+        yield
+    except DomainError as refused:
+        metrics.COMMANDS_REFUSED.labels(code=refused.code).inc()
+        log.info("command_refused", command=type(command).__name__, code=refused.code)
+        raise
+
+
+async def decide_and_append(
     store: EventStore,
     aggregate: Aggregate[S, E],
-    entity_id: str,
+    stream_id: str,
     command: C,
     decide: Callable[[S, C], Sequence[E]],
     ctx: CommandContext,
-    not_found: str | None,
-    is_new: bool,
+    *,
+    conn: DbConnection,
+    not_found: str | None = None,
+    is_new: bool = False,
 ) -> Appended:
-    stream_id = aggregate.stream_id(entity_id)
-    command_name = type(command).__name__
+    """Decides on the stream as it stands and appends, all on `conn` (within the
+    caller's transaction, if it has one); a repeat of a command id returns the first
+    result. With `is_new` (the caller has just handed out the stream's id) the stream
+    is taken to have no events, so nothing is loaded; should it have some, the append
+    raises ConcurrencyConflict. No role check: `execute` does it."""
+    digest = command_digest(stream_id, command)
     try:
-        if not ctx.actor.has_any(type(command).permitted):
-            raise NotPermitted(
-                f"{command_name} needs one of the roles "
-                + ", ".join(sorted(type(command).permitted))
-            )
-        digest = command_digest(stream_id, command)
-        version = 0
-        try:
-            # Load and append on one connection: one pool round trip per command.
-            async with store.pool.acquire() as conn:
-                now = (
-                    Current(aggregate.initial, 0, GENESIS)
-                    if is_new
-                    else await current(store, aggregate, stream_id, conn=conn)
-                )
-                version = now.version
-                if not_found is not None and version == 0:
-                    raise NotFound(not_found)
-                if ctx.expected_version is not None and ctx.expected_version != version:
-                    raise PreconditionFailed(stream_id, ctx.expected_version, version)
-                events = decide(now.state, command)
-                appended = await store.append(
-                    stream_id,
-                    events,
-                    expected_version=version,
-                    metadata=ctx.metadata(),
-                    command_digest=digest,
-                    prevhash=now.hash,
-                    conn=conn,
-                )
-        except DomainError:
-            # A repeat must answer as the first run did, even if the state moved on
-            # since; the command id is looked up only when this run is refused (the
-            # append itself returns the first result of a repeat it catches).
-            if ctx.command_id is not None:
-                first = await store.find_command(ctx.command_id, stream_id, digest)
-                if first is not None:
-                    return first
-            raise
-    except ConcurrencyConflict as conflict:
-        if ctx.expected_version is not None and not isinstance(
-            conflict, PreconditionFailed
-        ):
-            conflict = PreconditionFailed(stream_id, version, conflict.actual)
-        metrics.COMMANDS_REFUSED.labels(code=conflict.code).inc()
-        log.info("command_refused", command=command_name, code=conflict.code)
-        raise conflict from None
+        now = (
+            Current(aggregate.initial, 0, GENESIS)
+            if is_new
+            else await current(store, aggregate, stream_id, conn=conn)
+        )
+        if not_found is not None and now.version == 0:
+            raise NotFound(not_found)
+        if ctx.expected_version is not None and ctx.expected_version != now.version:
+            raise PreconditionFailed(stream_id, ctx.expected_version, now.version)
+        events = decide(now.state, command)
+        appended = await store.append(
+            stream_id,
+            events,
+            expected_version=now.version,
+            metadata=ctx.metadata(),
+            command_digest=digest,
+            prevhash=now.hash,
+            conn=conn,
+        )
     except DomainError as refused:
-        metrics.COMMANDS_REFUSED.labels(code=refused.code).inc()
-        log.info("command_refused", command=command_name, code=refused.code)
-        raise
+        # A repeat must answer as the first run did, even if the state moved on
+        # since; the command id is looked up only when this run is refused (the
+        # append itself returns the first result of a repeat it catches).
+        if ctx.command_id is not None:
+            first = await store.find_command(
+                ctx.command_id, stream_id, digest, conn=conn
+            )
+            if first is not None:
+                return first
+        stale = _as_precondition(refused, ctx)
+        if stale is refused:
+            raise
+        raise stale from None
     log.info(
         "command_handled",
-        command=command_name,
+        command=type(command).__name__,
         version=appended.version,
         events=len(events),
     )
     return appended
+
+
+def _as_precondition(refused: DomainError, ctx: CommandContext) -> DomainError:
+    # With `If-Match`, another writer first means the caller's version is stale.
+    if (
+        isinstance(refused, ConcurrencyConflict)
+        and not isinstance(refused, PreconditionFailed)
+        and ctx.expected_version is not None
+    ):
+        return PreconditionFailed(
+            refused.stream_id, ctx.expected_version, refused.actual
+        )
+    return refused

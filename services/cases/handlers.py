@@ -5,14 +5,13 @@ a command is handled the same way whoever sends it."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
 import asyncpg
 
 from services.cases import domain
-from services.cases.domain import CASE, Case
+from services.cases.domain import CASE
 from services.cases.rules import CaseRules
 from shared.commands import (
     Decide,
@@ -22,8 +21,8 @@ from shared.commands import (
     wanted_facts,
 )
 from shared.domain import Command
-from shared.errors import NotPermitted
 from shared.handling import CommandContext, execute
+from shared.numbering import YearlyNumbers, execute_numbered
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
 
@@ -105,14 +104,10 @@ async def _facts(
     )
 
 
-async def next_case_id(pool: asyncpg.Pool, received_on: date) -> str:
-    """The next case number of that year: `2024-000123` (never handed out twice)."""
-    number = await pool.fetchval(
-        "INSERT INTO case_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year)"
-        " DO UPDATE SET last = case_numbers.last + 1 RETURNING last",
-        received_on.year,
-    )
-    return f"{received_on.year}-{number:06d}"
+# Case numbers per year, handed out without gaps: `2024-000123`.
+CASE_NUMBERS = YearlyNumbers(
+    table="case_numbers", entity_id=lambda year, number: f"{year}-{number:06d}"
+)
 
 
 async def receive_case(
@@ -122,23 +117,23 @@ async def receive_case(
     ctx: CommandContext,
     command: domain.ReceiveCase,
 ) -> Appended:
-    """Register a new case under the next number; a repeated Idempotency-Key returns
-    the case it registered the first time."""
-    if ctx.command_id is not None:
-        first = await store.command_stream(ctx.command_id)
-        if first is not None:
-            return await handle(store, pool, rules, ctx, command, CASE.entity_id(first))
-    if not ctx.actor.has_any(domain.ReceiveCase.permitted):
-        raise NotPermitted("ReceiveCase needs the office role")
-    facts = await _facts(pool, rules, ctx, command, "pending")
-    # Decide once before taking a number, so a refused case leaves no gap in the numbers.
-    DECIDE[domain.ReceiveCase](Case(), command, **facts)
-    case_id = await next_case_id(pool, command.received_on)
-    if "case_id" in facts:
-        facts["case_id"] = case_id
-    decide = partial(DECIDE[domain.ReceiveCase], **facts)
-    # The number was handed out just now: no case has events under it yet.
-    return await execute(store, CASE, case_id, command, decide, ctx, is_new=True)
+    """Register a new case under the next number of its year; a repeated
+    Idempotency-Key returns the case it registered the first time."""
+    facts = await _facts(pool, rules, ctx, command, "")
+
+    def decide_for(case_id: str) -> Decide:
+        named = {"case_id": case_id} if "case_id" in facts else {}
+        return partial(DECIDE[domain.ReceiveCase], **(facts | named))
+
+    return await execute_numbered(
+        store,
+        CASE,
+        command,
+        decide_for,
+        ctx,
+        numbers=CASE_NUMBERS,
+        year=command.received_on.year,
+    )
 
 
 async def forget_worker(

@@ -7,11 +7,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from functools import partial
+from typing import Any
 
 import asyncpg
 
 from services.credit import domain
-from services.credit.domain import LISTING, Listing
+from services.credit.domain import LISTING
 from services.credit.rules import CreditRules
 from shared.commands import (
     Decide,
@@ -21,8 +22,8 @@ from shared.commands import (
     wanted_facts,
 )
 from shared.domain import Command
-from shared.errors import NotPermitted
 from shared.handling import CommandContext, execute, load
+from shared.numbering import YearlyNumbers, execute_numbered
 from shared.store import Appended, EventStore
 from shared.unit_directory import unit_names
 
@@ -67,7 +68,23 @@ async def handle(
     listing_id: str,
 ) -> Appended:
     """Give the decide function the facts it names and run the command on the listing."""
+    facts = await _facts(store, pool, rules, ctx, command, listing_id)
+    decide = partial(DECIDE[type(command)], **facts)
+    is_new = isinstance(command, domain.OpenCandidate)
+    missing = None if is_new else f"listing {listing_id} does not exist"
+    return await execute(
+        store, LISTING, listing_id, command, decide, ctx, not_found=missing
+    )
 
+
+async def _facts(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    rules: CreditRules,
+    ctx: CommandContext,
+    command: Command,
+    listing_id: str,
+) -> dict[str, Any]:
     async def units() -> object:
         return await unit_names(pool)
 
@@ -78,7 +95,7 @@ async def handle(
         named = getattr(command, "employer_listing_id", None)
         return None if named is None else (await load(store, LISTING, named))[0]
 
-    facts = await facts_for(
+    return await facts_for(
         WANTS[type(command)],
         {
             "today": value_fact(ctx.today),
@@ -91,12 +108,6 @@ async def handle(
             "has_new_arrears": new_arrears,
             "employer_listing": employer_listing,
         },
-    )
-    decide = partial(DECIDE[type(command)], **facts)
-    is_new = isinstance(command, domain.OpenCandidate)
-    missing = None if is_new else f"listing {listing_id} does not exist"
-    return await execute(
-        store, LISTING, listing_id, command, decide, ctx, not_found=missing
     )
 
 
@@ -118,14 +129,11 @@ async def has_new_arrears(
     return found is not None
 
 
-async def next_listing_id(pool: asyncpg.Pool, year: int) -> str:
-    """The next number of a listing opened by hand: `m-2024-000007`."""
-    number = await pool.fetchval(
-        "INSERT INTO listing_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year)"
-        " DO UPDATE SET last = listing_numbers.last + 1 RETURNING last",
-        year,
-    )
-    return f"m-{year}-{number:06d}"
+# Listings opened by hand, numbered per year without gaps: `m-2024-000007`.
+LISTING_NUMBERS = YearlyNumbers(
+    table="listing_numbers",
+    entity_id=lambda year, number: f"m-{year}-{number:06d}",
+)
 
 
 async def open_by_hand(
@@ -136,23 +144,27 @@ async def open_by_hand(
     command: domain.OpenCandidate,
     secret: bytes,
 ) -> Appended:
-    """Open a candidate under the next number, a person's key derived from their ID
-    number; a repeated Idempotency-Key returns the listing it opened the first time."""
+    """Open a candidate under the next number of its year, a person's key derived from
+    their ID number; a repeated Idempotency-Key returns the listing it opened the
+    first time."""
     subject = command.subject
     if isinstance(subject, domain.PersonDetails):
         keyed = subject.model_copy(
             update={"person_key": person_key(secret, subject.id_number)}
         )
         command = command.model_copy(update={"subject": keyed})
-    if ctx.command_id is not None:
-        first = await store.command_stream(ctx.command_id)
-        if first is not None:
-            return await handle(
-                store, pool, rules, ctx, command, LISTING.entity_id(first)
-            )
-    if not ctx.actor.has_any(domain.OpenCandidate.permitted):
-        raise NotPermitted("OpenCandidate needs the office role")
-    # Decide once before taking a number, so a refused candidate leaves no gap.
-    DECIDE[domain.OpenCandidate](Listing(), command, today=ctx.today)
-    listing_id = await next_listing_id(pool, command.opened_on.year)
-    return await handle(store, pool, rules, ctx, command, listing_id)
+    facts = await _facts(store, pool, rules, ctx, command, "")
+
+    def decide_for(listing_id: str) -> Decide:
+        named = {"listing_id": listing_id} if "listing_id" in facts else {}
+        return partial(DECIDE[domain.OpenCandidate], **(facts | named))
+
+    return await execute_numbered(
+        store,
+        LISTING,
+        command,
+        decide_for,
+        ctx,
+        numbers=LISTING_NUMBERS,
+        year=command.opened_on.year,
+    )

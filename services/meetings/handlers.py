@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 
 from services.meetings import domain
-from services.meetings.domain import ACTION, MEETING, Meeting
+from services.meetings.domain import ACTION, MEETING
 from services.meetings.roles import roles_on
 from shared.auth import SYSTEM_ACTOR
 from shared.commands import (
@@ -25,8 +25,8 @@ from shared.commands import (
     wanted_facts,
 )
 from shared.domain import Command
-from shared.errors import NotPermitted
 from shared.handling import CommandContext, execute
+from shared.numbering import YearlyNumbers, execute_numbered
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
 
@@ -199,14 +199,10 @@ async def handle_action(
     )
 
 
-async def next_meeting_id(pool: asyncpg.Pool, year: int) -> str:
-    """The next meeting number of that year: `2024-003`."""
-    number = await pool.fetchval(
-        "INSERT INTO meeting_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year)"
-        " DO UPDATE SET last = meeting_numbers.last + 1 RETURNING last",
-        year,
-    )
-    return f"{year}-{number:03d}"
+# Meeting numbers per year, handed out without gaps: `2024-003`.
+MEETING_NUMBERS = YearlyNumbers(
+    table="meeting_numbers", entity_id=lambda year, number: f"{year}-{number:03d}"
+)
 
 
 async def propose_meeting(
@@ -215,19 +211,20 @@ async def propose_meeting(
     ctx: CommandContext,
     command: domain.ProposeMeeting,
 ) -> Appended:
-    """Propose a meeting under the next number; a repeated Idempotency-Key returns the
-    meeting it proposed the first time."""
-    if ctx.command_id is not None:
-        first = await store.command_stream(ctx.command_id)
-        if first is not None:
-            return await handle_meeting(
-                store, pool, ctx, command, MEETING.entity_id(first)
-            )
-    if not ctx.actor.has_any(domain.ProposeMeeting.permitted):
-        raise NotPermitted("ProposeMeeting needs the office role")
-    # Decide once before taking a number, so a refused proposal leaves no gap.
-    DECIDE[domain.ProposeMeeting](
-        Meeting(), command, **await _facts(pool, ctx, command, "pending")
+    """Propose a meeting under the next number of its year; a repeated
+    Idempotency-Key returns the meeting it proposed the first time."""
+    facts = await _facts(pool, ctx, command, "")
+
+    def decide_for(meeting_id: str) -> Decide:
+        named = {"meeting_id": meeting_id} if "meeting_id" in facts else {}
+        return partial(DECIDE[domain.ProposeMeeting], **(facts | named))
+
+    return await execute_numbered(
+        store,
+        MEETING,
+        command,
+        decide_for,
+        ctx,
+        numbers=MEETING_NUMBERS,
+        year=command.proposed_on.year,
     )
-    meeting_id = await next_meeting_id(pool, command.proposed_on.year)
-    return await handle_meeting(store, pool, ctx, command, meeting_id)

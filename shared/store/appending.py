@@ -26,6 +26,17 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@contextlib.asynccontextmanager
+async def _savepoint(conn: DbConnection | None) -> AsyncIterator[None]:
+    # Within a caller's transaction a refused statement would abort it; under a
+    # savepoint the transaction stays usable to look up the first result or version.
+    if conn is not None and conn.is_in_transaction():
+        async with conn.transaction():
+            yield
+    else:
+        yield
+
+
 class Appending:
     """The event store's writing half (`EventStore` adds the reads): all or nothing at
     an expected version, a repeated command id answered with its first result, events
@@ -148,17 +159,19 @@ class Appending:
         )
         try:
             # A duplicate command id or a taken version aborts the whole statement.
-            position = await (conn or self.pool).fetchval(
-                f"WITH ins AS ({INSERT_EVENTS}),"  # noqa: S608 - constant SQL
-                " cmd AS (INSERT INTO commands (command_id, stream_id, digest, first_version,"
-                " last_version, last_position) SELECT $8::uuid, $2::text, $10::text,"
-                " $11::int, $12::int, (SELECT max(position) FROM ins) WHERE $8::uuid IS NOT NULL)"
-                " SELECT max(position) FROM ins",
-                *parameters,
-                digest,
-                current + 1 if events else current,
-                current + len(events),
-            )
+            async with _savepoint(conn):
+                position = await (conn or self.pool).fetchval(
+                    f"WITH ins AS ({INSERT_EVENTS}),"  # noqa: S608 - constant SQL
+                    " cmd AS (INSERT INTO commands (command_id, stream_id, digest,"
+                    " first_version, last_version, last_position) SELECT $8::uuid,"
+                    " $2::text, $10::text, $11::int, $12::int,"
+                    " (SELECT max(position) FROM ins) WHERE $8::uuid IS NOT NULL)"
+                    " SELECT max(position) FROM ins",
+                    *parameters,
+                    digest,
+                    current + 1 if events else current,
+                    current + len(events),
+                )
         except asyncpg.UniqueViolationError as exc:
             if (
                 exc.constraint_name == "commands_pkey"

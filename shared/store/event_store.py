@@ -15,9 +15,11 @@ class EventStore(Appending):
     """One service's event log in its own PostgreSQL database; with a vault, personal
     data in the events is stored sealed (never decrypted on read: see `vault.reveal`)."""
 
-    async def command_stream(self, command_id: uuid.UUID) -> str | None:
+    async def command_stream(
+        self, command_id: uuid.UUID, *, conn: DbConnection | None = None
+    ) -> str | None:
         """The stream a command id was first used on (None if never used)."""
-        value = await self.pool.fetchval(
+        value = await (conn or self.pool).fetchval(
             "SELECT stream_id FROM commands WHERE command_id = $1", command_id
         )
         return None if value is None else str(value)
