@@ -129,17 +129,30 @@ async def _create_topics(
     )
     # The broker answers per topic; aiokafka hands the codes back without raising.
     for result in response.to_object()["topic_errors"]:
-        error = for_code(result["error_code"])
-        if result["error_code"] == 0 or issubclass(error, TopicAlreadyExistsError):
-            continue  # made now, or by another process a moment ago: checked next
-        if error.retriable:
-            raise error(result.get("error_message"))
-        # Never leave it to the producer: a broker that creates topics on first use
-        # would make it with its own defaults (7 days' retention, one copy).
-        raise UnsafeTopic(
-            f"the broker would not create {result['topic']}:"
-            f" {error.__name__}: {result.get('error_message')}"
+        failure = creation_failure(
+            result["topic"], result["error_code"], result.get("error_message")
         )
+        if failure is not None:
+            raise failure
+
+
+def creation_failure(topic: str, code: int, message: str | None) -> Exception | None:
+    """What the broker's answer to creating one topic means: None when it was made (by
+    us, or by another process a moment ago: checked next either way), a retriable
+    broker error, or `UnsafeTopic` when the broker will not make it as asked."""
+    if code == 0:
+        return None
+    error = for_code(code)
+    if issubclass(error, TopicAlreadyExistsError):
+        return None
+    if error.retriable:
+        retriable: Exception = error(message)
+        return retriable
+    # Never leave it to the producer: a broker that creates topics on first use would
+    # make it with its own defaults (7 days' retention, one copy).
+    return UnsafeTopic(
+        f"the broker would not create {topic}: {error.__name__}: {message}"
+    )
 
 
 async def _inspect_topics(
@@ -167,6 +180,10 @@ async def _inspect_topics(
     problems: list[TopicProblem] = []
     for topic in described:
         name = topic["topic"]
+        if topic["error_code"] != 0:
+            # A topic made a moment ago may have no leader yet (retriable: the relay
+            # tries again shortly) — not a topic with no partitions.
+            raise for_code(topic["error_code"])(name)
         problems += unsafe_settings(
             name,
             replicas=[len(p["replicas"]) for p in topic["partitions"]],

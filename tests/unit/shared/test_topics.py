@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from aiokafka.errors import KafkaError
 
-from shared.relay.topics import TopicPolicy, TopicProblem, unsafe_settings
+from shared.relay.topics import (
+    TopicPolicy,
+    TopicProblem,
+    UnsafeTopic,
+    creation_failure,
+    unsafe_settings,
+)
 from shared.settings import ServiceSettings
 
 WHOLE = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
@@ -106,3 +113,24 @@ def test_an_unknown_action_for_unsafe_topics_is_refused(
 
     with pytest.raises(ValueError, match="topic_on_unsafe"):
         ServiceSettings()
+
+
+def test_a_topic_made_or_made_a_moment_ago_by_another_process_is_no_failure() -> None:
+    assert creation_failure("t", 0, None) is None
+    assert creation_failure("t", 36, "Topic with this name already exists.") is None
+
+
+def test_a_topic_the_broker_will_not_make_as_asked_is_refused() -> None:
+    # 38: INVALID_REPLICATION_FACTOR, as a cluster with fewer brokers answers.
+    failure = creation_failure("qingqian.cases.events", 38, "larger than 1 broker")
+
+    assert isinstance(failure, UnsafeTopic)
+    assert "qingqian.cases.events: InvalidReplicationFactorError" in str(failure)
+
+
+def test_a_passing_broker_error_while_creating_is_left_to_be_retried() -> None:
+    # 41: NOT_CONTROLLER, retriable: the relay waits for the broker as when it is down.
+    failure = creation_failure("t", 41, None)
+
+    assert isinstance(failure, KafkaError)
+    assert failure.retriable
