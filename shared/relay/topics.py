@@ -163,20 +163,7 @@ async def _inspect_topics(
     policy: TopicPolicy,
 ) -> list[TopicProblem]:
     described = await admin.describe_topics(topics)
-    responses = await admin.describe_configs(
-        [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
-    )
-    configs: dict[str, dict[str, str]] = {}
-    for response in responses:
-        for resource in response.to_object()["resources"]:
-            if resource["error_code"] != 0:
-                error = for_code(resource["error_code"])
-                raise error(resource["error_message"])
-            configs[resource["resource_name"]] = {
-                entry["config_names"]: entry["config_value"]
-                for entry in resource["config_entries"]
-                if entry["config_value"] is not None
-            }
+    configs = await _topic_configs(admin, topics)
     problems: list[TopicProblem] = []
     for topic in described:
         name = topic["topic"]
@@ -192,6 +179,26 @@ async def _inspect_topics(
             policy=policy,
         )
     return problems
+
+
+async def _topic_configs(
+    admin: AIOKafkaAdminClient, topics: list[str]
+) -> dict[str, dict[str, str]]:
+    """Each topic's configs as the broker describes them (name → value)."""
+    responses = await admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
+    )
+    configs: dict[str, dict[str, str]] = {}
+    for response in responses:
+        for resource in response.to_object()["resources"]:
+            if resource["error_code"] != 0:
+                raise for_code(resource["error_code"])(resource["error_message"])
+            configs[resource["resource_name"]] = {
+                entry["config_names"]: entry["config_value"]
+                for entry in resource["config_entries"]
+                if entry["config_value"] is not None
+            }
+    return configs
 
 
 def unsafe_settings(
