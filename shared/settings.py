@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,13 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     is_relay_enabled: bool = True
     is_projections_enabled: bool = True
+    # The relay's topics (docs/deployment.md): copies the broker keeps of each
+    # partition, copies a write waits for (acks=all), and what the relay does with an
+    # existing topic that does not keep the whole log (time or size limit, compaction,
+    # fewer partitions or copies): log a warning, or refuse to publish to it.
+    topic_replication_factor: int = Field(default=1, ge=1, le=16)
+    topic_min_insync_replicas: int = Field(default=1, ge=1, le=16)
+    topic_on_unsafe: Literal["warn", "refuse"] = "warn"
 
     @property
     def source(self) -> str:

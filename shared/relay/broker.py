@@ -1,16 +1,15 @@
-"""What the relay asks the broker: its topics, made when missing; and whether it kept
-what was published (the last message of each partition, read back: the same offset,
-epoch and sequence, or the broker lost its data)."""
+"""What the relay asks the broker: its topics; and whether it kept what was published
+(the last message of each partition, read back: the same offset, epoch and sequence, or
+the broker lost its data)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import OffsetOutOfRangeError, TopicAlreadyExistsError
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import OffsetOutOfRangeError
 
 from shared.kafka import stop_within, topic_partitions
 from shared.relay.batches import EPOCH_HEADER
@@ -23,25 +22,6 @@ async def broker_topics(bootstrap: str) -> set[str]:
         # Inside the try: a start cancelled half-way must still be closed.
         await admin.start()
         return set(await admin.list_topics())
-    finally:
-        await admin.close()
-
-
-async def ensure_topics(bootstrap: str, topics: list[str], *, partitions: int) -> None:
-    """Create those of the topics the broker does not have yet."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-    try:
-        # Inside the try: a start cancelled half-way must still be closed.
-        await admin.start()
-        existing = set(await admin.list_topics())
-        wanted = [
-            NewTopic(t, num_partitions=partitions, replication_factor=1)
-            for t in topics
-            if t not in existing
-        ]
-        if wanted:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(wanted)
     finally:
         await admin.close()
 

@@ -17,9 +17,10 @@ from shared.chain import Ed25519Signer, Signer, new_private_key_pem
 from shared.kafka import stop_within
 from shared.loops import LoopStatus
 from shared.relay.batches import READ_SEQUENCED, Placements, send_batches
-from shared.relay.broker import ensure_topics, still_there
+from shared.relay.broker import still_there
 from shared.relay.sealer import Sealer
 from shared.relay.sequencer import Sequencer
+from shared.relay.topics import TopicPolicy, ensure_topics
 from shared.settings import ServiceSettings
 from shared.store import EventStore
 
@@ -46,6 +47,7 @@ class Relay:
         batch_size: int = 500,
         seal_block_size: int = 1000,
         seal_interval_seconds: float = 5.0,
+        topic_policy: TopicPolicy | None = None,
     ) -> None:
         self.store = store
         self.bootstrap = bootstrap
@@ -54,6 +56,7 @@ class Relay:
         self.topic = topic
         self.seals_topic = seals_topic
         self.partitions = partitions
+        self.topic_policy = topic_policy or TopicPolicy()
         self.batch_size = batch_size
         self._producer: AIOKafkaProducer | None = None
         self._wake = asyncio.Event()
@@ -93,6 +96,7 @@ class Relay:
             batch_size=settings.relay_batch_size,
             seal_block_size=settings.seal_block_size,
             seal_interval_seconds=settings.seal_interval_seconds,
+            topic_policy=TopicPolicy.from_settings(settings),
         )
 
     def wake(self) -> None:
@@ -217,7 +221,10 @@ class Relay:
 
     async def _ensure_topics(self) -> None:
         await ensure_topics(
-            self.bootstrap, [self.topic, self.seals_topic], partitions=self.partitions
+            self.bootstrap,
+            [self.topic, self.seals_topic],
+            partitions=self.partitions,
+            policy=self.topic_policy,
         )
 
     async def _state(self) -> asyncpg.Record:

@@ -17,13 +17,22 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from shared.settings import DistrictSettings
+from shared.relay.topics import TopicPolicy
+from shared.settings import DistrictSettings, ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SERVICE_DOCKERFILE = "deploy/Dockerfile"
 DISTRICT_FILE = ROOT / "deploy" / "district.toml"
 INIT_FOLDER_IN_CONTAINER = "/docker-entrypoint-initdb.d"
+TOPIC_SETTINGS = (
+    "TOPIC_REPLICATION_FACTOR",
+    "TOPIC_MIN_INSYNC_REPLICAS",
+    "TOPIC_ON_UNSAFE",
+)
+# Fewer brokers than this cannot keep RF=3 with min.insync.replicas=2 through the loss
+# of one broker: such a compose file must say it is for development only.
+PRODUCTION_BROKERS = 3
 
 
 @cache
@@ -260,3 +269,59 @@ def test_district_code_in_compose_matches_the_district_file() -> None:
     district = DistrictSettings.load(DISTRICT_FILE)
     for name, service in _qingqian_services().items():
         assert _environment(service).get("DISTRICT") == district.code, name
+
+
+def _kafka_brokers() -> list[str]:
+    return [
+        name
+        for name, service in _services().items()
+        if "broker" in _environment(service).get("KAFKA_PROCESS_ROLES", "")
+    ]
+
+
+def _topic_policy(service: dict[str, Any]) -> TopicPolicy:
+    env = _environment(service)
+    values = {key.lower(): env[key] for key in env if key.startswith("TOPIC_")}
+    return TopicPolicy.from_settings(ServiceSettings.model_validate(values))
+
+
+def test_every_qingqian_service_sets_the_topic_settings() -> None:
+    for name, service in _qingqian_services().items():
+        env = _environment(service)
+        for key in TOPIC_SETTINGS:
+            assert env.get(key), f"{name} lacks {key}"
+
+
+def test_every_topic_variable_names_a_service_setting() -> None:
+    fields = {f.upper() for f in ServiceSettings.model_fields}
+    for name, service in _qingqian_services().items():
+        for key in _environment(service):
+            if key.startswith("TOPIC_"):
+                assert key in fields, f"{name}: {key} is no setting"
+
+
+def test_no_topic_asks_for_more_copies_than_there_are_brokers() -> None:
+    brokers = len(_kafka_brokers())
+    for name, service in _qingqian_services().items():
+        policy = _topic_policy(service)
+        assert policy.replication_factor <= brokers, name
+        assert policy.min_insync_replicas <= policy.replication_factor, name
+
+
+def test_the_relay_refuses_a_topic_that_does_not_keep_the_whole_log() -> None:
+    for name, service in _qingqian_services().items():
+        assert _topic_policy(service).on_unsafe == "refuse", name
+
+
+def test_fewer_brokers_than_a_production_cluster_are_marked_development_only() -> None:
+    if len(_kafka_brokers()) >= PRODUCTION_BROKERS:
+        return
+    header = COMPOSE_FILE.read_text(encoding="utf-8").split("\nservices:")[0]
+    assert "DEVELOPMENT ONLY" in header
+
+
+def test_kafka_makes_no_topic_on_first_use() -> None:
+    # Only the relay makes topics, with the retention it checks.
+    for name in _kafka_brokers():
+        env = _environment(_services()[name])
+        assert env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE") == "false", name
