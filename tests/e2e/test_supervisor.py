@@ -1,0 +1,321 @@
+"""`qingqian up` as the supervisor of the local system, run as a user runs it: a killed
+service or broker comes back and the console says why; a service that keeps crashing,
+or a taken port, stops `up` with the reason; SIGTERM leaves no process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.local import free_port
+from tests.support import eventually
+
+# Async tests run on the session's loop (pyproject); the others are plain.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_PORTS = {"members": 8001, "cases": 8002, "meetings": 8003, "credit": 8004}
+
+
+class Up:
+    """One `qingqian up` process on free ports, its console read as it is written."""
+
+    def __init__(self, home: Path, *flags: str) -> None:
+        self.home = home
+        self.kafka_port = free_port()
+        self.port_offset = free_port() % 1000 + 20_000
+        self.flags = flags
+        self.lines: list[str] = []
+        self.process: subprocess.Popen[str] | None = None
+        self._reader: threading.Thread | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        # The embedded servers, as on a fresh machine.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "KAFKA_BOOTSTRAP"}
+        }
+        return env | {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+
+    @property
+    def command(self) -> list[str]:
+        ports = ["--kafka-port", str(self.kafka_port)]
+        ports += ["--port-offset", str(self.port_offset)]
+        return [sys.executable, "-m", "shared.cli", "up", *ports, *self.flags]
+
+    def port(self, service: str, replica: int = 1) -> int:
+        return SERVICE_PORTS[service] + self.port_offset + 100 * (replica - 1)
+
+    def url(self, service: str, replica: int = 1) -> str:
+        return f"http://127.0.0.1:{self.port(service, replica)}"
+
+    def start(self) -> None:
+        """Start `up` and wait for its 'ready' line."""
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + 90
+        while not any(line.startswith("ready") for line in self.lines):
+            assert self.process.poll() is None, self.output
+            assert time.monotonic() < deadline, self.output
+            time.sleep(0.1)
+
+    def _read(self) -> None:
+        assert self.process is not None
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def token(self) -> str:
+        return next(line for line in self.lines if re.fullmatch(r"eyJ[\w.-]+", line))
+
+    async def said(self, text: str, *, timeout: float = 30.0) -> None:
+        async def appeared() -> bool:
+            return any(text in line for line in self.lines)
+
+        await eventually(appeared, timeout=timeout, interval=0.1)
+
+    def journal(self) -> list[dict[str, object]]:
+        path = self.home / "supervisor.log"
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+    def pids(self) -> dict[int, str]:
+        """Every process the supervisor started, by pid."""
+        return {
+            int(str(r["pid"])): str(r["process"])
+            for r in self.journal()
+            if r["event"] == "process_started"
+        }
+
+    def pid_of(self, process: str) -> int:
+        return max(pid for pid, name in self.pids().items() if name == process)
+
+    def wait(self, timeout: float = 60) -> int:
+        assert self.process is not None
+        returncode = self.process.wait(timeout)
+        if self._reader is not None:
+            self._reader.join(10)
+        return returncode
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _is_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+async def _ready(url: str) -> bool:
+    async with httpx.AsyncClient(timeout=2) as client:
+        try:
+            return (await client.get(f"{url}/readyz")).status_code == 200
+        except httpx.TransportError:
+            return False
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    up = Up(tmp_path_factory.mktemp("supervised") / "home", "--replicas", "cases=2")
+    try:
+        up.start()
+        yield up
+    finally:
+        up.close()
+
+
+async def test_a_killed_replica_comes_back_and_the_console_says_why(
+    stack: Up,
+) -> None:
+    replica_port = stack.port("cases", replica=2)
+    assert f"cases-2      {stack.url('cases', 2)}" in stack.output
+    assert "(replica 2 of 2)" in stack.output
+
+    os.kill(stack.pid_of("cases-2"), signal.SIGKILL)
+    # Its port taken while it is down: the next start fails, and says so.
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+        async def squatted() -> bool:
+            try:
+                squatter.bind(("127.0.0.1", replica_port))
+            except OSError:
+                return False
+            squatter.listen()
+            return True
+
+        await eventually(squatted, timeout=5)
+        await stack.said("cases-2 exited with code 3")
+    await eventually(lambda: _ready(stack.url("cases", 2)), timeout=60, interval=0.5)
+
+    assert (
+        "cases-2 was killed by SIGKILL (no error in its log) — restarting in 1 s"
+        in (stack.lines)
+    )
+    [failed] = [line for line in stack.lines if "cases-2 exited with code 3" in line]
+    assert f"('127.0.0.1', {replica_port}): address already in use" in failed
+    assert failed.endswith("— restarting in 2 s")
+    ended = [r for r in stack.journal() if r["event"] == "process_ended"]
+    assert [(r["process"], r["crashes_in_window"]) for r in ended] == [
+        ("cases-2", 1),
+        ("cases-2", 2),
+    ]
+    assert await _ready(stack.url("cases"))
+
+
+async def test_a_killed_broker_is_restarted_and_events_flow_again(stack: Up) -> None:
+    office = {"Authorization": f"Bearer {stack.token}"}
+
+    os.kill(stack.pid_of("kafka"), signal.SIGKILL)
+    await stack.said("kafka restarted")
+    async with (
+        httpx.AsyncClient(base_url=stack.url("members"), headers=office) as members,
+        httpx.AsyncClient(base_url=stack.url("cases"), headers=office) as cases,
+    ):
+        admitted = await members.post(
+            "/units",
+            json={
+                "code": "yjglj",
+                "name_zh": "区应急管理局",
+                "name_en": "Emergency Management Bureau",
+                "kind": "bureau",
+                "effective_on": "2019-03-01",
+            },
+        )
+        received = await cases.post(
+            "/cases",
+            json={
+                "source": "petition_handover",
+                "sector": "construction",
+                "employer": {"name": "某建筑公司", "uscc": "91350100M000100Y43"},
+                "workers_count": 3,
+                "months_owed": 2,
+                "amount_owed": "9000.00",
+                "territorial_unit": "sq-dongguan",
+                "received_on": "2024-03-01",
+            },
+        )
+        case_id = received.json()["stream"].removeprefix("case-")
+
+        # cases knows the new unit only from members' events on the new broker.
+        async def assigned_to_the_new_unit() -> bool:
+            answer = await cases.post(
+                f"/cases/{case_id}/assign",
+                json={"lead_unit": "yjglj", "due_on": "2099-01-01"},
+            )
+            return answer.status_code == 200
+
+        await eventually(assigned_to_the_new_unit, timeout=45, interval=0.5)
+
+    assert admitted.status_code == received.status_code == 201
+    assert any(
+        line.startswith("kafka was killed by SIGKILL") for line in stack.lines
+    ), stack.output
+
+
+def test_the_office_token_is_printed_to_the_terminal_only(stack: Up) -> None:
+    logs = list(stack.home.glob("*.log"))
+
+    assert stack.token in stack.lines
+    assert {p.name for p in logs} >= {"supervisor.log", "cases-2.log", "tansu.log"}
+    assert not [p.name for p in logs if stack.token in p.read_text(errors="replace")]
+
+
+async def test_sigterm_stops_every_process(stack: Up) -> None:
+    pids = stack.pids()
+    assert stack.process is not None
+
+    stack.process.send_signal(signal.SIGTERM)
+
+    assert stack.wait() == 0, stack.output
+    assert stack.lines[-2:] == ["stopping…", "stopped"]
+    assert [name for pid, name in pids.items() if not _is_gone(pid)] == []
+    assert not (stack.home / "pgdata" / "postmaster.pid").exists()
+
+
+async def test_a_service_that_keeps_crashing_stops_everything_saying_which(
+    tmp_path: Path,
+) -> None:
+    up = Up(tmp_path / "home", "--max-crashes", "2", "--crash-window", "60")
+    try:
+        up.start()
+        os.kill(up.pid_of("members"), signal.SIGKILL)
+        await up.said("members restarted")
+        os.kill(up.pid_of("members"), signal.SIGKILL)
+
+        assert up.wait() == 1
+    finally:
+        up.close()
+
+    assert (
+        "error: members crashed 2 times within 60 s; the last time it was killed by"
+        " SIGKILL: no error in its log"
+    ) in up.output
+    assert up.lines[-2:] == ["stopping…", "stopped"]
+    assert [name for pid, name in up.pids().items() if not _is_gone(pid)] == []
+    assert up.journal()[-2]["event"] == "gave_up"
+
+
+@pytest.mark.parametrize(
+    ("taken", "flag"), [("cases", "--port-offset"), ("kafka", "--kafka-port")]
+)
+def test_a_taken_port_is_named_before_anything_starts(
+    tmp_path: Path, taken: str, flag: str
+) -> None:
+    up = Up(tmp_path / "home")
+    port = up.kafka_port if taken == "kafka" else up.port(taken)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+
+        # Bounded well below the ~20 s a full start-up and failure would take.
+        said = subprocess.run(
+            up.command,
+            cwd=ROOT,
+            env=up.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+
+    assert said.returncode == 1
+    assert f"error: port {port} " in said.stdout
+    assert "is already in use" in said.stdout
+    assert flag in said.stdout
+    assert not (up.home / "pgdata").exists()
