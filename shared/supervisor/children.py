@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from shared.supervisor.restarts import CrashHistory
@@ -36,7 +36,7 @@ class Child:
     process: subprocess.Popen[bytes] | None = None
     # Where this run's part of the log starts: the cause of a crash is looked for after it.
     log_offset: int = 0
-    restart_at: float | None = field(default=None, compare=False)
+    restart_at: float | None = None
 
     def start(self) -> None:
         """Start (again); what it writes from now on is this run's log."""

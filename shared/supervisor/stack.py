@@ -64,20 +64,13 @@ def run_up(options: StackOptions, *, office_token: str, say: Say) -> int:
         return 1
     journal = Journal(options.data / "supervisor.log")
     servers: list[EmbeddedPostgres] = []
-    supervisor: Supervisor | None = None
+    supervisor = Supervisor([], journal=journal, say=say)
     try:
-        server_url = os.environ.get("DATABASE_URL") or _embedded(options.data, servers)
-        children: list[Child] = []
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP") or _broker(options, children)
-        children += _services(options, replicas, server_url, bootstrap)
-        supervisor = Supervisor(children, journal=journal, say=say)
-        for child in children:
-            supervisor.start(child)
-        services = [c for c in children if c.is_service]
-        if not _wait_ready(supervisor, services, options.timeout, stop):
+        bootstrap = _children(options, replicas, supervisor, servers)
+        if not _start(supervisor, options.timeout, stop):
             return 0
-        _table(options, replicas, bootstrap, is_broker_embedded, started_at, say)
-        journal.write("ready", processes=[c.name for c in children])
+        _table(options, replicas, bootstrap, started_at, say)
+        journal.write("ready", processes=[c.name for c in supervisor.children])
         say("Office token (export QQ_TOKEN=…):")
         say(office_token)  # the terminal only: never into a log file
         say("ready — press Ctrl-C to stop")
@@ -94,14 +87,38 @@ def run_up(options: StackOptions, *, office_token: str, say: Say) -> int:
         say(f"error: {exc}")
         return 1
     finally:
-        say("stopping…")
-        if supervisor is not None:
-            supervisor.stop()
-        for server in servers:
-            server.stop()
-        journal.close()
-        say("stopped")
+        _stop(supervisor, servers, say)
     return 0
+
+
+def _children(
+    options: StackOptions,
+    replicas: list[Replica],
+    supervisor: Supervisor,
+    servers: list[EmbeddedPostgres],
+) -> str:
+    """Start PostgreSQL unless given one; put the broker (unless given one) and every
+    service replica under the supervisor; returns the bootstrap servers."""
+    server_url = os.environ.get("DATABASE_URL") or _embedded(options.data, servers)
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP") or _broker(options, supervisor)
+    supervisor.children += _services(options, replicas, server_url, bootstrap)
+    return bootstrap
+
+
+def _start(supervisor: Supervisor, timeout: float, stop: _StopRequest) -> bool:
+    for child in supervisor.children:
+        supervisor.start(child)
+    services = [c for c in supervisor.children if c.is_service]
+    return _wait_ready(supervisor, services, timeout, stop)
+
+
+def _stop(supervisor: Supervisor, servers: list[EmbeddedPostgres], say: Say) -> None:
+    say("stopping…")
+    supervisor.stop()
+    for server in servers:
+        server.stop()
+    supervisor.journal.close()
+    say("stopped")
 
 
 def _embedded(data: Path, servers: list[EmbeddedPostgres]) -> str:
@@ -110,11 +127,11 @@ def _embedded(data: Path, servers: list[EmbeddedPostgres]) -> str:
     return server.url
 
 
-def _broker(options: StackOptions, children: list[Child]) -> str:
+def _broker(options: StackOptions, supervisor: Supervisor) -> str:
     """The broker as a supervised child, restarted on the same port if it dies."""
     broker = Tansu(options.kafka_port)
     log = options.data / "tansu.log"
-    children.append(
+    supervisor.children.append(
         Child(
             name="kafka",
             log=log,
@@ -130,8 +147,8 @@ def _broker(options: StackOptions, children: list[Child]) -> str:
 def _services(
     options: StackOptions, replicas: Iterable[Replica], server_url: str, bootstrap: str
 ) -> list[Child]:
+    """Every replica as a supervised child; replicas of a service share its database."""
     keys = LocalKeys(options.data / "keys")
-    district_file = Path("deploy/district.toml").resolve()
     databases: dict[str, str] = {}
     children = []
     for replica in replicas:
@@ -139,19 +156,7 @@ def _services(
             databases[replica.service] = asyncio.run(
                 ensure_database(server_url, f"qingqian_{replica.service}")
             )
-        env = {
-            **os.environ,
-            "SERVICE": replica.service,
-            "DATABASE_URL": databases[replica.service],
-            "KAFKA_BOOTSTRAP": bootstrap,
-            "PORT": str(replica.port),
-            "JWT_PUBLIC_KEY": keys.jwt_public(),
-            "SEAL_PRIVATE_KEY": keys.seal_private(replica.service),
-            # Read by credit only: the key persons are looked up by.
-            "PERSON_KEY_SECRET": keys.secret("credit_person_key"),
-        }
-        if district_file.exists():
-            env.setdefault("DISTRICT_FILE", str(district_file))
+        env = _service_env(replica, keys, databases[replica.service], bootstrap)
         log = options.data / f"{replica.name}.log"
         children.append(
             Child(
@@ -163,6 +168,26 @@ def _services(
             )
         )
     return children
+
+
+def _service_env(
+    replica: Replica, keys: LocalKeys, database_url: str, bootstrap: str
+) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "SERVICE": replica.service,
+        "DATABASE_URL": database_url,
+        "KAFKA_BOOTSTRAP": bootstrap,
+        "PORT": str(replica.port),
+        "JWT_PUBLIC_KEY": keys.jwt_public(),
+        "SEAL_PRIVATE_KEY": keys.seal_private(replica.service),
+        # Read by credit only: the key persons are looked up by.
+        "PERSON_KEY_SECRET": keys.secret("credit_person_key"),
+    }
+    district_file = Path("deploy/district.toml").resolve()
+    if district_file.exists():
+        env.setdefault("DISTRICT_FILE", str(district_file))
+    return env
 
 
 def _service_launch(service: str, env: dict[str, str], log: Path) -> Launch:
@@ -217,7 +242,6 @@ def _table(
     options: StackOptions,
     replicas: list[Replica],
     bootstrap: str,
-    is_broker_embedded: bool,
     started_at: float,
     say: Say,
 ) -> None:
@@ -225,9 +249,8 @@ def _table(
     say(f"Qingqian is up in {time.monotonic() - started_at:.1f} s (data in {data})")
     database = os.environ.get("DATABASE_URL") and "DATABASE_URL"
     say(f"  PostgreSQL   {database or 'embedded, ' + str(data / 'pgdata')}")
-    embedded = (
-        " (tansu, in memory; restarted if it stops)" if is_broker_embedded else ""
-    )
+    is_embedded = not os.environ.get("KAFKA_BOOTSTRAP")
+    embedded = " (tansu, in memory; restarted if it stops)" if is_embedded else ""
     say(f"  Kafka        {bootstrap}{embedded}")
     for replica in replicas:
         url = f"http://127.0.0.1:{replica.port}"
