@@ -44,8 +44,11 @@ class _StopRequest:
     def __init__(self) -> None:
         self.is_set = False
         # Explicit for SIGINT too: a shell starting us in the background ignores it.
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, self._set)
+        signal.signal(signal.SIGINT, self._set)
+        signal.signal(signal.SIGTERM, self._set)
+        # A closed terminal stops us too, unless we run under nohup (which ignores it).
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, self._set)
 
     def _set(self, _signum: int, _frame: object) -> None:
         self.is_set = True
