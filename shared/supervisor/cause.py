@@ -25,14 +25,16 @@ def cause_from_log(path: Path, *, since: int = 0) -> str | None:
             tail = log.read().decode("utf-8", errors="replace")
     except OSError:
         return None
-    for line in reversed(tail.splitlines()):
-        cause = _cause_of(line.strip())
+    lines = tail.splitlines()
+    for at in range(len(lines) - 1, -1, -1):
+        cause = _cause_at(lines, at)
         if cause:
             return " ".join(cause.split())[:MAX_CAUSE_CHARS]
     return None
 
 
-def _cause_of(line: str) -> str | None:
+def _cause_at(lines: list[str], at: int) -> str | None:
+    line = lines[at].strip()
     if line.startswith("{"):
         try:
             record = json.loads(line)
@@ -41,7 +43,18 @@ def _cause_of(line: str) -> str | None:
         if not isinstance(record, dict):
             return None
         return _cause_of_record(record)
-    return line if _EXCEPTION_LINE.match(line) else None
+    if not _EXCEPTION_LINE.match(line):
+        return None
+    # An exception's message may go on over the next lines (pydantic names the field
+    # there); it ends where logging resumes or the output does.
+    rest = []
+    for more in lines[at + 1 :]:
+        if not more.strip() or more.lstrip().startswith(
+            ("{", "For further information")
+        ):
+            break
+        rest.append(more.strip())
+    return " ".join([line, *rest])
 
 
 def _cause_of_record(record: dict[str, object]) -> str | None:

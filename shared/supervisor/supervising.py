@@ -20,8 +20,9 @@ class GaveUp(Exception):
 
     def __init__(self, child: Child, *, ending: str, cause: str | None) -> None:
         policy = child.history.policy
+        count = "once" if policy.max_crashes == 1 else f"{policy.max_crashes} times"
         super().__init__(
-            f"{child.name} crashed {policy.max_crashes} times within "
+            f"{child.name} crashed {count} within "
             f"{policy.window:g} s; the last time it {ending}: "
             f"{cause or 'no error in its log'} (log: {child.log})"
         )

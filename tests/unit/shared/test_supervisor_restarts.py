@@ -114,10 +114,13 @@ def test_the_cause_of_a_crash_before_logging_began_is_its_exception_line(
         "pydantic_core._pydantic_core.ValidationError: 1 validation error for CasesSettings",
         "port",
         "  Input should be a valid integer",
+        "    For further information visit https://errors.pydantic.dev/2/v/int_parsing",
+        _json("info", "written after the traceback, by another part"),
     )
 
     assert cause_from_log(log) == (
-        "pydantic_core._pydantic_core.ValidationError: 1 validation error for CasesSettings"
+        "pydantic_core._pydantic_core.ValidationError: 1 validation error for"
+        " CasesSettings port Input should be a valid integer"
     )
 
 
