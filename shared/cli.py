@@ -7,28 +7,19 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from shared.auth import Actor, issue_token
 from shared.domain import Role
-from shared.local import (
-    EmbeddedPostgres,
-    LocalKeys,
-    Tansu,
-    ensure_database,
-    home,
-    is_listening,
-)
+from shared.local import EmbeddedPostgres, LocalKeys, home
+from shared.supervisor.ports import parse_replicas
+from shared.supervisor.restarts import RestartPolicy
+from shared.supervisor.stack import StackOptions, run_up
 
 # The services `up` starts, with their local default ports (DESIGN.md §3).
 SERVICES: dict[str, int] = {
@@ -53,13 +44,6 @@ class ExportIncomplete(RuntimeError):
     """An export that wrote fewer events than had committed before it began."""
 
 
-@dataclass
-class _Started:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-
-
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
@@ -72,24 +56,6 @@ def _server_url(data: Path, started: list[object]) -> str:
     server = EmbeddedPostgres(data / "pgdata")
     started.append(server)
     return server.url
-
-
-def _wait_ready(service: _Started, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{service.port}/readyz"
-    while time.monotonic() < deadline:
-        if service.process.poll() is not None:
-            raise RuntimeError(
-                f"{service.name} exited with {service.process.returncode}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{service.name} was not ready within {timeout:.0f} s")
 
 
 def _office_token(keys: LocalKeys) -> str:
@@ -107,103 +73,26 @@ def _convener_token(keys: LocalKeys) -> str:
 
 
 def up(args: argparse.Namespace) -> int:
-    """Start PostgreSQL, the broker and every service; stop them all on Ctrl-C."""
-    started_at = time.monotonic()
+    """Start PostgreSQL, the broker and every service; restart what crashes; stop them
+    all on Ctrl-C/SIGTERM or when one crashes too often (shared/supervisor)."""
     data = Path(args.home).resolve() if args.home else home()
     data.mkdir(parents=True, exist_ok=True)
-    keys = LocalKeys(data / "keys")
-    servers: list[object] = []
-    tansu: Tansu | None = None
-    running: list[_Started] = []
-    stop_requested = False
-
-    def request_stop(_signum: int, _frame: object) -> None:
-        nonlocal stop_requested
-        stop_requested = True
-
-    # Explicit for SIGINT too: a shell starting us in the background ignores it otherwise.
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
     try:
-        server_url = _server_url(data, servers)
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
-        if not bootstrap:
-            port = args.kafka_port
-            if is_listening("127.0.0.1", port):
-                raise RuntimeError(f"port {port} is taken; pass --kafka-port")
-            tansu = Tansu(port).start(log_file=data / "tansu.log")
-            bootstrap = tansu.bootstrap
-        district_file = Path("deploy/district.toml").resolve()
-        for name, default_port in SERVICES.items():
-            port = default_port + args.port_offset
-            database_url = asyncio.run(ensure_database(server_url, f"qingqian_{name}"))
-            env = {
-                **os.environ,
-                "SERVICE": name,
-                "DATABASE_URL": database_url,
-                "KAFKA_BOOTSTRAP": bootstrap,
-                "PORT": str(port),
-                "JWT_PUBLIC_KEY": keys.jwt_public(),
-                "SEAL_PRIVATE_KEY": keys.seal_private(name),
-                # Read by credit only: the key persons are looked up by.
-                "PERSON_KEY_SECRET": keys.secret("credit_person_key"),
-            }
-            if district_file.exists():
-                env.setdefault("DISTRICT_FILE", str(district_file))
-            log = (data / f"{name}.log").open("ab")
-            process = subprocess.Popen(  # noqa: S603 - our own service module
-                [sys.executable, "-m", f"services.{name}"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            running.append(_Started(name, port, process))
-        for service in running:
-            _wait_ready(service, args.timeout)
-        _say(
-            f"Qingqian is up in {time.monotonic() - started_at:.1f} s (data in {data})"
+        options = StackOptions(
+            data=data,
+            ports={name: port + args.port_offset for name, port in SERVICES.items()},
+            kafka_port=args.kafka_port,
+            timeout=args.timeout,
+            replicas=parse_replicas(args.replicas, SERVICES),
+            policy=RestartPolicy(
+                max_crashes=args.max_crashes, window=args.crash_window
+            ),
         )
-        _say(
-            f"  PostgreSQL   {'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'embedded, ' + str(data / 'pgdata')}"
-        )
-        _say(f"  Kafka        {bootstrap}{' (tansu, in memory)' if tansu else ''}")
-        for service in running:
-            _say(
-                f"  {service.name:<12} http://127.0.0.1:{service.port}  docs: http://127.0.0.1:{service.port}/docs"
-            )
-        _say(f"  logs         {data}/*.log")
-        _say("Office token (export QQ_TOKEN=…):")
-        _say(_office_token(keys))
-        _say("ready — press Ctrl-C to stop")
-        while not stop_requested:
-            for service in running:
-                if service.process.poll() is not None:
-                    raise RuntimeError(
-                        f"{service.name} exited with {service.process.returncode}"
-                    )
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    except (RuntimeError, TimeoutError, OSError) as exc:
+    except ValueError as exc:
         _say(f"error: {exc}")
-        return 1
-    finally:
-        _say("stopping…")
-        for service in running:
-            if service.process.poll() is None:
-                service.process.send_signal(signal.SIGINT)
-        for service in running:
-            try:
-                service.process.wait(15)
-            except subprocess.TimeoutExpired:
-                service.process.kill()
-        if tansu is not None:
-            tansu.stop()
-        for server in servers:
-            assert isinstance(server, EmbeddedPostgres)  # noqa: S101 - only kind kept
-            server.stop()
-        _say("stopped")
-    return 0
+        return 2
+    token = _office_token(LocalKeys(data / "keys"))
+    return run_up(options, office_token=token, say=_say)
 
 
 def token(args: argparse.Namespace) -> int:
@@ -356,6 +245,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--port-offset", type=int, default=0, help="added to every service port"
     )
     p_up.add_argument("--timeout", type=float, default=60.0)
+    p_up.add_argument(
+        "--replicas",
+        action="append",
+        default=[],
+        metavar="SERVICE=N[,…]",
+        help="run N processes of a service, each on its own port (repeatable)",
+    )
+    p_up.add_argument(
+        "--max-crashes",
+        type=int,
+        default=RestartPolicy.max_crashes,
+        help="stop everything when one process crashes this often…",
+    )
+    p_up.add_argument(
+        "--crash-window",
+        type=float,
+        default=RestartPolicy.window,
+        help="…within this many seconds",
+    )
     p_up.set_defaults(run=up)
     p_token = commands.add_parser("token", help="print a bearer token")
     p_token.add_argument("--person", required=True)

