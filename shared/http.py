@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
-from shared.db import create_pool, migrate
+from shared.db import UNAVAILABLE, create_pool, migrate
 from shared.dependencies import (
     ActorDep,
     CommandContextDep,
@@ -44,6 +44,7 @@ from shared.errors import (
     RuleViolated,
     Unauthenticated,
 )
+from shared.loops import Backoff, LoopStatus, SupervisedLoop, supervise
 from shared.operations import operations_router
 from shared.personal_data import PersonalVault
 from shared.projections import Projection, ProjectionRunner
@@ -55,6 +56,7 @@ log = structlog.get_logger()
 
 __all__ = [
     "ActorDep",
+    "Background",
     "CommandContextDep",
     "PoolDep",
     "RuntimeDep",
@@ -81,8 +83,12 @@ _STATUS: list[tuple[type[DomainError], int]] = [
     (RuleViolated, 409),
 ]
 
+# Whatever the database says, it is not ready for requests.
+_DATABASE_FAILURES: tuple[type[Exception], ...] = (*UNAVAILABLE, asyncpg.PostgresError)
+
 Starter = Callable[["ServiceRuntime"], Awaitable[None]]
-Background = Callable[[], Coroutine[Any, Any, None]]
+# A background loop of the service (a watcher): run under `supervise` with its status.
+Background = SupervisedLoop
 
 
 def _problem(
@@ -146,6 +152,24 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return _problem(exc.status_code, code, str(exc.detail), str(exc.detail))
 
 
+def unavailable_problem(error: BaseException, *, retry_after: int) -> JSONResponse:
+    """The answer to a request the database could not serve in time: 503, try later."""
+    log.warning("request_unavailable", error=type(error).__name__)
+    response = _problem(
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        "the service's database did not answer in time; try again shortly",
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    settings: ServiceSettings = request.app.state.runtime.settings
+    return unavailable_problem(exc, retry_after=settings.retry_after_seconds)
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("request_failed", error=type(exc).__name__)
     return _problem(
@@ -193,11 +217,16 @@ def _health_router() -> APIRouter:
 
     @router.get("/readyz")
     async def readyz(rt: RuntimeDep) -> JSONResponse:
-        """Ready when the database answers and the relay and projections have started."""
+        """Ready (200) once caught up after start, while the database answers, every
+        background loop (relay, projections, process managers, watchers) runs and none
+        lags more than `READY_MAX_LAG` events; else 503 with the reasons."""
+        reasons = [s.reason() for s in rt.loops if not s.is_healthy]
         try:
             await rt.pool.fetchval("SELECT 1")
+            reasons += await _lags(rt)
             is_db_up = True
-        except (OSError, asyncpg.PostgresError):
+        except _DATABASE_FAILURES as exc:
+            reasons.insert(0, f"the database does not answer: {type(exc).__name__}")
             is_db_up = False
         if is_db_up and rt.is_ready and not rt.is_caught_up:
             # Ready once, at start, when what was written is published and applied.
@@ -205,8 +234,15 @@ def _health_router() -> APIRouter:
             rt.is_caught_up = is_relayed and all(
                 r.is_caught_up.is_set() for r in rt.runners
             )
-        is_ready = is_db_up and rt.is_ready and rt.is_caught_up
-        body = {"status": "ready" if is_ready else "starting", "database": is_db_up}
+        is_started = rt.is_ready and rt.is_caught_up
+        is_ready = is_started and not reasons
+        status = "ready" if is_ready else "unavailable" if is_started else "starting"
+        body = {
+            "status": status,
+            "database": is_db_up,
+            "reasons": reasons,
+            "loops": {s.name: s.state.value for s in rt.loops},
+        }
         return JSONResponse(body, status_code=200 if is_ready else 503)
 
     @router.get("/metrics", response_class=PlainTextResponse)
@@ -219,6 +255,29 @@ def _health_router() -> APIRouter:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def _lags(rt: ServiceRuntime) -> list[str]:
+    """A reason for each of the relay and the projections that lags past the bound."""
+    bound = rt.settings.ready_max_lag
+    reasons = []
+    if rt.relay is not None and (lag := await rt.relay.measure_lag()) > bound:
+        reasons.append(f"relay lags {lag} events (more than {bound})")
+    for runner in rt.runners:
+        if (lag := await runner.measure()) > bound:
+            reasons.append(f"{runner.name} lags {lag} events (more than {bound})")
+    return reasons
+
+
+def _supervised(
+    rt: ServiceRuntime, status: LoopStatus, body: Callable[[], Awaitable[None]]
+) -> None:
+    """Run the loop under `supervise` for the service's lifetime; readiness sees it."""
+    backoff = Backoff(cap=rt.settings.loop_retry_max_seconds)
+    rt.loops.append(status)
+    rt.tasks.append(
+        asyncio.create_task(supervise(status, body, backoff=backoff), name=status.name)
+    )
 
 
 def create_service_app(
@@ -246,7 +305,11 @@ def create_service_app(
         assert settings.database_url is not None  # noqa: S101 - checked above
         assert settings.jwt_public_key is not None  # noqa: S101 - checked above
         structlog.contextvars.bind_contextvars(service=settings.service)
-        pool = await create_pool(settings.database_url)
+        pool = await create_pool(
+            settings.database_url,
+            acquire_timeout=settings.db_acquire_timeout_seconds,
+            statement_timeout=settings.db_statement_timeout_seconds,
+        )
         await migrate(pool, *([migrations] if migrations else []))
         rt = ServiceRuntime(
             district=district,
@@ -260,7 +323,7 @@ def create_service_app(
             if settings.kafka_bootstrap and settings.is_relay_enabled:
                 rt.relay = Relay.from_settings(rt.store, settings)
                 rt.store.on_append(rt.relay.wake)
-                rt.tasks.append(asyncio.create_task(rt.relay.run(), name="relay"))
+                _supervised(rt, rt.relay.status, rt.relay.run)
             if settings.kafka_bootstrap and settings.is_projections_enabled:
                 for projection in consumers(rt) if consumers else ():
                     runner = ProjectionRunner(
@@ -270,13 +333,11 @@ def create_service_app(
                         home_topics=(settings.events_topic,),
                     )
                     rt.runners.append(runner)
-                    rt.tasks.append(
-                        asyncio.create_task(runner.run(), name=projection.name)
-                    )
+                    _supervised(rt, runner.status, runner.run)
             for start in on_started:
                 await start(rt)
             for loop in background(rt) if background else ():
-                rt.tasks.append(asyncio.create_task(loop(), name=loop.__qualname__))
+                _supervised(rt, loop.status, loop.run)
             # What start-up built lives as long as the process: kept out of the
             # collector's reach, a full collection no longer walks all of it (pauses
             # of 50–100 ms under load, which were the p99 of a command). Garbage is
@@ -303,6 +364,10 @@ def create_service_app(
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # By class, not in the catch-all: Starlette re-raises what reaches that one, and
+    # an outage is no bug (its traceback would be logged as one).
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, _unavailable)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(_health_router())
     app.include_router(operations_router())
