@@ -47,7 +47,15 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 
 def is_unavailable(error: BaseException) -> bool:
     """Whether the error says the database is away or too slow, not that code is wrong."""
-    return isinstance(error, UNAVAILABLE)
+    return isinstance(error, UNAVAILABLE) or _is_closed_connection(error)
+
+
+def _is_closed_connection(error: BaseException) -> bool:
+    # A connection lost between the pool's check and its use: asyncpg has no class of
+    # its own for it, only this message.
+    return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(
+        error
+    )
 
 
 class BoundedPool(asyncpg.Pool):

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
-from shared.db import UNAVAILABLE, create_pool, migrate
+from shared.db import UNAVAILABLE, create_pool, is_unavailable, migrate
 from shared.dependencies import (
     ActorDep,
     CommandContextDep,
@@ -62,6 +62,7 @@ __all__ = [
     "RuntimeDep",
     "ServiceRuntime",
     "StoreDep",
+    "add_problem_handlers",
     "command_context",
     "create_service_app",
     "current_actor",
@@ -165,16 +166,32 @@ def unavailable_problem(error: BaseException, *, retry_after: int) -> JSONRespon
     return response
 
 
-async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
-    settings: ServiceSettings = request.app.state.runtime.settings
-    return unavailable_problem(exc, retry_after=settings.retry_after_seconds)
-
-
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("request_failed", error=type(exc).__name__)
     return _problem(
         500, "internal-error", "Internal error", "an unexpected error occurred"
     )
+
+
+def add_problem_handlers(app: FastAPI, *, retry_after: int) -> None:
+    """problem+json for every failure: domain errors by class (§6), 422 for a wrong
+    shape, 503 with `Retry-After` while the database is away or too slow, 500 for the
+    rest (bugs)."""
+
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if not is_unavailable(exc):
+            return await _unexpected(request, exc)
+        return unavailable_problem(exc, retry_after=retry_after)
+
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    # By class, not in the catch-all: Starlette re-raises what reaches that one, and
+    # an outage is no bug (its traceback would be logged as one). asyncpg's
+    # InterfaceError is an outage only when it says the connection closed.
+    for cls in (*UNAVAILABLE, asyncpg.InterfaceError):
+        app.add_exception_handler(cls, unavailable)
+    app.add_exception_handler(Exception, _unexpected)
 
 
 class CorrelationMiddleware:
@@ -361,14 +378,7 @@ def create_service_app(
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
     app.add_middleware(CorrelationMiddleware, service=settings.service)
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    # By class, not in the catch-all: Starlette re-raises what reaches that one, and
-    # an outage is no bug (its traceback would be logged as one).
-    for unavailable in UNAVAILABLE:
-        app.add_exception_handler(unavailable, _unavailable)
-    app.add_exception_handler(Exception, _unexpected)
+    add_problem_handlers(app, retry_after=settings.retry_after_seconds)
     app.include_router(_health_router())
     app.include_router(operations_router())
     for router in routers:

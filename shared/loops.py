@@ -112,24 +112,24 @@ async def supervise(
     any other exception, log it, mark the loop retrying and run it again after a capped
     backoff. A run that lasted `healthy_after` seconds resets the backoff."""
     delay = backoff.delays()
-    while True:
-        started = time.monotonic()
-        try:
-            await body()
-        except asyncio.CancelledError:
-            status.set(LoopState.STOPPED)
-            raise
-        except Exception as exc:  # a loop must outlive every failure
-            if time.monotonic() - started > healthy_after:
-                delay = backoff.delays()
-            wait = delay()
-            status.set(LoopState.RETRYING, exc)
-            status.restarts += 1
-            _log_failure(status, exc, wait)
-            await asyncio.sleep(wait)
-            continue
+    try:
+        while True:
+            started = time.monotonic()
+            try:
+                await body()
+            except Exception as exc:  # a loop must outlive every failure
+                if time.monotonic() - started > healthy_after:
+                    delay = backoff.delays()
+                wait = delay()
+                status.set(LoopState.RETRYING, exc)
+                status.restarts += 1
+                _log_failure(status, exc, wait)
+                await asyncio.sleep(wait)
+                continue
+            return
+    finally:
+        # Returned, or cancelled while it ran or waited to run again.
         status.set(LoopState.STOPPED)
-        return
 
 
 def _log_failure(status: LoopStatus, error: Exception, wait: float) -> None:

@@ -422,12 +422,17 @@ def _check_moved(status: str) -> None:
 
 async def _resign(leader: DbConnection) -> None:
     """Give up the lead: unlock, or end the session that holds the lock."""
-    if leader.is_closed():
-        return  # the lock went with its session
     try:
         await leader.execute("SELECT pg_advisory_unlock($1)", _LEADER_LOCK, timeout=5.0)
     except asyncio.CancelledError:
-        leader.terminate()
+        _end(leader)
         raise
     except Exception:  # whatever failed, the session must end: it holds the lock
+        _end(leader)
+
+
+def _end(leader: DbConnection) -> None:
+    # A lost connection is handed back to the pool by asyncpg itself, and then refuses
+    # every call: its session, and the lock with it, is gone already.
+    with contextlib.suppress(asyncpg.InterfaceError):
         leader.terminate()
