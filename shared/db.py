@@ -51,11 +51,15 @@ def is_unavailable(error: BaseException) -> bool:
 
 
 def _is_closed_connection(error: BaseException) -> bool:
-    # A connection lost between the pool's check and its use: asyncpg has no class of
-    # its own for it, only this message.
-    return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(
-        error
+    # A connection lost between the pool's check and its use, or while a holder kept
+    # it idle (asyncpg hands a lost connection back to the pool itself): asyncpg has no
+    # class of its own for these, only the messages.
+    return isinstance(error, asyncpg.InterfaceError) and any(
+        words in str(error) for words in _CLOSED_CONNECTION
     )
+
+
+_CLOSED_CONNECTION = ("connection is closed", "released back to the pool")
 
 
 class BoundedPool(asyncpg.Pool):

@@ -19,6 +19,9 @@ UNAVAILABLE = [
     pg.AdminShutdownError("terminating connection due to administrator command"),
     pg.QueryCanceledError("canceling statement due to statement timeout"),
     asyncpg.InterfaceError("cannot perform operation: connection is closed"),
+    asyncpg.InterfaceError(
+        "cannot call Connection.fetchrow(): connection has been released back to the pool"
+    ),
     ConnectionRefusedError(111, "Connection refused"),
     TimeoutError(),
 ]
