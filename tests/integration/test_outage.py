@@ -26,7 +26,7 @@ from shared.chain import new_private_key_pem
 from shared.domain import Command, Role
 from shared.handling import CommandContext
 from shared.http import Background, ServiceRuntime, create_service_app
-from shared.local import drop_database
+from shared.local import Tansu, drop_database
 from shared.projections import Projection
 from shared.store import Appended
 from shared.watcher import DeadlineWatcher, Due
@@ -215,3 +215,28 @@ async def test_a_network_pause_past_the_pool_timeout_is_503_not_a_hang(
         await eventually(relay_stopped, timeout=10)
         proxy.resume()
         await assert_recovered(api, settings, kafka_bootstrap)
+
+
+async def test_a_broker_away_is_not_ready_naming_the_relay_and_its_lag(
+    settings: MembersSettings, private_broker: Tansu
+) -> None:
+    on_own_broker = settings.model_copy(
+        update={"kafka_bootstrap": private_broker.bootstrap, "ready_max_lag": 0}
+    )
+    async with serving(outage_app(on_own_broker)) as api:
+        api.headers.update(OFFICE)
+
+        private_broker.stop()
+        taken = [await api.post("/units", json=unit_body()) for _ in range(2)]
+
+        assert [answer.status_code for answer in taken] == [201, 201]
+
+        async def names_the_relay_and_its_lag() -> bool:
+            status, body = await readiness(api)
+            return (
+                status == 503
+                and body["loops"]["relay"] == "retrying"
+                and any(r.startswith("relay lags 2 events") for r in body["reasons"])
+            )
+
+        await eventually(names_the_relay_and_its_lag, timeout=20)

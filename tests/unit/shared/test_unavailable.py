@@ -9,7 +9,7 @@ import pytest
 from asyncpg import exceptions as pg
 from fastapi import FastAPI
 
-from shared.http import add_problem_handlers
+from shared.problems import add_problem_handlers
 
 UNAVAILABLE = [
     pg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
