@@ -166,10 +166,19 @@ async def assert_recovered(
     assert any(m["_key"] == stream for m in published)
     loops = await api.get("/operations/loops")
     assert loops.status_code == 200, loops.text
-    relay = next(loop for loop in loops.json() if loop["name"] == "relay")
-    assert relay["state"] == "running"
-    assert relay["restarts"] >= 1
-    assert relay["last_error"]
+    by_name = {loop["name"]: loop for loop in loops.json()}
+    assert set(by_name) == {
+        "relay",
+        "members_directory",
+        "end_roles_when_relieved",
+        "probe-watcher",
+    }
+    assert by_name["relay"]["state"] == "running"
+    assert by_name["relay"]["restarts"] >= 1
+    assert by_name["relay"]["last_error"]
+    projections = await api.get("/operations/projections")
+    assert projections.status_code == 200, projections.text
+    assert {p["state"] for p in projections.json()} == {"running"}
 
 
 async def test_a_stopped_database_is_503_and_not_ready_then_the_relay_resumes(
