@@ -149,15 +149,22 @@ async def readiness(api: httpx.AsyncClient) -> tuple[int, dict[str, Any]]:
 async def assert_recovered(
     api: httpx.AsyncClient, settings: MembersSettings, kafka_bootstrap: str
 ) -> None:
-    """Ready again, a new command is taken and the relay publishes it."""
+    """Ready again, a new command is taken, the relay publishes it and the projection
+    applies it."""
 
     async def is_ready() -> bool:
         return (await readiness(api))[0] == 200
 
     await eventually(is_ready, timeout=20)
-    answer = await api.post("/units", json=unit_body())
+    body = unit_body()
+    answer = await api.post("/units", json=body)
     assert answer.status_code == 201, answer.text
     stream = answer.json()["stream"]
+
+    async def in_the_read_model() -> bool:
+        return (await api.get(f"/units/{body['code']}")).status_code == 200
+
+    await eventually(in_the_read_model, timeout=20)
     published = await read_topic(
         kafka_bootstrap,
         settings.events_topic,
