@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import uuid
-from collections.abc import Iterator
 
 import asyncpg
 import structlog
@@ -19,34 +18,19 @@ from shared.db import DbConnection
 from shared.kafka import stop_within
 from shared.loops import LoopState, LoopStatus
 from shared.relay.batches import READ_SEQUENCED, Placements, send_batches
-from shared.relay.broker import ensure_topics, still_there
+from shared.relay.broker import (
+    BrokerAway,
+    broker_errors,
+    ensure_topics,
+    still_there,
+)
+from shared.relay.leadership import check_moved, resign, take_lead
 from shared.relay.sealer import Sealer
 from shared.relay.sequencer import Sequencer
 from shared.settings import ServiceSettings
 from shared.store import EventStore
 
 log = structlog.get_logger()
-
-# One relay per service database: the sequencer must be the only writer of the order.
-_LEADER_LOCK = 7_346_002
-
-
-class BrokerAway(Exception):
-    """The broker did not answer; the relay keeps ordering and tries it again."""
-
-
-class NotLeading(RuntimeError):
-    """What the relay published was moved on by another relay: it no longer leads."""
-
-
-@contextlib.contextmanager
-def _broker() -> Iterator[None]:
-    # What the broker's side raises, told apart from the database's (which ends the
-    # run: the supervisor starts it again, and it leads again first).
-    try:
-        yield
-    except (KafkaError, OSError, TimeoutError) as exc:
-        raise BrokerAway(f"{type(exc).__name__}: {exc}") from exc
 
 
 class Relay:
@@ -131,7 +115,9 @@ class Relay:
         async with self.store.pool.acquire() as leader:
             is_leading = False
             try:
-                is_leading = await self._lead(leader)
+                is_leading = await take_lead(
+                    leader, self.status, is_stopping=lambda: self._stopping
+                )
                 if not is_leading:
                     return
                 await self._sealer.register_key(leader)
@@ -143,19 +129,7 @@ class Relay:
             finally:
                 await self._disconnect()
                 if is_leading:
-                    await _resign(leader)
-
-    async def _lead(self, leader: DbConnection) -> bool:
-        """Take the leader lock on `leader`, waiting while another process holds it;
-        False when stopped first."""
-        while not await leader.fetchval(
-            "SELECT pg_try_advisory_lock($1)", _LEADER_LOCK
-        ):
-            if self._stopping:
-                return False
-            self.status.set(LoopState.STANDBY)
-            await asyncio.sleep(1.0)
-        return True
+                    await resign(leader)
 
     async def _loop(self, leader: DbConnection) -> None:
         idle = 0.01
@@ -240,7 +214,7 @@ class Relay:
     # --- publishing ---------------------------------------------------------------
 
     async def _connect(self) -> None:
-        with _broker():
+        with broker_errors():
             await self._start_producer()
         log.info("relay_connected", topic=self.topic)
 
@@ -297,7 +271,7 @@ class Relay:
             return 0
         epoch = str(state["epoch"]).encode()
         offsets: dict[str, list[int]] = dict(state["partition_offsets"])
-        with _broker():
+        with broker_errors():
             sending = await send_batches(
                 self._producer,
                 self.topic,
@@ -325,7 +299,7 @@ class Relay:
             state["epoch"],
             state["published_sequence"],
         )
-        _check_moved(updated)
+        check_moved(updated)
         metrics.RELAY_PUBLISHED.labels(topic=self.topic).inc(len(records))
         return len(records)
 
@@ -341,7 +315,7 @@ class Relay:
             body = {k: v for k, v in dict(row).items() if k != "sealed_at"}
             body["sealed_at"] = row["sealed_at"].isoformat(timespec="microseconds")
             body["source"] = self.source
-            with _broker():
+            with broker_errors():
                 await self._producer.send_and_wait(
                     self.seals_topic,
                     value=json.dumps(body).encode(),
@@ -355,7 +329,7 @@ class Relay:
                 rows[-1]["seal_no"],
                 state["published_seal"],
             )
-            _check_moved(updated)
+            check_moved(updated)
         return len(rows)
 
     async def _check_loss_every(self, seconds: float) -> None:
@@ -376,7 +350,7 @@ class Relay:
         }
         if not recorded:
             return False
-        with _broker():
+        with broker_errors():
             if await still_there(
                 self.bootstrap, self.topic, recorded, str(state["epoch"])
             ):
@@ -394,8 +368,8 @@ class Relay:
             uuid.uuid4(),
             state["epoch"],
         )
-        _check_moved(updated)
-        with _broker():
+        check_moved(updated)
+        with broker_errors():
             await self._ensure_topics()
         return True
 
@@ -413,26 +387,3 @@ class Relay:
         lag = int(row["sequenced"]) - int(row["published"]) + int(row["unsequenced"])
         metrics.RELAY_LAG.labels(topic=self.topic).set(lag)
         return lag
-
-
-def _check_moved(status: str) -> None:
-    if status != "UPDATE 1":
-        raise NotLeading("the relay state moved on under this relay")
-
-
-async def _resign(leader: DbConnection) -> None:
-    """Give up the lead: unlock, or end the session that holds the lock."""
-    try:
-        await leader.execute("SELECT pg_advisory_unlock($1)", _LEADER_LOCK, timeout=5.0)
-    except asyncio.CancelledError:
-        _end(leader)
-        raise
-    except Exception:  # whatever failed, the session must end: it holds the lock
-        _end(leader)
-
-
-def _end(leader: DbConnection) -> None:
-    # A lost connection is handed back to the pool by asyncpg itself, and then refuses
-    # every call: its session, and the lock with it, is gone already.
-    with contextlib.suppress(asyncpg.InterfaceError):
-        leader.terminate()
