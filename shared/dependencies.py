@@ -16,6 +16,7 @@ from fastapi import Depends, Header, Request
 from shared.auth import Actor, TokenVerifier
 from shared.errors import InvalidInput
 from shared.handling import CommandContext
+from shared.loops import LoopStatus
 from shared.projections import ProjectionRunner
 from shared.relay import Relay
 from shared.settings import DistrictSettings, ServiceSettings
@@ -26,7 +27,8 @@ _IDEMPOTENCY_NAMESPACE = uuid.UUID("6b2f1f0e-8f0c-4d55-9f38-1c1f2b0e5a11")
 
 @dataclass
 class ServiceRuntime:
-    """What a running service holds: settings, pool, store, verifier, relay, runners."""
+    """What a running service holds: settings, pool, store, verifier, relay, runners,
+    and the status of every background loop (relay, runners, watchers)."""
 
     settings: ServiceSettings
     pool: asyncpg.Pool
@@ -35,6 +37,7 @@ class ServiceRuntime:
     relay: Relay | None = None
     runners: list[ProjectionRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    loops: list[LoopStatus] = field(default_factory=list)
     district: DistrictSettings = field(default_factory=DistrictSettings)
     is_ready: bool = False
     is_caught_up: bool = False

@@ -1,22 +1,17 @@
-"""The FastAPI app factory every service uses: lifespan, problem+json, context, health."""
+"""The FastAPI app factory every service uses: lifespan, its loops under supervision,
+problem+json (`shared.problems`), context, health (`shared.health`)."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-import asyncpg
 import structlog
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
@@ -32,20 +27,11 @@ from shared.dependencies import (
     current_actor,
     runtime,
 )
-from shared.errors import (
-    ConcurrencyConflict,
-    DomainError,
-    IdempotencyKeyReused,
-    InvalidInput,
-    InvalidTransition,
-    NotFound,
-    NotPermitted,
-    PreconditionFailed,
-    RuleViolated,
-    Unauthenticated,
-)
+from shared.health import health_router
+from shared.loops import Backoff, LoopStatus, SupervisedLoop, supervise
 from shared.operations import operations_router
 from shared.personal_data import PersonalVault
+from shared.problems import add_problem_handlers, problem_responses
 from shared.projections import Projection, ProjectionRunner
 from shared.relay import Relay
 from shared.settings import DistrictSettings, ServiceSettings, load_district
@@ -55,11 +41,13 @@ log = structlog.get_logger()
 
 __all__ = [
     "ActorDep",
+    "Background",
     "CommandContextDep",
     "PoolDep",
     "RuntimeDep",
     "ServiceRuntime",
     "StoreDep",
+    "add_problem_handlers",
     "command_context",
     "create_service_app",
     "current_actor",
@@ -67,90 +55,9 @@ __all__ = [
     "runtime",
 ]
 
-PROBLEM = "application/problem+json"
-
-_STATUS: list[tuple[type[DomainError], int]] = [
-    (PreconditionFailed, 412),
-    (ConcurrencyConflict, 409),
-    (IdempotencyKeyReused, 422),
-    (InvalidInput, 422),
-    (Unauthenticated, 401),
-    (NotPermitted, 403),
-    (NotFound, 404),
-    (InvalidTransition, 409),
-    (RuleViolated, 409),
-]
-
 Starter = Callable[["ServiceRuntime"], Awaitable[None]]
-Background = Callable[[], Coroutine[Any, Any, None]]
-
-
-def _problem(
-    status: int, code: str, title: str, detail: str, **extra: object
-) -> JSONResponse:
-    body: dict[str, object] = {
-        "type": f"urn:qingqian:problem:{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "code": code,
-        "correlation_id": structlog.contextvars.get_contextvars().get("correlation_id"),
-    }
-    body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
-
-
-def _status_of(error: DomainError) -> int:
-    for cls, status in _STATUS:
-        if isinstance(error, cls):
-            return status
-    return 400
-
-
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)  # noqa: S101 - registered for DomainError
-    return _problem(
-        _status_of(exc), exc.code, exc.title, exc.detail, **exc.extensions()
-    )
-
-
-def _pointer(loc: Sequence[int | str]) -> str:
-    parts = [str(p) for p in loc]
-    if parts and parts[0] == "body":
-        parts = parts[1:]
-    return "#/" + "/".join(parts)
-
-
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it
-    errors = [
-        {"pointer": _pointer(e["loc"]), "rule": e["type"], "detail": e["msg"]}
-        for e in exc.errors()
-    ]
-    fields = ", ".join(e["pointer"].removeprefix("#/") for e in errors)
-    return _problem(
-        422,
-        "invalid-input",
-        "Invalid input",
-        f"the request does not fit the schema: {fields}",
-        errors=errors,
-    )
-
-
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it
-    code = {404: "not-found", 405: "method-not-allowed"}.get(
-        exc.status_code, "http-error"
-    )
-    return _problem(exc.status_code, code, str(exc.detail), str(exc.detail))
-
-
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("request_failed", error=type(exc).__name__)
-    return _problem(
-        500, "internal-error", "Internal error", "an unexpected error occurred"
-    )
+# A background loop of the service (a watcher): run under `supervise` with its status.
+Background = SupervisedLoop
 
 
 class CorrelationMiddleware:
@@ -183,42 +90,15 @@ class CorrelationMiddleware:
         await self.app(scope, receive, send_with_header)
 
 
-def _health_router() -> APIRouter:
-    router = APIRouter(tags=["operations"])
-
-    @router.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        """The process is alive."""
-        return {"status": "ok"}
-
-    @router.get("/readyz")
-    async def readyz(rt: RuntimeDep) -> JSONResponse:
-        """Ready when the database answers and the relay and projections have started."""
-        try:
-            await rt.pool.fetchval("SELECT 1")
-            is_db_up = True
-        except (OSError, asyncpg.PostgresError):
-            is_db_up = False
-        if is_db_up and rt.is_ready and not rt.is_caught_up:
-            # Ready once, at start, when what was written is published and applied.
-            is_relayed = rt.relay is None or await rt.relay.measure_lag() == 0
-            rt.is_caught_up = is_relayed and all(
-                r.is_caught_up.is_set() for r in rt.runners
-            )
-        is_ready = is_db_up and rt.is_ready and rt.is_caught_up
-        body = {"status": "ready" if is_ready else "starting", "database": is_db_up}
-        return JSONResponse(body, status_code=200 if is_ready else 503)
-
-    @router.get("/metrics", response_class=PlainTextResponse)
-    async def metrics_endpoint(rt: RuntimeDep) -> PlainTextResponse:
-        """Prometheus metrics: append latency, relay lag, projection lag, parked events."""
-        if rt.relay is not None:
-            await rt.relay.measure_lag()
-        for runner in rt.runners:
-            await runner.measure()
-        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-    return router
+def _supervised(
+    rt: ServiceRuntime, status: LoopStatus, body: Callable[[], Awaitable[None]]
+) -> None:
+    """Run the loop under `supervise` for the service's lifetime; readiness sees it."""
+    backoff = Backoff(cap=rt.settings.loop_retry_max_seconds)
+    rt.loops.append(status)
+    rt.tasks.append(
+        asyncio.create_task(supervise(status, body, backoff=backoff), name=status.name)
+    )
 
 
 def create_service_app(
@@ -246,7 +126,11 @@ def create_service_app(
         assert settings.database_url is not None  # noqa: S101 - checked above
         assert settings.jwt_public_key is not None  # noqa: S101 - checked above
         structlog.contextvars.bind_contextvars(service=settings.service)
-        pool = await create_pool(settings.database_url)
+        pool = await create_pool(
+            settings.database_url,
+            acquire_timeout=settings.db_acquire_timeout_seconds,
+            statement_timeout=settings.db_statement_timeout_seconds,
+        )
         await migrate(pool, *([migrations] if migrations else []))
         rt = ServiceRuntime(
             district=district,
@@ -260,7 +144,7 @@ def create_service_app(
             if settings.kafka_bootstrap and settings.is_relay_enabled:
                 rt.relay = Relay.from_settings(rt.store, settings)
                 rt.store.on_append(rt.relay.wake)
-                rt.tasks.append(asyncio.create_task(rt.relay.run(), name="relay"))
+                _supervised(rt, rt.relay.status, rt.relay.run)
             if settings.kafka_bootstrap and settings.is_projections_enabled:
                 for projection in consumers(rt) if consumers else ():
                     runner = ProjectionRunner(
@@ -270,13 +154,11 @@ def create_service_app(
                         home_topics=(settings.events_topic,),
                     )
                     rt.runners.append(runner)
-                    rt.tasks.append(
-                        asyncio.create_task(runner.run(), name=projection.name)
-                    )
+                    _supervised(rt, runner.status, runner.run)
             for start in on_started:
                 await start(rt)
             for loop in background(rt) if background else ():
-                rt.tasks.append(asyncio.create_task(loop(), name=loop.__qualname__))
+                _supervised(rt, loop.status, loop.run)
             # What start-up built lives as long as the process: kept out of the
             # collector's reach, a full collection no longer walks all of it (pauses
             # of 50–100 ms under load, which were the p99 of a command). Garbage is
@@ -300,17 +182,9 @@ def create_service_app(
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
     app.add_middleware(CorrelationMiddleware, service=settings.service)
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
-    app.include_router(_health_router())
+    add_problem_handlers(app, retry_after=settings.retry_after_seconds)
+    app.include_router(health_router())
     app.include_router(operations_router())
     for router in routers:
         app.include_router(router)
     return app
-
-
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for problem+json answers."""
-    return {s: {"description": "Problem", "content": {PROBLEM: {}}} for s in statuses}

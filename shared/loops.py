@@ -10,8 +10,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 import structlog
+from aiokafka.errors import KafkaError
+
+from shared.db import is_unavailable
 
 log = structlog.get_logger()
 
@@ -21,6 +25,8 @@ class LoopState(StrEnum):
 
     STARTING = "starting"
     RUNNING = "running"
+    # Healthy and idle by design: another process leads (the relay of a replica).
+    STANDBY = "standby"
     RETRYING = "retrying"
     STOPPED = "stopped"
 
@@ -55,6 +61,26 @@ class LoopStatus:
         """Whether the loop is doing its work right now."""
         return self.state is LoopState.RUNNING
 
+    @property
+    def is_healthy(self) -> bool:
+        """Whether the loop does what it should: its work, or stand by for a leader."""
+        return self.state in (LoopState.RUNNING, LoopState.STANDBY)
+
+    def reason(self) -> str:
+        """One line for readiness: the loop, its state, since when, its last error."""
+        since = self.since.isoformat(timespec="seconds")
+        text = f"{self.name} is {self.state} since {since}"
+        return f"{text}: {self.last_error}" if self.last_error else text
+
+
+class SupervisedLoop(Protocol):
+    """A background loop the service runs under `supervise`, with its status."""
+
+    status: LoopStatus
+
+    async def run(self) -> None:
+        """Work until stopped; raise what cannot be handled (the supervisor retries)."""
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -86,26 +112,34 @@ async def supervise(
     any other exception, log it, mark the loop retrying and run it again after a capped
     backoff. A run that lasted `healthy_after` seconds resets the backoff."""
     delay = backoff.delays()
-    while True:
-        started = time.monotonic()
-        try:
-            await body()
-        except asyncio.CancelledError:
-            status.set(LoopState.STOPPED)
-            raise
-        except Exception as exc:  # a loop must outlive every failure
-            if time.monotonic() - started > healthy_after:
-                delay = backoff.delays()
-            wait = delay()
-            status.set(LoopState.RETRYING, exc)
-            status.restarts += 1
-            log.warning(
-                "loop_failed",
-                loop=status.name,
-                error=type(exc).__name__,
-                retry_in=wait,
-            )
-            await asyncio.sleep(wait)
-            continue
+    try:
+        while True:
+            started = time.monotonic()
+            try:
+                await body()
+            except Exception as exc:  # a loop must outlive every failure
+                if time.monotonic() - started > healthy_after:
+                    delay = backoff.delays()
+                wait = delay()
+                status.set(LoopState.RETRYING, exc)
+                status.restarts += 1
+                _log_failure(status, exc, wait)
+                await asyncio.sleep(wait)
+                continue
+            return
+    finally:
+        # Returned, or cancelled while it ran or waited to run again.
         status.set(LoopState.STOPPED)
-        return
+
+
+def _log_failure(status: LoopStatus, error: Exception, wait: float) -> None:
+    # A database or broker away is expected and passes: a warning. Anything else is a
+    # bug, logged once with its traceback.
+    if is_unavailable(error) or isinstance(error, KafkaError):
+        log.warning(
+            "loop_failed", loop=status.name, error=type(error).__name__, retry_in=wait
+        )
+    else:
+        log.exception(
+            "loop_failed", loop=status.name, error=type(error).__name__, retry_in=wait
+        )

@@ -1,4 +1,5 @@
-"""Operators' view of a service's projections: progress, lag, parked events, rebuild."""
+"""Operators' view of a service's background loops (relay, projections, watchers) and
+its projections: state, progress, lag, parked events, rebuild."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from shared.dependencies import ActorDep, RuntimeDep
 from shared.domain import Role
 from shared.errors import NotFound, NotPermitted
+from shared.loops import LoopState, LoopStatus
 
 _READERS = frozenset({Role.OFFICE, Role.AUDITOR, Role.SYSTEM})
 _OPERATORS = frozenset({Role.OFFICE, Role.SYSTEM})
@@ -24,11 +26,40 @@ class SourceProgressView(BaseModel):
     last_position: int
 
 
+class LoopView(BaseModel):
+    """A background loop: running, standing by for a leader, retrying after a failure
+    (the error, when), or stopped; since when it is so, how often it was restarted."""
+
+    name: str
+    state: LoopState
+    since: datetime
+    last_error: str | None
+    last_error_at: datetime | None
+    restarts: int
+
+    @classmethod
+    def of(cls, status: LoopStatus) -> LoopView:
+        """The view of one loop's status."""
+        return cls(
+            name=status.name,
+            state=status.state,
+            since=status.since,
+            last_error=status.last_error,
+            last_error_at=status.last_error_at,
+            restarts=status.restarts,
+        )
+
+
 class ProjectionView(BaseModel):
-    """A projection's state: lag in messages, parked events, progress per source."""
+    """A projection's state: its loop's state (running / retrying / stopped, last
+    error, since when, restarts), lag in messages, parked events, progress per source."""
 
     name: str
     topics: list[str]
+    state: LoopState
+    since: datetime
+    last_error: str | None
+    restarts: int
     is_caught_up: bool
     lag: int
     parked: int
@@ -52,8 +83,17 @@ class ParkedEventView(BaseModel):
 
 
 def operations_router() -> APIRouter:
-    """`/operations/projections`, `/operations/parked-events`, rebuild."""
+    """`/operations/loops`, `/operations/projections`, `/operations/parked-events`,
+    rebuild."""
     router = APIRouter(prefix="/operations", tags=["operations"])
+
+    @router.get("/loops")
+    async def loops(rt: RuntimeDep, actor: ActorDep) -> list[LoopView]:
+        """Every background loop of this process (relay, projections, process managers,
+        watchers): state, since when, last error, restarts (office, auditors)."""
+        if not actor.has_any(_READERS):
+            raise NotPermitted("reading loop state needs the office or auditor role")
+        return [LoopView.of(status) for status in rt.loops]
 
     @router.get("/projections")
     async def projections(rt: RuntimeDep, actor: ActorDep) -> list[ProjectionView]:
@@ -77,6 +117,10 @@ def operations_router() -> APIRouter:
                 ProjectionView(
                     name=runner.name,
                     topics=list(runner.projection.topics),
+                    state=runner.status.state,
+                    since=runner.status.since,
+                    last_error=runner.status.last_error,
+                    restarts=runner.status.restarts,
                     is_caught_up=runner.is_caught_up.is_set(),
                     lag=lag,
                     parked=parked,

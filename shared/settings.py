@@ -41,6 +41,18 @@ class ServiceSettings(BaseSettings):
     topic_replication_factor: int = Field(default=1, ge=1, le=16)
     topic_min_insync_replicas: int = Field(default=1, ge=1, le=16)
     topic_on_unsafe: Literal["warn", "refuse"] = "warn"
+    # While the database is away a request waits at most this long for a connection
+    # (connecting included), and any statement at most `db_statement_timeout_seconds`:
+    # then it is answered 503, never left hanging.
+    db_acquire_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_seconds: float = Field(default=15.0, gt=0)
+    # The Retry-After of a 503 while the database is away.
+    retry_after_seconds: int = Field(default=5, ge=1)
+    # `/readyz` answers 503 while the relay or a projection lags more events than this.
+    ready_max_lag: int = Field(default=1000, ge=0)
+    # A background loop that failed (relay, projection, watcher) is run again after
+    # 0.5 s, then twice as long each time, up to this.
+    loop_retry_max_seconds: float = Field(default=10.0, ge=0.5)
 
     @property
     def source(self) -> str:

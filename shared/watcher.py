@@ -10,14 +10,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import structlog
 
 from shared.auth import SYSTEM_ACTOR
 from shared.domain import Command
 from shared.errors import ConcurrencyConflict, DomainError
 from shared.handling import CommandContext
-from shared.loops import LoopStatus
+from shared.loops import LoopState, LoopStatus
 from shared.store import Appended, EventStore
 
 log = structlog.get_logger()
@@ -62,12 +61,11 @@ class DeadlineWatcher:
         self.status = LoopStatus(name=name)
 
     async def run(self) -> None:
-        """Check until cancelled."""
+        """Check every `interval` seconds until cancelled; raises what a round could
+        not handle (run under `supervise`, it is retried with backoff)."""
         while True:
-            try:
-                await self.check_once()
-            except (OSError, asyncpg.PostgresError):
-                log.exception("deadline_watch_failed", watcher=self.name)
+            await self.check_once()
+            self.status.set(LoopState.RUNNING)
             await asyncio.sleep(self.interval)
 
     async def check_once(self) -> int:

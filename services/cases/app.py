@@ -44,7 +44,7 @@ def create_app(settings: CasesSettings) -> FastAPI:
             zone=rt.zone,
             interval=settings.deadline_watch_seconds,
         )
-        return [watcher.run]
+        return [watcher]
 
     app = create_service_app(
         settings,

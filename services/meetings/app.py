@@ -43,7 +43,7 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
         watcher = action_watcher(
             rt.store, rt.pool, zone=rt.zone, interval=settings.deadline_watch_seconds
         )
-        return [watcher.run]
+        return [watcher]
 
     return create_service_app(
         settings,

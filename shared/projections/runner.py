@@ -16,7 +16,7 @@ from aiokafka.errors import KafkaError
 
 from shared import metrics
 from shared.kafka import stop_within, topic_partitions
-from shared.loops import LoopStatus
+from shared.loops import LoopState, LoopStatus
 from shared.projections.batches import BatchApplier, epoch_of
 from shared.projections.protocol import Projection
 
@@ -73,6 +73,7 @@ class ProjectionRunner:
                 await self._consume()
                 return
             except (KafkaError, OSError, TimeoutError) as exc:
+                self.status.set(LoopState.RETRYING, exc)
                 log.warning(
                     "projection_broker_unavailable",
                     projection=self.name,
@@ -105,6 +106,7 @@ class ProjectionRunner:
                     assigned = await self._assign(consumer, assigned)
                     last_refresh = now
                     self.is_started.set()
+                    self.status.set(LoopState.RUNNING)
                 if self._rebuild_requested.is_set():
                     await self._reset(consumer, assigned)
                 if not assigned:

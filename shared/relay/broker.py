@@ -5,14 +5,30 @@ the broker lost its data)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import OffsetOutOfRangeError
+from aiokafka.errors import KafkaError, OffsetOutOfRangeError
 
 from shared.kafka import stop_within, topic_partitions
 from shared.relay.batches import EPOCH_HEADER
+
+
+class BrokerAway(Exception):
+    """The broker did not answer; the relay keeps ordering and tries it again."""
+
+
+@contextlib.contextmanager
+def broker_errors() -> Iterator[None]:
+    """Raise what the broker's side raises as `BrokerAway`: told apart from the
+    database's (which ends the relay's run, and it leads again first)."""
+    try:
+        yield
+    except (KafkaError, OSError, TimeoutError) as exc:
+        raise BrokerAway(f"{type(exc).__name__}: {exc}") from exc
 
 
 async def broker_topics(bootstrap: str) -> set[str]:

@@ -14,10 +14,12 @@ from aiokafka.errors import KafkaError
 
 from shared import metrics
 from shared.chain import Ed25519Signer, Signer, new_private_key_pem
+from shared.db import DbConnection
 from shared.kafka import stop_within
-from shared.loops import LoopStatus
+from shared.loops import LoopState, LoopStatus
 from shared.relay.batches import READ_SEQUENCED, Placements, send_batches
-from shared.relay.broker import still_there
+from shared.relay.broker import BrokerAway, broker_errors, still_there
+from shared.relay.leadership import check_moved, resign, take_lead
 from shared.relay.sealer import Sealer
 from shared.relay.sequencer import Sequencer
 from shared.relay.topics import TopicPolicy, ensure_topics
@@ -25,9 +27,6 @@ from shared.settings import ServiceSettings
 from shared.store import EventStore
 
 log = structlog.get_logger()
-
-# One relay per service database: the sequencer must be the only writer of the order.
-_LEADER_LOCK = 7_346_002
 
 
 class Relay:
@@ -109,52 +108,66 @@ class Relay:
         self._wake.set()
 
     async def run(self) -> None:
-        """Lead, then loop: sequence, seal, publish; wait while the broker is down."""
-        pool = self.store.pool
-        async with pool.acquire() as leader:
-            while not await leader.fetchval(
-                "SELECT pg_try_advisory_lock($1)", _LEADER_LOCK
-            ):
-                if self._stopping:
-                    return
-                await asyncio.sleep(1.0)
+        """Lead, then loop: sequence, seal, publish; wait while the broker is down.
+        Raises when the database fails: run again (under `supervise`), it leads again
+        before it writes anything."""
+        async with self.store.pool.acquire() as leader:
+            is_leading = False
             try:
-                await self._sealer.register_key()
-                await self._loop()
+                is_leading = await take_lead(
+                    leader, self.status, is_stopping=lambda: self._stopping
+                )
+                if not is_leading:
+                    return
+                await self._sealer.register_key(leader)
+                # What a run before this one numbered is read afresh.
+                self._sequencer.forget()
+                self.status.set(LoopState.RUNNING)
+                log.info("relay_leading", topic=self.topic)
+                await self._loop(leader)
             finally:
                 await self._disconnect()
-                await leader.execute("SELECT pg_advisory_unlock($1)", _LEADER_LOCK)
+                if is_leading:
+                    await resign(leader)
 
-    async def _loop(self) -> None:
+    async def _loop(self, leader: DbConnection) -> None:
         idle = 0.01
         while not self._stopping:
-            if await self._turn():
+            if await self._turn(leader):
                 idle = 0.01
                 continue
             await self._sleep(idle)
             idle = min(idle * 2, 0.2)
 
-    async def _turn(self) -> bool:
+    async def _turn(self, leader: DbConnection) -> bool:
         """Sequence, seal, publish; whether the next turn follows at once (something
         was done, or the wait for the broker is served already)."""
-        # The next events are numbered while this turn seals and publishes those
-        # numbered before. Numbering is one statement that PostgreSQL works on in the
-        # meantime, on rows nothing else here writes; run in turn, it kept the relay
-        # (envelopes, batches) waiting for a fifth of its time when catching up.
-        sequencing = asyncio.create_task(self.sequence_once())
+        # The next events are numbered (then sealed) while this turn publishes those
+        # numbered before: numbering is one statement that PostgreSQL works on in the
+        # meantime; run in turn, it kept the relay waiting for a fifth of its time when
+        # catching up. Numbering and sealing run on the session that holds the leader
+        # lock: after a lost session (a database restart) they fail there and then,
+        # never writing the order while another relay may have taken the lead.
+        ordering = asyncio.create_task(self._order(leader))
         try:
-            sealed = await self.seal_once()
             published = await self._publish_turn()
+            sequenced, sealed = await ordering
         except BaseException:
-            sequencing.cancel()
-            # It may have committed before it was cancelled: the next reads afresh.
+            ordering.cancel()
+            await asyncio.gather(ordering, return_exceptions=True)
+            # It may have committed before it failed: the next reads afresh.
             self._sequencer.forget()
             raise
-        sequenced = await sequencing
         return published is None or bool(sequenced + sealed + published)
 
+    async def _order(self, leader: DbConnection) -> tuple[int, int]:
+        sequenced = await self._sequencer.sequence_once(leader)
+        sealed = await self._sealer.seal_once(leader)
+        return sequenced, sealed
+
     async def _publish_turn(self) -> int | None:
-        """Publish events and seals; None when the broker is away (after waiting)."""
+        """Publish events and seals; None when the broker is away (after waiting).
+        What the database raises goes up: the run ends."""
         try:
             if self._producer is None:
                 await self._connect()
@@ -165,14 +178,18 @@ class Relay:
             published = await self.publish_once()
             published += await self.publish_seals_once()
             await self._check_loss_every(5.0)
-        except (KafkaError, OSError, TimeoutError) as exc:
+        except BrokerAway as exc:
+            self.status.set(LoopState.RETRYING, exc)
             log.warning(
-                "broker_unavailable", error=type(exc).__name__, retry_in=self._backoff
+                "broker_unavailable",
+                error=type(exc.__cause__).__name__,
+                retry_in=self._backoff,
             )
             await self._disconnect()
             await self._sleep(self._backoff)
             self._backoff = min(self._backoff * 2, 5.0)
             return None
+        self.status.set(LoopState.RUNNING)
         return published
 
     async def _sleep(self, seconds: float) -> None:
@@ -196,6 +213,11 @@ class Relay:
     # --- publishing ---------------------------------------------------------------
 
     async def _connect(self) -> None:
+        with broker_errors():
+            await self._start_producer()
+        log.info("relay_connected", topic=self.topic)
+
+    async def _start_producer(self) -> None:
         await self._ensure_topics()
         producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap,
@@ -211,7 +233,6 @@ class Relay:
             raise
         self._producer = producer
         self._last_loss_check = 0.0
-        log.info("relay_connected", topic=self.topic)
 
     async def _disconnect(self) -> None:
         producer, self._producer = self._producer, None
@@ -252,29 +273,35 @@ class Relay:
             return 0
         epoch = str(state["epoch"]).encode()
         offsets: dict[str, list[int]] = dict(state["partition_offsets"])
-        sending = await send_batches(
-            self._producer,
-            self.topic,
-            records,
-            epoch=epoch,
-            placements=self._placements,
-            source=self.source,
-            service=self.service,
-        )
-        for partition, sent, delivered in sending:
-            # Per partition, the last message published: its offset and its sequence.
-            last = (await delivered).offset + len(sent) - 1
-            key = str(partition)
-            if last >= offsets.get(key, [-1, 0])[0]:
-                offsets[key] = [last, sent[-1]["sequence"]]
-        await self.store.pool.execute(
+        with broker_errors():
+            sending = await send_batches(
+                self._producer,
+                self.topic,
+                records,
+                epoch=epoch,
+                placements=self._placements,
+                source=self.source,
+                service=self.service,
+            )
+            for partition, sent, delivered in sending:
+                # Per partition, the last message published: offset and sequence.
+                last = (await delivered).offset + len(sent) - 1
+                key = str(partition)
+                if last >= offsets.get(key, [-1, 0])[0]:
+                    offsets[key] = [last, sent[-1]["sequence"]]
+        # Only from where it read: a relay that lost the lead unnoticed must not move
+        # the published order back under the one that leads now.
+        updated = await self.store.pool.execute(
             "UPDATE relay_state SET published_sequence = $2, partition_offsets = $3,"
-            " updated_at = now() WHERE topic = $1 AND epoch = $4",
+            " updated_at = now() WHERE topic = $1 AND epoch = $4"
+            " AND published_sequence = $5",
             self.topic,
             records[-1]["sequence"],
             offsets,
             state["epoch"],
+            state["published_sequence"],
         )
+        check_moved(updated)
         metrics.RELAY_PUBLISHED.labels(topic=self.topic).inc(len(records))
         return len(records)
 
@@ -290,17 +317,21 @@ class Relay:
             body = {k: v for k, v in dict(row).items() if k != "sealed_at"}
             body["sealed_at"] = row["sealed_at"].isoformat(timespec="microseconds")
             body["source"] = self.source
-            await self._producer.send_and_wait(
-                self.seals_topic,
-                value=json.dumps(body).encode(),
-                key=self.source.encode(),
-            )
+            with broker_errors():
+                await self._producer.send_and_wait(
+                    self.seals_topic,
+                    value=json.dumps(body).encode(),
+                    key=self.source.encode(),
+                )
         if rows:
-            await self.store.pool.execute(
-                "UPDATE relay_state SET published_seal = $2 WHERE topic = $1",
+            updated = await self.store.pool.execute(
+                "UPDATE relay_state SET published_seal = $2 WHERE topic = $1"
+                " AND published_seal = $3",
                 self.topic,
                 rows[-1]["seal_no"],
+                state["published_seal"],
             )
+            check_moved(updated)
         return len(rows)
 
     async def _check_loss_every(self, seconds: float) -> None:
@@ -319,22 +350,29 @@ class Relay:
             int(p): (int(last[0]), int(last[1]))
             for p, last in dict(state["partition_offsets"]).items()
         }
-        if not recorded or await still_there(
-            self.bootstrap, self.topic, recorded, str(state["epoch"])
-        ):
+        if not recorded:
             return False
+        with broker_errors():
+            if await still_there(
+                self.bootstrap, self.topic, recorded, str(state["epoch"])
+            ):
+                return False
         log.warning(
             "broker_lost_events",
             topic=self.topic,
             published=state["published_sequence"],
         )
-        await self.store.pool.execute(
+        updated = await self.store.pool.execute(
             "UPDATE relay_state SET epoch = $2, published_sequence = 0, published_seal = 0,"
-            " partition_offsets = '{}'::jsonb, updated_at = now() WHERE topic = $1",
+            " partition_offsets = '{}'::jsonb, updated_at = now()"
+            " WHERE topic = $1 AND epoch = $3",
             self.topic,
             uuid.uuid4(),
+            state["epoch"],
         )
-        await self._ensure_topics()
+        check_moved(updated)
+        with broker_errors():
+            await self._ensure_topics()
         return True
 
     async def measure_lag(self) -> int:

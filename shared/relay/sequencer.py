@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from shared.db import DbConnection
 from shared.store import Cursor
 
 # One statement: the next committed events in commit order (below the oldest running
@@ -38,17 +39,19 @@ class Sequencer:
         committed without this one learning of it)."""
         self._cursor = None
 
-    async def sequence_once(self) -> int:
-        """Give the next committed events their sequence numbers; returns how many."""
+    async def sequence_once(self, db: DbConnection | None = None) -> int:
+        """Give the next committed events their sequence numbers, on `db` (the leader's
+        connection) or the pool; returns how many."""
+        on = self.pool if db is None else db
         if self._cursor is None:
-            row = await self.pool.fetchrow(
+            row = await on.fetchrow(
                 "SELECT s.sequence, e.txid::text::bigint AS txid, e.position"
                 " FROM event_sequence s JOIN events e ON e.position = s.position"
                 " ORDER BY s.sequence DESC LIMIT 1"
             )
             self._cursor = Cursor(row["txid"], row["position"]) if row else Cursor()
             self._last_sequence = row["sequence"] if row else 0
-        row = await self.pool.fetchrow(
+        row = await on.fetchrow(
             _NUMBER_NEXT,
             str(self._cursor.txid),
             self._cursor.position,
