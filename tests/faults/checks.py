@@ -19,6 +19,7 @@ import httpx
 
 from tests.faults.load import PAYMENT, Load
 from tests.faults.stack import OFFICE, ROOT
+from tests.kafka_reader import read_topic
 
 CASE_MODELS = "case_read_models"
 _CONVERGE_SECONDS = 45.0
@@ -118,6 +119,24 @@ async def log_problems(
     if load.unsettled:
         problems.append(f"{len(load.unsettled)} commands never got a definite answer")
     return problems
+
+
+async def topic_messages(
+    bootstrap: str, topic: str, conn: asyncpg.Connection
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The topic's messages once it holds every stored event (the relay published the
+    whole log), and the problem if it does not."""
+    store = {r["id"] for r in await _store(conn)}
+    try:
+        messages = await read_topic(
+            bootstrap,
+            topic,
+            until=lambda ms: {m["id"] for m in ms} >= store,
+            timeout=30,
+        )
+    except AssertionError as exc:
+        return [], [f"the topic does not hold the whole log: {exc}"]
+    return messages, []
 
 
 async def _applied(conn: asyncpg.Connection) -> int:

@@ -59,6 +59,7 @@ class Attempt:
     status: int | None
     code: str | None
     elapsed: float
+    is_problem: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ class Load:
         started = time.monotonic()
         status: int | None = None
         code: str | None = None
+        is_problem = False
         body: dict[str, Any] = {}
         try:
             answer = await client.post(
@@ -257,6 +259,9 @@ class Load:
             with contextlib.suppress(ValueError):
                 body = answer.json()
             code = body.get("code") if isinstance(body, dict) else None
+            is_problem = answer.headers.get("content-type", "").startswith(
+                "application/problem+json"
+            )
             outcome = _outcome_of(
                 status, is_retry_later="retry-after" in answer.headers
             )
@@ -273,6 +278,7 @@ class Load:
                 status=status,
                 code=code,
                 elapsed=time.monotonic() - started,
+                is_problem=is_problem,
             )
         )
         if outcome is Outcome.ACKED:
@@ -303,6 +309,16 @@ class Load:
     def failures(self) -> list[Attempt]:
         """Attempts answered with a 5xx other than 503 (bugs)."""
         return [a for a in self.attempts if a.outcome is Outcome.FAILED]
+
+    def bare_refusals(self) -> list[Attempt]:
+        """Answers other than 2xx that are not problem+json with a code."""
+        return [
+            a
+            for a in self.attempts
+            if a.status is not None
+            and a.outcome is not Outcome.ACKED
+            and not (a.is_problem and a.code)
+        ]
 
     def hangs(self) -> list[Attempt]:
         """Attempts not answered within REQUEST_TIMEOUT."""

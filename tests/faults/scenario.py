@@ -108,6 +108,10 @@ class FaultRun:
                 f"{a.kind} answered {a.status} {a.code}" for a in self.load.failures()
             ][:5]
             self.problems += [
+                f"{a.kind} answered {a.status} without a problem+json code"
+                for a in self.load.bare_refusals()
+            ][:5]
+            self.problems += [
                 f"{a.kind} hung {a.elapsed:.1f} s (no answer)"
                 for a in self.load.hangs()
             ][:5]

@@ -7,9 +7,11 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from shared.local import Tansu
+from tests.faults.checks import topic_messages
 from tests.faults.scenario import FaultRun, start_all
 from tests.faults.servers import OwnPostgres
 from tests.faults.stack import fault_stack
@@ -50,6 +52,15 @@ async def test_a_broker_restarted_empty_gets_the_whole_log_again(
         run.repaired()
         await run.recover()
         problems = await run.finish(url=cases.url)
+        conn = await asyncpg.connect(stack.database_url("cases"))
+        try:
+            # The broker came back empty: the relay must have published it all again.
+            _, missing = await topic_messages(
+                stack.bootstrap, f"{stack.namespace}.cases.events", conn
+            )
+        finally:
+            await conn.close()
         figures(run.figures())
 
+    problems += missing
     assert not problems, "\n".join(problems[:20])
