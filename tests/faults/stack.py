@@ -39,6 +39,8 @@ FAULT_SETTINGS = {
     "DB_STATEMENT_TIMEOUT_SECONDS": "4",
     "RETRY_AFTER_SECONDS": "1",
     "READY_MAX_LAG": "50",
+    # Loops back within 2 s of their dependency: well inside observe.STALL_SECONDS.
+    "LOOP_RETRY_MAX_SECONDS": "2",
     "LOG_LEVEL": "info",
 }
 # Read from the environment of the test run when set there.
