@@ -7,25 +7,28 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from shared.boundary import known_query_only
 from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
-
-StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]
+from shared.values import STREAM_ID_PATTERN, QueryOffset
 
 
 def history_router() -> APIRouter:
     """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
-    router = APIRouter(tags=["history"], dependencies=[Depends(current_actor)])
+    router = APIRouter(
+        tags=["history"],
+        dependencies=[Depends(known_query_only), Depends(current_actor)],
+    )
 
     @router.get("/streams/{stream_id}/events")
     async def stream_events(
-        stream_id: str,
+        stream_id: Annotated[str, Path(pattern=STREAM_ID_PATTERN)],
         store: StoreDep,
         rt: RuntimeDep,
         as_of: Annotated[
@@ -45,7 +48,7 @@ def history_router() -> APIRouter:
     async def published_events(
         store: StoreDep,
         rt: RuntimeDep,
-        after_sequence: Annotated[int, Query(ge=0)] = 0,
+        after_sequence: Annotated[QueryOffset, Query()] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
         accept: Annotated[str | None, Header()] = None,
     ) -> Response:

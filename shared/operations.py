@@ -89,7 +89,9 @@ def operations_router() -> APIRouter:
     async def parked_events(
         rt: RuntimeDep,
         actor: ActorDep,
-        projection: Annotated[str | None, Query(max_length=100)] = None,
+        projection: Annotated[
+            str | None, Query(pattern=r"^[a-z][a-z0-9_-]{0,99}$")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[ParkedEventView]:
         """Events that failed to apply, newest first, with their errors."""

@@ -18,6 +18,7 @@ from services.cases.views import (
     TotalView,
     WorkQueueView,
 )
+from shared.boundary import MAX_BODY_BYTES, known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -34,10 +35,10 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
+from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, QueryOffset
 
-CASE_ID_PATTERN = r"^[0-9]{4}-[0-9]{6}$"
 CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
-UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
+UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 
 
 async def _rules(request: Request) -> CaseRules:
@@ -49,11 +50,18 @@ async def _rules(request: Request) -> CaseRules:
 RulesDep = Annotated[CaseRules, Depends(_rules)]
 
 commands = APIRouter(
-    tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)
+    tags=["commands"],
+    dependencies=[Depends(known_query_only)],
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
+    max_body_size=MAX_BODY_BYTES,
 )
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Depends(consistent_with(CASE_MODELS))],
+    dependencies=[
+        Depends(known_query_only),
+        Depends(current_actor),
+        Depends(consistent_with(CASE_MODELS)),
+    ],
     responses=problem_responses(401, 404, 422),
 )
 
@@ -229,11 +237,11 @@ async def list_cases(
     status: Annotated[domain.CaseStatus | None, Query()] = None,
     unit: Annotated[
         str | None,
-        Query(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="lead or helping unit"),
+        Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),
     ] = None,
     sector: Annotated[str | None, Query(pattern=r"^(construction|other)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
     """Cases, newest first (no personal data)."""
     return await queries.list_cases(

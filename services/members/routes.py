@@ -18,6 +18,7 @@ from services.members.views import (
     UnitStateView,
     UnitView,
 )
+from shared.boundary import MAX_BODY_BYTES, known_query_only
 from shared.envelope import Envelope
 from shared.handling import load_as_of
 from shared.history import consistent_with, stream_history
@@ -30,17 +31,23 @@ from shared.http import (
     problem_responses,
 )
 from shared.store import Appended
+from shared.values import PERSON_ID_PATTERN, UNIT_CODE_PATTERN
 
-UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
-PersonId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
+PersonId = Annotated[str, Path(pattern=PERSON_ID_PATTERN)]
 Consistent = Depends(consistent_with(DIRECTORY))
 
-COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
+COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422)
 
-commands = APIRouter(tags=["commands"], responses=COMMAND_ERRORS)
+commands = APIRouter(
+    tags=["commands"],
+    dependencies=[Depends(known_query_only)],
+    responses=COMMAND_ERRORS,
+    max_body_size=MAX_BODY_BYTES,
+)
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Consistent],
+    dependencies=[Depends(known_query_only), Depends(current_actor), Consistent],
     responses=problem_responses(401, 404, 422),
 )
 
@@ -214,7 +221,7 @@ async def unit_events(
 @reads.get("/people")
 async def list_people(
     pool: PoolDep,
-    unit: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
+    unit: Annotated[str | None, Query(pattern=UNIT_CODE_PATTERN)] = None,
     status: Annotated[domain.PersonStatus | None, Query()] = None,
 ) -> list[PersonView]:
     """People with their current roles, optionally of one unit."""

@@ -1,0 +1,283 @@
+"""Value types every service takes at its boundary: text, codes, identifiers, money,
+business dates and query numbers, each checked once here so a bad value is a 422
+naming the field and the rule, never a 500 from PostgreSQL (issue 12 item 7).
+
+Commands and request parameters use these; events keep plain types, so a stored event
+always loads whatever these rules become."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Final
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+from stdnum.cn import ric, uscc
+
+NAME_MAX: Final = 200
+"""The longest name, title or label (one line)."""
+
+TEXT_MAX: Final = 4000
+"""The longest reason, note, task or minutes text (may hold line breaks)."""
+
+EARLIEST_BUSINESS_DATE: Final = date(1990, 1, 1)
+LATEST_BUSINESS_DATE: Final = date(2099, 12, 31)
+"""No wage case, listing or meeting is dated outside these; a date outside them is a
+typing error (0001-01-01 would be stored as -infinity, 9999-12-31 as a deadline)."""
+
+MAX_BIGINT: Final = 2**63 - 1
+"""The largest PostgreSQL bigint: offsets and sequence numbers above it cannot be sent."""
+
+# C0 and C1 controls, DEL and lone surrogates: PostgreSQL refuses NUL in text and jsonb,
+# and a lone surrogate cannot be encoded as UTF-8. Line breaks and tabs are allowed
+# only in texts that need them.
+_CONTROLS: Final = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_LINE_CONTROLS: Final = "\x00-\x1f\x7f-\x9f"
+_SURROGATES: Final = "\ud800-\udfff"
+_IN_TEXT: Final = re.compile(f"[{_CONTROLS}{_SURROGATES}]")
+_IN_LINE: Final = re.compile(f"[{_LINE_CONTROLS}\u2028\u2029{_SURROGATES}]")
+
+
+@dataclass(frozen=True)
+class _Documented:
+    """Adds keywords to a type's JSON schema (a pattern a validator enforces), so
+    OpenAPI shows the rule and generated data fits it."""
+
+    # Pairs, not a dict: a type in `X | None` must be hashable.
+    keywords: tuple[tuple[str, str], ...]
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update(self.keywords)
+        return schema
+
+
+def _text_pattern(controls: str) -> str:
+    """Any characters but the controls, at least one of them not a space."""
+    allowed = f"[^{controls}]"
+    return f"^{allowed}*[^\\s{controls}]{allowed}*$"
+
+
+def _no_controls(value: str) -> str:
+    if _IN_TEXT.search(value):
+        raise PydanticCustomError(
+            "no_control_characters",
+            "text must not contain control characters (only line breaks and tabs)",
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    if _IN_LINE.search(value):
+        raise PydanticCustomError(
+            "no_control_characters",
+            "a name is one line without control characters",
+        )
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    AfterValidator(_one_line),
+    _Documented((("pattern", _text_pattern(_LINE_CONTROLS)),)),
+]
+"""A name, title or label: one line, never empty or only spaces, at most 200 characters."""
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
+    AfterValidator(_no_controls),
+    _Documented((("pattern", _text_pattern(_CONTROLS)),)),
+]
+"""A reason, task or note: never empty or only spaces, at most 4,000 characters; line
+breaks and tabs allowed, no other control characters."""
+
+Note = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=TEXT_MAX),
+    AfterValidator(_no_controls),
+    _Documented((("pattern", f"^[^{_CONTROLS}]*$"),)),
+]
+"""Free text that may be left empty, with the limits of `Text`."""
+
+UNIT_CODE_PATTERN: Final = r"^[a-z][a-z0-9-]{1,39}$"
+UnitCode = Annotated[str, StringConstraints(pattern=UNIT_CODE_PATTERN)]
+"""A member unit's code, as in the member directory (`rsj`, `jsj`, `dongguan-town`)."""
+
+CASE_ID_PATTERN: Final = r"^[0-9]{4}-[0-9]{6}$"
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+"""The id part of a case's stream: year and number, `2024-000123`."""
+
+LISTING_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,63}$"
+ListingId = Annotated[str, StringConstraints(pattern=LISTING_ID_PATTERN)]
+"""The id part of a listing's stream in credit (`c-2024-000123`)."""
+
+PERSON_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{1,39}$"
+PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
+"""The id part of a person's stream in members (`2017-03`)."""
+
+STREAM_ID_PATTERN: Final = r"^[a-z][a-z0-9]*-[a-z0-9-]{1,120}$"
+StreamId = Annotated[str, StringConstraints(pattern=STREAM_ID_PATTERN)]
+"""A stream's id, `<category>-<id>` in lower case (`case-2024-000123`)."""
+
+# GB 32100-2015: 18 characters of the code alphabet (no I, O, S, V, Z), the 3rd to
+# 8th the administrative division (digits).
+USCC_PATTERN: Final = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+
+
+def _compact_uscc(value: object) -> object:
+    # Codes are copied with spaces or hyphens between groups; they are kept compact.
+    return uscc.compact(value) if isinstance(value, str) else value
+
+
+def _compact_ric(value: object) -> object:
+    return ric.compact(value) if isinstance(value, str) else value
+
+
+Uscc = Annotated[
+    str,
+    StringConstraints(pattern=USCC_PATTERN),
+    BeforeValidator(_compact_uscc),
+]
+"""统一社会信用代码 (unified social credit code) in its shape; the check character is
+checked by the domain, which lets the office keep an early code that fails it by
+giving a reason (the shape is never waived)."""
+
+
+def _uscc_check_digit(value: str) -> str:
+    if not uscc.is_valid(value):
+        raise PydanticCustomError(
+            "uscc_checksum",
+            "not a valid unified social credit code: the check character does not "
+            "match (GB 32100-2015)",
+        )
+    return value
+
+
+CheckedUscc = Annotated[Uscc, AfterValidator(_uscc_check_digit)]
+"""A unified social credit code whose check character is right."""
+
+RESIDENT_ID_PATTERN: Final = r"^[0-9]{17}[0-9X]$"
+ResidentId = Annotated[
+    str,
+    StringConstraints(pattern=RESIDENT_ID_PATTERN),
+    BeforeValidator(_compact_ric),
+]
+"""公民身份号码 (resident ID number, GB 11643-1999) in its shape; personal data."""
+
+
+def _ric_check_digit(value: str) -> str:
+    # The message never repeats the number: it is personal data.
+    if not ric.is_valid(value):
+        raise PydanticCustomError(
+            "ric_checksum",
+            "not a valid resident identity number: the date or the check character "
+            "is wrong (GB 11643-1999)",
+        )
+    return value
+
+
+CheckedResidentId = Annotated[ResidentId, AfterValidator(_ric_check_digit)]
+"""A resident ID number whose birth date and check character are right."""
+
+
+_DECIMAL_TEXT: Final = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)
+_MONEY_LIMIT: Final = Decimal("999999999999.99")
+
+
+def _ascii_amount(value: object) -> object:
+    # Decimal() reads full-width and other Unicode digits; an amount is typed in ASCII.
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        raise PydanticCustomError(
+            "ascii_decimal",
+            "an amount is written with ASCII digits 0-9 and at most one point",
+        )
+    return value
+
+
+def _not_negative_zero(value: Decimal) -> Decimal:
+    if value.is_zero() and value.is_signed():
+        raise PydanticCustomError("no_negative_zero", "an amount cannot be -0")
+    return value
+
+
+def _money_schema(minimum: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "number",
+                    minimum: 0,
+                    "maximum": float(_MONEY_LIMIT),
+                    "multipleOf": 0.01,
+                },
+                {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
+            ]
+        },
+        mode="validation",
+    )
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_ascii_amount),
+    Field(ge=0, max_digits=14, decimal_places=2),
+    AfterValidator(_not_negative_zero),
+    _money_schema("minimum"),
+]
+"""Yuan with two places, never negative (nor -0), never float, ASCII digits only."""
+
+PositiveMoney = Annotated[
+    Decimal,
+    BeforeValidator(_ascii_amount),
+    Field(gt=0, max_digits=14, decimal_places=2),
+    _money_schema("exclusiveMinimum"),
+]
+"""Yuan with two places, more than nothing: an amount paid or ordered."""
+
+RecordedMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+"""Money as an event or a state holds it: two places, never negative. It stays as
+lenient as when the first event was written, so every stored event still loads."""
+
+
+def _in_window(value: date) -> date:
+    if not EARLIEST_BUSINESS_DATE <= value <= LATEST_BUSINESS_DATE:
+        raise PydanticCustomError(
+            "date_in_window",
+            "a business date lies between {earliest} and {latest}",
+            {
+                "earliest": EARLIEST_BUSINESS_DATE.isoformat(),
+                "latest": LATEST_BUSINESS_DATE.isoformat(),
+            },
+        )
+    return value
+
+
+BusinessDate = Annotated[
+    date,
+    AfterValidator(_in_window),
+    _Documented(
+        (
+            ("pattern", r"^(199[0-9]|20[0-9]{2})-[0-9]{2}-[0-9]{2}$"),
+            ("description", "a date from 1990-01-01 to 2099-12-31"),
+        )
+    ),
+]
+"""A day something happened or is due, within the window every service accepts."""
+
+QueryOffset = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
+"""How many rows to skip, or the sequence or cursor to read after: a bigint."""
