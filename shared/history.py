@@ -16,7 +16,7 @@ from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
-from shared.values import STREAM_ID_PATTERN, QueryOffset
+from shared.values import STREAM_ID_PATTERN, Moment, QueryOffset
 
 
 def history_router() -> APIRouter:
@@ -32,7 +32,7 @@ def history_router() -> APIRouter:
         store: StoreDep,
         rt: RuntimeDep,
         as_of: Annotated[
-            datetime | None, Query(description="only events recorded by then")
+            Moment | None, Query(description="only events recorded by then")
         ] = None,
     ) -> list[Envelope]:
         """A stream's events in version order, as CloudEvents; 404 if it has none."""

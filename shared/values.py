@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Final
 
@@ -180,13 +180,23 @@ ResidentId = Annotated[
 """公民身份号码 (resident ID number, GB 11643-1999) in its shape; personal data."""
 
 
+def is_valid_resident_id(number: str) -> bool:
+    """Whether the number's length, birth date, birth place and check digit are right."""
+    try:
+        return bool(ric.is_valid(number))
+    except KeyError:
+        # python-stdnum looks up a county for the first six digits and fails with
+        # KeyError when they name only a province or a city: no county, not valid.
+        return False
+
+
 def _ric_check_digit(value: str) -> str:
     # The message never repeats the number: it is personal data.
-    if not ric.is_valid(value):
+    if not is_valid_resident_id(value):
         raise PydanticCustomError(
             "ric_checksum",
-            "not a valid resident identity number: the date or the check character "
-            "is wrong (GB 11643-1999)",
+            "not a valid resident identity number: the birth date, the place or the "
+            "check character is wrong (GB 11643-1999)",
         )
     return value
 
@@ -278,6 +288,33 @@ BusinessDate = Annotated[
     ),
 ]
 """A day something happened or is due, within the window every service accepts."""
+
+_EARLIEST_MOMENT: Final = datetime(1990, 1, 1, tzinfo=UTC)
+_LATEST_MOMENT: Final = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _moment_in_window(value: datetime) -> datetime:
+    # Converting year 1 or 9999 with an offset to UTC overflows in the database driver.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if not _EARLIEST_MOMENT <= aware < _LATEST_MOMENT:
+        raise PydanticCustomError(
+            "datetime_in_window",
+            "a time lies between 1990-01-01 and 2099-12-31 (UTC)",
+        )
+    return value
+
+
+Moment = Annotated[
+    datetime,
+    AfterValidator(_moment_in_window),
+    _Documented(
+        (
+            ("pattern", r"^(199[0-9]|20[0-9]{2})-"),
+            ("description", "a time from 1990-01-01 to 2099-12-31"),
+        )
+    ),
+]
+"""A point in time asked about (`as_of`), within the window every service accepts."""
 
 QueryOffset = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
 """How many rows to skip, or the sequence or cursor to read after: a bigint."""

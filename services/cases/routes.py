@@ -18,7 +18,7 @@ from services.cases.views import (
     TotalView,
     WorkQueueView,
 )
-from shared.boundary import MAX_BODY_BYTES, known_query_only
+from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -35,7 +35,7 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
-from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, QueryOffset
+from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, Moment, QueryOffset
 
 CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
 UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
@@ -53,7 +53,6 @@ commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
-    max_body_size=MAX_BODY_BYTES,
 )
 reads = APIRouter(
     tags=["queries"],
@@ -262,7 +261,7 @@ async def get_case(
     rt: RuntimeDep,
     actor: ActorDep,
     as_of: Annotated[
-        datetime | None, Query(description="the case as recorded at that time")
+        Moment | None, Query(description="the case as recorded at that time")
     ] = None,
 ) -> CaseDetailView:
     """A case with its state, deadlines, workers (clear for the office and the assigned

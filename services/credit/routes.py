@@ -19,7 +19,7 @@ from services.credit.views import (
     PublicListEntryView,
     SanctionTaskView,
 )
-from shared.boundary import MAX_BODY_BYTES, known_query_only
+from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -67,7 +67,6 @@ commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
-    max_body_size=MAX_BODY_BYTES,
 )
 reads = APIRouter(
     tags=["queries"],

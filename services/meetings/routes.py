@@ -19,7 +19,7 @@ from services.meetings.views import (
     MeetingSummaryView,
     PlenaryRuleView,
 )
-from shared.boundary import MAX_BODY_BYTES, known_query_only
+from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -47,7 +47,6 @@ commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
-    max_body_size=MAX_BODY_BYTES,
 )
 reads = APIRouter(
     tags=["queries"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -18,7 +18,7 @@ from services.members.views import (
     UnitStateView,
     UnitView,
 )
-from shared.boundary import MAX_BODY_BYTES, known_query_only
+from shared.boundary import known_query_only
 from shared.envelope import Envelope
 from shared.handling import load_as_of
 from shared.history import consistent_with, stream_history
@@ -31,7 +31,7 @@ from shared.http import (
     problem_responses,
 )
 from shared.store import Appended
-from shared.values import PERSON_ID_PATTERN, UNIT_CODE_PATTERN
+from shared.values import PERSON_ID_PATTERN, UNIT_CODE_PATTERN, BusinessDate, Moment
 
 UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 PersonId = Annotated[str, Path(pattern=PERSON_ID_PATTERN)]
@@ -43,7 +43,6 @@ commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
     responses=COMMAND_ERRORS,
-    max_body_size=MAX_BODY_BYTES,
 )
 reads = APIRouter(
     tags=["queries"],
@@ -191,7 +190,7 @@ async def get_unit(
     pool: PoolDep,
     store: StoreDep,
     as_of: Annotated[
-        datetime | None, Query(description="state rebuilt from events recorded by then")
+        Moment | None, Query(description="state rebuilt from events recorded by then")
     ] = None,
 ) -> UnitDetailView | UnitStateView:
     """A unit with its duties, former names and people; with `as_of`, its state then."""
@@ -252,7 +251,9 @@ async def person_events(
 async def get_roster(
     pool: PoolDep,
     rt: RuntimeDep,
-    as_of: Annotated[date | None, Query(description="the day (default today)")] = None,
+    as_of: Annotated[
+        BusinessDate | None, Query(description="the day (default today)")
+    ] = None,
 ) -> RosterView:
     """The roster as it stood on a date: convener, deputy conveners, office director, members."""
     day = as_of or datetime.now(rt.zone).date()

@@ -31,6 +31,7 @@ from services.cases.domain.limits import CaseLimits
 from services.cases.domain.transitions import require_date, require_status, require_unit
 from shared.domain import WorkingDays
 from shared.errors import InvalidInput
+from shared.values import is_valid_resident_id
 
 _BEFORE_ACCEPTANCE = frozenset({CaseStatus.RECEIVED, CaseStatus.AWAITING_SUPPLEMENT})
 
@@ -172,7 +173,7 @@ def _checked_worker(index: int, details: WorkerDetails) -> Worker:
     if details.id_number is None:
         return Worker.of(details)
     number = ric.compact(details.id_number)
-    if not ric.is_valid(number):
+    if not is_valid_resident_id(number):
         # The number itself stays out of the answer: it is personal data.
         raise InvalidInput(
             field=f"workers.{index}.id_number",
