@@ -225,7 +225,7 @@ def _not_negative_zero(value: Decimal) -> Decimal:
     return value
 
 
-def _money_schema(minimum: str) -> WithJsonSchema:
+def _money_schema(minimum: str, pattern: str) -> WithJsonSchema:
     return WithJsonSchema(
         {
             "anyOf": [
@@ -235,7 +235,7 @@ def _money_schema(minimum: str) -> WithJsonSchema:
                     "maximum": float(_MONEY_LIMIT),
                     "multipleOf": 0.01,
                 },
-                {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
+                {"type": "string", "pattern": pattern},
             ]
         },
         mode="validation",
@@ -247,7 +247,7 @@ Money = Annotated[
     BeforeValidator(_ascii_amount),
     Field(ge=0, max_digits=14, decimal_places=2),
     AfterValidator(_not_negative_zero),
-    _money_schema("minimum"),
+    _money_schema("minimum", r"^[0-9]{1,12}(\.[0-9]{1,2})?$"),
 ]
 """Yuan with two places, never negative (nor -0), never float, ASCII digits only."""
 
@@ -255,9 +255,31 @@ PositiveMoney = Annotated[
     Decimal,
     BeforeValidator(_ascii_amount),
     Field(gt=0, max_digits=14, decimal_places=2),
-    _money_schema("exclusiveMinimum"),
+    _money_schema(
+        "exclusiveMinimum",
+        r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$",
+    ),
 ]
 """Yuan with two places, more than nothing: an amount paid or ordered."""
+
+Share = Annotated[
+    Decimal,
+    BeforeValidator(_ascii_amount),
+    Field(gt=0, le=1, max_digits=5, decimal_places=4),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                {
+                    "type": "string",
+                    "pattern": r"^(0\.([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])|1(\.0{1,4})?)$",
+                },
+            ]
+        },
+        mode="validation",
+    ),
+]
+"""A share of an amount, such as 0.5 for 50 %, ASCII digits only."""
 
 RecordedMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 """Money as an event or a state holds it: two places, never negative. It stays as

@@ -4,7 +4,6 @@ the money (DESIGN.md §4 "cases", rules.md §4.1 "Record for each case")."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,11 +13,12 @@ from shared.domain import Personal
 from shared.values import (
     Name,
     ResidentId,
+    Share,
     Text,
     Uscc,
 )
 
-Rate = Annotated[Decimal, Field(gt=0, le=1, max_digits=5, decimal_places=4)]
+Rate = Share
 """A share of an amount, such as 0.5 for 50 %."""
 
 SourceReference = Annotated[

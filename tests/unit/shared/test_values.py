@@ -28,7 +28,9 @@ from shared.values import (
     Money,
     Name,
     Note,
+    PositiveMoney,
     QueryOffset,
+    Share,
     Text,
     Uscc,
     is_valid_resident_id,
@@ -38,6 +40,8 @@ TEXT: TypeAdapter[str] = TypeAdapter(Text)
 NAME: TypeAdapter[str] = TypeAdapter(Name)
 NOTE: TypeAdapter[str] = TypeAdapter(Note)
 MONEY: TypeAdapter[Decimal] = TypeAdapter(Money)
+POSITIVE_MONEY: TypeAdapter[Decimal] = TypeAdapter(PositiveMoney)
+SHARE: TypeAdapter[Decimal] = TypeAdapter(Share)
 DAY: TypeAdapter[date] = TypeAdapter(BusinessDate)
 USCC: TypeAdapter[str] = TypeAdapter(Uscc)
 CHECKED_USCC: TypeAdapter[str] = TypeAdapter(CheckedUscc)
@@ -132,11 +136,25 @@ def test_any_amount_with_two_places_is_accepted_as_number_or_text(
     assert MONEY.validate_python(float(amount)) == amount
 
 
-@given(st.from_regex(r"^[0-9]{1,12}(\.[0-9]{1,2})?$", fullmatch=True))
-def test_what_the_documented_amount_pattern_generates_is_accepted(text: str) -> None:
-    assert re.fullmatch(MONEY.json_schema()["anyOf"][1]["pattern"], text)
+@pytest.mark.parametrize(
+    "adapter", [MONEY, POSITIVE_MONEY, SHARE], ids=["money", "positive", "share"]
+)
+@given(data=st.data())
+def test_what_a_documented_amount_schema_generates_is_accepted(
+    adapter: TypeAdapter[Decimal], data: st.DataObject
+) -> None:
+    number, text = adapter.json_schema()["anyOf"]
+    written = data.draw(st.from_regex(text["pattern"], fullmatch=True))
+    low = Decimal(str(number.get("minimum", number.get("exclusiveMinimum"))))
+    high = Decimal(str(number["maximum"]))
+    typed = data.draw(
+        st.decimals(min_value=low, max_value=high, places=2).filter(
+            lambda d: "exclusiveMinimum" not in number or d > 0
+        )
+    )
 
-    assert MONEY.validate_python(text) == Decimal(text)
+    assert adapter.validate_python(written) == Decimal(written)
+    assert adapter.validate_python(float(typed)) == typed
 
 
 @pytest.mark.parametrize("zero", ["-0", "-0.00", -0.0, Decimal("-0")])
@@ -151,6 +169,8 @@ def test_an_amount_in_full_width_digits_is_refused(amount: Decimal) -> None:
     )
 
     assert rule_of(MONEY, full_width) == "ascii_decimal"
+    assert rule_of(POSITIVE_MONEY, full_width) == "ascii_decimal"
+    assert rule_of(SHARE, "０.５") == "ascii_decimal"
 
 
 def test_negative_and_over_precise_amounts_are_refused() -> None:
