@@ -25,6 +25,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 from stdnum.cn import ric, uscc
 
+from shared.errors import InvalidInput
+
 NAME_MAX: Final = 200
 """The longest name, title or label (one line)."""
 
@@ -337,6 +339,24 @@ Moment = Annotated[
     ),
 ]
 """A point in time asked about (`as_of`), within the window every service accepts."""
+
+
+def require_within_years_ahead(
+    day: date, *, field: str, today: date, years: int
+) -> None:
+    """Refuses a date more than `years` years after today: a deadline that far out is
+    a typing error (rule `date_within_years_ahead`)."""
+    try:
+        latest = today.replace(year=today.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        latest = today.replace(year=today.year + years, day=28)
+    if day > latest:
+        raise InvalidInput(
+            field=field,
+            rule="date_within_years_ahead",
+            detail=f"{day} is more than {years} years after today, {today}.",
+        )
+
 
 QueryOffset = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
 """How many rows to skip, or the sequence or cursor to read after: a bigint."""

@@ -5,6 +5,7 @@ are the office's; assigned units report on and return their assignments."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
@@ -270,7 +271,8 @@ class RecordDeadlineMissed(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
 
     kind: DeadlineKind
-    due: BusinessDate
+    # Taken from the log, not typed by anyone: what was recorded must always load.
+    due: date
 
 
 class ForgetWorker(Command):

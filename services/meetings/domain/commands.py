@@ -4,6 +4,7 @@ deputy approves minutes, units submit materials and report on their own tasks.""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
@@ -194,11 +195,12 @@ class AssignActionItem(Command):
     source_id: str
     unit_code: UnitCode
     task: Text
-    due: BusinessDate
+    # Taken from the decision in the log, not typed by anyone: it must always load.
+    due: date
     report_every_days: ReportEvery | None = None
     case_ids: tuple[CaseId, ...] = ()
     listing_ids: tuple[ListingId, ...] = ()
-    assigned_on: BusinessDate
+    assigned_on: date
 
 
 class ReportProgress(Command):
@@ -232,4 +234,5 @@ class MarkActionItemOverdue(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
 
     kind: OverdueKind
-    missed: BusinessDate
+    # Taken from the log by the watcher, not typed by anyone.
+    missed: date

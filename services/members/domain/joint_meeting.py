@@ -151,7 +151,8 @@ class EndRolesOfRelievedPerson(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
 
     person_id: PersonId
-    effective_on: BusinessDate
+    # Taken from PersonRelieved in the log, not typed by anyone.
+    effective_on: date
 
 
 def evolve(meeting: JointMeeting, event: JointMeetingEvent) -> JointMeeting:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from stdnum.cn import ric, uscc
 
+from shared.errors import InvalidInput
 from shared.values import (
     EARLIEST_BUSINESS_DATE,
     LATEST_BUSINESS_DATE,
@@ -34,6 +35,7 @@ from shared.values import (
     Text,
     Uscc,
     is_valid_resident_id,
+    require_within_years_ahead,
 )
 
 TEXT: TypeAdapter[str] = TypeAdapter(Text)
@@ -267,3 +269,21 @@ def test_an_offset_up_to_the_largest_bigint_is_accepted(offset: int) -> None:
 @given(st.integers(min_value=MAX_BIGINT + 1) | st.integers(max_value=-1))
 def test_an_offset_past_a_bigint_or_below_zero_is_refused(offset: int) -> None:
     assert rule_of(OFFSET, offset) in {"less_than_equal", "greater_than_equal"}
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [(date(2024, 5, 6), date(2029, 5, 6)), (date(2024, 2, 29), date(2029, 2, 28))],
+)
+def test_a_date_is_at_most_the_given_years_ahead(today: date, latest: date) -> None:
+    require_within_years_ahead(latest, field="pay_by", today=today, years=5)
+
+    with pytest.raises(InvalidInput) as refused:
+        require_within_years_ahead(
+            latest + timedelta(days=1), field="pay_by", today=today, years=5
+        )
+
+    assert (refused.value.field, refused.value.rule) == (
+        "pay_by",
+        "date_within_years_ahead",
+    )
