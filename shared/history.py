@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from shared.boundary import known_query_only
@@ -16,7 +16,7 @@ from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
-from shared.values import STREAM_ID_PATTERN, Moment, QueryOffset
+from shared.values import Moment, QueryOffset, StreamId
 
 
 def history_router() -> APIRouter:
@@ -28,7 +28,7 @@ def history_router() -> APIRouter:
 
     @router.get("/streams/{stream_id}/events")
     async def stream_events(
-        stream_id: Annotated[str, Path(pattern=STREAM_ID_PATTERN)],
+        stream_id: StreamId,
         store: StoreDep,
         rt: RuntimeDep,
         as_of: Annotated[

@@ -35,10 +35,15 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
-from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, Moment, QueryOffset
+from shared.values import (
+    CASE_ID_PATTERN,
+    UNIT_CODE_PATTERN,
+    Moment,
+    QueryOffset,
+    UnitCode,
+)
 
 CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
-UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 
 
 async def _rules(request: Request) -> CaseRules:

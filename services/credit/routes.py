@@ -39,14 +39,13 @@ from shared.http import (
 from shared.store import Appended
 from shared.values import (
     LISTING_ID_PATTERN,
-    UNIT_CODE_PATTERN,
     CheckedResidentId,
     CheckedUscc,
     QueryOffset,
+    UnitCode,
 )
 
 ListingId = Annotated[str, Path(pattern=LISTING_ID_PATTERN, examples=["c-2024-000123"])]
-UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 
 
 async def _rules(request: Request) -> CreditRules:

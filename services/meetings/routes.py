@@ -35,13 +35,12 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
-from shared.values import UNIT_CODE_PATTERN, QueryOffset
+from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
 MEETING_ID_PATTERN = r"^\d{4}-\d{3}$"
 ACTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
 MeetingId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-003"])]
 ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1-jsj"])]
-UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
 
 commands = APIRouter(
     tags=["commands"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.members import domain, handlers, queries
 from services.members.domain import JOINT_MEETING, PERSON, UNIT
@@ -31,10 +31,14 @@ from shared.http import (
     problem_responses,
 )
 from shared.store import Appended
-from shared.values import PERSON_ID_PATTERN, UNIT_CODE_PATTERN, BusinessDate, Moment
+from shared.values import (
+    UNIT_CODE_PATTERN,
+    BusinessDate,
+    Moment,
+    PersonId,
+    UnitCode,
+)
 
-UnitCode = Annotated[str, Path(pattern=UNIT_CODE_PATTERN)]
-PersonId = Annotated[str, Path(pattern=PERSON_ID_PATTERN)]
 Consistent = Depends(consistent_with(DIRECTORY))
 
 COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422)

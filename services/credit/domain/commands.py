@@ -26,7 +26,9 @@ from shared.values import BusinessDate, ListingId, Note, Text
 TaskId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,99}$")]
 """A sanction task's id within its listing: `<unit>-<measure>`."""
 
-EventId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+EventId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+]
 """The id of an event of another service (a UUID in its envelope)."""
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
