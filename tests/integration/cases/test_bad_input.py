@@ -233,3 +233,20 @@ async def test_a_relief_dated_before_the_appointment_is_refused(stack: Stack) ->
     refused(answer, "#/effective_on", "not_before_appointment")
     after = await stack.members.get("/people/bad-input-1/events")
     assert after.json() == events.json()
+
+
+@pytest.mark.parametrize("if_match", ["²".encode("latin-1"), b"9" * 30])
+async def test_an_if_match_that_is_no_version_number_is_refused(
+    stack: Stack, cases_db: asyncpg.Connection, if_match: bytes
+) -> None:
+    case_id = await receive(stack)
+    before = await written(cases_db)
+
+    answer = await stack.cases.post(
+        f"/cases/{case_id}/accept",
+        json={"accepted_on": TODAY.isoformat()},
+        headers={"If-Match": if_match},
+    )
+
+    refused(answer, "#/headers/If-Match", "version_number")
+    assert await written(cases_db) == before
