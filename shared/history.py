@@ -84,7 +84,8 @@ def _as_accepted(lines: bytes, accept: str | None) -> Response:
     return Response(json_array(lines), media_type="application/json")
 
 
-_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]+$")
+# A position or version is a bigint: 18 digits at most.
+_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]{1,18}$")
 
 
 def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:

@@ -250,3 +250,11 @@ async def test_an_if_match_that_is_no_version_number_is_refused(
 
     refused(answer, "#/headers/If-Match", "version_number")
     assert await written(cases_db) == before
+
+
+async def test_a_wait_for_position_past_a_bigint_is_refused(stack: Stack) -> None:
+    answer = await stack.cases.get(
+        "/cases", params={"wait_for": f"case-2024-000001@{2**63}"}
+    )
+
+    refused(answer, "#/query/wait_for/0", "stream_at_position")
