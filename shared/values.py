@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Final
 
@@ -313,17 +313,14 @@ BusinessDate = Annotated[
 ]
 """A day something happened or is due, within the window every service accepts."""
 
-_EARLIEST_MOMENT: Final = datetime(1990, 1, 1, tzinfo=UTC)
-_LATEST_MOMENT: Final = datetime(2100, 1, 1, tzinfo=UTC)
-
 
 def _moment_in_window(value: datetime) -> datetime:
-    # Converting year 1 or 9999 with an offset to UTC overflows in the database driver.
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if not _EARLIEST_MOMENT <= aware < _LATEST_MOMENT:
+    # Year 1 or 9999 with an offset overflows when the database driver converts it to
+    # UTC; the day as written (in its own offset) is what the documented pattern shows.
+    if not EARLIEST_BUSINESS_DATE <= value.date() <= LATEST_BUSINESS_DATE:
         raise PydanticCustomError(
             "datetime_in_window",
-            "a time lies between 1990-01-01 and 2099-12-31 (UTC)",
+            "a time lies between 1990-01-01 and 2099-12-31",
         )
     return value
 

@@ -245,7 +245,7 @@ async def test_an_if_match_that_is_no_version_number_is_refused(
     answer = await stack.cases.post(
         f"/cases/{case_id}/accept",
         json={"accepted_on": TODAY.isoformat()},
-        headers={"If-Match": if_match},
+        headers={b"If-Match": if_match},
     )
 
     refused(answer, "#/headers/If-Match", "version_number")
