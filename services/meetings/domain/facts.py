@@ -46,7 +46,7 @@ class AgendaItemSpec(_Value):
     """A topic to put on the agenda, optionally about cases or listings (for the
     行刑衔接 review of cases referred to police, or listings awaiting decision)."""
 
-    title: Name
+    title: Text
     case_ids: tuple[CaseId, ...] = ()
     listing_ids: tuple[ListingId, ...] = ()
 
@@ -77,7 +77,7 @@ class MaterialRequest(_Value):
 
     material_id: ItemId
     unit_code: UnitCode
-    title: Name
+    title: Text
     due: BusinessDate
 
 
@@ -94,10 +94,10 @@ class AttendanceEntry(_Value):
     """One person's attendance for a unit; `represented_by` names who came instead."""
 
     unit_code: UnitCode
-    person_name: Name
+    person_name: Text
     person_id: PersonId | None = None
     status: AttendanceStatus
-    represented_by: Name | None = None
+    represented_by: Text | None = None
     note: Note = ""
 
     @model_validator(mode="after")
