@@ -2,8 +2,9 @@
 business dates and query numbers, each checked once here so a bad value is a 422
 naming the field and the rule, never a 500 from PostgreSQL (issue 12 item 7).
 
-Commands and request parameters use these; events keep plain types, so a stored event
-always loads whatever these rules become."""
+Commands and request parameters use these. An event that embeds one (an employer, a
+task) is read back with the `RECORDED` context, which lifts the rules newer than the log,
+so a stored event always loads whatever these rules become."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -41,6 +43,11 @@ typing error (0001-01-01 would be stored as -infinity, 9999-12-31 as a deadline)
 MAX_BIGINT: Final = 2**63 - 1
 """The largest PostgreSQL bigint: offsets and sequence numbers above it cannot be sent."""
 
+RECORDED: Final = {"recorded": True}
+"""The validation context for what is read back from the log (`Aggregate.decode`): the
+rules here that are newer than the log (lengths, control characters, windows, shapes)
+are not applied again, so every stored event still loads; input is held to them."""
+
 # C0 and C1 controls, DEL and lone surrogates: PostgreSQL refuses NUL in text and jsonb,
 # and a lone surrogate cannot be encoded as UTF-8. Line breaks and tabs are allowed
 # only in texts that need them.
@@ -57,7 +64,7 @@ class _Documented:
     OpenAPI shows the rule and generated data fits it."""
 
     # Pairs, not a dict: a type in `X | None` must be hashable.
-    keywords: tuple[tuple[str, str], ...]
+    keywords: tuple[tuple[str, str | int], ...]
 
     def __get_pydantic_json_schema__(
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
@@ -73,46 +80,55 @@ def _text_pattern(controls: str) -> str:
     return f"^{allowed}*[^\\s{controls}]{allowed}*$"
 
 
-def _no_controls(value: str) -> str:
-    if _IN_TEXT.search(value):
-        raise PydanticCustomError(
-            "no_control_characters",
-            "text must not contain control characters (only line breaks and tabs)",
-        )
-    return value
+def _is_recorded(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and info.context.get("recorded") is True
 
 
-def _one_line(value: str) -> str:
-    if _IN_LINE.search(value):
-        raise PydanticCustomError(
-            "no_control_characters",
-            "a name is one line without control characters",
-        )
-    return value
+def _text_rule(
+    *, max_length: int, controls: re.Pattern[str], what: str
+) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        if _is_recorded(info):
+            return value
+        if len(value) > max_length:
+            raise PydanticCustomError(
+                "string_too_long",
+                "{what} is at most {max_length} characters",
+                {"what": what, "max_length": max_length},
+            )
+        if controls.search(value):
+            raise PydanticCustomError(
+                "no_control_characters",
+                "{what} must not hold control characters",
+                {"what": what},
+            )
+        return value
+
+    return AfterValidator(check)
 
 
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
-    AfterValidator(_one_line),
-    _Documented((("pattern", _text_pattern(_LINE_CONTROLS)),)),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    _text_rule(max_length=NAME_MAX, controls=_IN_LINE, what="a name (one line)"),
+    _Documented((("maxLength", NAME_MAX), ("pattern", _text_pattern(_LINE_CONTROLS)))),
 ]
 """A name, title or label: one line, never empty or only spaces, at most 200 characters."""
 
 Text = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
-    AfterValidator(_no_controls),
-    _Documented((("pattern", _text_pattern(_CONTROLS)),)),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    _text_rule(max_length=TEXT_MAX, controls=_IN_TEXT, what="a text"),
+    _Documented((("maxLength", TEXT_MAX), ("pattern", _text_pattern(_CONTROLS)))),
 ]
 """A reason, task or note: never empty or only spaces, at most 4,000 characters; line
 breaks and tabs allowed, no other control characters."""
 
 Note = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=TEXT_MAX),
-    AfterValidator(_no_controls),
-    _Documented((("pattern", f"^[^{_CONTROLS}]*$"),)),
+    StringConstraints(strip_whitespace=True),
+    _text_rule(max_length=TEXT_MAX, controls=_IN_TEXT, what="a note"),
+    _Documented((("maxLength", TEXT_MAX), ("pattern", f"^[^{_CONTROLS}]*$"))),
 ]
 """Free text that may be left empty, with the limits of `Text`."""
 
@@ -141,19 +157,35 @@ StreamId = Annotated[str, StringConstraints(pattern=STREAM_ID_PATTERN)]
 USCC_PATTERN: Final = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
-def _compact_uscc(value: object) -> object:
+def _compact_uscc(value: object, info: ValidationInfo) -> object:
     # Codes are copied with spaces or hyphens between groups; they are kept compact.
-    return uscc.compact(value) if isinstance(value, str) else value
+    if _is_recorded(info) or not isinstance(value, str):
+        return value
+    return uscc.compact(value)
 
 
 def _compact_ric(value: object) -> object:
     return ric.compact(value) if isinstance(value, str) else value
 
 
+_USCC_SHAPE: Final = re.compile(USCC_PATTERN)
+
+
+def _uscc_shape(value: str, info: ValidationInfo) -> str:
+    if not _is_recorded(info) and not _USCC_SHAPE.match(value):
+        raise PydanticCustomError(
+            "uscc_format",
+            "a unified social credit code is 18 characters of its alphabet, the 3rd "
+            "to 8th digits (GB 32100-2015)",
+        )
+    return value
+
+
 Uscc = Annotated[
     str,
-    StringConstraints(pattern=USCC_PATTERN),
+    AfterValidator(_uscc_shape),
     BeforeValidator(_compact_uscc),
+    _Documented((("pattern", USCC_PATTERN),)),
 ]
 """统一社会信用代码 (unified social credit code) in its shape; the check character is
 checked by the domain, which lets the office keep an early code that fails it by
@@ -211,8 +243,10 @@ _DECIMAL_TEXT: Final = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)
 _MONEY_LIMIT: Final = Decimal("999999999999.99")
 
 
-def _ascii_amount(value: object) -> object:
+def _ascii_amount(value: object, info: ValidationInfo) -> object:
     # Decimal() reads full-width and other Unicode digits; an amount is typed in ASCII.
+    if _is_recorded(info):
+        return value
     if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
         raise PydanticCustomError(
             "ascii_decimal",
@@ -221,8 +255,8 @@ def _ascii_amount(value: object) -> object:
     return value
 
 
-def _not_negative_zero(value: Decimal) -> Decimal:
-    if value.is_zero() and value.is_signed():
+def _not_negative_zero(value: Decimal, info: ValidationInfo) -> Decimal:
+    if value.is_zero() and value.is_signed() and not _is_recorded(info):
         raise PydanticCustomError("no_negative_zero", "an amount cannot be -0")
     return value
 
@@ -288,7 +322,9 @@ RecordedMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 lenient as when the first event was written, so every stored event still loads."""
 
 
-def _in_window(value: date) -> date:
+def _in_window(value: date, info: ValidationInfo) -> date:
+    if _is_recorded(info):
+        return value
     if not EARLIEST_BUSINESS_DATE <= value <= LATEST_BUSINESS_DATE:
         raise PydanticCustomError(
             "date_in_window",

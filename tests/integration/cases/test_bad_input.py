@@ -170,7 +170,7 @@ async def test_an_override_reason_does_not_make_any_text_a_credit_code(
 
     answer = await stack.cases.post("/cases", json=intake(employer=employer))
 
-    refused(answer, "#/employer/uscc", "string_pattern_mismatch")
+    refused(answer, "#/employer/uscc", "uscc_format")
     assert await written(cases_db) == before
 
 
@@ -232,7 +232,7 @@ async def test_a_relief_dated_before_the_appointment_is_refused(stack: Stack) ->
 
     refused(answer, "#/effective_on", "not_before_appointment")
     after = await stack.members.get("/people/bad-input-1/events")
-    assert after.json() == events.json()
+    assert [e["id"] for e in after.json()] == [e["id"] for e in events.json()]
 
 
 @pytest.mark.parametrize("if_match", ["²".encode("latin-1"), b"9" * 30])

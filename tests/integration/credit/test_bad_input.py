@@ -79,7 +79,7 @@ async def test_an_override_reason_does_not_make_any_text_a_credit_code(
         },
     )
 
-    refused(answer, "#/subject/employer/uscc", "string_pattern_mismatch")
+    refused(answer, "#/subject/employer/uscc", "uscc_format")
     assert await events_written(chain) == before
 
 

@@ -233,7 +233,7 @@ def test_a_wrong_check_character_is_refused_but_keeps_the_shape(
     "text", ["<script>alert(1)</script>", "", "91350100M00010\x00Y43"]
 )
 def test_any_text_is_not_a_code_even_with_an_override(text: str) -> None:
-    assert rule_of(USCC, text) == "string_pattern_mismatch"
+    assert rule_of(USCC, text) == "uscc_format"
 
 
 @given(
