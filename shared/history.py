@@ -11,12 +11,13 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from shared.boundary import known_query_only
+from shared.dates import Moment
 from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
-from shared.values import Moment, QueryOffset, StreamId
+from shared.values import QueryOffset, StreamId
 
 
 def history_router() -> APIRouter:

@@ -20,6 +20,7 @@ from services.cases.views import (
 )
 from shared.boundary import known_query_only
 from shared.commands import add_command_routes
+from shared.dates import Moment
 from shared.domain import Command
 from shared.envelope import Envelope
 from shared.handling import CommandContext
@@ -35,13 +36,7 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
-from shared.values import (
-    CASE_ID_PATTERN,
-    UNIT_CODE_PATTERN,
-    Moment,
-    QueryOffset,
-    UnitCode,
-)
+from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
 CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
 

@@ -19,6 +19,7 @@ from services.members.views import (
     UnitView,
 )
 from shared.boundary import known_query_only
+from shared.dates import BusinessDate, Moment
 from shared.envelope import Envelope
 from shared.handling import load_as_of
 from shared.history import consistent_with, stream_history
@@ -31,13 +32,7 @@ from shared.http import (
     problem_responses,
 )
 from shared.store import Appended
-from shared.values import (
-    UNIT_CODE_PATTERN,
-    BusinessDate,
-    Moment,
-    PersonId,
-    UnitCode,
-)
+from shared.values import UNIT_CODE_PATTERN, PersonId, UnitCode
 
 Consistent = Depends(consistent_with(DIRECTORY))
 

@@ -20,8 +20,8 @@ from services.cases.domain.transitions import (
     require_status,
     require_unit,
 )
+from shared.dates import require_within_years_ahead
 from shared.errors import InvalidInput, NotPermitted, RuleViolated
-from shared.values import require_within_years_ahead
 
 
 def assign_case(

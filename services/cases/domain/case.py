@@ -9,8 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from services.cases.domain.facts import CaseSource, Employer, Project, Sector, Worker
+from shared.amounts import RecordedMoney
 from shared.domain import Deadline
-from shared.values import RecordedMoney
 
 
 class CaseStatus(StrEnum):

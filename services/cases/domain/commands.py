@@ -21,8 +21,10 @@ from services.cases.domain.facts import (
     Subject,
     WorkerDetails,
 )
+from shared.amounts import Money, PositiveMoney
+from shared.dates import BusinessDate
 from shared.domain import Command, Role
-from shared.values import BusinessDate, Money, Note, PositiveMoney, Text, UnitCode
+from shared.values import Note, Text, UnitCode
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 _ASSIGNED_UNITS: frozenset[Role] = frozenset({Role.UNIT_STAFF, Role.OFFICE})

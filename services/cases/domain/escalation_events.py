@@ -7,8 +7,8 @@ from datetime import date
 from typing import assert_never
 
 from services.cases.domain.case import Case, CaseStatus, DeadlineKind, OpenDeadline
+from shared.amounts import RecordedMoney
 from shared.domain import Event
-from shared.values import RecordedMoney
 
 
 class MassIncidentFlagged(Event):

@@ -24,8 +24,8 @@ from services.cases.domain.facts import (
     Sector,
     Worker,
 )
+from shared.amounts import RecordedMoney
 from shared.domain import Deadline, Event
-from shared.values import RecordedMoney
 
 
 class CaseReceived(Event):

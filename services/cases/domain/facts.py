@@ -9,14 +9,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.amounts import Share
 from shared.domain import Personal
-from shared.values import (
-    Name,
-    ResidentId,
-    Share,
-    Text,
-    Uscc,
-)
+from shared.values import Name, ResidentId, Text, Uscc
 
 Rate = Share
 """A share of an amount, such as 0.5 for 50 %."""

@@ -29,9 +29,10 @@ from services.cases.domain.events import (
 from services.cases.domain.facts import Employer, Worker, WorkerDetails
 from services.cases.domain.limits import CaseLimits
 from services.cases.domain.transitions import require_date, require_status, require_unit
+from shared.dates import require_within_years_ahead
 from shared.domain import WorkingDays
 from shared.errors import InvalidInput
-from shared.values import is_valid_resident_id, require_within_years_ahead
+from shared.values import is_valid_resident_id
 
 _BEFORE_ACCEPTANCE = frozenset({CaseStatus.RECEIVED, CaseStatus.AWAITING_SUPPLEMENT})
 

@@ -27,9 +27,9 @@ from services.cases.domain.transitions import (
     require_date,
     require_status,
 )
+from shared.dates import require_within_years_ahead
 from shared.domain import WorkingDays
 from shared.errors import RuleViolated
-from shared.values import require_within_years_ahead
 
 _INVESTIGATING = frozenset({CaseStatus.ACCEPTED, CaseStatus.INVESTIGATING})
 _CLOSABLE = frozenset(

@@ -20,8 +20,9 @@ from services.credit.domain.facts import (
 )
 from services.credit.domain.listing import RevokedBy
 from services.credit.domain.subjects import SubjectDetails
+from shared.dates import BusinessDate
 from shared.domain import Command, Role
-from shared.values import BusinessDate, ListingId, Note, Text
+from shared.values import ListingId, Note, Text
 
 TaskId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,99}$")]
 """A sanction task's id within its listing: `<unit>-<measure>`."""

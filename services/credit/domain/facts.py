@@ -9,7 +9,8 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.values import CaseId, Money, Name, Note
+from shared.amounts import Money
+from shared.values import CaseId, Name, Note
 
 DecisionId = Name
 """The number of a listing decision; every listing it covers carries it."""

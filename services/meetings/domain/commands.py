@@ -23,16 +23,9 @@ from services.meetings.domain.facts import (
     ReportEvery,
     TaskSpec,
 )
+from shared.dates import BusinessDate
 from shared.domain import Command, Role
-from shared.values import (
-    BusinessDate,
-    CaseId,
-    ListingId,
-    Note,
-    PersonId,
-    Text,
-    UnitCode,
-)
+from shared.values import CaseId, ListingId, Note, PersonId, Text, UnitCode
 
 _OFFICE = frozenset({Role.OFFICE})
 _CHAIRS = frozenset({Role.CONVENER, Role.DEPUTY_CONVENER})

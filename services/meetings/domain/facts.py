@@ -9,18 +9,9 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.values import (
-    BusinessDate,
-    CaseId,
-    ListingId,
-    Money,
-    Name,
-    Note,
-    PersonId,
-    Text,
-    UnitCode,
-    Uscc,
-)
+from shared.amounts import Money
+from shared.dates import BusinessDate
+from shared.values import CaseId, ListingId, Name, Note, PersonId, Text, UnitCode, Uscc
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
 """An agenda item's or a requested material's id within its meeting (`1`, `report`)."""

@@ -14,9 +14,10 @@ from pydantic import BaseModel
 
 from services.members.domain.person import Person, PersonStatus
 from services.members.domain.unit import Unit, require_active_unit
+from shared.dates import BusinessDate
 from shared.domain import Aggregate, Command, Event, Role, replay
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
-from shared.values import BusinessDate, Name, PersonId, Text, UnitCode
+from shared.values import Name, PersonId, Text, UnitCode
 
 
 class MeetingRole(StrEnum):

@@ -9,9 +9,10 @@ from typing import Final, assert_never
 from pydantic import BaseModel
 
 from services.members.domain.unit import Unit, require_active_unit
+from shared.dates import BusinessDate
 from shared.domain import Aggregate, Command, Event
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
-from shared.values import BusinessDate, Name, PersonId, Text, UnitCode
+from shared.values import Name, PersonId, Text, UnitCode
 
 
 class PersonStatus(StrEnum):

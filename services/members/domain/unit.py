@@ -8,9 +8,10 @@ from typing import Final, assert_never
 
 from pydantic import BaseModel
 
+from shared.dates import BusinessDate
 from shared.domain import Aggregate, Command, Event
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
-from shared.values import BusinessDate, Name, Text, UnitCode
+from shared.values import Name, Text, UnitCode
 
 
 class UnitKind(StrEnum):

@@ -12,7 +12,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from services.cases.domain import CASE
 from services.meetings.domain import MEETING
-from shared.values import RECORDED, BusinessDate, Money, Name, Text, Uscc
+from shared.amounts import Money
+from shared.dates import BusinessDate
+from shared.values import RECORDED, Name, Text, Uscc
 from tests.unit.cases.factories import case_received
 from tests.unit.meetings.factories import decision_recorded
 

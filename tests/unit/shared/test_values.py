@@ -16,27 +16,27 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from stdnum.cn import ric, uscc
 
-from shared.errors import InvalidInput
-from shared.values import (
+from shared.amounts import Money, PositiveMoney, Share
+from shared.dates import (
     EARLIEST_BUSINESS_DATE,
     LATEST_BUSINESS_DATE,
+    BusinessDate,
+    Moment,
+    require_within_years_ahead,
+)
+from shared.errors import InvalidInput
+from shared.values import (
     MAX_BIGINT,
     NAME_MAX,
     TEXT_MAX,
-    BusinessDate,
     CheckedResidentId,
     CheckedUscc,
-    Moment,
-    Money,
     Name,
     Note,
-    PositiveMoney,
     QueryOffset,
-    Share,
     Text,
     Uscc,
     is_valid_resident_id,
-    require_within_years_ahead,
 )
 
 TEXT: TypeAdapter[str] = TypeAdapter(Text)
