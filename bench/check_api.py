@@ -16,6 +16,7 @@ from pathlib import Path
 import asyncpg
 import uvicorn
 from pydantic import SecretStr
+from stdnum.cn import uscc
 
 from services.credit.app import create_app
 from services.credit.settings import CreditSettings
@@ -59,7 +60,10 @@ asyncio.run(main(url, token, usccs, total, concurrency))
 
 
 async def _fill(pool: asyncpg.Pool, listings: int) -> list[str]:
-    usccs = [f"91{n:016d}" for n in range(listings)]
+    # Well-formed codes: /check refuses a wrong check character with 422.
+    usccs = [
+        f"91{n:015d}" + uscc.calc_check_digit(f"91{n:015d}") for n in range(listings)
+    ]
     await pool.execute(
         "INSERT INTO listing_summary (listing_id, status, subject_kind, employer_name, uscc,"
         " opened_from, opened_on, amount_owed, is_mass_incident, decided_on, ends_on, version, updated_at)"

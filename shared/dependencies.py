@@ -65,7 +65,8 @@ def _expected_version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    # ASCII digits only (str.isdigit() takes "²", which int() refuses), within a bigint.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
         raise InvalidInput(
             "headers.If-Match",
             "version_number",

@@ -14,6 +14,8 @@ from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.values import RECORDED
+
 JsonObject = dict[str, Any]
 
 
@@ -186,7 +188,7 @@ class Aggregate(Generic[S, E]):
         """The state a snapshot holds."""
         if not isinstance(self.initial, BaseModel):
             raise TypeError(f"{self.category} states are not pydantic models")
-        return typing.cast(S, type(self.initial).model_validate(data))
+        return typing.cast(S, type(self.initial).model_validate(data, context=RECORDED))
 
     def stream_id(self, entity_id: str) -> str:
         """`<category>-<id>`, lowercase."""
@@ -212,14 +214,14 @@ class Aggregate(Generic[S, E]):
                 raise LookupError(f"no upcaster for {event_type} v{version}")
             data = step.apply(data)
             version += 1
-        return typing.cast(E, cls.model_validate(data))
+        return typing.cast(E, cls.model_validate(data, context=RECORDED))
 
     def decode_json(self, event_type: str, schema_version: int, data: str) -> E:
         """`decode` from the stored JSON text: parsed by the event class itself when no
         upcaster has to run on it first."""
         cls = self._by_type.get(event_type)
         if cls is not None and schema_version == cls.schema_version:
-            return typing.cast(E, cls.model_validate_json(data))
+            return typing.cast(E, cls.model_validate_json(data, context=RECORDED))
         return self.decode(event_type, schema_version, json.loads(data))
 
     def replay(self, events: Iterable[E]) -> S:

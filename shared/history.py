@@ -10,26 +10,30 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from shared.boundary import known_query_only
+from shared.dates import Moment
 from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
-
-StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]
+from shared.values import QueryOffset, StreamId
 
 
 def history_router() -> APIRouter:
     """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
-    router = APIRouter(tags=["history"], dependencies=[Depends(current_actor)])
+    router = APIRouter(
+        tags=["history"],
+        dependencies=[Depends(known_query_only), Depends(current_actor)],
+    )
 
     @router.get("/streams/{stream_id}/events")
     async def stream_events(
-        stream_id: str,
+        stream_id: StreamId,
         store: StoreDep,
         rt: RuntimeDep,
         as_of: Annotated[
-            datetime | None, Query(description="only events recorded by then")
+            Moment | None, Query(description="only events recorded by then")
         ] = None,
     ) -> list[Envelope]:
         """A stream's events in version order, as CloudEvents; 404 if it has none."""
@@ -45,7 +49,7 @@ def history_router() -> APIRouter:
     async def published_events(
         store: StoreDep,
         rt: RuntimeDep,
-        after_sequence: Annotated[int, Query(ge=0)] = 0,
+        after_sequence: Annotated[QueryOffset, Query()] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
         accept: Annotated[str | None, Header()] = None,
     ) -> Response:
@@ -81,7 +85,8 @@ def _as_accepted(lines: bytes, accept: str | None) -> Response:
     return Response(json_array(lines), media_type="application/json")
 
 
-_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]+$")
+# A position or version is a bigint: 18 digits at most.
+_WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]{1,18}$")
 
 
 def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:

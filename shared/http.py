@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
+from shared.boundary import BodyLimitMiddleware
 from shared.db import create_pool, migrate
 from shared.dependencies import (
     ActorDep,
@@ -182,6 +183,8 @@ def create_service_app(
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
     app.add_middleware(CorrelationMiddleware, service=settings.service)
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
+    app.add_middleware(BodyLimitMiddleware)
     add_problem_handlers(app, retry_after=settings.retry_after_seconds)
     app.include_router(health_router())
     app.include_router(operations_router())

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
+from shared.boundary import known_query_only
 from shared.dependencies import ActorDep, RuntimeDep
 from shared.domain import Role
 from shared.errors import NotFound, NotPermitted
@@ -85,7 +86,11 @@ class ParkedEventView(BaseModel):
 def operations_router() -> APIRouter:
     """`/operations/loops`, `/operations/projections`, `/operations/parked-events`,
     rebuild."""
-    router = APIRouter(prefix="/operations", tags=["operations"])
+    router = APIRouter(
+        prefix="/operations",
+        tags=["operations"],
+        dependencies=[Depends(known_query_only)],
+    )
 
     @router.get("/loops")
     async def loops(rt: RuntimeDep, actor: ActorDep) -> list[LoopView]:
@@ -133,7 +138,9 @@ def operations_router() -> APIRouter:
     async def parked_events(
         rt: RuntimeDep,
         actor: ActorDep,
-        projection: Annotated[str | None, Query(max_length=100)] = None,
+        projection: Annotated[
+            str | None, Query(pattern=r"^[a-z][a-z0-9_-]{0,99}$")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[ParkedEventView]:
         """Events that failed to apply, newest first, with their errors."""

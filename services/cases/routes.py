@@ -18,7 +18,9 @@ from services.cases.views import (
     TotalView,
     WorkQueueView,
 )
+from shared.boundary import known_query_only
 from shared.commands import add_command_routes
+from shared.dates import Moment
 from shared.domain import Command
 from shared.envelope import Envelope
 from shared.handling import CommandContext
@@ -34,10 +36,9 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
+from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
-CASE_ID_PATTERN = r"^[0-9]{4}-[0-9]{6}$"
 CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
-UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 
 async def _rules(request: Request) -> CaseRules:
@@ -49,11 +50,17 @@ async def _rules(request: Request) -> CaseRules:
 RulesDep = Annotated[CaseRules, Depends(_rules)]
 
 commands = APIRouter(
-    tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)
+    tags=["commands"],
+    dependencies=[Depends(known_query_only)],
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
 )
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Depends(consistent_with(CASE_MODELS))],
+    dependencies=[
+        Depends(known_query_only),
+        Depends(current_actor),
+        Depends(consistent_with(CASE_MODELS)),
+    ],
     responses=problem_responses(401, 404, 422),
 )
 
@@ -229,11 +236,11 @@ async def list_cases(
     status: Annotated[domain.CaseStatus | None, Query()] = None,
     unit: Annotated[
         str | None,
-        Query(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="lead or helping unit"),
+        Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),
     ] = None,
     sector: Annotated[str | None, Query(pattern=r"^(construction|other)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
     """Cases, newest first (no personal data)."""
     return await queries.list_cases(
@@ -254,7 +261,7 @@ async def get_case(
     rt: RuntimeDep,
     actor: ActorDep,
     as_of: Annotated[
-        datetime | None, Query(description="the case as recorded at that time")
+        Moment | None, Query(description="the case as recorded at that time")
     ] = None,
 ) -> CaseDetailView:
     """A case with its state, deadlines, workers (clear for the office and the assigned

@@ -19,6 +19,7 @@ from services.credit.views import (
     PublicListEntryView,
     SanctionTaskView,
 )
+from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -36,10 +37,15 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
+from shared.values import (
+    LISTING_ID_PATTERN,
+    CheckedResidentId,
+    CheckedUscc,
+    QueryOffset,
+    UnitCode,
+)
 
-LISTING_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ListingId = Annotated[str, Path(pattern=LISTING_ID_PATTERN, examples=["c-2024-000123"])]
-UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 
 async def _rules(request: Request) -> CreditRules:
@@ -57,11 +63,17 @@ RulesDep = Annotated[CreditRules, Depends(_rules)]
 SecretDep = Annotated[bytes, Depends(_secret)]
 
 commands = APIRouter(
-    tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)
+    tags=["commands"],
+    dependencies=[Depends(known_query_only)],
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
 )
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Depends(consistent_with(LISTING_MODELS))],
+    dependencies=[
+        Depends(known_query_only),
+        Depends(current_actor),
+        Depends(consistent_with(LISTING_MODELS)),
+    ],
     responses=problem_responses(401, 404, 422),
 )
 
@@ -159,10 +171,9 @@ async def check(
     pool: PoolDep,
     rt: RuntimeDep,
     secret: SecretDep,
-    uscc: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z]{18}$")] = None,
+    uscc: Annotated[CheckedUscc | None, Query()] = None,
     person: Annotated[
-        str | None,
-        Query(pattern=r"^[0-9]{17}[0-9Xx]$", description="resident ID number"),
+        CheckedResidentId | None, Query(description="resident ID number")
     ] = None,
 ) -> CheckView:
     """Is this employer (by USCC) or person (by ID number) under joint punishment now,
@@ -170,12 +181,12 @@ async def check(
     contains an ID number."""
     if (uscc is None) == (person is None):
         raise InvalidInput(
-            "uscc", "one_of_uscc_or_person", "give exactly one of uscc or person"
+            "query.uscc", "one_of_uscc_or_person", "give exactly one of uscc or person"
         )
     today = datetime.now(rt.zone).date()
     if uscc is not None:
         return await queries.check(
-            pool, uscc=uscc.upper(), person_key=None, query="uscc", today=today
+            pool, uscc=uscc, person_key=None, query="uscc", today=today
         )
     assert person is not None  # noqa: S101 - one of the two is set
     key = handlers.person_key(secret, person)
@@ -195,7 +206,7 @@ async def list_listings(
     pool: PoolDep,
     status: Annotated[ListingStatus | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[ListingSummaryView]:
     """Listings, optionally in one state."""
     return await queries.list_listings(pool, status=status, limit=limit, offset=offset)
@@ -203,7 +214,7 @@ async def list_listings(
 
 @reads.get("/listings/changes")
 async def listing_changes(
-    pool: PoolDep, after: Annotated[int, Query(ge=0)] = 0
+    pool: PoolDep, after: Annotated[QueryOffset, Query()] = 0
 ) -> ChangeFeedView:
     """For agencies that mirror the list: `after=0` gives every listing and a cursor;
     then `after=<cursor>` gives the listings changed since."""

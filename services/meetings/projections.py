@@ -23,6 +23,7 @@ from shared.db import DbConnection
 from shared.envelope import Envelope
 from shared.handling import CommandContext, decode_all
 from shared.store import EventStore
+from shared.values import RECORDED
 
 MEETING_MODELS = "meeting_read_models"
 FINDING_CASES = "finding_cases"
@@ -185,9 +186,9 @@ class ActionItemsFromDecisions:
         """Open the tasks' action items; ignore other events."""
         recorded: DecisionRecorded | WorkPlanAdopted
         if event.event_type == DecisionRecorded.event_type():
-            recorded = DecisionRecorded.model_validate(event.data)
+            recorded = DecisionRecorded.model_validate(event.data, context=RECORDED)
         elif event.event_type == WorkPlanAdopted.event_type():
-            recorded = WorkPlanAdopted.model_validate(event.data)
+            recorded = WorkPlanAdopted.model_validate(event.data, context=RECORDED)
         else:
             return
         now = datetime.now(UTC)

@@ -19,6 +19,7 @@ from services.meetings.views import (
     MeetingSummaryView,
     PlenaryRuleView,
 )
+from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -34,19 +35,25 @@ from shared.http import (
     runtime,
 )
 from shared.store import Appended
+from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
 MEETING_ID_PATTERN = r"^\d{4}-\d{3}$"
 ACTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
 MeetingId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-003"])]
 ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1-jsj"])]
-UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 
 commands = APIRouter(
-    tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)
+    tags=["commands"],
+    dependencies=[Depends(known_query_only)],
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
 )
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Depends(consistent_with(MEETING_MODELS))],
+    dependencies=[
+        Depends(known_query_only),
+        Depends(current_actor),
+        Depends(consistent_with(MEETING_MODELS)),
+    ],
     responses=problem_responses(401, 404, 422),
 )
 
@@ -161,7 +168,7 @@ async def list_meetings(
     when: Annotated[Literal["upcoming", "past", "all"], Query()] = "all",
     kind: Annotated[MeetingKind | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[MeetingSummaryView]:
     """Upcoming meetings (soonest first), past meetings (latest first), or all."""
     return await queries.list_meetings(
@@ -208,12 +215,12 @@ async def meeting_events(
 @reads.get("/action-items")
 async def list_action_items(
     pool: PoolDep,
-    unit: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
+    unit: Annotated[str | None, Query(pattern=UNIT_CODE_PATTERN)] = None,
     meeting: Annotated[str | None, Query(pattern=MEETING_ID_PATTERN)] = None,
     open: Annotated[bool | None, Query()] = None,
     overdue: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[ActionItemView]:
     """Action items by unit, meeting, open or not, overdue or not; soonest due first."""
     return await queries.action_items(

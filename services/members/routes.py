@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.members import domain, handlers, queries
 from services.members.domain import JOINT_MEETING, PERSON, UNIT
@@ -18,6 +18,8 @@ from services.members.views import (
     UnitStateView,
     UnitView,
 )
+from shared.boundary import known_query_only
+from shared.dates import BusinessDate, Moment
 from shared.envelope import Envelope
 from shared.handling import load_as_of
 from shared.history import consistent_with, stream_history
@@ -30,17 +32,20 @@ from shared.http import (
     problem_responses,
 )
 from shared.store import Appended
+from shared.values import UNIT_CODE_PATTERN, PersonId, UnitCode
 
-UnitCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
-PersonId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 Consistent = Depends(consistent_with(DIRECTORY))
 
-COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 422)
+COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422)
 
-commands = APIRouter(tags=["commands"], responses=COMMAND_ERRORS)
+commands = APIRouter(
+    tags=["commands"],
+    dependencies=[Depends(known_query_only)],
+    responses=COMMAND_ERRORS,
+)
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Consistent],
+    dependencies=[Depends(known_query_only), Depends(current_actor), Consistent],
     responses=problem_responses(401, 404, 422),
 )
 
@@ -184,7 +189,7 @@ async def get_unit(
     pool: PoolDep,
     store: StoreDep,
     as_of: Annotated[
-        datetime | None, Query(description="state rebuilt from events recorded by then")
+        Moment | None, Query(description="state rebuilt from events recorded by then")
     ] = None,
 ) -> UnitDetailView | UnitStateView:
     """A unit with its duties, former names and people; with `as_of`, its state then."""
@@ -214,7 +219,7 @@ async def unit_events(
 @reads.get("/people")
 async def list_people(
     pool: PoolDep,
-    unit: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
+    unit: Annotated[str | None, Query(pattern=UNIT_CODE_PATTERN)] = None,
     status: Annotated[domain.PersonStatus | None, Query()] = None,
 ) -> list[PersonView]:
     """People with their current roles, optionally of one unit."""
@@ -245,7 +250,9 @@ async def person_events(
 async def get_roster(
     pool: PoolDep,
     rt: RuntimeDep,
-    as_of: Annotated[date | None, Query(description="the day (default today)")] = None,
+    as_of: Annotated[
+        BusinessDate | None, Query(description="the day (default today)")
+    ] = None,
 ) -> RosterView:
     """The roster as it stood on a date: convener, deputy conveners, office director, members."""
     day = as_of or datetime.now(rt.zone).date()

@@ -13,17 +13,24 @@ from services.cases.domain.assignment_events import (
 )
 from services.cases.domain.case import Assignment, AssignmentStatus, Case
 from services.cases.domain.commands import AssignCase, ReportProgress, ReturnAssignment
+from services.cases.domain.limits import CaseLimits
 from services.cases.domain.transitions import (
     OPEN,
     require_date,
     require_status,
     require_unit,
 )
+from shared.dates import require_within_years_ahead
 from shared.errors import InvalidInput, NotPermitted, RuleViolated
 
 
 def assign_case(
-    case: Case, command: AssignCase, *, today: date, units: frozenset[str]
+    case: Case,
+    command: AssignCase,
+    *,
+    today: date,
+    units: frozenset[str],
+    limits: CaseLimits,
 ) -> list[CaseEvent]:
     """An open case is assigned to active member units, due today or later; a new
     assignment replaces the one before, as when the office re-assigns a returned case."""
@@ -37,6 +44,9 @@ def assign_case(
             rule="not_in_past",
             detail=f"{command.due_on} has already passed.",
         )
+    require_within_years_ahead(
+        command.due_on, field="due_on", today=today, years=limits.max_years_ahead
+    )
     return [
         CaseAssigned(
             lead_unit=command.lead_unit,

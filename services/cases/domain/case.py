@@ -8,14 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from services.cases.domain.facts import (
-    CaseSource,
-    Employer,
-    Money,
-    Project,
-    Sector,
-    Worker,
-)
+from services.cases.domain.facts import CaseSource, Employer, Project, Sector, Worker
+from shared.amounts import RecordedMoney
 from shared.domain import Deadline
 
 
@@ -116,7 +110,7 @@ class PaymentOrder(BaseModel):
     pay_by: date
     served_on: date
     service_method: ServiceMethod
-    amount: Money
+    amount: RecordedMoney
 
 
 class Assignment(BaseModel):
@@ -149,8 +143,8 @@ class Case(BaseModel):
     workers_count: int = 0
     workers: tuple[Worker, ...] = ()
     months_owed: int = 0
-    amount_owed: Money = Decimal(0)
-    amount_recovered: Money = Decimal(0)
+    amount_owed: RecordedMoney = Decimal(0)
+    amount_recovered: RecordedMoney = Decimal(0)
     territorial_unit: str = ""
     summary: str = ""
     is_mass_incident: bool = False
@@ -162,7 +156,7 @@ class Case(BaseModel):
     missed: tuple[OpenDeadline, ...] = ()
     is_investigation_extended: bool = False
     payment_order: PaymentOrder | None = None
-    compensation_amount: Money | None = None
+    compensation_amount: RecordedMoney | None = None
     outcome: CaseOutcome | None = None
     is_reconsideration_requested: bool = False
     assignment: Assignment | None = None

@@ -6,28 +6,25 @@ are the office's; assigned units report on and return their assignments."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Self
+from typing import ClassVar, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from services.cases.domain.case import DeadlineKind, ServiceMethod
 from services.cases.domain.facts import (
     CaseSource,
     Employer,
-    Money,
-    PositiveMoney,
     Project,
     Rate,
     Sector,
     SourceReference,
     Subject,
-    Text,
-    UnitCode,
     WorkerDetails,
 )
+from shared.amounts import Money, PositiveMoney
+from shared.dates import BusinessDate
 from shared.domain import Command, Role
-
-_Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+from shared.values import Note, Text, UnitCode
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 _ASSIGNED_UNITS: frozenset[Role] = frozenset({Role.UNIT_STAFF, Role.OFFICE})
@@ -52,10 +49,10 @@ class ReceiveCase(Command):
     months_owed: int = Field(ge=0, le=600)
     amount_owed: Money
     territorial_unit: UnitCode
-    summary: _Note = ""
+    summary: Note = ""
     is_mass_incident: bool = False
     is_employer_absconded: bool = False
-    received_on: date
+    received_on: BusinessDate
     # Where it came from when another service raised it: `meeting-2024-003/f1`.
     source_reference: SourceReference | None = None
 
@@ -72,23 +69,23 @@ class ReceiveCase(Command):
 class AcceptCase(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    accepted_on: date
+    accepted_on: BusinessDate
 
 
 class RejectCase(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    rejected_on: date
+    rejected_on: BusinessDate
     reason: Text
 
 
 class RequestSupplement(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    requested_on: date
+    requested_on: BusinessDate
     what: Text
     # No national time limit for supplementary material (rules.md §4.1, [N]).
-    due: date | None = None
+    due: BusinessDate | None = None
 
     @model_validator(mode="after")
     def _due_after_request(self) -> Self:
@@ -100,13 +97,13 @@ class RequestSupplement(Command):
 class ReceiveSupplement(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    received_on: date
+    received_on: BusinessDate
 
 
 class TransferCaseOut(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    transferred_on: date
+    transferred_on: BusinessDate
     to: Text
     reason: Text
 
@@ -115,23 +112,23 @@ class ExtendInvestigation(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
     approved_by: Text
-    approved_on: date
+    approved_on: BusinessDate
 
 
 class CancelCase(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    cancelled_on: date
+    cancelled_on: BusinessDate
     reason: Text
 
 
 class OrderPayment(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    ordered_on: date
+    ordered_on: BusinessDate
     # The payment period is set in each order; no national figure (rules.md §3.4.1 item 9)
-    pay_by: date
-    served_on: date
+    pay_by: BusinessDate
+    served_on: BusinessDate
     service_method: ServiceMethod
     amount: PositiveMoney
     is_employer_absconded: bool = False
@@ -148,7 +145,7 @@ class OrderPayment(Command):
 class RecordPayment(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    paid_on: date
+    paid_on: BusinessDate
     amount: PositiveMoney
     is_overpayment: bool = False
 
@@ -156,40 +153,40 @@ class RecordPayment(Command):
 class DecideHandling(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    decided_on: date
+    decided_on: BusinessDate
     compensation_rate: Rate
 
 
 class ApplyCourtEnforcement(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    applied_on: date
+    applied_on: BusinessDate
 
 
 class CloseCase(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    closed_on: date
+    closed_on: BusinessDate
 
 
 class ProposeReferral(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    proposed_on: date
+    proposed_on: BusinessDate
     grounds: Text
 
 
 class ApproveReferral(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    approved_on: date
+    approved_on: BusinessDate
     approved_by: Text
 
 
 class RefuseReferral(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    refused_on: date
+    refused_on: BusinessDate
     refused_by: Text
     reason: Text
 
@@ -197,33 +194,33 @@ class RefuseReferral(Command):
 class TransferToPolice(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    transferred_on: date
+    transferred_on: BusinessDate
     police_unit: UnitCode
 
 
 class RecordPoliceFiling(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    filed_on: date
+    filed_on: BusinessDate
 
 
 class RecordPoliceDeclining(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    declined_on: date
+    declined_on: BusinessDate
     reason: Text
 
 
 class RequestReconsideration(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    requested_on: date
+    requested_on: BusinessDate
 
 
 class RequestProcuratorateSupervision(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    requested_on: date
+    requested_on: BusinessDate
     reason: Text
 
 
@@ -232,8 +229,8 @@ class AssignCase(Command):
 
     lead_unit: UnitCode
     helping_units: tuple[UnitCode, ...] = ()
-    due_on: date
-    note: _Note = ""
+    due_on: BusinessDate
+    note: Note = ""
 
     @model_validator(mode="after")
     def _each_unit_once(self) -> Self:
@@ -248,7 +245,7 @@ class ReportProgress(Command):
     permitted: ClassVar[frozenset[Role]] = _ASSIGNED_UNITS
 
     text: Text
-    reported_on: date
+    reported_on: BusinessDate
 
 
 class ReturnAssignment(Command):
@@ -260,15 +257,15 @@ class ReturnAssignment(Command):
 class FlagMassIncident(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    flagged_on: date
-    note: _Note = ""
+    flagged_on: BusinessDate
+    note: Note = ""
 
 
 class FlagEmployerAbsconded(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    flagged_on: date
-    note: _Note = ""
+    flagged_on: BusinessDate
+    note: Note = ""
 
 
 class RecordDeadlineMissed(Command):
@@ -276,6 +273,7 @@ class RecordDeadlineMissed(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
 
     kind: DeadlineKind
+    # Taken from the log, not typed by anyone: what was recorded must always load.
     due: date
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import assert_never
 
 from services.cases.domain.case import Case, CaseStatus, DeadlineKind, OpenDeadline
-from services.cases.domain.facts import Money
+from shared.amounts import RecordedMoney
 from shared.domain import Event
 
 
@@ -43,7 +43,7 @@ class CreditListingRecommended(Event):
     case_id: str
     employer_name: str
     employer_uscc: str | None
-    amount_still_owed: Money
+    amount_still_owed: RecordedMoney
     months_owed: int
     workers_count: int
     is_mass_incident: bool

@@ -19,12 +19,12 @@ from services.cases.domain.case import (
 from services.cases.domain.facts import (
     CaseSource,
     Employer,
-    Money,
     Project,
     Rate,
     Sector,
     Worker,
 )
+from shared.amounts import RecordedMoney
 from shared.domain import Deadline, Event
 
 
@@ -39,7 +39,7 @@ class CaseReceived(Event):
     workers_count: int
     workers: tuple[Worker, ...]
     months_owed: int
-    amount_owed: Money
+    amount_owed: RecordedMoney
     territorial_unit: str
     summary: str
     is_mass_incident: bool
@@ -111,14 +111,14 @@ class PaymentOrdered(Event):
     pay_by: date
     served_on: date
     service_method: ServiceMethod
-    amount: Money
+    amount: RecordedMoney
 
 
 class PaymentRecorded(Event):
     """Wages recovered; partial payments add up."""
 
     paid_on: date
-    amount: Money
+    amount: RecordedMoney
     is_overpayment: bool
 
 
@@ -126,7 +126,7 @@ class ArrearsCleared(Event):
     """Nothing is owed any more."""
 
     cleared_on: date
-    amount_recovered: Money
+    amount_recovered: RecordedMoney
 
 
 class HandlingDecided(Event):
@@ -134,16 +134,16 @@ class HandlingDecided(Event):
     (加付赔偿金) of a rate of what is still owed."""
 
     decided_on: date
-    amount_still_owed: Money
+    amount_still_owed: RecordedMoney
     compensation_rate: Rate
-    compensation_amount: Money
+    compensation_amount: RecordedMoney
 
 
 class CourtEnforcementApplied(Event):
     """申请人民法院强制执行: an unpaid decision goes to the court for enforcement."""
 
     applied_on: date
-    amount_still_owed: Money
+    amount_still_owed: RecordedMoney
 
 
 class CaseClosed(Event):

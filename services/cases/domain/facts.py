@@ -4,31 +4,17 @@ the money (DESIGN.md §4 "cases", rules.md §4.1 "Record for each case")."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.amounts import Share
 from shared.domain import Personal
+from shared.values import Name, ResidentId, Text, Uscc
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-"""Yuan with two places, never negative, never float."""
-
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
-"""Yuan with two places, more than nothing: an amount paid or ordered."""
-
-Rate = Annotated[Decimal, Field(gt=0, le=1, max_digits=5, decimal_places=4)]
+Rate = Share
 """A share of an amount, such as 0.5 for 50 %."""
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""A name, reason or note: never empty or only spaces."""
-
-UnitCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
-"""A member unit's code, as in the member directory (`rsj`, `jsj`, `dongguan-town`)."""
-
-CaseId = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{6}$")]
-"""The id part of a case's stream: year and number, `2024-000123`."""
 
 SourceReference = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/-]{0,127}$")
@@ -41,19 +27,6 @@ Subject = Annotated[
 ]
 """Whose personal data it is: the key the store seals it under (a UUID, say); the same
 person keeps the same subject in every case, so forgetting them reaches every case."""
-
-Uscc = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1)
-]
-"""A unified social credit code as given; its check digit is checked when received."""
-
-IdNumber = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, min_length=1, max_length=32
-    ),
-]
-"""A resident ID number as given; its check digit is checked when received."""
 
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")
@@ -89,7 +62,7 @@ class Employer(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Text
+    name: Name
     uscc: Uscc | None = None
     uscc_override_reason: Text | None = None
 
@@ -100,10 +73,10 @@ class Project(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Text
-    client: Text | None = None
-    general_contractor: Text | None = None
-    subcontractor: Text | None = None
+    name: Name
+    client: Name | None = None
+    general_contractor: Name | None = None
+    subcontractor: Name | None = None
 
 
 class WorkerDetails(BaseModel):
@@ -114,8 +87,8 @@ class WorkerDetails(BaseModel):
 
     # A fresh key id when the office does not give one: one subject per named worker.
     subject: Subject = Field(default_factory=lambda: uuid.uuid4().hex)
-    name: Text
-    id_number: IdNumber | None = None
+    name: Name
+    id_number: ResidentId | None = None
     phone: Phone | None = None
 
 

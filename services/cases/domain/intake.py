@@ -29,8 +29,10 @@ from services.cases.domain.events import (
 from services.cases.domain.facts import Employer, Worker, WorkerDetails
 from services.cases.domain.limits import CaseLimits
 from services.cases.domain.transitions import require_date, require_status, require_unit
+from shared.dates import require_within_years_ahead
 from shared.domain import WorkingDays
 from shared.errors import InvalidInput
+from shared.values import is_valid_resident_id
 
 _BEFORE_ACCEPTANCE = frozenset({CaseStatus.RECEIVED, CaseStatus.AWAITING_SUPPLEMENT})
 
@@ -101,11 +103,15 @@ def reject_case(case: Case, command: RejectCase, *, today: date) -> list[CaseEve
 
 
 def request_supplement(
-    case: Case, command: RequestSupplement, *, today: date
+    case: Case, command: RequestSupplement, *, today: date, limits: CaseLimits
 ) -> list[CaseEvent]:
     """A received case waits for supplementary material; its acceptance clock stops."""
     require_status(case, {CaseStatus.RECEIVED}, "sent for supplementary material")
     require_date(command.requested_on, field="requested_on", case=case, today=today)
+    if command.due is not None:
+        require_within_years_ahead(
+            command.due, field="due", today=today, years=limits.max_years_ahead
+        )
     return [
         SupplementRequested(
             requested_on=command.requested_on, what=command.what, due=command.due
@@ -172,7 +178,7 @@ def _checked_worker(index: int, details: WorkerDetails) -> Worker:
     if details.id_number is None:
         return Worker.of(details)
     number = ric.compact(details.id_number)
-    if not ric.is_valid(number):
+    if not is_valid_resident_id(number):
         # The number itself stays out of the answer: it is personal data.
         raise InvalidInput(
             field=f"workers.{index}.id_number",

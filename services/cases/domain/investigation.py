@@ -27,6 +27,7 @@ from services.cases.domain.transitions import (
     require_date,
     require_status,
 )
+from shared.dates import require_within_years_ahead
 from shared.domain import WorkingDays
 from shared.errors import RuleViolated
 
@@ -85,13 +86,18 @@ def cancel_case(case: Case, command: CancelCase, *, today: date) -> list[CaseEve
     return [CaseCancelled(cancelled_on=command.cancelled_on, reason=command.reason)]
 
 
-def order_payment(case: Case, command: OrderPayment, *, today: date) -> list[CaseEvent]:
+def order_payment(
+    case: Case, command: OrderPayment, *, today: date, limits: CaseLimits
+) -> list[CaseEvent]:
     """The investigation ends in an order to pay what is still owed by a date, served
     on the employer. Posting it and recording that on photo or video is service only
     when the employer absconded; saying so in the order flags the employer."""
     require_status(case, _INVESTIGATING, "ordered to pay")
     require_date(command.ordered_on, field="ordered_on", case=case, today=today)
     require_date(command.served_on, field="served_on", case=case, today=today)
+    require_within_years_ahead(
+        command.pay_by, field="pay_by", today=today, years=limits.max_years_ahead
+    )
     is_absconded = case.is_employer_absconded or command.is_employer_absconded
     if (
         command.service_method is ServiceMethod.POSTED_AND_PHOTOGRAPHED

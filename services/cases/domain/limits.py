@@ -43,6 +43,9 @@ class CaseLimits(BaseModel):
     # Extra compensation of 50 %–100 % of the amount due (条例 art. 26, rules.md §3.4.1)
     compensation_rate_min: Annotated[Rate, Field(ge=Decimal("0.5"))] = Decimal("0.5")
     compensation_rate_max: Annotated[Rate, Field(ge=Decimal("0.5"))] = Decimal("1.0")
+    # How far ahead the office may set a date to pay or an assignment's due date; a
+    # later one is a typing error (a local rule, no national figure).
+    max_years_ahead: Annotated[int, Field(ge=1, le=50)] = 5
 
     @model_validator(mode="after")
     def _rates_in_order(self) -> Self:

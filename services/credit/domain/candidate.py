@@ -19,6 +19,7 @@ from services.credit.domain.subjects import (
 )
 from services.credit.domain.transitions import require_date, require_status
 from shared.errors import InvalidInput
+from shared.values import is_valid_resident_id
 
 
 def open_candidate(
@@ -74,7 +75,7 @@ def _checked_employer(employer: EmployerSubject) -> EmployerSubject:
 def _checked_person(details: PersonDetails) -> PersonSubject:
     number = ric.compact(details.id_number)
     # The number itself stays out of every answer: it is personal data.
-    if not ric.is_valid(number):
+    if not is_valid_resident_id(number):
         raise InvalidInput(
             field="subject.id_number",
             rule="ric_checksum",

@@ -6,7 +6,6 @@ periods, mark sanctions overdue and expire listings."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, ClassVar, Self
 
 from pydantic import StringConstraints, model_validator
@@ -16,20 +15,21 @@ from services.credit.domain.facts import (
     Channel,
     DecisionId,
     Grounds,
-    ListingId,
-    Note,
     OpenedFrom,
     ServiceMethod,
-    Text,
 )
 from services.credit.domain.listing import RevokedBy
 from services.credit.domain.subjects import SubjectDetails
+from shared.dates import BusinessDate
 from shared.domain import Command, Role
+from shared.values import ListingId, Note, Text
 
 TaskId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,99}$")]
 """A sanction task's id within its listing: `<unit>-<measure>`."""
 
-EventId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+EventId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+]
 """The id of an event of another service (a UUID in its envelope)."""
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
@@ -46,7 +46,7 @@ class OpenCandidate(Command):
     grounds: Grounds
     opened_from: OpenedFrom
     source_event_id: EventId | None = None
-    opened_on: date
+    opened_on: BusinessDate
 
     @model_validator(mode="after")
     def _source_fits(self) -> Self:
@@ -63,21 +63,21 @@ class OpenCandidate(Command):
 class ServeNotice(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    served_on: date
+    served_on: BusinessDate
     method: ServiceMethod
 
 
 class FileObjection(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    filed_on: date
+    filed_on: BusinessDate
     text: Text
 
 
 class ReviewObjection(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    reviewed_on: date
+    reviewed_on: BusinessDate
     upheld: bool
     reasoning: Text
 
@@ -90,7 +90,7 @@ class LapseObjectionPeriod(Command):
 class DecideListing(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    decided_on: date
+    decided_on: BusinessDate
     decision_id: DecisionId
     decided_by: Text
     employer_listing_id: ListingId | None = None
@@ -99,14 +99,14 @@ class DecideListing(Command):
 class DecideNotToList(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    decided_on: date
+    decided_on: BusinessDate
     reason: Text
 
 
 class PublishListing(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    published_on: date
+    published_on: BusinessDate
     shared_to: tuple[Channel, ...] = (CREDIT_SHARING_PLATFORM,)
 
     @model_validator(mode="after")
@@ -123,7 +123,7 @@ class RecordSanctionApplied(Command):
     permitted: ClassVar[frozenset[Role]] = _UNITS
 
     task_id: TaskId
-    applied_on: date
+    applied_on: BusinessDate
     basis: Text
     reference: Text
 
@@ -132,7 +132,7 @@ class RecordSanctionLifted(Command):
     permitted: ClassVar[frozenset[Role]] = _UNITS
 
     task_id: TaskId
-    lifted_on: date
+    lifted_on: BusinessDate
     reference: Text
 
 
@@ -141,7 +141,7 @@ class MarkSanctionOverdue(Command):
     permitted: ClassVar[frozenset[Role]] = _WATCHER
 
     task_id: TaskId
-    due: date
+    due: BusinessDate
 
 
 class ExpireListing(Command):
@@ -152,8 +152,8 @@ class ExpireListing(Command):
 class ApplyForEarlyRemoval(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    applied_on: date
-    paid_on: date | None = None
+    applied_on: BusinessDate
+    paid_on: BusinessDate | None = None
     commitment_text: Note = ""
 
     @model_validator(mode="after")
@@ -166,12 +166,12 @@ class ApplyForEarlyRemoval(Command):
 class DecideEarlyRemoval(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    decided_on: date
+    decided_on: BusinessDate
 
 
 class RevokeListing(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    revoked_on: date
+    revoked_on: BusinessDate
     by: RevokedBy
     reference: Text

@@ -4,35 +4,15 @@ from, how the notice was served, and the plain value types of the credit domain
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-"""Yuan with two places, never negative, never float."""
+from shared.amounts import Money
+from shared.values import CaseId, Name, Note
 
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
-]
-"""A name, reason or reference: never empty or only spaces."""
-
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-"""Free text that may be left empty."""
-
-UnitCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
-"""A member unit's code, as in the member directory (`rsj`, `jsj`, `sq-dongguan`)."""
-
-CaseId = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{6}$")]
-"""The id part of a case's stream: year and number, `2024-000123`."""
-
-ListingId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-"""The id part of a listing's stream (`listing-<id>`), lower case."""
-
-DecisionId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
-]
+DecisionId = Name
 """The number of a listing decision; every listing it covers carries it."""
 
 Channel = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,63}$")]

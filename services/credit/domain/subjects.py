@@ -9,23 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from services.credit.domain.facts import Text
 from shared.domain import Personal
-
-Uscc = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1)
-]
-"""统一社会信用代码 (unified social credit code, GB 32100-2015) as given; its check
-character is checked when the candidate is opened."""
-
-IdNumber = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, min_length=1, max_length=32
-    ),
-]
-"""公民身份号码 (resident ID number, GB 11643-1999) as given; its check character is
-checked before it is sealed as personal data."""
+from shared.values import Name, ResidentId, Text, Uscc
 
 PersonKey = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -52,7 +37,7 @@ class EmployerSubject(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal[SubjectKind.EMPLOYER] = SubjectKind.EMPLOYER
-    name: Text
+    name: Name
     uscc: Uscc | None = None
     uscc_override_reason: Text | None = None
 
@@ -64,11 +49,11 @@ class PersonDetails(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal[SubjectKind.LEGAL_REPRESENTATIVE, SubjectKind.RESPONSIBLE_PERSON]
-    name: Text
-    id_number: IdNumber
+    name: Name
+    id_number: ResidentId
     # Derived by the service from the ID number (a keyed hash) before the decision.
     person_key: PersonKey | None = None
-    role_at_employer: Text
+    role_at_employer: Name
 
 
 class PersonSubject(BaseModel):

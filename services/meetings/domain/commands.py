@@ -20,14 +20,12 @@ from services.meetings.domain.facts import (
     MaterialRequest,
     MeetingKind,
     MinutesItem,
-    Note,
-    PersonId,
     ReportEvery,
     TaskSpec,
-    Text,
-    UnitCode,
 )
+from shared.dates import BusinessDate
 from shared.domain import Command, Role
+from shared.values import CaseId, ListingId, Note, PersonId, Text, UnitCode
 
 _OFFICE = frozenset({Role.OFFICE})
 _CHAIRS = frozenset({Role.CONVENER, Role.DEPUTY_CONVENER})
@@ -44,21 +42,21 @@ class ProposeMeeting(Command):
     agenda: tuple[AgendaItemSpec, ...] = Field(min_length=1, max_length=100)
     invited_units: tuple[UnitCode, ...] = ()
     plan: InspectionPlan | None = None
-    proposed_on: date
-    proposed_for: date | None = None
+    proposed_on: BusinessDate
+    proposed_for: BusinessDate | None = None
 
 
 class ApproveMeeting(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.CONVENER})
 
-    approved_on: date
+    approved_on: BusinessDate
     note: Note = ""
 
 
 class DeclineMeeting(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.CONVENER})
 
-    declined_on: date
+    declined_on: BusinessDate
     reason: Text
 
 
@@ -67,7 +65,7 @@ class ScheduleMeeting(Command):
 
     permitted: ClassVar[frozenset[Role]] = _OFFICE | _CHAIRS
 
-    scheduled_on: date
+    scheduled_on: BusinessDate
     place: Text
     chair_person_id: PersonId | None = None
 
@@ -75,14 +73,14 @@ class ScheduleMeeting(Command):
 class CancelMeeting(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE | frozenset({Role.CONVENER})
 
-    cancelled_on: date
+    cancelled_on: BusinessDate
     reason: Text
 
 
 class SendNotice(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    sent_on: date
+    sent_on: BusinessDate
     text: Text
     requests: tuple[MaterialRequest, ...] = Field(default=(), max_length=500)
 
@@ -96,13 +94,13 @@ class SubmitMaterial(Command):
     material_id: ItemId
     document_ref: Text
     note: Note = ""
-    submitted_on: date
+    submitted_on: BusinessDate
 
 
 class HoldMeeting(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    held_on: date
+    held_on: BusinessDate
 
 
 class RecordAttendance(Command):
@@ -115,13 +113,13 @@ class DraftMinutes(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
     items: tuple[MinutesItem, ...] = Field(min_length=1, max_length=100)
-    drafted_on: date
+    drafted_on: BusinessDate
 
 
 class CirculateMinutes(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    circulated_on: date
+    circulated_on: BusinessDate
 
 
 class AmendMinutes(Command):
@@ -129,13 +127,13 @@ class AmendMinutes(Command):
 
     items: tuple[MinutesItem, ...] = Field(min_length=1, max_length=100)
     reason: Text
-    amended_on: date
+    amended_on: BusinessDate
 
 
 class ApproveMinutes(Command):
     permitted: ClassVar[frozenset[Role]] = _CHAIRS
 
-    approved_on: date
+    approved_on: BusinessDate
 
 
 class RecordDecision(Command):
@@ -145,7 +143,7 @@ class RecordDecision(Command):
 
     agenda_item_id: ItemId | None = None
     text: Text
-    decided_on: date
+    decided_on: BusinessDate
     tasks: tuple[TaskSpec, ...] = Field(default=(), max_length=200)
 
     @model_validator(mode="after")
@@ -163,7 +161,7 @@ class AdoptWorkPlan(Command):
 
     year: int = Field(ge=2017, le=2100)
     title: Text
-    adopted_on: date
+    adopted_on: BusinessDate
     tasks: tuple[TaskSpec, ...] = Field(min_length=1, max_length=500)
 
 
@@ -172,7 +170,7 @@ class RaiseFinding(Command):
 
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    found_on: date
+    found_on: BusinessDate
     description: Text
     unit_code: UnitCode | None = None
     arrears: ArrearsFound | None = None
@@ -190,10 +188,11 @@ class AssignActionItem(Command):
     source_id: str
     unit_code: UnitCode
     task: Text
+    # Taken from the decision in the log, not typed by anyone: it must always load.
     due: date
     report_every_days: ReportEvery | None = None
-    case_ids: tuple[str, ...] = ()
-    listing_ids: tuple[str, ...] = ()
+    case_ids: tuple[CaseId, ...] = ()
+    listing_ids: tuple[ListingId, ...] = ()
     assigned_on: date
 
 
@@ -202,7 +201,7 @@ class ReportProgress(Command):
 
     permitted: ClassVar[frozenset[Role]] = _OFFICE | frozenset({Role.UNIT_STAFF})
 
-    reported_on: date
+    reported_on: BusinessDate
     text: Text
     document_ref: Text | None = None
     is_complete: bool = False
@@ -211,14 +210,14 @@ class ReportProgress(Command):
 class AcceptActionItem(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    accepted_on: date
+    accepted_on: BusinessDate
     note: Note = ""
 
 
 class SendBackActionItem(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
-    sent_back_on: date
+    sent_back_on: BusinessDate
     reason: Text
 
 
@@ -228,4 +227,5 @@ class MarkActionItemOverdue(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
 
     kind: OverdueKind
+    # Taken from the log by the watcher, not typed by anyone.
     missed: date

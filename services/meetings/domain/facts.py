@@ -4,43 +4,17 @@ rules.md §4.3), with the plain value types of the meetings domain."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
-]
-"""A title, task or reason: never empty or only spaces."""
-
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-"""Free text that may be left empty."""
-
-UnitCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
-"""A member unit's code, as in the member directory (`rsj`, `jsj`, `sq-linjiaya`)."""
-
-PersonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
-"""The id part of a person's stream in members (`2017-03`)."""
-
-CaseId = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{6}$")]
-"""The id part of a case's stream: `2024-000123`."""
-
-ListingId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-"""The id part of a listing's stream in credit (`c-2024-000123`)."""
+from shared.amounts import Money
+from shared.dates import BusinessDate
+from shared.values import CaseId, ListingId, Name, Note, PersonId, Text, UnitCode, Uscc
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
 """An agenda item's or a requested material's id within its meeting (`1`, `report`)."""
-
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-"""Yuan with two places, never negative, never float."""
-
-Uscc = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1)
-]
-"""A unified social credit code as given; its check digit is checked when raised."""
 
 ReportEvery = Annotated[int, Field(ge=1, le=366)]
 """How often, in calendar days, a unit must report progress on a task."""
@@ -79,8 +53,8 @@ class InspectionPlan(_Value):
 
     text: Text
     area: Note = ""
-    starts_on: date
-    ends_on: date
+    starts_on: BusinessDate
+    ends_on: BusinessDate
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> Self:
@@ -95,7 +69,7 @@ class MaterialRequest(_Value):
     material_id: ItemId
     unit_code: UnitCode
     title: Text
-    due: date
+    due: BusinessDate
 
 
 class AttendanceStatus(StrEnum):
@@ -151,7 +125,7 @@ class TaskSpec(_Value):
 
     unit_code: UnitCode
     task: Text
-    due: date
+    due: BusinessDate
     report_every_days: ReportEvery | None = None
     case_ids: tuple[CaseId, ...] = ()
     listing_ids: tuple[ListingId, ...] = ()
@@ -180,11 +154,11 @@ class Sector(StrEnum):
 class ArrearsFound(_Value):
     """What an inspection found about wage arrears: enough for cases to receive a case."""
 
-    employer_name: Text
+    employer_name: Name
     employer_uscc: Uscc | None = None
     uscc_override_reason: Text | None = None
     sector: Sector
-    project_name: Text | None = None
+    project_name: Name | None = None
     workers_count: int = Field(ge=1, le=100_000)
     months_owed: int = Field(ge=0, le=600)
     amount_owed: Money

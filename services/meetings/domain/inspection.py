@@ -85,7 +85,7 @@ def _checked_arrears(arrears: ArrearsFound, *, units: frozenset[str]) -> Arrears
     if not uscc.is_valid(code) and arrears.uscc_override_reason is None:
         raise InvalidInput(
             field="arrears.employer_uscc",
-            rule="uscc_check_digit",
+            rule="uscc_checksum",
             detail=f"{code} is not a valid unified social credit code "
             "(GB 32100-2015); give uscc_override_reason to keep it anyway.",
         )

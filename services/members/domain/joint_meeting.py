@@ -12,10 +12,12 @@ from typing import ClassVar, Final, assert_never
 
 from pydantic import BaseModel
 
-from services.members.domain.person import Person, PersonId, PersonStatus
-from services.members.domain.unit import Text, Unit, UnitCode, require_active_unit
+from services.members.domain.person import Person, PersonStatus
+from services.members.domain.unit import Unit, require_active_unit
+from shared.dates import BusinessDate
 from shared.domain import Aggregate, Command, Event, Role, replay
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
+from shared.values import Name, PersonId, Text, UnitCode
 
 
 class MeetingRole(StrEnum):
@@ -109,32 +111,32 @@ JointMeetingEvent = (
 
 
 class EstablishJointMeeting(Command):
-    name: Text
+    name: Name
     lead_unit: UnitCode
     office_unit: UnitCode
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class SetLeadUnit(Command):
     unit_code: UnitCode
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class SetOfficeHost(Command):
     unit_code: UnitCode
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class GrantRole(Command):
     person_id: PersonId
     role: MeetingRole
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class EndRole(Command):
     person_id: PersonId
     role: MeetingRole
-    effective_on: date
+    effective_on: BusinessDate
     reason: Text
 
 
@@ -142,7 +144,7 @@ class ChangeRole(Command):
     person_id: PersonId
     from_role: MeetingRole
     to_role: MeetingRole
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class EndRolesOfRelievedPerson(Command):
@@ -150,6 +152,7 @@ class EndRolesOfRelievedPerson(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
 
     person_id: PersonId
+    # Taken from PersonRelieved in the log, not typed by anyone.
     effective_on: date
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Final, assert_never
+from typing import Final, assert_never
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel
 
-from services.members.domain.unit import Text, Unit, UnitCode, require_active_unit
+from services.members.domain.unit import Unit, require_active_unit
+from shared.dates import BusinessDate
 from shared.domain import Aggregate, Command, Event
-from shared.errors import InvalidTransition, RuleViolated
-
-PersonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
-"""The id part of a person's stream, such as `2017-03`."""
+from shared.errors import InvalidInput, InvalidTransition, RuleViolated
+from shared.values import Name, PersonId, Text, UnitCode
 
 
 class PersonStatus(StrEnum):
@@ -62,26 +61,26 @@ PersonEvent = PersonAppointed | PersonTitleChanged | PersonMoved | PersonRelieve
 
 class AppointPerson(Command):
     person_id: PersonId
-    name: Text
+    name: Name
     unit_code: UnitCode
-    title: Text
-    effective_on: date
+    title: Name
+    effective_on: BusinessDate
 
 
 class ChangeTitle(Command):
-    title: Text
-    effective_on: date
+    title: Name
+    effective_on: BusinessDate
 
 
 class MovePerson(Command):
     unit_code: UnitCode
-    title: Text
-    effective_on: date
+    title: Name
+    effective_on: BusinessDate
 
 
 class RelievePerson(Command):
     reason: Text
-    effective_on: date
+    effective_on: BusinessDate
 
 
 ALLOWED_AFTER: Final[dict[PersonStatus, tuple[str, ...]]] = {
@@ -135,6 +134,7 @@ def change_title(person: Person, command: ChangeTitle) -> list[PersonEvent]:
     """Only an active person's title changes, and only to a different one."""
     if person.status is not PersonStatus.ACTIVE:
         raise _refused(person, "given a new title")
+    _require_not_before_appointment(person, command.effective_on)
     if command.title == person.title:
         raise RuleViolated("title-unchanged", "The person already has this title.")
     return [PersonTitleChanged(title=command.title, effective_on=command.effective_on)]
@@ -146,6 +146,7 @@ def move_person(
     """Only an active person moves, to another unit that is active."""
     if person.status is not PersonStatus.ACTIVE:
         raise _refused(person, "moved")
+    _require_not_before_appointment(person, command.effective_on)
     if command.unit_code == person.unit_code:
         raise RuleViolated("unit-unchanged", "The person already sits for this unit.")
     require_active_unit(unit, field="unit_code", code=command.unit_code)
@@ -162,7 +163,18 @@ def relieve_person(person: Person, command: RelievePerson) -> list[PersonEvent]:
     """Only an active person is relieved, once; their history stays in the log."""
     if person.status is not PersonStatus.ACTIVE:
         raise _refused(person, "relieved")
+    _require_not_before_appointment(person, command.effective_on)
     return [PersonRelieved(reason=command.reason, effective_on=command.effective_on)]
+
+
+def _require_not_before_appointment(person: Person, effective_on: date) -> None:
+    """A person's service changes no earlier than the day they were appointed."""
+    if person.appointed_on is not None and effective_on < person.appointed_on:
+        raise InvalidInput(
+            field="effective_on",
+            rule="not_before_appointment",
+            detail=f"{effective_on} is before the appointment on {person.appointed_on}.",
+        )
 
 
 def _refused(person: Person, what: str) -> InvalidTransition:

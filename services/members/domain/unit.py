@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Final, assert_never
+from typing import Final, assert_never
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel
 
+from shared.dates import BusinessDate
 from shared.domain import Aggregate, Command, Event
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
-
-UnitCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
-"""The id part of a unit's stream: a lowercase ascii slug such as `rsj`."""
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""A name, title, reason or duty item: never empty or only spaces."""
+from shared.values import Name, Text, UnitCode
 
 
 class UnitKind(StrEnum):
@@ -81,28 +77,28 @@ UnitEvent = UnitAdmitted | UnitRenamed | UnitDutiesSet | UnitWithdrawn
 
 class AdmitUnit(Command):
     code: UnitCode
-    name_zh: Text
-    name_en: Text
+    name_zh: Name
+    name_en: Name
     kind: UnitKind
     duties: tuple[Text, ...] = ()
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class RenameUnit(Command):
-    name_zh: Text
-    name_en: Text
-    effective_on: date
+    name_zh: Name
+    name_en: Name
+    effective_on: BusinessDate
     reason: Text
 
 
 class SetUnitDuties(Command):
     duties: tuple[Text, ...]
-    effective_on: date
+    effective_on: BusinessDate
 
 
 class WithdrawUnit(Command):
     reason: Text
-    effective_on: date
+    effective_on: BusinessDate
     succeeded_by: UnitCode | None = None
 
 

@@ -155,11 +155,13 @@ def test_supplementary_material_is_requested_with_or_without_a_due_date() -> Non
             due=date(2024, 3, 15),
         ),
         today=TODAY,
+        limits=LIMITS,
     )
     without_due = request_supplement(
         case,
         RequestSupplement(requested_on=date(2024, 3, 5), what="用人单位名称及地址"),
         today=TODAY,
+        limits=LIMITS,
     )
 
     assert with_due == [supplement_requested()]
@@ -177,6 +179,7 @@ def test_supplementary_material_is_requested_only_once_at_a_time() -> None:
             case_of(received(), [supplement_requested()]),
             RequestSupplement(requested_on=date(2024, 3, 6), what="x"),
             today=TODAY,
+            limits=LIMITS,
         )
 
     assert refused.value.current == CaseStatus.AWAITING_SUPPLEMENT

@@ -25,6 +25,7 @@ from services.cases.domain import (
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolated
 from tests.unit.cases.factories import (
+    LIMITS,
     TODAY,
     UNITS,
     assignment_returned,
@@ -52,7 +53,9 @@ def assign(**overrides: object) -> AssignCase:
 
 
 def assigned(history: list[CaseEvent], command: AssignCase) -> list[CaseEvent]:
-    return assign_case(case_of(history), command, today=TODAY, units=UNITS)
+    return assign_case(
+        case_of(history), command, today=TODAY, units=UNITS, limits=LIMITS
+    )
 
 
 def test_the_office_assigns_a_case_to_a_lead_unit_and_helping_units() -> None:
@@ -189,4 +192,17 @@ def test_the_office_reassigns_a_returned_case_to_another_unit() -> None:
     case = case_of(RETURNED, events)
     assert case.assignment == Assignment(
         lead_unit="scjgj", helping_units=(), due_on=date(2024, 5, 31)
+    )
+
+
+def test_an_assignment_is_due_no_further_ahead_than_the_district_allows() -> None:
+    limit = date(TODAY.year + LIMITS.max_years_ahead, TODAY.month, TODAY.day)
+
+    assert assigned(investigating(), assign(due_on=limit))
+    with pytest.raises(InvalidInput) as refused:
+        assigned(investigating(), assign(due_on=limit.replace(day=limit.day + 1)))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "due_on",
+        "date_within_years_ahead",
     )

@@ -123,7 +123,9 @@ def test_a_case_with_wages_still_owed_is_not_cancelled_as_corrected() -> None:
 
 
 def test_an_order_to_pay_ends_the_investigation_and_starts_its_own_deadline() -> None:
-    events = order_payment(case_of(investigating()), order(), today=TODAY)
+    events = order_payment(
+        case_of(investigating()), order(), today=TODAY, limits=LIMITS
+    )
 
     assert events == [payment_ordered()]
     case = case_of(investigating(), events)
@@ -141,7 +143,7 @@ def test_the_order_fixes_what_is_still_owed_as_the_investigation_found_it() -> N
     history = [*investigating(), payment_recorded(amount=Decimal("2000.00"))]
 
     events = order_payment(
-        case_of(history), order(amount=Decimal("8000.00")), today=TODAY
+        case_of(history), order(amount=Decimal("8000.00")), today=TODAY, limits=LIMITS
     )
 
     case = case_of(history, events)
@@ -172,6 +174,7 @@ def test_an_order_is_not_served_in_the_future() -> None:
             case_of(investigating()),
             order(served_on=date(2024, 5, 7), pay_by=date(2024, 5, 17)),
             today=TODAY,
+            limits=LIMITS,
         )
 
     assert (refused.value.field, refused.value.rule) == ("served_on", "not_in_future")
@@ -185,6 +188,7 @@ def test_posting_and_photographing_is_no_service_while_the_employer_is_reachable
             case_of(investigating()),
             order(service_method=ServiceMethod.POSTED_AND_PHOTOGRAPHED),
             today=TODAY,
+            limits=LIMITS,
         )
 
     assert refused.value.code == "posting-needs-absconded-employer"
@@ -194,7 +198,7 @@ def test_an_order_is_posted_and_photographed_when_the_employer_absconded() -> No
     history = [*investigating(), employer_absconded_flagged()]
     posted = order(service_method=ServiceMethod.POSTED_AND_PHOTOGRAPHED)
 
-    events = order_payment(case_of(history), posted, today=TODAY)
+    events = order_payment(case_of(history), posted, today=TODAY, limits=LIMITS)
 
     assert events == [
         payment_ordered(service_method=ServiceMethod.POSTED_AND_PHOTOGRAPHED)
@@ -206,7 +210,7 @@ def test_an_order_saying_the_employer_absconded_flags_the_employer() -> None:
         service_method=ServiceMethod.POSTED_AND_PHOTOGRAPHED, is_employer_absconded=True
     )
 
-    events = order_payment(case_of(investigating()), posted, today=TODAY)
+    events = order_payment(case_of(investigating()), posted, today=TODAY, limits=LIMITS)
 
     assert events == [
         employer_absconded_flagged(
@@ -218,14 +222,14 @@ def test_an_order_saying_the_employer_absconded_flags_the_employer() -> None:
 
 def test_a_case_is_ordered_to_pay_once() -> None:
     with pytest.raises(InvalidTransition) as refused:
-        order_payment(case_of(ordered()), order(), today=TODAY)
+        order_payment(case_of(ordered()), order(), today=TODAY, limits=LIMITS)
 
     assert refused.value.current == CaseStatus.ORDERED_TO_PAY
 
 
 def test_a_case_not_yet_accepted_cannot_be_ordered_to_pay() -> None:
     with pytest.raises(InvalidTransition) as refused:
-        order_payment(case_of(received()), order(), today=TODAY)
+        order_payment(case_of(received()), order(), today=TODAY, limits=LIMITS)
 
     assert refused.value.current == CaseStatus.RECEIVED
 
@@ -246,3 +250,20 @@ def test_a_case_is_not_cancelled_while_a_referral_waits() -> None:
         )
 
     assert refused.value.code == "referral-pending"
+
+
+def test_a_date_to_pay_further_ahead_than_the_district_allows_is_refused() -> None:
+    too_far = date(TODAY.year + LIMITS.max_years_ahead, TODAY.month, TODAY.day + 1)
+
+    with pytest.raises(InvalidInput) as refused:
+        order_payment(
+            case_of(investigating()),
+            order(pay_by=too_far),
+            today=TODAY,
+            limits=LIMITS,
+        )
+
+    assert (refused.value.field, refused.value.rule) == (
+        "pay_by",
+        "date_within_years_ahead",
+    )

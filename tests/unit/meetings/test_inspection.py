@@ -159,7 +159,7 @@ def test_the_employers_credit_code_is_checked() -> None:
 
     assert (refused.value.field, refused.value.rule) == (
         "arrears.employer_uscc",
-        "uscc_check_digit",
+        "uscc_checksum",
     )
 
 
