@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
+from shared.auth import Scope
+from shared.dependencies import RuntimeDep, StoreDep, reader, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
@@ -21,7 +22,11 @@ StreamId = Annotated[str, Query(pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")]
 
 def history_router() -> APIRouter:
     """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
-    router = APIRouter(tags=["history"], dependencies=[Depends(current_actor)])
+    # People read the log; other agencies' systems with a service account holding
+    # `events:read`.
+    router = APIRouter(
+        tags=["history"], dependencies=[Depends(reader(Scope.EVENTS_READ))]
+    )
 
     @router.get("/streams/{stream_id}/events")
     async def stream_events(

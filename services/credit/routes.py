@@ -19,6 +19,7 @@ from services.credit.views import (
     PublicListEntryView,
     SanctionTaskView,
 )
+from shared.auth import Actor, Scope
 from shared.commands import add_command_routes
 from shared.domain import Command
 from shared.envelope import Envelope
@@ -26,13 +27,13 @@ from shared.errors import InvalidInput
 from shared.handling import CommandContext
 from shared.history import consistent_with, stream_history
 from shared.http import (
-    ActorDep,
     CommandContextDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
     problem_responses,
+    reader,
     runtime,
 )
 from shared.store import Appended
@@ -59,10 +60,16 @@ SecretDep = Annotated[bytes, Depends(_secret)]
 commands = APIRouter(
     tags=["commands"], responses=problem_responses(401, 403, 404, 409, 412, 422)
 )
+# Other agencies' systems read the check API and the listings with a service account
+# holding `exchange:credit:read`; people read them with their own tokens.
+CreditReaderDep = Annotated[Actor, Depends(reader(Scope.EXCHANGE_CREDIT_READ))]
 reads = APIRouter(
     tags=["queries"],
-    dependencies=[Depends(current_actor), Depends(consistent_with(LISTING_MODELS))],
-    responses=problem_responses(401, 404, 422),
+    dependencies=[
+        Depends(reader(Scope.EXCHANGE_CREDIT_READ)),
+        Depends(consistent_with(LISTING_MODELS)),
+    ],
+    responses=problem_responses(401, 403, 404, 422),
 )
 
 
@@ -222,7 +229,7 @@ async def ending_soon(
 
 @reads.get("/listings/{listing_id}")
 async def get_listing(
-    listing_id: ListingId, store: StoreDep, rt: RuntimeDep, actor: ActorDep
+    listing_id: ListingId, store: StoreDep, rt: RuntimeDep, actor: CreditReaderDep
 ) -> ListingDetailView:
     """A listing with its state and full history."""
     return await queries.listing_detail(
@@ -249,7 +256,8 @@ async def listing_events(
     )
 
 
-@reads.get("/sanction-tasks/{unit}")
+@reads.get("/sanction-tasks/{unit}", dependencies=[Depends(current_actor)])
 async def sanction_tasks(unit: UnitCode, pool: PoolDep) -> list[SanctionTaskView]:
-    """One unit's sanction tasks: what it must apply, confirm or lift."""
+    """One unit's sanction tasks: what it must apply, confirm or lift (people only:
+    no service account's scope names a unit's work)."""
     return await queries.unit_tasks(pool, unit)
