@@ -28,7 +28,7 @@ class TokenMaker:
     """Issues tokens the service under test accepts (the default deployment's `aud`)."""
 
     private_pem: str
-    audience: str = ServiceSettings().audience
+    audience: str = field(default_factory=lambda: ServiceSettings().audience)
 
     @property
     def public_pem(self) -> str:
