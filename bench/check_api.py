@@ -119,7 +119,9 @@ async def measure_check_api(
     while not server.started:  # noqa: ASYNC110 - uvicorn only exposes a flag
         await asyncio.sleep(0.05)
     token = issue_token(
-        private, Actor(person="bench", unit="rsj", roles=frozenset({Role.AUDITOR}))
+        private,
+        Actor(person="bench", unit="rsj", roles=frozenset({Role.AUDITOR})),
+        audience=settings.audience,
     )
     sample = json.dumps(usccs[:: max(1, listings // 1000)])
     process = await asyncio.create_subprocess_exec(

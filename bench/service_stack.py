@@ -22,6 +22,7 @@ from shared.auth import Actor, issue_token, public_key_pem
 from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.local import ensure_database, free_port
+from shared.settings import ServiceSettings
 
 DISTRICT_FILE = Path("deploy/district.toml").absolute()
 SERVICES = ("members", "cases")
@@ -114,7 +115,8 @@ async def running_stack(
     office = Actor(person="bench", unit="rsj", roles=frozenset({Role.OFFICE}))
     urls = {s: await ensure_database(server_url, f"bench_{s}") for s in SERVICES}
     stack = ServiceStack(
-        token=issue_token(private, office), cases_database_url=urls["cases"]
+        token=issue_token(private, office, audience=ServiceSettings().audience),
+        cases_database_url=urls["cases"],
     )
     try:
         for service in SERVICES:

@@ -14,9 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from shared.auth import Actor, issue_token
-from shared.domain import Role
+from shared.auth import Actor, Scope, issue_token, service_account
+from shared.domain import INTERNAL_ROLES, ROSTER_ROLES, Role
 from shared.local import EmbeddedPostgres, LocalKeys, home
+from shared.settings import ServiceSettings
 from shared.supervisor.ports import parse_replicas
 from shared.supervisor.restarts import RestartPolicy
 from shared.supervisor.stack import StackOptions, run_up
@@ -36,8 +37,12 @@ DEMO_UNITS = ("jsj", "gafj", "xfj", "sfj", "fy", "yjkz", "sq-linjiaya")
 # demo's inspection finding.
 DEMO_SERVICES = ("cases", "meetings", "credit")
 # The convener of the seed roster (services/members/seed_roster_2017.json): he approves
-# special meetings and minutes in the meetings demo.
-DEMO_CONVENER = Actor(person="2017-01", unit="qzf", roles=frozenset({Role.CONVENER}))
+# special meetings and minutes in the meetings demo. His token names only him and his
+# unit: meetings reads his being convener from the roster.
+DEMO_CONVENER = Actor(person="2017-01", unit="qzf", roles=frozenset())
+# The office token `up` prints lives as long as any token may (TOKEN_MAX_LIFETIME_HOURS,
+# 12 h by default); after that, `qingqian token` issues a new one.
+OFFICE_TOKEN_LIFETIME = timedelta(hours=12)
 
 
 class ExportIncomplete(RuntimeError):
@@ -58,18 +63,27 @@ def _server_url(data: Path, started: list[object]) -> str:
     return server.url
 
 
+def _local_token(keys: LocalKeys, actor: Actor, ttl: timedelta) -> str:
+    # The services `up` starts read the same environment: same audience, same maximum.
+    settings = ServiceSettings()
+    most = timedelta(hours=settings.token_max_lifetime_hours)
+    return issue_token(
+        keys.jwt_private(), actor, audience=settings.audience, ttl=min(ttl, most)
+    )
+
+
 def _office_token(keys: LocalKeys) -> str:
     actor = Actor(person="office", unit="rsj", roles=frozenset({Role.OFFICE}))
-    return issue_token(keys.jwt_private(), actor, ttl=timedelta(days=7))
+    return _local_token(keys, actor, OFFICE_TOKEN_LIFETIME)
 
 
 def _unit_token(keys: LocalKeys, unit: str) -> str:
     actor = Actor(person=f"{unit}-demo", unit=unit, roles=frozenset({Role.UNIT_STAFF}))
-    return issue_token(keys.jwt_private(), actor, ttl=timedelta(hours=1))
+    return _local_token(keys, actor, timedelta(hours=1))
 
 
 def _convener_token(keys: LocalKeys) -> str:
-    return issue_token(keys.jwt_private(), DEMO_CONVENER, ttl=timedelta(hours=1))
+    return _local_token(keys, DEMO_CONVENER, timedelta(hours=1))
 
 
 def up(args: argparse.Namespace) -> int:
@@ -95,15 +109,47 @@ def up(args: argparse.Namespace) -> int:
     return run_up(options, office_token=token, say=_say)
 
 
+def _token_actor(args: argparse.Namespace) -> Actor:
+    """The person or service account the token names; ValueError for a bad request."""
+    if args.service_account:
+        scopes = frozenset(
+            Scope(s.strip()) for s in args.scopes.split(",") if s.strip()
+        )
+        if not scopes:
+            raise ValueError("a service account's token needs --scopes")
+        return service_account(args.service_account, scopes)
+    if not (args.person and args.unit) or args.scopes:
+        raise ValueError("a person's token needs --person and --unit, and no --scopes")
+    roles = frozenset(Role(r.strip()) for r in args.roles.split(",") if r.strip())
+    if roles & (ROSTER_ROLES | INTERNAL_ROLES):
+        raise ValueError(
+            "convener and deputy_convener come from the members roster on the day,"
+            " and system is the service's own: no token carries them"
+        )
+    return Actor(person=args.person, unit=args.unit, roles=roles)
+
+
 def token(args: argparse.Namespace) -> int:
-    """Print a bearer token for a person, unit and roles."""
+    """Print a bearer token for a person (unit, roles) or a service account (scopes),
+    for this deployment's audience, valid at most TOKEN_MAX_LIFETIME_HOURS."""
     data = Path(args.home).resolve() if args.home else home()
+    settings = ServiceSettings()
+    try:
+        actor = _token_actor(args)
+    except ValueError as exc:
+        _say(f"error: {exc}")
+        return 2
+    if not 0 < args.ttl_hours <= settings.token_max_lifetime_hours:
+        _say(
+            f"error: --ttl-hours must be over 0 and at most"
+            f" {settings.token_max_lifetime_hours:g} (TOKEN_MAX_LIFETIME_HOURS)"
+        )
+        return 2
     private = (
         os.environ.get("JWT_PRIVATE_KEY") or LocalKeys(data / "keys").jwt_private()
     )
-    roles = frozenset(Role(r.strip()) for r in args.roles.split(",") if r.strip())
-    actor = Actor(person=args.person, unit=args.unit, roles=roles)
-    _say(issue_token(private, actor, ttl=timedelta(hours=args.ttl_hours)))
+    ttl = timedelta(hours=args.ttl_hours)
+    _say(issue_token(private, actor, audience=settings.audience, ttl=ttl))
     return 0
 
 
@@ -266,10 +312,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p_up.set_defaults(run=up)
     p_token = commands.add_parser("token", help="print a bearer token")
-    p_token.add_argument("--person", required=True)
-    p_token.add_argument("--unit", required=True)
+    p_token.add_argument("--person")
+    p_token.add_argument("--unit")
+    token_roles = sorted(set(Role) - ROSTER_ROLES - INTERNAL_ROLES)
     p_token.add_argument(
-        "--roles", default="office", help="comma-separated: " + ", ".join(Role)
+        "--roles", default="office", help="comma-separated: " + ", ".join(token_roles)
+    )
+    p_token.add_argument(
+        "--service-account", metavar="NAME", help="another agency's system: svc:NAME"
+    )
+    p_token.add_argument(
+        "--scopes", default="", help="with --service-account: " + ", ".join(Scope)
     )
     p_token.add_argument("--ttl-hours", type=float, default=12.0)
     p_token.set_defaults(run=token)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,8 @@ import asyncpg
 import structlog
 from fastapi import Depends, Header, Request
 
-from shared.auth import Actor, TokenVerifier
-from shared.errors import InvalidInput
+from shared.auth import Actor, Scope, TokenVerifier
+from shared.errors import InvalidInput, NotPermitted
 from shared.handling import CommandContext
 from shared.loops import LoopStatus
 from shared.projections import ProjectionRunner
@@ -54,11 +56,37 @@ def runtime(request: Request) -> ServiceRuntime:
     return value
 
 
-async def current_actor(
+async def any_actor(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> Actor:
-    """The verified actor of the request (401 without a valid bearer token)."""
+    """The verified actor of the request, person or service account (401 without a
+    valid bearer token)."""
     return runtime(request).verifier.actor(authorization)
+
+
+async def current_actor(actor: Annotated[Actor, Depends(any_actor)]) -> Actor:
+    """The verified person acting (401 without a valid bearer token; 403 for a
+    service account, which reads only the endpoints its scopes name)."""
+    if actor.is_service_account:
+        raise NotPermitted(
+            f"{actor.person} is a service account: it reads only the endpoints its"
+            " scopes name, and this is not one of them"
+        )
+    return actor
+
+
+@cache
+def reader(scope: Scope) -> Callable[..., Awaitable[Actor]]:
+    """A dependency for a read endpoint: any person, or a service account holding
+    `scope` (403 naming the scope otherwise). One callable per scope, so FastAPI
+    resolves it once per request."""
+
+    async def read_as(actor: Annotated[Actor, Depends(any_actor)]) -> Actor:
+        if not actor.may_read(scope):
+            raise NotPermitted(f"this endpoint needs the scope {scope.value}")
+        return actor
+
+    return read_as
 
 
 def _expected_version(if_match: str | None) -> int | None:

@@ -30,6 +30,14 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
+# Held in the joint meeting by appointment: who holds them on a day is the members
+# roster's to say, never a token's (DESIGN.md §2). A command open to one of them lets any
+# person try it, and its decide function checks the roster on the command's date.
+ROSTER_ROLES = frozenset({Role.CONVENER, Role.DEPUTY_CONVENER})
+# The service acting on its own (watchers, process managers, the seed): never a token's.
+INTERNAL_ROLES = frozenset({Role.SYSTEM})
+
+
 class Event(BaseModel):
     """A fact in the past tense; business data only, the kernel adds the envelope."""
 
@@ -43,7 +51,8 @@ class Event(BaseModel):
 
 
 class Command(BaseModel):
-    """An intent; `permitted` names the roles that may run it."""
+    """An intent; `permitted` names the roles that may run it (a roster role in it is
+    checked by the decide function against the roster, see `ROSTER_ROLES`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})

@@ -15,7 +15,7 @@ from shared import metrics
 from shared.auth import Actor
 from shared.chain import GENESIS, canonical, sha256_hex
 from shared.db import DbConnection
-from shared.domain import Aggregate, Command, Event, replay
+from shared.domain import ROSTER_ROLES, Aggregate, Command, Event, replay
 from shared.errors import (
     ConcurrencyConflict,
     DomainError,
@@ -201,8 +201,12 @@ async def execute(
 
 
 def check_permitted(command: Command, ctx: CommandContext) -> None:
-    """Raises NotPermitted unless the actor has one of the roles the command names."""
-    if not ctx.actor.has_any(type(command).permitted):
+    """Raises NotPermitted unless the actor has one of the roles the command names; a
+    command open to a roster role lets any person on, to be checked by its decide
+    function against the roster on the day (`ROSTER_ROLES`)."""
+    permitted = type(command).permitted
+    is_person = not ctx.actor.is_service_account
+    if not (ctx.actor.has_any(permitted) or (is_person and permitted & ROSTER_ROLES)):
         raise NotPermitted(
             f"{type(command).__name__} needs one of the roles "
             + ", ".join(sorted(type(command).permitted))

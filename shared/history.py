@@ -10,9 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from shared.auth import Scope
 from shared.boundary import known_query_only
 from shared.dates import Moment
-from shared.dependencies import RuntimeDep, StoreDep, current_actor, runtime
+from shared.dependencies import RuntimeDep, StoreDep, reader, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
@@ -22,9 +23,11 @@ from shared.values import QueryOffset, StreamId
 
 def history_router() -> APIRouter:
     """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
+    # People read the log; other agencies' systems with a service account holding
+    # `events:read`.
     router = APIRouter(
         tags=["history"],
-        dependencies=[Depends(known_query_only), Depends(current_actor)],
+        dependencies=[Depends(known_query_only), Depends(reader(Scope.EVENTS_READ))],
     )
 
     @router.get("/streams/{stream_id}/events")

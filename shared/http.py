@@ -26,6 +26,7 @@ from shared.dependencies import (
     StoreDep,
     command_context,
     current_actor,
+    reader,
     runtime,
 )
 from shared.health import health_router
@@ -53,6 +54,7 @@ __all__ = [
     "create_service_app",
     "current_actor",
     "problem_responses",
+    "reader",
     "runtime",
 ]
 
@@ -138,7 +140,7 @@ def create_service_app(
             settings=settings,
             pool=pool,
             store=EventStore(pool, vault=PersonalVault(pool)),
-            verifier=TokenVerifier(settings.jwt_public_key.get_secret_value()),
+            verifier=TokenVerifier.from_settings(settings),
         )
         app.state.runtime = rt
         try:

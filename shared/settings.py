@@ -25,6 +25,13 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     log_level: str = "info"
     jwt_public_key: SecretStr | None = None
+    # The platform's token keys as a JWK set (`{"keys": [...]}`), for rotation: a token
+    # names its key by `kid`; JWT_PUBLIC_KEY's key is always in the set.
+    jwt_jwks: str | None = None
+    # A token is refused when it lives longer than this (exp - iat), or has no exp.
+    token_max_lifetime_hours: float = Field(default=12.0, gt=0, le=24 * 7)
+    # The `aud` every token must name; unset: `qingqian-<district>`.
+    token_audience: str | None = Field(default=None, min_length=1, max_length=200)
     seal_private_key: SecretStr | None = None
     district_file: Path | None = None
     topic_namespace: str = Field(default="qingqian", pattern=r"^[a-z][a-z0-9-]*$")
@@ -58,6 +65,11 @@ class ServiceSettings(BaseSettings):
     def source(self) -> str:
         """The CloudEvents `source` of this service's events."""
         return f"/qingqian/{self.district}/{self.service}"
+
+    @property
+    def audience(self) -> str:
+        """The `aud` a token must name to be accepted by this deployment."""
+        return self.token_audience or f"qingqian-{self.district}"
 
     @property
     def events_topic(self) -> str:

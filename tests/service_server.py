@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from shared.auth import Actor, issue_token, public_key_pem
+from shared.auth import Actor, Scope, issue_token, public_key_pem, service_account
 from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.local import free_port
@@ -25,9 +25,10 @@ from tests.conftest import clone_database
 
 @dataclass(frozen=True)
 class TokenMaker:
-    """Issues tokens the service under test accepts."""
+    """Issues tokens the service under test accepts (the default deployment's `aud`)."""
 
     private_pem: str
+    audience: str = field(default_factory=lambda: ServiceSettings().audience)
 
     @property
     def public_pem(self) -> str:
@@ -38,9 +39,16 @@ class TokenMaker:
         self, *roles: Role, person: str = "tester", unit: str = "rsj"
     ) -> dict[str, str]:
         """An Authorization header for that person, unit and roles."""
-        token = issue_token(
-            self.private_pem, Actor(person=person, unit=unit, roles=frozenset(roles))
-        )
+        actor = Actor(person=person, unit=unit, roles=frozenset(roles))
+        return self.bearer(actor)
+
+    def service_headers(self, name: str, *scopes: Scope) -> dict[str, str]:
+        """An Authorization header for a service account with those scopes."""
+        return self.bearer(service_account(name, frozenset(scopes)))
+
+    def bearer(self, actor: Actor) -> dict[str, str]:
+        """An Authorization header for the actor."""
+        token = issue_token(self.private_pem, actor, audience=self.audience)
         return {"Authorization": f"Bearer {token}"}
 
 

@@ -19,6 +19,7 @@ from services.credit.views import (
     PublicListEntryView,
     SanctionTaskView,
 )
+from shared.auth import Actor, Scope
 from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
@@ -27,13 +28,13 @@ from shared.errors import InvalidInput
 from shared.handling import CommandContext
 from shared.history import consistent_with, stream_history
 from shared.http import (
-    ActorDep,
     CommandContextDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
     problem_responses,
+    reader,
     runtime,
 )
 from shared.store import Appended
@@ -67,14 +68,17 @@ commands = APIRouter(
     dependencies=[Depends(known_query_only)],
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
 )
+# Other agencies' systems read the check API and the listings with a service account
+# holding `exchange:credit:read`; people read them with their own tokens.
+CreditReaderDep = Annotated[Actor, Depends(reader(Scope.EXCHANGE_CREDIT_READ))]
 reads = APIRouter(
     tags=["queries"],
     dependencies=[
         Depends(known_query_only),
-        Depends(current_actor),
+        Depends(reader(Scope.EXCHANGE_CREDIT_READ)),
         Depends(consistent_with(LISTING_MODELS)),
     ],
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 
 
@@ -233,7 +237,7 @@ async def ending_soon(
 
 @reads.get("/listings/{listing_id}")
 async def get_listing(
-    listing_id: ListingId, store: StoreDep, rt: RuntimeDep, actor: ActorDep
+    listing_id: ListingId, store: StoreDep, rt: RuntimeDep, actor: CreditReaderDep
 ) -> ListingDetailView:
     """A listing with its state and full history."""
     return await queries.listing_detail(
@@ -260,7 +264,8 @@ async def listing_events(
     )
 
 
-@reads.get("/sanction-tasks/{unit}")
+@reads.get("/sanction-tasks/{unit}", dependencies=[Depends(current_actor)])
 async def sanction_tasks(unit: UnitCode, pool: PoolDep) -> list[SanctionTaskView]:
-    """One unit's sanction tasks: what it must apply, confirm or lift."""
+    """One unit's sanction tasks: what it must apply, confirm or lift (people only:
+    no service account's scope names a unit's work)."""
     return await queries.unit_tasks(pool, unit)

@@ -79,6 +79,21 @@ async def _facts(
         day = getattr(command, "scheduled_on", ctx.today)
         return frozenset() if chair is None else await roles_on(pool, chair, day)
 
+    async def powers() -> object:
+        # Minutes are approved as of their approval date; every other power is
+        # exercised today, in the district's time zone.
+        on = (
+            command.approved_on
+            if isinstance(command, domain.ApproveMinutes)
+            else ctx.today
+        )
+        return domain.Powers(
+            person=ctx.actor.person,
+            token_roles=frozenset(ctx.actor.roles),
+            roster_roles=await roles_on(pool, ctx.actor.person, on),
+            on=on,
+        )
+
     async def work_plan_years() -> object:
         rows = await pool.fetch(
             "SELECT work_plan_year FROM meetings WHERE work_plan_year IS NOT NULL"
@@ -96,6 +111,7 @@ async def _facts(
             "chair_roles": chair_roles,
             "unit": value_fact(ctx.actor.unit),
             "work_plan_years": work_plan_years,
+            "powers": powers,
         },
     )
 

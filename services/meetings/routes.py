@@ -89,8 +89,17 @@ add_command_routes(
     prefix="meetings",
     id_pattern=MEETING_ID_PATTERN,
     routes=(
-        ("approve", domain.ApproveMeeting, "The convener approves a special meeting."),
-        ("decline", domain.DeclineMeeting, "The convener declines a special meeting."),
+        (
+            "approve",
+            domain.ApproveMeeting,
+            "The convener (on the members roster today) approves a special meeting;"
+            " 403 for anyone else, whatever the token claims.",
+        ),
+        (
+            "decline",
+            domain.DeclineMeeting,
+            "The convener (on the members roster today) declines a special meeting.",
+        ),
         (
             "schedule",
             domain.ScheduleMeeting,
@@ -120,7 +129,8 @@ add_command_routes(
         (
             "approve-minutes",
             domain.ApproveMinutes,
-            "The convener or a deputy approves the minutes.",
+            "The convener or a deputy convener (on the members roster on `approved_on`)"
+            " approves the minutes; 403 for anyone else.",
         ),
         (
             "record-decision",

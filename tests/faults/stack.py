@@ -27,6 +27,7 @@ from shared.local import (
     free_port,
     with_database,
 )
+from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,7 +139,12 @@ class FaultStack:
     @property
     def office_headers(self) -> dict[str, str]:
         """A bearer token of the office (registers cases, records payments, operates)."""
-        token = issue_token(self.keys.jwt_private(), OFFICE, ttl=timedelta(hours=2))
+        token = issue_token(
+            self.keys.jwt_private(),
+            OFFICE,
+            ttl=timedelta(hours=2),
+            audience=ServiceSettings().audience,
+        )
         return {"Authorization": f"Bearer {token}"}
 
     def database_url(self, service: str) -> str:

@@ -8,8 +8,9 @@ Decide functions take the meeting or action item and a command, and the facts fr
 outside as keyword arguments: `today`, `units` (the codes of the active member units),
 `meeting_id` (the id part of the meeting's stream), `chair_roles` (the joint-meeting
 roles, such as `convener` or `deputy_convener`, the named chair holds on the day the
-meeting is scheduled for), `unit` (the actor's unit) and `work_plan_years` (the years
-other meetings adopted a work plan for)."""
+meeting is scheduled for), `unit` (the actor's unit), `work_plan_years` (the years
+other meetings adopted a work plan for) and `powers` (the actor's organisational roles
+from his token and joint-meeting roles from the roster on the command's day)."""
 
 from services.meetings.domain.action_events import (
     ActionEvent,
@@ -139,6 +140,7 @@ from services.meetings.domain.planning import (
     propose_meeting,
     schedule_meeting,
 )
+from services.meetings.domain.powers import ROSTER_RULE, Powers, require_power
 from services.meetings.domain.transitions import (
     ACTION_STEPS,
     MEETING_STEPS,
@@ -151,6 +153,7 @@ __all__ = [
     "MEETING",
     "MEETING_STEPS",
     "MINUTES_STEPS",
+    "ROSTER_RULE",
     "AcceptActionItem",
     "ActionEvent",
     "ActionItem",
@@ -207,6 +210,8 @@ __all__ = [
     "NoticeSent",
     "OpenDeadline",
     "OverdueKind",
+    "PersonId",
+    "Powers",
     "ProgressReported",
     "ProposeMeeting",
     "RaiseFinding",
@@ -246,6 +251,7 @@ __all__ = [
     "record_attendance",
     "record_decision",
     "report_progress",
+    "require_power",
     "schedule_meeting",
     "send_back_action_item",
     "send_notice",

@@ -24,6 +24,7 @@ from services.meetings.domain.events import (
 )
 from services.meetings.domain.facts import MinutesItem, MinutesStatus
 from services.meetings.domain.meeting import Meeting, MeetingStatus
+from services.meetings.domain.powers import Powers, require_power
 from services.meetings.domain.transitions import (
     require_date,
     require_minutes,
@@ -113,9 +114,11 @@ def amend_minutes(
 
 
 def approve_minutes(
-    meeting: Meeting, command: ApproveMinutes, *, today: date
+    meeting: Meeting, command: ApproveMinutes, *, today: date, powers: Powers
 ) -> list[MeetingEvent]:
-    """The chair approves the circulated or amended minutes in their latest revision."""
+    """The convener or a deputy convener, on the roster on the day of approval,
+    approves the circulated or amended minutes in their latest revision."""
+    require_power(powers, command, what="approve minutes")
     require_minutes(meeting, {_S.CIRCULATED, _S.AMENDED}, "approved")
     _require_after_meeting(meeting, command.approved_on, "approved_on", today=today)
     return [

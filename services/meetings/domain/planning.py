@@ -22,6 +22,7 @@ from services.meetings.domain.events import (
 )
 from services.meetings.domain.facts import AgendaItem, MeetingKind
 from services.meetings.domain.meeting import Meeting, MeetingStatus
+from services.meetings.domain.powers import Powers, require_power
 from services.meetings.domain.transitions import (
     require_date,
     require_not_before,
@@ -76,9 +77,11 @@ def propose_meeting(
 
 
 def approve_meeting(
-    meeting: Meeting, command: ApproveMeeting, *, today: date
+    meeting: Meeting, command: ApproveMeeting, *, today: date, powers: Powers
 ) -> list[MeetingEvent]:
-    """The convener approves a proposed special meeting (rules.md §4.3)."""
+    """The convener (on the roster today) approves a proposed special meeting
+    (rules.md §4.3)."""
+    require_power(powers, command, what="approve a special meeting")
     _require_convener_decides(meeting, "approved")
     require_date(
         command.approved_on,
@@ -91,9 +94,11 @@ def approve_meeting(
 
 
 def decline_meeting(
-    meeting: Meeting, command: DeclineMeeting, *, today: date
+    meeting: Meeting, command: DeclineMeeting, *, today: date, powers: Powers
 ) -> list[MeetingEvent]:
-    """The convener declines a proposed special meeting, with the reason."""
+    """The convener (on the roster today) declines a proposed special meeting, with
+    the reason."""
+    require_power(powers, command, what="decline a special meeting")
     _require_convener_decides(meeting, "declined")
     require_date(
         command.declined_on,
@@ -111,10 +116,13 @@ def schedule_meeting(
     *,
     today: date,
     chair_roles: frozenset[str],
+    powers: Powers,
 ) -> list[MeetingEvent]:
-    """Set or move the date, place and chair. A plenary or special meeting is chaired
-    by the convener or a deputy convener he delegates, holding that role on the day;
-    a special meeting is scheduled only once approved (rules.md §4.3)."""
+    """Set or move the date, place and chair (the office, or the convener or a deputy
+    on the roster today). A plenary or special meeting is chaired by the convener or a
+    deputy convener he delegates, holding that role on the day; a special meeting is
+    scheduled only once approved (rules.md §4.3)."""
+    require_power(powers, command, what="schedule a meeting")
     require_status(meeting, _SCHEDULABLE, "scheduled")
     if meeting.status is MeetingStatus.PROPOSED and meeting.kind is MeetingKind.SPECIAL:
         raise RuleViolated(
@@ -138,9 +146,11 @@ def schedule_meeting(
 
 
 def cancel_meeting(
-    meeting: Meeting, command: CancelMeeting, *, today: date
+    meeting: Meeting, command: CancelMeeting, *, today: date, powers: Powers
 ) -> list[MeetingEvent]:
-    """A meeting not yet held can be called off, with the reason."""
+    """A meeting not yet held can be called off, with the reason, by the office or the
+    convener on the roster today."""
+    require_power(powers, command, what="cancel a meeting")
     require_status(meeting, _SCHEDULABLE, "cancelled")
     require_date(
         command.cancelled_on,

@@ -12,6 +12,7 @@ import pytest
 
 from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
+from shared.auth import Scope
 from shared.db import create_pool
 from shared.domain import Role
 from shared.personal_data import PersonalVault
@@ -373,3 +374,31 @@ async def test_the_change_feed_gives_a_snapshot_then_deltas(chain: Chain) -> Non
 
     await eventually(delta_seen)
     assert snapshot["is_snapshot"] is True
+
+
+async def test_a_service_account_reads_only_what_its_scopes_name(chain: Chain) -> None:
+    exchange = TOKENS.service_headers("tax-bureau", Scope.EXCHANGE_CREDIT_READ)
+    feeds = TOKENS.service_headers("archive", Scope.EVENTS_READ)
+    credit_reads = ["/public-list", "/listings", "/listings/changes"]
+
+    for path in credit_reads:
+        assert (await chain.credit.get(path, headers=exchange)).status_code == 200
+    checked = await chain.credit.get("/check", params={"uscc": USCC}, headers=exchange)
+    assert checked.status_code == 200, checked.text
+    for path in ["/events", "/streams/listing-none/events", "/sanction-tasks/jsj"]:
+        refused = await chain.credit.get(path, headers=exchange)
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.json()["code"] == "not-permitted"
+    assert "events:read" in (await chain.credit.get("/events", headers=exchange)).text
+    opened = await chain.credit.post("/listings", json={}, headers=exchange)
+    assert opened.status_code == 403, opened.text
+
+    for client in (chain.credit, chain.cases, chain.members):
+        assert (await client.get("/events", headers=feeds)).status_code == 200
+    missing = await chain.cases.get("/streams/case-2024-999999/events", headers=feeds)
+    assert missing.status_code == 404, missing.text
+    for path in credit_reads:
+        refused = await chain.credit.get(path, headers=feeds)
+        assert refused.status_code == 403, (path, refused.text)
+        assert "exchange:credit:read" in refused.json()["detail"]
+    assert (await chain.cases.get("/cases", headers=feeds)).status_code == 403

@@ -412,6 +412,44 @@ async def test_a_special_meeting_waits_for_the_convener_and_a_deputy_chairs_only
     )
 
 
+async def test_a_token_claiming_convener_approves_nothing_unless_the_roster_says_so(
+    stack: Stack,
+) -> None:
+    await _roles_known(stack)
+    g = stack.meetings
+    proposed = await ok(
+        await g.post(
+            "/meetings",
+            json={
+                "kind": "special",
+                "title": "欠薪线索专题会议",
+                "agenda": [{"title": "研究欠薪线索"}],
+                "invited_units": ["rsj", "gafj"],
+                "proposed_on": day(-1),
+            },
+        )
+    )
+    base = f"/meetings/{proposed['stream'].removeprefix('meeting-')}"
+    # 2017-05 is a member of the joint meeting, not its convener.
+    pretender = TOKENS.headers(Role.CONVENER, person="2017-05", unit="gafj")
+    # The convener's token names only him and his unit.
+    convener = TOKENS.headers(person="2017-01", unit="qzf")
+
+    refused = await g.post(
+        f"{base}/approve", headers=pretender, json={"approved_on": day(0)}
+    )
+
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "not-permitted"
+    assert "joint_meeting_role_on_roster" in refused.json()["detail"]
+    assert "2017-05 is not" in refused.json()["detail"]
+    assert len(await rows(await g.get(f"{base}/events"))) == 1
+    approved = await ok(
+        await g.post(f"{base}/approve", headers=convener, json={"approved_on": day(0)})
+    )
+    assert approved["version"] == 2
+
+
 async def test_an_inspection_finding_becomes_one_case_in_cases(stack: Stack) -> None:
     await _roles_known(stack)
     g = stack.meetings

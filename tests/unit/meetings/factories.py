@@ -52,6 +52,7 @@ from services.meetings.domain import (
     MinutesItem,
     NoticeSent,
     OverdueKind,
+    Powers,
     ProgressReported,
     Sector,
     TaskAssignment,
@@ -64,6 +65,7 @@ SPECIAL_UNITS = ("rsj", "jsj", "gafj")
 INSPECTION_UNITS = ("rsj", "jsj")
 CONVENER_ID = "2017-03"
 DEPUTY_ID = "2017-04"
+OFFICE_ID = "office"
 
 PROPOSED_ON = date(2024, 3, 1)
 APPROVED_ON = date(2024, 3, 4)
@@ -417,3 +419,19 @@ def completed(**overrides: Any) -> list[ActionEvent]:
 def action_of(*histories: Sequence[ActionEvent]) -> ActionItem:
     """The action item after these histories, one after the other."""
     return ACTION.replay(event for history in histories for event in history)
+
+
+def powers(
+    person: str = CONVENER_ID,
+    *,
+    roster: frozenset[str] = frozenset({"convener"}),
+    token: frozenset[str] = frozenset(),
+    on: date = TODAY,
+) -> Powers:
+    """The actor as a decide function sees him: token roles, roster roles on `on`."""
+    return Powers(person=person, token_roles=token, roster_roles=roster, on=on)
+
+
+# The convener on the roster (his token carries no role); the office (by its token).
+CONVENER_POWERS = powers()
+OFFICE_POWERS = powers(OFFICE_ID, roster=frozenset(), token=frozenset({"office"}))

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.domain import Command, Event
-from tests.unit.meetings.factories import MEETING_ID, TODAY, UNITS
+from tests.unit.meetings.factories import MEETING_ID, TODAY, UNITS, powers
+
+# The office's token and the convener's place on the roster: every power.
+OFFICE_CONVENER_POWERS = powers(token=frozenset({"office"}))
 
 FACTS: dict[str, Any] = {
     "today": TODAY,
@@ -17,6 +20,7 @@ FACTS: dict[str, Any] = {
     "chair_roles": frozenset({"convener", "member"}),
     "unit": "jsj",
     "work_plan_years": frozenset({2023}),
+    "powers": OFFICE_CONVENER_POWERS,
 }
 """Every fact from outside a decide function may ask for, with its default."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
@@ -36,6 +37,7 @@ from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.meetings.factories import (
     AMENDED_ON,
     CIRCULATED_ON,
+    CONVENER_POWERS,
     DRAFTED_ON,
     HELD_ON,
     MINUTES,
@@ -78,7 +80,7 @@ MINUTES_COMMANDS: dict[str, tuple[Decide, Command]] = {
     "draft-minutes": (draft_minutes, DRAFT),
     "circulate-minutes": (circulate_minutes, CIRCULATE),
     "amend-minutes": (amend_minutes, AMEND),
-    "approve-minutes": (approve_minutes, APPROVE),
+    "approve-minutes": (partial(approve_minutes, powers=CONVENER_POWERS), APPROVE),
 }
 
 
@@ -217,9 +219,11 @@ def test_each_amendment_is_a_new_revision_and_the_latest_is_circulated() -> None
 def test_amended_minutes_may_be_approved_without_circulating_again() -> None:
     history = MINUTES_HISTORIES[MinutesStatus.AMENDED]
 
-    assert approve_minutes(meeting_of(history), APPROVE, today=TODAY) == [
-        minutes_approved()
-    ]
+    approving = approve_minutes(
+        meeting_of(history), APPROVE, today=TODAY, powers=CONVENER_POWERS
+    )
+
+    assert approving == [minutes_approved()]
 
 
 @pytest.mark.parametrize(

@@ -30,10 +30,12 @@ from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.meetings.factories import (
     APPROVED_ON,
     CONVENER_ID,
+    CONVENER_POWERS,
     DEPUTY_ID,
     HELD_ON,
     INSPECTION_UNITS,
     MEETING_ID,
+    OFFICE_POWERS,
     PLAN,
     PROPOSED_ON,
     SENT_ON,
@@ -85,7 +87,9 @@ def scheduling(
     command: ScheduleMeeting = SCHEDULE,
     roles: frozenset[str] = frozenset({"convener"}),
 ) -> list[MeetingEvent]:
-    return schedule_meeting(meeting, command, today=TODAY, chair_roles=roles)
+    return schedule_meeting(
+        meeting, command, today=TODAY, chair_roles=roles, powers=OFFICE_POWERS
+    )
 
 
 def test_a_plenary_invites_every_active_unit_and_numbers_its_agenda() -> None:
@@ -231,6 +235,7 @@ def test_the_convener_approves_a_special_meeting() -> None:
         meeting_of(proposed(SPECIAL)),
         ApproveMeeting(approved_on=APPROVED_ON, note="同意"),
         today=TODAY,
+        powers=CONVENER_POWERS,
     )
 
     assert events == [meeting_approved()]
@@ -246,6 +251,7 @@ def test_the_convener_declines_a_special_meeting_with_the_reason() -> None:
         meeting_of(proposed(SPECIAL)),
         DeclineMeeting(declined_on=APPROVED_ON, reason="并入全体会议"),
         today=TODAY,
+        powers=CONVENER_POWERS,
     )
 
     assert events == [meeting_declined()]
@@ -263,10 +269,18 @@ def test_only_a_special_meeting_waits_for_the_conveners_approval(
     meeting = meeting_of(proposed(kind))
 
     with pytest.raises(RuleViolated) as approving:
-        approve_meeting(meeting, ApproveMeeting(approved_on=APPROVED_ON), today=TODAY)
+        approve_meeting(
+            meeting,
+            ApproveMeeting(approved_on=APPROVED_ON),
+            today=TODAY,
+            powers=CONVENER_POWERS,
+        )
     with pytest.raises(RuleViolated) as declining:
         decline_meeting(
-            meeting, DeclineMeeting(declined_on=APPROVED_ON, reason="否"), today=TODAY
+            meeting,
+            DeclineMeeting(declined_on=APPROVED_ON, reason="否"),
+            today=TODAY,
+            powers=CONVENER_POWERS,
         )
 
     assert approving.value.code == "approval_only_for_special_meetings"
@@ -283,10 +297,18 @@ def test_approval_and_refusal_are_dated_from_the_proposal_to_today(
     meeting = meeting_of(proposed(SPECIAL))
 
     with pytest.raises(InvalidInput) as approving:
-        approve_meeting(meeting, ApproveMeeting(approved_on=day), today=TODAY)
+        approve_meeting(
+            meeting,
+            ApproveMeeting(approved_on=day),
+            today=TODAY,
+            powers=CONVENER_POWERS,
+        )
     with pytest.raises(InvalidInput) as declining:
         decline_meeting(
-            meeting, DeclineMeeting(declined_on=day, reason="否"), today=TODAY
+            meeting,
+            DeclineMeeting(declined_on=day, reason="否"),
+            today=TODAY,
+            powers=CONVENER_POWERS,
         )
 
     assert (approving.value.field, approving.value.rule) == ("approved_on", rule)
@@ -296,7 +318,10 @@ def test_approval_and_refusal_are_dated_from_the_proposal_to_today(
 def test_an_approved_meeting_is_not_approved_again() -> None:
     with pytest.raises(InvalidTransition) as refused:
         approve_meeting(
-            meeting_of(approved()), ApproveMeeting(approved_on=APPROVED_ON), today=TODAY
+            meeting_of(approved()),
+            ApproveMeeting(approved_on=APPROVED_ON),
+            today=TODAY,
+            powers=CONVENER_POWERS,
         )
 
     assert refused.value.current == MeetingStatus.APPROVED
@@ -430,7 +455,9 @@ def test_a_meeting_not_yet_held_can_be_cancelled(
 ) -> None:
     command = CancelMeeting(cancelled_on=SENT_ON, reason="防汛工作冲突")
 
-    events = cancel_meeting(meeting_of(history), command, today=TODAY)
+    events = cancel_meeting(
+        meeting_of(history), command, today=TODAY, powers=CONVENER_POWERS
+    )
 
     assert events == [meeting_cancelled()]
     meeting = meeting_of(history, events)
@@ -450,7 +477,9 @@ def test_a_cancellation_is_dated_from_the_proposal_to_today(
     command = CancelMeeting(cancelled_on=day, reason="冲突")
 
     with pytest.raises(InvalidInput) as refused:
-        cancel_meeting(meeting_of(scheduled()), command, today=TODAY)
+        cancel_meeting(
+            meeting_of(scheduled()), command, today=TODAY, powers=CONVENER_POWERS
+        )
 
     assert (refused.value.field, refused.value.rule) == ("cancelled_on", rule)
 
@@ -459,7 +488,7 @@ def test_a_held_meeting_is_not_cancelled() -> None:
     command = CancelMeeting(cancelled_on=TODAY, reason="冲突")
 
     with pytest.raises(InvalidTransition) as refused:
-        cancel_meeting(meeting_of(held()), command, today=TODAY)
+        cancel_meeting(meeting_of(held()), command, today=TODAY, powers=CONVENER_POWERS)
 
     assert refused.value.current == MeetingStatus.HELD
     assert "cancelled" in refused.value.detail

@@ -1,20 +1,16 @@
-"""The CloudEvents envelope, bearer tokens and settings."""
+"""The CloudEvents envelope and settings (bearer tokens: test_tokens.py)."""
 
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-import jwt
 import pytest
 from pydantic import ValidationError
 
-from shared.auth import Actor, TokenVerifier, issue_token, public_key_pem
-from shared.chain import GENESIS, new_private_key_pem
-from shared.domain import Role
+from shared.chain import GENESIS
 from shared.envelope import (
     Envelope,
     envelope_json,
@@ -22,7 +18,6 @@ from shared.envelope import (
     row_envelope_json,
     split_type,
 )
-from shared.errors import Unauthenticated
 from shared.settings import DistrictSettings, ServiceSettings
 from shared.store import Recorded
 
@@ -101,68 +96,6 @@ def test_an_event_type_splits_into_service_name_and_version() -> None:
     )
     with pytest.raises(ValueError, match="not a qingqian event type"):
         split_type("com.example.Other.x")
-
-
-def test_a_token_names_the_person_unit_and_roles() -> None:
-    private = new_private_key_pem()
-    token = issue_token(
-        private, Actor(person="p1", unit="jsj", roles=frozenset({Role.UNIT_STAFF}))
-    )
-
-    actor = TokenVerifier(public_key_pem(private)).actor(f"Bearer {token}")
-
-    assert actor == Actor(person="p1", unit="jsj", roles=frozenset({Role.UNIT_STAFF}))
-
-
-@pytest.mark.parametrize(
-    "header", [None, "", "Basic abc", "Bearer", "Bearer not.a.token"]
-)
-def test_a_missing_or_malformed_token_is_unauthenticated(header: str | None) -> None:
-    with pytest.raises(Unauthenticated):
-        TokenVerifier(public_key_pem(new_private_key_pem())).actor(header)
-
-
-def test_an_expired_token_is_unauthenticated() -> None:
-    private = new_private_key_pem()
-    token = issue_token(
-        private,
-        Actor(person="p", unit="u", roles=frozenset()),
-        ttl=timedelta(seconds=-1),
-    )
-
-    with pytest.raises(Unauthenticated):
-        TokenVerifier(public_key_pem(private)).actor(f"Bearer {token}")
-
-
-def test_a_token_verified_once_is_taken_again_only_until_it_expires() -> None:
-    private = new_private_key_pem()
-    verifier = TokenVerifier(public_key_pem(private))
-    actor = Actor(person="p", unit="u", roles=frozenset({Role.OFFICE}))
-    token = issue_token(private, actor, ttl=timedelta(seconds=2))
-    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
-
-    assert verifier.actor(f"Bearer {token}") == actor
-    assert verifier.actor(f"Bearer {token}") == actor
-    time.sleep(max(0.0, expires - time.time()) + 0.1)
-
-    with pytest.raises(Unauthenticated):
-        verifier.actor(f"Bearer {token}")
-
-
-def test_a_token_whose_signature_was_changed_is_refused_after_the_real_one() -> None:
-    private = new_private_key_pem()
-    verifier = TokenVerifier(public_key_pem(private))
-    token = issue_token(private, Actor(person="p", unit="u", roles=frozenset()))
-    assert verifier.actor(f"Bearer {token}").person == "p"
-    forged = issue_token(
-        new_private_key_pem(),
-        Actor(person="p", unit="u", roles=frozenset({Role.CONVENER})),
-    )
-
-    with pytest.raises(Unauthenticated):
-        verifier.actor(f"Bearer {forged}")
-    with pytest.raises(Unauthenticated):
-        verifier.actor(f"Bearer {token[:-4]}AAAA")
 
 
 def test_topics_are_named_for_the_service() -> None:

@@ -1,0 +1,102 @@
+"""`qingqian token`: a person's token or a service account's, for this deployment, no
+longer-lived than the maximum; never a joint-meeting role or `system`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jwt
+import pytest
+
+from shared.auth import Scope, TokenVerifier, token_keys
+from shared.cli import main
+from shared.local import LocalKeys
+
+
+@pytest.fixture(autouse=True)
+def _default_deployment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DISTRICT", "TOKEN_AUDIENCE", "TOKEN_MAX_LIFETIME_HOURS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("JWT_PRIVATE_KEY", raising=False)
+
+
+def issue(
+    home: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    status = main(["--home", str(home), "token", *args])
+    return status, capsys.readouterr().out.strip()
+
+
+def local_verifier(home: Path) -> TokenVerifier:
+    keys = token_keys(LocalKeys(home / "keys").jwt_public())
+    return TokenVerifier(keys, audience="qingqian-chengdong")
+
+
+def test_a_persons_token_is_for_the_deployment_and_lives_12_hours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, token = issue(tmp_path, capsys, "--person", "p", "--unit", "jsj")
+
+    assert status == 0
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["aud"] == "qingqian-chengdong"
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+    assert local_verifier(tmp_path).actor(f"Bearer {token}").roles == {"office"}
+
+
+def test_a_service_accounts_token_carries_its_scopes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, token = issue(
+        tmp_path,
+        capsys,
+        "--service-account",
+        "tax-bureau",
+        "--scopes",
+        "exchange:credit:read,events:read",
+    )
+
+    assert status == 0
+    actor = local_verifier(tmp_path).actor(f"Bearer {token}")
+    assert actor.person == "svc:tax-bureau"
+    assert actor.scopes == {Scope.EXCHANGE_CREDIT_READ, Scope.EVENTS_READ}
+    assert actor.roles == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--person", "p", "--unit", "u", "--ttl-hours", "87600"], "at most 12"),
+        (["--person", "2017-09", "--unit", "qzf", "--roles", "convener"], "roster"),
+        (["--person", "p", "--unit", "u", "--roles", "system"], "system"),
+        (["--person", "p", "--unit", "u", "--roles", "admin"], "admin"),
+        (["--service-account", "tax"], "--scopes"),
+        (["--service-account", "tax", "--scopes", "cases:write"], "cases:write"),
+        (["--person", "p"], "--unit"),
+        (["--person", "p", "--unit", "u", "--scopes", "events:read"], "--scopes"),
+    ],
+)
+def test_a_token_no_service_would_take_is_not_issued(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    status, output = issue(tmp_path, capsys, *args)
+
+    assert status == 2
+    assert output.startswith("error:")
+    assert says in output
+
+
+def test_the_maximum_and_audience_follow_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOKEN_MAX_LIFETIME_HOURS", "24")
+    monkeypatch.setenv("DISTRICT", "xicheng")
+
+    status, token = issue(
+        tmp_path, capsys, "--person", "p", "--unit", "u", "--ttl-hours", "24"
+    )
+
+    assert status == 0
+    assert jwt.decode(token, options={"verify_signature": False})["aud"] == (
+        "qingqian-xicheng"
+    )
