@@ -40,9 +40,11 @@ class Placement:
         # seen since this runner placed itself (a replay is due only for a new one).
         self.epochs: dict[TopicPartition, str] = {}
         self.seen_epochs: dict[TopicPartition, set[str]] = {}
-        # The broker's end offsets, asked afresh every check, and when.
+        # The broker's end offsets, asked afresh every check, and when; and the
+        # partitions whose end a fetch confirmed (see `refresh_ends`).
         self.ends: dict[TopicPartition, int] = {}
         self.ends_at = 0.0
+        self.confirmed: set[TopicPartition] = set()
 
     def forget(self) -> None:
         """Start over (a new consumer, or a rebuild): epochs come from the store."""
@@ -91,9 +93,18 @@ class Placement:
         self, consumer: AIOKafkaConsumer, partitions: set[TopicPartition]
     ) -> None:
         """Ask the broker for the partitions' end offsets now."""
-        # Not the last fetch's highwater: a consumer that fetches nothing (stuck past
-        # the end of a log that lost its data) learns nothing new from it.
-        self.ends = dict(await consumer.end_offsets(sorted(partitions)))
+        listed = await consumer.end_offsets(sorted(partitions))
+        # Asked afresh, not only the last fetch's highwater. But tansu answers a
+        # ListOffsets with the last batch's base offset + 1 (below the end when that
+        # batch held several messages), so the highwater of the consumer's fetches,
+        # which it sends all the time and which do come back lower after a loss,
+        # counts too; before any fetch answered, an end is not trusted to be low.
+        fetched = consumer.assignment()
+        highwaters = {tp: consumer.highwater(tp) for tp in partitions & fetched}
+        self.confirmed = {tp for tp, high in highwaters.items() if high is not None}
+        self.ends = {
+            tp: max(end, highwaters.get(tp) or 0) for tp, end in listed.items()
+        }
         self.ends_at = time.monotonic()
 
     async def follow_losses(
@@ -107,7 +118,9 @@ class Placement:
         for tp in sorted(assigned):
             saved, published = stored.get(tp), relay.get(tp.topic)
             seen = self.seen_epochs.setdefault(tp, set())
-            if positions.is_truncated(saved, self.ends.get(tp, 0)):
+            if tp in self.confirmed and positions.is_truncated(
+                saved, self.ends.get(tp, 0)
+            ):
                 reason = "source_truncated"
             elif (
                 positions.has_new_epoch(saved, published)

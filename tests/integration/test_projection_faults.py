@@ -11,14 +11,19 @@ import asyncpg
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
 
+from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import create_pool
 from shared.envelope import Envelope
+from shared.handling import execute
 from shared.local import Tansu
 from shared.loops import Backoff, LoopState
 from shared.projections import ProjectionRunner
 from shared.projections.batches import BatchApplier
 from shared.projections.rebuilds import RebuildState
+from shared.relay import Relay
+from shared.store import EventStore
 from tests.integration.test_projections import (
+    SOURCE,
     Tally,
     checkpoint,
     create_topic,
@@ -27,7 +32,7 @@ from tests.integration.test_projections import (
     once,
     publish,
 )
-from tests.support import eventually, stream
+from tests.support import LEDGER, AddAmount, add_amount, context, eventually, stream
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -292,3 +297,124 @@ async def leads(runner: ProjectionRunner) -> bool:
 
 async def has_one_leader(runners: list[ProjectionRunner]) -> bool:
     return sum(r.is_leader for r in runners) == 1
+
+
+async def test_with_the_relay_a_broker_restart_is_followed_and_the_lag_is_the_stores(
+    fresh_pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    bootstrap = private_broker.bootstrap
+    store = EventStore(fresh_pool)
+    topic = new_topic()
+    entities = [stream() for _ in range(6)]
+    for entity in entities:
+        await execute(store, LEDGER, entity, AddAmount(amount=2), add_amount, context())
+    tally = await Tally(topic).create(fresh_pool)
+    relay = Relay(
+        store,
+        bootstrap=bootstrap,
+        service="test",
+        source=SOURCE,
+        topic=topic,
+        seals_topic=f"{topic}.seals",
+        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+    )
+    runner = ProjectionRunner(
+        fresh_pool,
+        tally,
+        bootstrap=bootstrap,
+        home_topics=(topic,),
+        backoff=FAST,
+        check_interval=0.3,
+    )
+
+    async with running(runner), running_relay(relay):
+        # Each ledger's first command opens it: two events each.
+        await eventually(lambda: applied_count(fresh_pool, tally, 12), timeout=20)
+        await eventually(lambda: is_caught_up(runner), timeout=10)
+        epoch_before = await relay_epoch(fresh_pool, topic)
+        private_broker.stop()
+        private_broker.start()  # empty: the relay republishes under a new epoch
+        await eventually(
+            lambda: relay_epoch_differs(fresh_pool, topic, epoch_before), timeout=30
+        )
+        # Written while the runner still reads the old epoch: the lag says so.
+        await execute(
+            store, LEDGER, entities[0], AddAmount(amount=5), add_amount, context()
+        )
+        await eventually(lambda: applied_count(fresh_pool, tally, 13), timeout=30)
+        await eventually(lambda: is_caught_up(runner), timeout=15)
+        lag = await runner.measure()
+        stored_epochs = await fresh_pool.fetch(
+            "SELECT DISTINCT epoch FROM projection_offsets WHERE projection = $1"
+            " AND next_offset > 0",
+            tally.name,
+        )
+
+    assert lag == 0
+    assert {r["epoch"] for r in stored_epochs} == {await relay_epoch(fresh_pool, topic)}
+    assert tally.calls == 13
+    totals = await fresh_pool.fetch(
+        f'SELECT stream_id, sum(amount) AS total FROM "{tally.table}" GROUP BY stream_id'
+    )
+    assert {r["stream_id"]: r["total"] for r in totals} == {
+        LEDGER.stream_id(e): 7 if e == entities[0] else 2 for e in entities
+    }
+
+
+@contextlib.asynccontextmanager
+async def running_relay(relay: Relay) -> AsyncIterator[None]:
+    task = asyncio.create_task(relay.run())
+    try:
+        yield
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 15)
+
+
+async def relay_epoch(pool: asyncpg.Pool, topic: str) -> str:
+    return str(
+        await pool.fetchval("SELECT epoch FROM relay_state WHERE topic = $1", topic)
+    )
+
+
+async def relay_epoch_differs(pool: asyncpg.Pool, topic: str, before: str) -> bool:
+    return await relay_epoch(pool, topic) != before
+
+
+async def applied_count(pool: asyncpg.Pool, tally: Tally, count: int) -> bool:
+    return len(await tally.applied(pool)) == count
+
+
+async def test_a_rebuild_asked_of_the_standby_is_run_by_the_leader(
+    database_url: str, kafka_bootstrap: str
+) -> None:
+    topic = new_topic()
+    await create_topic(kafka_bootstrap, topic)
+    sid = f"ledger-{stream()}"
+    events = [envelope(sid, v) for v in range(1, 4)]
+    await publish(kafka_bootstrap, topic, events)
+    pools = [await create_pool(database_url, min_size=1, max_size=4) for _ in range(2)]
+    try:
+        first = await Tally(topic).create(pools[0])
+        second = first.sharing_state()
+        leader = runner_of(pools[0], first, kafka_bootstrap)
+        standby = runner_of(pools[1], second, kafka_bootstrap)
+        async with running(leader):
+            await eventually(lambda: leads(leader))
+            async with running(standby):
+                await eventually(
+                    lambda: has(pools[0], first, once(*events)), timeout=15
+                )
+                await eventually(lambda: is_running(standby))
+                standby.request_rebuild()
+                await eventually(lambda: is_rebuilt(standby), timeout=15)
+                await eventually(
+                    lambda: has(pools[0], first, once(*events)), timeout=15
+                )
+    finally:
+        for pool in pools:
+            await pool.close()
+
+    assert standby.rebuild.finished_at is not None
+    assert leader.rebuild.state is RebuildState.NONE
+    assert (first.calls, second.calls) == (2 * len(events), 0)
