@@ -85,12 +85,14 @@ def lag_of(
     relay: Published | None,
 ) -> int:
     """Messages of the partition still to read: to the broker's end and, for the
-    relay's own topic, to what it recorded as published. Past a loss every message of
-    the new log is to be read again (dedupe skips what was applied)."""
+    relay's own topic, to what it recorded as published (all of it under an epoch the
+    projection has not read yet: dedupe skips what was applied). An end below the
+    stored offset says nothing here: it was asked before the last batches (a standby's
+    view of the leader), or the runner sets the offset back at that same check."""
     done = stored.next_offset if stored else 0
     lag = 0
     if end is not None:
-        lag = end if is_truncated(stored, end) else end - done
+        lag = end - done
     if relay is not None:
         relay_end = relay.ends.get(tp.partition, 0)
         behind = relay_end if has_new_epoch(stored, relay) else relay_end - done
