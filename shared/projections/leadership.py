@@ -6,6 +6,7 @@ connection is checked, so its loss is noticed; the others poll until the lock is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
 from typing import ClassVar
@@ -129,11 +130,12 @@ class LeaderSession:
         self._held.clear()
         if self._sessions.get(id(self.pool)) is self:
             del self._sessions[id(self.pool)]
-        if conn is not None:
+        if conn is None:
+            return
+        # Either may fail on a connection already lost; the pool then replaces it.
+        with contextlib.suppress(Exception):
             conn.terminate()
-            try:
-                await self.pool.release(conn)
-            except Exception as exc:  # the pool replaces a closed connection anyway
-                log.warning(
-                    "leader_connection_release_failed", error=type(exc).__name__
-                )
+        try:
+            await self.pool.release(conn)
+        except Exception as exc:
+            log.warning("leader_connection_release_failed", error=type(exc).__name__)

@@ -228,6 +228,8 @@ class ProjectionRunner:
         await self._share_rebuild()
         if await rebuilds.is_requested(self.pool, self.name):
             await self._reset(consumer, assigned)
+        elif self.rebuild.state is RebuildState.PENDING and self.rebuild.is_recorded:
+            self.rebuild.finish()  # the process that led before ran it
         if assigned:
             await self._placement.refresh_ends(consumer, assigned)
             await self._placement.follow_losses(consumer, assigned)

@@ -19,6 +19,7 @@ from shared.local import Tansu
 from shared.loops import Backoff, LoopState
 from shared.projections import ProjectionRunner
 from shared.projections.batches import BatchApplier
+from shared.projections.leadership import lock_key
 from shared.projections.rebuilds import RebuildState
 from shared.relay import Relay
 from shared.store import EventStore
@@ -418,3 +419,48 @@ async def test_a_rebuild_asked_of_the_standby_is_run_by_the_leader(
     assert standby.rebuild.finished_at is not None
     assert leader.rebuild.state is RebuildState.NONE
     assert (first.calls, second.calls) == (2 * len(events), 0)
+
+
+async def test_a_leader_whose_lock_connection_dies_notices_and_the_lead_is_taken_again(
+    database_url: str, kafka_bootstrap: str
+) -> None:
+    topic = new_topic()
+    await create_topic(kafka_bootstrap, topic)
+    streams = [f"ledger-{stream()}" for _ in range(4)]
+    first_events = [envelope(s, 1) for s in streams]
+    later = [envelope(s, 2) for s in streams]
+    await publish(kafka_bootstrap, topic, first_events)
+    pools = [await create_pool(database_url, min_size=1, max_size=4) for _ in range(2)]
+    try:
+        first = await Tally(topic).create(pools[0])
+        second = first.sharing_state()
+        leader = runner_of(pools[0], first, kafka_bootstrap)
+        standby = runner_of(pools[1], second, kafka_bootstrap)
+        async with running(leader):
+            await eventually(lambda: leads(leader))
+            async with running(standby):
+                await eventually(lambda: has(pools[0], first, once(*first_events)))
+                await eventually(lambda: is_running(standby))
+                # The connection holding the lead is cut (a network fault, a restart).
+                assert await pools[1].fetchval(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND granted"
+                    " AND ((classid::bigint << 32) | objid::bigint) = $1",
+                    lock_key("projection-leader", first.name),
+                )
+                await eventually(lambda: has_error(leader, "LeadershipLost"))
+                await publish(kafka_bootstrap, topic, later)
+                await eventually(lambda: has_one_leader([leader, standby]), timeout=10)
+                await eventually(
+                    lambda: has(pools[0], first, once(*first_events, *later)),
+                    timeout=15,
+                )
+    finally:
+        for pool in pools:
+            await pool.close()
+
+    assert first.calls + second.calls == len(first_events) + len(later)
+
+
+async def has_error(runner: ProjectionRunner, name: str) -> bool:
+    return (runner.status.last_error or "").startswith(name)
