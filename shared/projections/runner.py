@@ -39,7 +39,12 @@ _BACKOFF = Backoff(first=0.5, cap=10.0)
 
 class ProjectionRunner:
     """Feeds one projection: offsets, dedupe and state change in one transaction;
-    duplicates skipped; failures parked; replays a partition when the broker lost it."""
+    duplicates skipped; failures parked; replays a partition when the broker lost it.
+
+    `status` is RUNNING while it consumes, or stands by while another process leads
+    (`is_leader` tells which), RETRYING with the last error while the broker or the
+    database is away; `rebuild` tells where a rebuild asked of it stands; `measure()`
+    gives the lag against the sources' real ends and keeps `is_caught_up` true to it."""
 
     def __init__(
         self,
