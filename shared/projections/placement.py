@@ -4,7 +4,10 @@ and the lag measured against the sources' real ends."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import asyncpg
 import structlog
@@ -18,6 +21,8 @@ from shared.projections.batches import reset_offset
 
 log = structlog.get_logger()
 
+_T = TypeVar("_T")
+
 
 class Placement:
     """One runner's partitions: their relay epochs, the broker's ends, their lag."""
@@ -30,8 +35,10 @@ class Placement:
         topics: tuple[str, ...],
         bootstrap: str,
         batch_lock: int,
+        broker_timeout: float = 12.0,
     ) -> None:
         self.pool = pool
+        self.broker_timeout = broker_timeout
         self.projection = projection
         self.topics = topics
         self.bootstrap = bootstrap
@@ -53,6 +60,9 @@ class Placement:
 
     async def wanted(self) -> set[TopicPartition]:
         """The partitions of the projection's topics that exist now."""
+        return await within(self._partitions(), self.broker_timeout)
+
+    async def _partitions(self) -> set[TopicPartition]:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
         )
@@ -93,7 +103,9 @@ class Placement:
         self, consumer: AIOKafkaConsumer, partitions: set[TopicPartition]
     ) -> None:
         """Ask the broker for the partitions' end offsets now."""
-        listed = await consumer.end_offsets(sorted(partitions))
+        listed = await within(
+            consumer.end_offsets(sorted(partitions)), self.broker_timeout
+        )
         # Asked afresh, not only the last fetch's highwater. But tansu answers a
         # ListOffsets with the last batch's base offset + 1 (below the end when that
         # batch held several messages), so the highwater of the consumer's fetches,
@@ -166,3 +178,20 @@ class Placement:
                 sum(lag for tp, lag in lags.items() if tp.topic == topic)
             )
         return sum(lags.values())
+
+
+async def within(work: Coroutine[Any, Any, _T], seconds: float) -> _T:
+    """The work's result, or TimeoutError after `seconds` even if the work ignores
+    being cancelled: aiokafka's offset look-up, with the broker gone, was seen to
+    outlive its own request timeout for good (it is cancelled and left to end)."""
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+    finally:
+        if not task.done():
+            task.cancel()
+            # Whatever it ends with later is nobody's error: fetch it, none is logged.
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+    if not done:
+        raise TimeoutError(f"the broker did not answer within {seconds} s")
+    return task.result()

@@ -56,6 +56,7 @@ class ProjectionRunner:
         home_topics: tuple[str, ...] = (),
         backoff: Backoff = _BACKOFF,
         check_interval: float = 2.0,
+        broker_timeout: float = 12.0,
     ) -> None:
         self.pool = pool
         # Topics the service's own relay creates: wait for them. Another service's topic
@@ -76,6 +77,7 @@ class ProjectionRunner:
             topics=projection.topics,
             bootstrap=bootstrap,
             batch_lock=self._applier.batch_lock,
+            broker_timeout=broker_timeout,
         )
         self._leader_key = lock_key("projection-leader", projection.name)
         self._stopping = False
@@ -249,9 +251,20 @@ class ProjectionRunner:
 
     async def _close(self) -> None:
         consumer, self._consumer = self._consumer, None
-        if consumer is not None:
-            with contextlib.suppress(KafkaError, OSError):
-                await stop_within(consumer.stop(), seconds=5.0)
+        if consumer is None:
+            return
+        try:
+            await stop_within(consumer.stop(), seconds=5.0)
+        except (KafkaError, OSError):
+            pass
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            # Not this task being cancelled: a request of the consumer's own that was
+            # cancelled while the broker was away, raised out of its stop. Let through,
+            # it would end the runner as if stopped (seen after a broker timeout).
+            log.warning("projection_consumer_stop_cancelled", projection=self.name)
 
     async def _handle_partition(
         self,

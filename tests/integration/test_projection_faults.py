@@ -52,6 +52,7 @@ def runner_of(
         batch_size=batch_size,
         backoff=FAST,
         check_interval=0.3,
+        broker_timeout=2.0,
     )
 
 
@@ -101,6 +102,37 @@ async def test_a_broker_that_restarts_empty_and_holds_fewer_messages_is_followed
     assert not caught_up_while_held
     assert tally.calls == len(events)
     assert await checkpoint(pool, tally.name) == len(events)
+
+
+async def test_a_broker_that_goes_away_shows_as_retrying_and_the_runner_comes_back(
+    pool: asyncpg.Pool, private_broker: Tansu
+) -> None:
+    bootstrap = private_broker.bootstrap
+    topic = new_topic()
+    await create_topic(bootstrap, topic)
+    events = [envelope(f"ledger-{stream()}", 1) for _ in range(3)]
+    await publish(bootstrap, topic, events[:1], epoch="A")
+    tally = await Tally(topic).create(pool)
+    runner = runner_of(pool, tally, bootstrap)
+
+    async with running(runner) as task:
+        await eventually(lambda: has(pool, tally, once(*events[:1])), timeout=15)
+        await eventually(lambda: is_caught_up(runner))
+        private_broker.stop()
+        await eventually(lambda: is_retrying(runner), timeout=20)
+        caught_up_while_away = runner.is_caught_up.is_set()
+        error = runner.status.last_error
+        private_broker.start()  # empty
+        await create_topic(bootstrap, topic)
+        await publish(bootstrap, topic, events, epoch="B")
+        await eventually(lambda: has(pool, tally, once(*events)), timeout=20)
+        await eventually(lambda: is_running(runner))
+        is_alive = not task.done()
+
+    assert not caught_up_while_away
+    assert error is not None
+    assert is_alive
+    assert tally.calls == len(events)
 
 
 async def test_a_rebuild_asked_while_the_broker_is_away_waits_says_why_and_runs(
