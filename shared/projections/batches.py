@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from shared import metrics
 from shared.db import DbConnection
 from shared.envelope import Envelope
+from shared.projections.leadership import lock_key
 from shared.projections.protocol import Projection
 from shared.relay import EPOCH_HEADER
 
@@ -27,6 +28,7 @@ class BatchApplier:
     def __init__(self, pool: asyncpg.Pool, projection: Projection) -> None:
         self.pool = pool
         self.projection = projection
+        self.batch_lock = lock_key("projection-batch", projection.name)
 
     @property
     def name(self) -> str:
@@ -47,6 +49,10 @@ class BatchApplier:
         parsed = [_parse(message) for message in messages]
         events = [event for _, event, _ in parsed if event is not None]
         async with self.pool.acquire() as conn, conn.transaction():
+            # One batch of a projection at a time, whichever process runs it: a second
+            # runner (a leader that has not yet noticed it lost the lead) waits here and
+            # then sees, in the check below, every version the first one applied.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", self.batch_lock)
             versions = await self._lock_streams(conn, events)
             outcome: _Outcome | None = None
             if getattr(self.projection, "is_transactional", False):
@@ -185,11 +191,15 @@ class BatchApplier:
                 [v[0] for v in progress.values()],
                 [v[1] for v in progress.values()],
             )
+        # Within an epoch the offset only moves forward: a batch another runner read
+        # before this one's must not set it back (a reset to replay is explicit).
         await conn.execute(
-            "INSERT INTO projection_offsets (projection, topic, partition,"
+            "INSERT INTO projection_offsets AS o (projection, topic, partition,"
             " next_offset, epoch) VALUES ($1, $2, $3, $4, $5)"
             " ON CONFLICT (projection, topic, partition) DO UPDATE"
-            " SET next_offset = excluded.next_offset, epoch = excluded.epoch",
+            " SET next_offset = CASE WHEN o.epoch = excluded.epoch"
+            " THEN greatest(o.next_offset, excluded.next_offset)"
+            " ELSE excluded.next_offset END, epoch = excluded.epoch",
             self.name,
             tp.topic,
             tp.partition,
@@ -229,6 +239,22 @@ class BatchApplier:
             message.value or b"",
             error[:2000],
         )
+
+
+async def reset_offset(
+    conn: DbConnection, projection: str, tp: TopicPartition, offset: int, epoch: str
+) -> None:
+    """Set where the projection reads a partition next, back as well as forward."""
+    await conn.execute(
+        "INSERT INTO projection_offsets (projection, topic, partition, next_offset, epoch)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (projection, topic, partition)"
+        " DO UPDATE SET next_offset = excluded.next_offset, epoch = excluded.epoch",
+        projection,
+        tp.topic,
+        tp.partition,
+        offset,
+        epoch,
+    )
 
 
 class _Outcome:

@@ -1,5 +1,7 @@
-"""The projection runner: consumes a projection's topics, hands each partition's
-batches to its applier, replays on a new relay epoch or when asked to rebuild."""
+"""The projection runner: leads its projection (one active runner per projection over
+every process of the service), consumes its topics, hands each partition's batches to
+its applier, follows the broker through restarts and losses, and survives a lost
+broker or database by retrying from the stored offsets."""
 
 from __future__ import annotations
 
@@ -11,21 +13,38 @@ from collections.abc import Sequence
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from shared import metrics
-from shared.kafka import stop_within, topic_partitions
-from shared.loops import LoopState, LoopStatus
-from shared.projections.batches import BatchApplier, epoch_of
+from shared.kafka import stop_within
+from shared.loops import Backoff, LoopState, LoopStatus
+from shared.projections import rebuilds
+from shared.projections.batches import BatchApplier, epoch_of, reset_offset
+from shared.projections.leadership import (
+    DATABASE_UNAVAILABLE,
+    LeaderSession,
+    LeadershipLost,
+    lock_key,
+)
+from shared.projections.placement import Placement
 from shared.projections.protocol import Projection
+from shared.projections.rebuilds import Rebuild, RebuildState
 
 log = structlog.get_logger()
+
+# What the runner waits out and retries; anything else is raised to its supervisor.
+RETRIED = (KafkaError, LeadershipLost, *DATABASE_UNAVAILABLE)
+_BACKOFF = Backoff(first=0.5, cap=10.0)
 
 
 class ProjectionRunner:
     """Feeds one projection: offsets, dedupe and state change in one transaction;
-    duplicates skipped; failures parked; replays from the start on a new relay epoch."""
+    duplicates skipped; failures parked; replays a partition when the broker lost it.
+
+    `status` is RUNNING while it consumes, or stands by while another process leads
+    (`is_leader` tells which), RETRYING with the last error while the broker or the
+    database is away; `rebuild` tells where a rebuild asked of it stands; `measure()`
+    gives the lag against the sources' real ends and keeps `is_caught_up` true to it."""
 
     def __init__(
         self,
@@ -35,6 +54,9 @@ class ProjectionRunner:
         bootstrap: str,
         batch_size: int = 500,
         home_topics: tuple[str, ...] = (),
+        backoff: Backoff = _BACKOFF,
+        check_interval: float = 2.0,
+        broker_timeout: float = 12.0,
     ) -> None:
         self.pool = pool
         # Topics the service's own relay creates: wait for them. Another service's topic
@@ -44,13 +66,24 @@ class ProjectionRunner:
         self._applier = BatchApplier(pool, projection)
         self.bootstrap = bootstrap
         self.batch_size = batch_size
+        self.backoff = backoff
+        # How often the broker's ends, the relay's epoch, the leader lock's connection
+        # and recorded rebuilds are looked at (a standby also tries to lead this often).
+        self.check_interval = check_interval
         self._consumer: AIOKafkaConsumer | None = None
-        # Per partition: the relay epoch of the last message read, and every epoch
-        # seen since this runner placed itself (a replay is due only for a new one).
-        self._epochs: dict[TopicPartition, str] = {}
-        self._seen_epochs: dict[TopicPartition, set[str]] = {}
+        self._placement = Placement(
+            pool,
+            projection=projection.name,
+            topics=projection.topics,
+            bootstrap=bootstrap,
+            batch_lock=self._applier.batch_lock,
+            broker_timeout=broker_timeout,
+        )
+        self._leader_key = lock_key("projection-leader", projection.name)
         self._stopping = False
-        self._rebuild_requested = asyncio.Event()
+        self._wake = asyncio.Event()
+        self.is_leader = False
+        self.rebuild = Rebuild()
         self.is_started = asyncio.Event()
         self.is_caught_up = asyncio.Event()
         # What readiness and operators see of this runner's loop.
@@ -64,27 +97,54 @@ class ProjectionRunner:
     def stop(self) -> None:
         """Stop after the current batch."""
         self._stopping = True
+        self._wake.set()
+
+    def request_rebuild(self) -> None:
+        """Drop the read model and replay every topic from the start: run by the process
+        leading the projection once this one has recorded it (see `rebuild`)."""
+        self.rebuild.request()
+        self._wake.set()
 
     async def run(self) -> None:
-        """Consume until stopped; reconnects while the broker is down."""
-        backoff = 0.5
-        while not self._stopping:
-            try:
-                await self._consume()
-                return
-            except (KafkaError, OSError, TimeoutError) as exc:
-                self.status.set(LoopState.RETRYING, exc)
-                log.warning(
-                    "projection_broker_unavailable",
-                    projection=self.name,
-                    error=type(exc).__name__,
-                    retry_in=backoff,
-                )
-                await self._close()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+        """Lead and consume until stopped. A lost broker or database, or a lost lead,
+        is retried with capped backoff from the stored offsets; a standby waits for the
+        lead. Raises what it cannot handle (its supervisor restarts it)."""
+        delay = self.backoff.delays()
+        try:
+            while not self._stopping:
+                started = time.monotonic()
+                try:
+                    await self._session()
+                except RETRIED as exc:
+                    if time.monotonic() - started > 30.0:
+                        delay = self.backoff.delays()
+                    wait = delay()
+                    self._retrying(exc, wait)
+                    await self._sleep(wait)
+        finally:
+            # Stopped, or failed for its supervisor to see: either way not consuming.
+            self.is_caught_up.clear()
+        self.status.set(LoopState.STOPPED)
 
-    async def _consume(self) -> None:
+    def _retrying(self, exc: BaseException, wait: float) -> None:
+        self.status.set(LoopState.RETRYING, exc)
+        self.is_caught_up.clear()
+        if self.rebuild.state is RebuildState.PENDING:
+            self.rebuild.waiting_for = f"the runner, retrying: {type(exc).__name__}"
+        log.warning(
+            "projection_retrying",
+            projection=self.name,
+            error=type(exc).__name__,
+            retry_in=wait,
+        )
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
+
+    async def _session(self) -> None:
+        """One connection to the broker: stand by until leading, then consume."""
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap,
             enable_auto_commit=False,
@@ -95,77 +155,116 @@ class ProjectionRunner:
             fetch_max_wait_ms=100,
         )
         self._consumer = consumer
+        self._placement.forget()
         try:
             # Inside the try: a start cancelled half-way must still be closed.
             await consumer.start()
-            assigned: set[TopicPartition] = set()
-            last_refresh = 0.0
-            while not self._stopping:
-                now = time.monotonic()
-                if now - last_refresh > (1.0 if not assigned else 10.0):
-                    assigned = await self._assign(consumer, assigned)
-                    last_refresh = now
-                    self.is_started.set()
-                    self.status.set(LoopState.RUNNING)
-                if self._rebuild_requested.is_set():
-                    await self._reset(consumer, assigned)
-                if not assigned:
-                    if not self._waits_for_topics:
-                        self.is_caught_up.set()
-                    await asyncio.sleep(0.2)
-                    continue
-                batch = await consumer.getmany(
-                    timeout_ms=200, max_records=self.batch_size
-                )
-                if not batch:
-                    # Nothing left to fetch: what was on the topic at start is applied.
-                    self.is_caught_up.set()
-                for tp, messages in batch.items():
-                    await self._handle_partition(consumer, tp, messages)
+            while not await self._lead():
+                await self._stand_by(consumer)
+                if self._stopping:
+                    return
+            try:
+                await self._consume(consumer)
+            finally:
+                self.is_leader = False
+                await LeaderSession.of(self.pool).resign(self._leader_key, self)
         finally:
             await self._close()
 
+    async def _lead(self) -> bool:
+        session = LeaderSession.of(self.pool)
+        self.is_leader = await session.try_lead(self._leader_key, self)
+        if self.is_leader:
+            log.info("projection_leading", projection=self.name)
+        return self.is_leader
+
+    async def _stand_by(self, consumer: AIOKafkaConsumer) -> None:
+        """Another process leads: keep the lag truthful and pass on a rebuild asked here."""
+        self.status.set(LoopState.RUNNING)
+        self.is_started.set()
+        await self._share_rebuild()
+        if self.rebuild.state is RebuildState.PENDING:
+            self.rebuild.waiting_for = "the process leading this projection"
+            if not await rebuilds.is_requested(self.pool, self.name):
+                self.rebuild.finish()
+        wanted = await self._placement.wanted()
+        if wanted:
+            await self._placement.refresh_ends(consumer, wanted)
+        await self.measure()
+        await self._sleep(self.check_interval)
+
+    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
+        assigned: set[TopicPartition] = set()
+        last_assign = last_check = 0.0
+        while not self._stopping:
+            await LeaderSession.of(self.pool).check(
+                self._leader_key, self, every=self.check_interval
+            )
+            now = time.monotonic()
+            if now - last_assign > (1.0 if not assigned else 10.0):
+                assigned = await self._placement.assign(consumer, assigned)
+                last_assign = now
+                self.status.set(LoopState.RUNNING)
+                self.is_started.set()
+            if now - last_check > self.check_interval or (
+                self.rebuild.state is RebuildState.PENDING
+            ):
+                await self._check(consumer, assigned)
+                last_check = now
+            if not assigned:
+                if not self._waits_for_topics:
+                    self.is_caught_up.set()
+                await self._sleep(0.2)
+                continue
+            batch = await consumer.getmany(timeout_ms=200, max_records=self.batch_size)
+            if (
+                not batch
+                and not self.is_caught_up.is_set()
+                and not self._placement.is_fresh(0.5)
+            ):
+                # Nothing fetched: the end of the source, or is the source elsewhere?
+                await self._check(consumer, assigned)
+                last_check = time.monotonic()
+            for tp, messages in batch.items():
+                await self._handle_partition(consumer, tp, messages)
+
+    async def _check(
+        self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]
+    ) -> None:
+        """Run a recorded rebuild; follow a broker that lost data; measure the lag."""
+        await self._share_rebuild()
+        if await rebuilds.is_requested(self.pool, self.name):
+            await self._reset(consumer, assigned)
+        elif self.rebuild.state is RebuildState.PENDING and self.rebuild.is_recorded:
+            self.rebuild.finish()  # the process that led before ran it
+        if assigned:
+            await self._placement.refresh_ends(consumer, assigned)
+            await self._placement.follow_losses(consumer, assigned)
+        await self.measure()
+
+    async def _share_rebuild(self) -> None:
+        rebuild = self.rebuild
+        if rebuild.state is RebuildState.PENDING and not rebuild.is_recorded:
+            assert rebuild.requested_at is not None  # noqa: S101 - set on request
+            await rebuilds.record_request(self.pool, self.name, rebuild.requested_at)
+            rebuild.is_recorded = True
+
     async def _close(self) -> None:
         consumer, self._consumer = self._consumer, None
-        if consumer is not None:
-            with contextlib.suppress(KafkaError, OSError):
-                await stop_within(consumer.stop(), seconds=5.0)
-
-    async def _assign(
-        self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]
-    ) -> set[TopicPartition]:
-        admin = AIOKafkaAdminClient(
-            bootstrap_servers=self.bootstrap, request_timeout_ms=10_000
-        )
+        if consumer is None:
+            return
         try:
-            # Inside the try: a start cancelled half-way must still be closed.
-            await admin.start()
-            wanted = {
-                TopicPartition(topic, p)
-                for topic in self.projection.topics
-                for p in await topic_partitions(admin, topic)
-            }
-        finally:
-            await admin.close()
-        if wanted == assigned:
-            return assigned
-        consumer.assign(sorted(wanted))
-        rows = await self.pool.fetch(
-            "SELECT topic, partition, next_offset, epoch FROM projection_offsets"
-            " WHERE projection = $1",
-            self.name,
-        )
-        stored = {TopicPartition(r["topic"], r["partition"]): r for r in rows}
-        for tp in wanted:
-            row = stored.get(tp)
-            if row is None:
-                await consumer.seek_to_beginning(tp)
-            else:
-                consumer.seek(tp, row["next_offset"])
-                self._epochs[tp] = row["epoch"]
-                self._seen_epochs[tp] = {row["epoch"]} if row["epoch"] else set()
-        log.info("projection_assigned", projection=self.name, partitions=len(wanted))
-        return wanted
+            await stop_within(consumer.stop(), seconds=5.0)
+        except (KafkaError, OSError):
+            pass
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            # Not this task being cancelled: a request of the consumer's own that was
+            # cancelled while the broker was away, raised out of its stop. Let through,
+            # it would end the runner as if stopped (seen after a broker timeout).
+            log.warning("projection_consumer_stop_cancelled", projection=self.name)
 
     async def _handle_partition(
         self,
@@ -173,8 +272,9 @@ class ProjectionRunner:
         tp: TopicPartition,
         messages: Sequence[ConsumerRecord[bytes, bytes]],
     ) -> None:
-        last = self._epochs.get(tp, "")
-        seen = self._seen_epochs.setdefault(tp, set())
+        epochs = self._placement.epochs
+        last = epochs.get(tp, "")
+        seen = self._placement.seen_epochs.setdefault(tp, set())
         for index, message in enumerate(messages):
             epoch = epoch_of(message)
             if epoch and epoch not in seen:
@@ -185,82 +285,51 @@ class ProjectionRunner:
                     # applied. Messages of epochs already seen (older ones the broker
                     # kept before the new ones) do not start another replay.
                     await self._applier.apply(tp, messages[:index], last)
-                    await self._save_offset(tp, 0, epoch)
-                    self._epochs[tp] = epoch
+                    async with self.pool.acquire() as conn:
+                        await reset_offset(conn, self.name, tp, 0, epoch)
+                    epochs[tp] = epoch
                     await consumer.seek_to_beginning(tp)
                     log.warning(
                         "projection_replaying_partition",
                         projection=self.name,
                         topic=tp.topic,
                         partition=tp.partition,
-                        epoch=epoch,
+                        reason="new_epoch",
                     )
                     return
             last = epoch or last
         await self._applier.apply(tp, messages, last)
-        self._epochs[tp] = last
-
-    async def _save_offset(self, tp: TopicPartition, offset: int, epoch: str) -> None:
-        await self.pool.execute(
-            "INSERT INTO projection_offsets (projection, topic, partition, next_offset, epoch)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (projection, topic, partition)"
-            " DO UPDATE SET next_offset = excluded.next_offset, epoch = excluded.epoch",
-            self.name,
-            tp.topic,
-            tp.partition,
-            offset,
-            epoch,
-        )
-
-    def request_rebuild(self) -> None:
-        """Drop the read model and replay every topic from the start."""
-        self._rebuild_requested.set()
+        epochs[tp] = last
 
     async def _reset(
         self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]
     ) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            for table in self.projection.tables:
-                await conn.execute(f'TRUNCATE "{table}"')
-            for table in (
-                "projection_offsets",
-                "projection_streams",
-                "projection_progress",
-                "parked_events",
-            ):
-                await conn.execute(
-                    f"DELETE FROM {table} WHERE projection = $1",  # noqa: S608 - kernel tables
-                    self.name,
-                )
-        self._epochs.clear()
-        self._seen_epochs.clear()
+        # Asked here (perhaps tried before and failed half-way), or in another process.
+        is_mine = self.rebuild.state in (RebuildState.PENDING, RebuildState.RUNNING)
+        if is_mine:
+            self.rebuild.state = RebuildState.RUNNING
+        log.info("projection_rebuilding", projection=self.name)
+        await rebuilds.reset_read_model(
+            self.pool, self.projection, self._applier.batch_lock
+        )
+        self._placement.forget()
         if assigned:
             await consumer.seek_to_beginning(*assigned)
-        self._rebuild_requested.clear()
-        log.info("projection_rebuilding", projection=self.name)
+        if is_mine:
+            self.rebuild.finish()
 
     async def measure(self) -> int:
-        """Messages on the topics not yet applied, and parked events (gauges)."""
-        lag = 0
-        consumer = self._consumer
-        if consumer is not None:
-            rows = await self.pool.fetch(
-                "SELECT topic, partition, next_offset FROM projection_offsets"
-                " WHERE projection = $1",
-                self.name,
-            )
-            done = {
-                TopicPartition(r["topic"], r["partition"]): r["next_offset"]
-                for r in rows
-            }
-            for tp in consumer.assignment():
-                high = consumer.highwater(tp)
-                if high is not None:
-                    lag += max(0, high - done.get(tp, 0))
-        for topic in self.projection.topics:
-            metrics.PROJECTION_LAG.labels(projection=self.name, topic=topic).set(lag)
+        """Messages not yet applied, against the broker's end offsets (asked within the
+        last check) and the relay's published ends; sets the lag and parked gauges and
+        clears `is_caught_up` while behind (sets it when not, with fresh ends)."""
+        lag = await self._placement.lag()
         parked = await self.pool.fetchval(
             "SELECT count(*) FROM parked_events WHERE projection = $1", self.name
         )
         metrics.PARKED_EVENTS.labels(projection=self.name).set(parked)
+        is_fresh = self._placement.is_fresh(3 * self.check_interval + 1.0)
+        if lag == 0 and is_fresh and self.status.is_running:
+            self.is_caught_up.set()
+        elif lag > 0 or not self.status.is_running:
+            self.is_caught_up.clear()
         return lag
