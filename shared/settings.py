@@ -26,6 +26,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "info"
     jwt_public_key: SecretStr | None = None
     seal_private_key: SecretStr | None = None
+    # Wraps the per-person data keys (base64 of 32 bytes; shared/key_wrapping.py);
+    # after a rotation the former ones, comma-separated, until the start-up re-wrap.
+    personal_data_kek: SecretStr | None = None
+    personal_data_kek_retired: SecretStr | None = None
     district_file: Path | None = None
     topic_namespace: str = Field(default="qingqian", pattern=r"^[a-z][a-z0-9-]*$")
     topic_partitions: int = Field(default=3, ge=1, le=64)

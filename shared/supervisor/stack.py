@@ -184,6 +184,7 @@ def _service_env(
         "PORT": str(replica.port),
         "JWT_PUBLIC_KEY": keys.jwt_public(),
         "SEAL_PRIVATE_KEY": keys.seal_private(replica.service),
+        "PERSONAL_DATA_KEK": keys.personal_data_kek(replica.service),
         # Read by credit only: the key persons are looked up by.
         "PERSON_KEY_SECRET": keys.secret("credit_person_key"),
     }
