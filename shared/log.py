@@ -2,9 +2,9 @@
 
 No personal data reaches a line (STYLE §8): tracebacks carry no local variables, and
 every rendered line is scrubbed last — the values of identifying query parameters
-(`person=`, `id_number=`, `phone=`) in request lines, anything shaped like a resident ID
-number or a mobile phone number (an exception's message can quote its input), and
-bearer tokens."""
+(`person=`, `id_number=`, `phone=`) in request lines, the input a pydantic error quotes,
+anything shaped like a resident ID number or a mobile phone number (an exception's
+message can quote its input), and bearer tokens."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ _SCRUBS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"([?&](?:{'|'.join(PERSONAL_QUERY_PARAMETERS)})=)[^&\s\"\\]*"),
         r"\1" + REDACTED,
     ),
+    # pydantic quotes what it refused: a body's name or ID number, in an exception.
+    (re.compile(r"(input_value=).*?(, input_type=)"), r"\1" + REDACTED + r"\2"),
     # A JWT: three base64url parts, the first a JSON header ("eyJ" is '{"').
     (re.compile(r"eyJ[\w-]*\.[\w-]+\.[\w-]+"), REDACTED),
     # Resident ID numbers (GB 11643) and mainland mobile numbers, not inside a longer

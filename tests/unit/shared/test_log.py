@@ -10,11 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
+from pydantic import BaseModel, ValidationError
 
 from shared.log import REDACTED, configure_logging, scrub
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13800001111"
+NAME = "王五"
 TOKEN = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJvZmZpY2UifQ.c2lnbmF0dXJlLWJ5dGVz"
 
 
@@ -74,6 +76,25 @@ def test_an_access_line_keeps_the_company_code_and_hides_the_person(
         '127.0.0.1:50000 - "GET /check?uscc=91310000MA1K4LX42A'
         f'&person={REDACTED}&phone={REDACTED} HTTP/1.1" 200'
     )
+
+
+def test_the_input_a_validation_error_quotes_is_not_rendered(
+    output: io.StringIO,
+) -> None:
+    class WorkerDetails(BaseModel):
+        workers_count: int
+
+    body = {"workers_count": f"{NAME} of unit 3"}
+
+    try:
+        WorkerDetails.model_validate(body)
+    except ValidationError:
+        structlog.get_logger().exception("event_parked", error="ValidationError")
+
+    text = output.getvalue()
+    assert "workers_count" in text
+    assert NAME not in text
+    assert f"input_value={REDACTED}, input_type=str" in text
 
 
 def test_a_bearer_token_is_never_rendered(output: io.StringIO) -> None:
