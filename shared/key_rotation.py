@@ -8,7 +8,7 @@ import asyncpg
 import structlog
 
 from shared.key_wrapping import Keyring, KeyWrapper
-from shared.personal_data import PersonalVault
+from shared.personal_data import PersonalVault, data_key
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
@@ -61,15 +61,7 @@ async def _rewrap_batch(pool: asyncpg.Pool, wrapper: KeyWrapper, batch: int) -> 
                 "UPDATE personal_keys SET key = NULL, wrapped = $2, kek_id = $3"
                 " WHERE subject = $1",
                 subject,
-                wrapper.wrap(_clear_key(row, wrapper), subject=subject),
+                wrapper.wrap(data_key(row, wrapper), subject=subject),
                 wrapper.kek_id,
             )
     return len(rows)
-
-
-def _clear_key(row: asyncpg.Record, wrapper: KeyWrapper) -> bytes:
-    if row["key"] is not None:
-        return bytes(row["key"])
-    return wrapper.unwrap(
-        bytes(row["wrapped"]), subject=row["subject"], kek_id=row["kek_id"]
-    )

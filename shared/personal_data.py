@@ -176,16 +176,21 @@ class PersonalVault:
         self, conn: DbConnection | asyncpg.Pool, subjects: list[str]
     ) -> dict[str, bytes]:
         rows = await conn.fetch(
-            "SELECT subject, wrapped, kek_id FROM personal_keys"
-            " WHERE subject = ANY($1::text[]) AND wrapped IS NOT NULL",
+            "SELECT subject, key, wrapped, kek_id FROM personal_keys"
+            " WHERE subject = ANY($1::text[])",
             subjects,
         )
-        return {
-            r["subject"]: self.wrapper.unwrap(
-                bytes(r["wrapped"]), subject=r["subject"], kek_id=r["kek_id"]
-            )
-            for r in rows
-        }
+        return {r["subject"]: data_key(r, self.wrapper) for r in rows}
+
+
+def data_key(row: asyncpg.Record, wrapper: KeyWrapper) -> bytes:
+    """The data key of a `personal_keys` row: unwrapped, or as it is when a replica of
+    an earlier version stored it in the clear (the next start-up wraps it)."""
+    if row["key"] is not None:
+        return bytes(row["key"])
+    return wrapper.unwrap(
+        bytes(row["wrapped"]), subject=row["subject"], kek_id=row["kek_id"]
+    )
 
 
 async def _lock_subjects(conn: DbConnection, subjects: Sequence[str]) -> None:

@@ -127,3 +127,20 @@ async def test_a_rotated_kek_wraps_every_key_again_and_the_old_one_is_then_unnee
     after = await PersonalVault(fresh_pool, Keyring(new)).reveal_many(datas)
     assert {d["workers"][0]["id_number"]["value"] for d in after} == {ID_NUMBER}
     assert await rewrap_keys(fresh_pool, Keyring(new)) == 0
+
+
+async def test_a_clear_key_an_earlier_replica_stored_meanwhile_is_still_used(
+    pool: asyncpg.Pool,
+) -> None:
+    subject = str(uuid.uuid4())
+    clear_key = AESGCM.generate_key(bit_length=256)
+    await pool.execute(
+        "INSERT INTO personal_keys (subject, key) VALUES ($1, $2)", subject, clear_key
+    )
+    vault = PersonalVault(pool, Keyring(Kek.generate()))
+
+    data = await sealed(vault, subject)
+
+    item = data["workers"][0]["id_number"]
+    assert decrypts_with(clear_key, subject, item)
+    assert (await vault.reveal(data))["workers"][0]["id_number"]["value"] == ID_NUMBER
