@@ -24,6 +24,7 @@ from shared.auth import Actor, issue_token, public_key_pem
 from shared.chain import new_private_key_pem
 from shared.db import create_pool, migrate
 from shared.domain import Role
+from shared.key_wrapping import Kek
 from shared.local import free_port
 
 CREDIT_MIGRATIONS = Path("services/credit/migrations")
@@ -100,6 +101,7 @@ async def measure_check_api(
         kafka_bootstrap=None,
         jwt_public_key=SecretStr(public_key_pem(private)),
         seal_private_key=SecretStr(new_private_key_pem()),
+        personal_data_kek=SecretStr(Kek.generate().to_base64()),
         district_file=DISTRICT_FILE,
         is_relay_enabled=False,
         is_projections_enabled=False,

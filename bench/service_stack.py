@@ -21,6 +21,7 @@ import httpx
 from shared.auth import Actor, issue_token, public_key_pem
 from shared.chain import new_private_key_pem
 from shared.domain import Role
+from shared.key_wrapping import Kek
 from shared.local import ensure_database, free_port
 from shared.settings import ServiceSettings
 
@@ -93,6 +94,7 @@ def _start(
         "PORT": str(port),
         "JWT_PUBLIC_KEY": jwt_public,
         "SEAL_PRIVATE_KEY": new_private_key_pem(),
+        "PERSONAL_DATA_KEK": Kek.generate().to_base64(),
         "DISTRICT_FILE": str(DISTRICT_FILE),
         # The bench admits the units it needs: the seed roster would only add load.
         "IS_SEED_LOADED": "false",

@@ -274,6 +274,7 @@ def keys_command(args: argparse.Namespace) -> int:
     _say(f"JWT_PUBLIC_KEY={json.dumps(keys.jwt_public())}")
     for name in SERVICES:
         _say(f"{name.upper()}_SEAL_PRIVATE_KEY={json.dumps(keys.seal_private(name))}")
+        _say(f"{name.upper()}_PERSONAL_DATA_KEK={keys.personal_data_kek(name)}")
     _say(f"CREDIT_PERSON_KEY_SECRET={keys.secret('credit_person_key')}")
     return 0
 

@@ -30,9 +30,9 @@ from shared.dependencies import (
     runtime,
 )
 from shared.health import health_router
+from shared.key_rotation import keyring_of, open_vault
 from shared.loops import Backoff, LoopStatus, SupervisedLoop, supervise
 from shared.operations import operations_router
-from shared.personal_data import PersonalVault
 from shared.problems import add_problem_handlers, problem_responses
 from shared.projections import Projection, ProjectionRunner
 from shared.relay import Relay
@@ -121,6 +121,8 @@ def create_service_app(
         raise ValueError("DATABASE_URL must be resolved before the app is created")
     if settings.jwt_public_key is None:
         raise ValueError("JWT_PUBLIC_KEY is required")
+    # A missing or malformed key-encryption key stops the service here too.
+    keyring = keyring_of(settings)
     # Read and validated before anything starts: a bad value stops the service here.
     district = district or load_district(settings)
 
@@ -139,7 +141,7 @@ def create_service_app(
             district=district,
             settings=settings,
             pool=pool,
-            store=EventStore(pool, vault=PersonalVault(pool)),
+            store=EventStore(pool, vault=await open_vault(pool, keyring)),
             verifier=TokenVerifier.from_settings(settings),
         )
         app.state.runtime = rt

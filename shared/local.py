@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +21,7 @@ from pydantic import SecretStr
 
 from shared.auth import public_key_pem
 from shared.chain import new_private_key_pem
+from shared.key_wrapping import Kek
 from shared.settings import ServiceSettings
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -178,26 +180,25 @@ class Tansu:
 
 @dataclass(frozen=True)
 class LocalKeys:
-    """The platform's token key and each service's seal key, made once per machine."""
+    """The platform's token key and each service's seal key and key-encryption key,
+    made once per machine."""
 
     folder: Path
 
-    def _key(self, name: str) -> str:
-        path = self.folder / f"{name}.pem"
+    def _kept(self, filename: str, make: Callable[[], str]) -> str:
+        path = self.folder / filename
         if not path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(new_private_key_pem(), encoding="utf-8")
+            path.write_text(make(), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8")
 
+    def _key(self, name: str) -> str:
+        return self._kept(f"{name}.pem", new_private_key_pem)
+
     def secret(self, name: str) -> str:
         """A random secret kept under that name (made on first use)."""
-        path = self.folder / f"{name}.secret"
-        if not path.exists():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32), encoding="utf-8")
-            path.chmod(0o600)
-        return path.read_text(encoding="utf-8").strip()
+        return self._kept(f"{name}.secret", lambda: secrets.token_hex(32)).strip()
 
     def jwt_private(self) -> str:
         """The key that signs bearer tokens (`qingqian token`)."""
@@ -210,6 +211,23 @@ class LocalKeys:
     def seal_private(self, service: str) -> str:
         """The key the service's relay signs seals with (`SEAL_PRIVATE_KEY`)."""
         return self._key(f"seal_{service}")
+
+    def personal_data_kek(self, service: str) -> str:
+        """The key that wraps the service's per-person data keys
+        (`PERSONAL_DATA_KEK`): a file beside the database's folder, never in it."""
+        return self._kept(
+            f"kek_{service}.b64", lambda: Kek.generate().to_base64()
+        ).strip()
+
+    def service_env(self, service: str) -> dict[str, str]:
+        """The key settings a service process is started with, from these files."""
+        return {
+            "JWT_PUBLIC_KEY": self.jwt_public(),
+            "SEAL_PRIVATE_KEY": self.seal_private(service),
+            "PERSONAL_DATA_KEK": self.personal_data_kek(service),
+            # Read by credit only: the key persons are looked up by.
+            "PERSON_KEY_SECRET": self.secret("credit_person_key"),
+        }
 
 
 _kept: list[object] = []
@@ -238,6 +256,9 @@ def resolve_embedded(settings: S) -> S:
         updates["jwt_public_key"] = SecretStr(keys.jwt_public())
     if settings.seal_private_key is None:
         updates["seal_private_key"] = SecretStr(keys.seal_private(settings.service))
+    if settings.personal_data_kek is None:
+        kek = keys.personal_data_kek(settings.service)
+        updates["personal_data_kek"] = SecretStr(kek)
     district_file = Path("deploy/district.toml")
     if settings.district_file is None and district_file.exists():
         updates["district_file"] = district_file.resolve()

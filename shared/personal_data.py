@@ -1,7 +1,9 @@
 """Personal data that can be forgotten: each person's data in the events is sealed with
 AES-256-GCM under that person's own key; forgetting the person deletes the key, so every
 copy (events, projections, Kafka, exports) becomes unreadable while the hash chain, which
-covers the ciphertext, still verifies (crypto-shredding, DESIGN §2)."""
+covers the ciphertext, still verifies (crypto-shredding, DESIGN §2). The keys are stored
+wrapped by a key-encryption key held outside the database (`shared.key_wrapping`), so a
+dump of the database decrypts nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from shared.db import DbConnection
 from shared.domain import JsonObject
 from shared.errors import RuleViolated
+from shared.key_wrapping import KeyWrapper
 
 _KIND = "personal"
 _NONCE_BYTES = 12
@@ -76,11 +79,13 @@ def contains_clear_text(data: JsonObject) -> bool:
 
 
 class PersonalVault:
-    """Per-person keys in the service's own database (`personal_keys`), and the people
-    who were forgotten (`forgotten_subjects`)."""
+    """Per-person keys in the service's own database (`personal_keys`), each wrapped by
+    `wrapper`'s key-encryption key, and the people who were forgotten
+    (`forgotten_subjects`)."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, wrapper: KeyWrapper) -> None:
         self.pool = pool
+        self.wrapper = wrapper
 
     async def seal_event_data(self, conn: DbConnection, data: JsonObject) -> JsonObject:
         """`seal_events` for one event's data."""
@@ -106,13 +111,7 @@ class PersonalVault:
         subjects fetched in one query; an item whose key was deleted keeps a null value
         and gets `"is_forgotten": true`. The input is not changed."""
         subjects = _subjects_with(datas, "ciphertext")
-        keys: dict[str, bytes] = {}
-        if subjects:
-            rows = await self.pool.fetch(
-                "SELECT subject, key FROM personal_keys WHERE subject = ANY($1::text[])",
-                subjects,
-            )
-            keys = {r["subject"]: bytes(r["key"]) for r in rows}
+        keys = await self._keys(self.pool, subjects) if subjects else {}
         return [_map_items(data, lambda item: _revealed(item, keys)) for data in datas]
 
     async def forget(self, subject: str, reason: str) -> bool:
@@ -158,18 +157,40 @@ class PersonalVault:
                 "subject-forgotten",
                 f"{forgotten} was forgotten: their personal data cannot be recorded",
             )
-        await conn.execute(
-            "INSERT INTO personal_keys (subject, key)"
-            " SELECT * FROM unnest($1::text[], $2::bytea[])"
-            " ON CONFLICT (subject) DO NOTHING",
-            subjects,
-            [AESGCM.generate_key(bit_length=256) for _ in subjects],
-        )
+        known = await self._keys(conn, subjects)
+        new = {
+            s: AESGCM.generate_key(bit_length=256) for s in subjects if s not in known
+        }
+        if new:
+            # Under the subjects' locks: nobody else inserts these rows meanwhile.
+            await conn.execute(
+                "INSERT INTO personal_keys (subject, wrapped, kek_id)"
+                " SELECT s, w, $3 FROM unnest($1::text[], $2::bytea[]) AS k(s, w)",
+                list(new),
+                [self.wrapper.wrap(key, subject=s) for s, key in new.items()],
+                self.wrapper.kek_id,
+            )
+        return known | new
+
+    async def _keys(
+        self, conn: DbConnection | asyncpg.Pool, subjects: list[str]
+    ) -> dict[str, bytes]:
         rows = await conn.fetch(
-            "SELECT subject, key FROM personal_keys WHERE subject = ANY($1::text[])",
+            "SELECT subject, key, wrapped, kek_id FROM personal_keys"
+            " WHERE subject = ANY($1::text[])",
             subjects,
         )
-        return {r["subject"]: bytes(r["key"]) for r in rows}
+        return {r["subject"]: data_key(r, self.wrapper) for r in rows}
+
+
+def data_key(row: asyncpg.Record, wrapper: KeyWrapper) -> bytes:
+    """The data key of a `personal_keys` row: unwrapped, or as it is when a replica of
+    an earlier version stored it in the clear (the next start-up wraps it)."""
+    if row["key"] is not None:
+        return bytes(row["key"])
+    return wrapper.unwrap(
+        bytes(row["wrapped"]), subject=row["subject"], kek_id=row["kek_id"]
+    )
 
 
 async def _lock_subjects(conn: DbConnection, subjects: Sequence[str]) -> None:

@@ -33,6 +33,10 @@ class ServiceSettings(BaseSettings):
     # The `aud` every token must name; unset: `qingqian-<district>`.
     token_audience: str | None = Field(default=None, min_length=1, max_length=200)
     seal_private_key: SecretStr | None = None
+    # Wraps the per-person data keys (base64 of 32 bytes; shared/key_wrapping.py);
+    # after a rotation the former ones, comma-separated, until the start-up re-wrap.
+    personal_data_kek: SecretStr | None = None
+    personal_data_kek_retired: SecretStr | None = None
     district_file: Path | None = None
     topic_namespace: str = Field(default="qingqian", pattern=r"^[a-z][a-z0-9-]*$")
     topic_partitions: int = Field(default=3, ge=1, le=64)

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from shared.auth import Actor, Scope, issue_token, public_key_pem, service_account
 from shared.chain import new_private_key_pem
 from shared.domain import Role
+from shared.key_wrapping import Kek
 from shared.local import free_port
 from shared.settings import ServiceSettings
 from tests.conftest import clone_database
@@ -84,6 +85,7 @@ class LocalServers:
                 self.pg_server_url, self.template_database
             ),
             seal_private_key=SecretStr(new_private_key_pem()),
+            personal_data_kek=SecretStr(Kek.generate().to_base64()),
             kafka_bootstrap=self.kafka_bootstrap,
             jwt_public_key=SecretStr(self.tokens.public_pem),
             topic_namespace=self.namespace,

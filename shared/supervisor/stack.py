@@ -182,10 +182,7 @@ def _service_env(
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP": bootstrap,
         "PORT": str(replica.port),
-        "JWT_PUBLIC_KEY": keys.jwt_public(),
-        "SEAL_PRIVATE_KEY": keys.seal_private(replica.service),
-        # Read by credit only: the key persons are looked up by.
-        "PERSON_KEY_SECRET": keys.secret("credit_person_key"),
+        **keys.service_env(replica.service),
     }
     district_file = Path("deploy/district.toml").resolve()
     if district_file.exists():

@@ -26,6 +26,7 @@ from shared.chain import new_private_key_pem
 from shared.domain import Command, Role
 from shared.handling import CommandContext
 from shared.http import Background, ServiceRuntime, create_service_app
+from shared.key_wrapping import Kek
 from shared.local import Tansu, drop_database
 from shared.projections import Projection
 from shared.store import Appended
@@ -107,6 +108,7 @@ async def settings(proxy: PostgresProxy, kafka_bootstrap: str) -> MembersSetting
         kafka_bootstrap=kafka_bootstrap,
         jwt_public_key=SecretStr(TOKENS.public_pem),
         seal_private_key=SecretStr(new_private_key_pem()),
+        personal_data_kek=SecretStr(Kek.generate().to_base64()),
         topic_namespace=unique_namespace(),
         seal_interval_seconds=0.5,
         is_seed_loaded=False,

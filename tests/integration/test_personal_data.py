@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from shared.chain import event_hash
 from shared.domain import Event, Personal
 from shared.errors import RuleViolated
+from shared.key_wrapping import Kek, Keyring
 from shared.personal_data import PersonalVault
 from shared.store import EventMetadata, EventStore, Recorded
 from shared.verify import verify
@@ -20,6 +21,7 @@ from tests.support import eventually, stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
+KEYRING = Keyring(Kek.generate())
 SEALED_KEYS = {"kind", "subject", "ciphertext", "nonce", "value"}
 
 
@@ -91,7 +93,7 @@ async def tables_holding(pool: asyncpg.Pool, text: str) -> list[str]:
 
 
 def vault_store(pool: asyncpg.Pool) -> tuple[PersonalVault, EventStore]:
-    vault = PersonalVault(pool)
+    vault = PersonalVault(pool, KEYRING)
     return vault, EventStore(pool, vault=vault)
 
 
@@ -278,7 +280,7 @@ async def test_a_store_without_a_vault_refuses_clear_personal_data(
 async def test_a_forget_waits_for_a_transaction_sealing_for_that_subject(
     pool: asyncpg.Pool,
 ) -> None:
-    vault = PersonalVault(pool)
+    vault = PersonalVault(pool, KEYRING)
     subject = str(uuid.uuid4())
     data = worker(subject, id_number(), phone()).model_dump(mode="json")
 

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
+from shared.cli import main
+from shared.key_wrapping import Kek
 from shared.relay.topics import TopicPolicy
 from shared.settings import DistrictSettings, ServiceSettings
 
@@ -325,3 +328,15 @@ def test_kafka_makes_no_topic_on_first_use() -> None:
     for name in _kafka_brokers():
         env = _environment(_services()[name])
         assert env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE") == "false", name
+
+
+def test_every_qingqian_service_gets_its_own_kek_from_qingqian_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["--home", str(tmp_path), "keys"])
+    printed = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+
+    for name, service in _qingqian_services().items():
+        variable = f"{name.upper()}_PERSONAL_DATA_KEK"
+        assert variable in _environment(service)["PERSONAL_DATA_KEK"], name
+        assert Kek.from_base64(printed[variable]), name

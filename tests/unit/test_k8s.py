@@ -141,6 +141,7 @@ def test_every_service_takes_its_keys_from_its_own_secret() -> None:
         own = f"qingqian-{service}"
         assert refs["DATABASE_URL"][0] == own, service
         assert refs["SEAL_PRIVATE_KEY"] == (own, "SEAL_PRIVATE_KEY"), service
+        assert refs["PERSONAL_DATA_KEK"] == (own, "PERSONAL_DATA_KEK"), service
         assert refs["JWT_PUBLIC_KEY"] == (PLATFORM_SECRET, "JWT_PUBLIC_KEY"), service
     credit = _secret_refs(_container(_of_kind("Deployment")["credit"]))
     assert credit["PERSON_KEY_SECRET"] == ("qingqian-credit", "PERSON_KEY_SECRET")

@@ -17,6 +17,7 @@ from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
 from shared.db import create_pool
 from shared.domain import Role
+from shared.key_rotation import keyring_of
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
@@ -460,7 +461,7 @@ async def _watcher(stack: Stack) -> DeadlineWatcher:
 
     rules = CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE))
     return case_deadline_watcher(
-        EventStore(pool, vault=PersonalVault(pool)),
+        EventStore(pool, vault=PersonalVault(pool, keyring_of(stack.settings))),
         pool,
         rules,
         zone=ZoneInfo("Asia/Shanghai"),

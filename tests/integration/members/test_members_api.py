@@ -17,6 +17,7 @@ from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.envelope import Envelope
+from shared.key_wrapping import Kek
 from tests.kafka_reader import read_topic
 from tests.service_server import TokenMaker, new_token_maker, serving, unique_namespace
 from tests.support import eventually
@@ -36,6 +37,7 @@ async def settings(database_url: str, kafka_bootstrap: str) -> MembersSettings:
         kafka_bootstrap=kafka_bootstrap,
         jwt_public_key=SecretStr(TOKENS.public_pem),
         seal_private_key=SecretStr(new_private_key_pem()),
+        personal_data_kek=SecretStr(Kek.generate().to_base64()),
         topic_namespace=unique_namespace(),
         seal_interval_seconds=0.5,
     )
