@@ -1,0 +1,168 @@
+"""Least privilege (DESIGN.md §2 "Trust model"): a service serves as a runtime role that
+appends and reads, and can neither rewrite the log nor switch off what protects it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from pydantic import SecretStr
+
+from services.members.app import create_app
+from services.members.settings import MembersSettings
+from shared.chain import new_private_key_pem
+from shared.db import create_pool, migrate
+from shared.domain import Role
+from tests.conftest import SERVICE_MIGRATIONS, RuntimeRole
+from tests.service_server import new_token_maker, serving, unique_namespace
+from tests.support import eventually
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.timeout(60),
+]
+
+TOKENS = new_token_maker()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def as_runtime(
+    database_url: str, pool: asyncpg.Pool, runtime_role: RuntimeRole
+) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the runtime role to this module's database, migrated by its
+    owner as a service's start does (a clone does not keep its template's database
+    privileges)."""
+    await migrate(pool, *SERVICE_MIGRATIONS, runtime_role=runtime_role.name)
+    conn = await asyncpg.connect(runtime_role.url(database_url))
+    yield conn
+    await conn.close()
+
+
+REFUSED = [
+    # What a superuser could do to the log despite its append-only triggers.
+    "ALTER TABLE events DISABLE TRIGGER events_append_only",
+    "ALTER TABLE events DISABLE TRIGGER ALL",
+    "DROP TRIGGER events_no_truncate ON events",
+    "SET session_replication_role = replica",
+    "UPDATE events SET data = '{}'::jsonb",
+    "DELETE FROM events",
+    "TRUNCATE events",
+    "UPDATE event_sequence SET position = position",
+    "DELETE FROM event_sequence",
+    "TRUNCATE event_sequence",
+    "UPDATE seals SET signature = ''",
+    "DELETE FROM seals",
+    "TRUNCATE seals",
+    "DELETE FROM forgotten_subjects",
+    "UPDATE personal_keys SET key = key",
+    "SELECT setval('events_position_seq', 1)",
+    # No DDL, no objects of its own, no privileges to hand out.
+    "CREATE TABLE intruder (id int)",
+    "CREATE TEMPORARY TABLE intruder (id int)",
+    "CREATE FUNCTION intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    "ALTER TABLE events ADD COLUMN intruder int",
+    "DROP TABLE snapshots",
+    "SELECT qingqian_grant_runtime(current_user)",
+    "INSERT INTO schema_migrations (name) VALUES ('shared/999_intruder.sql')",
+    # The key tables: a verifier's keys are not the writer's to change.
+    "UPDATE seal_keys SET public_key = ''",
+    "DELETE FROM seal_keys",
+    "TRUNCATE seal_keys",
+]
+
+
+@pytest.mark.parametrize("statement", REFUSED)
+async def test_the_runtime_role_may_not(
+    as_runtime: asyncpg.Connection, statement: str
+) -> None:
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_runtime.execute(statement)
+
+
+async def test_the_runtime_role_owns_nothing_and_is_no_superuser(
+    as_runtime: asyncpg.Connection,
+) -> None:
+    owned = await as_runtime.fetchval(
+        "SELECT count(*) FROM pg_class WHERE relowner = current_user::regrole"
+    )
+    is_super = await as_runtime.fetchval(
+        "SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls"
+        " FROM pg_roles WHERE rolname = current_user"
+    )
+
+    assert (owned, is_super) == (0, False)
+
+
+async def test_migrations_refuse_to_grant_the_runtime_privileges_to_a_superuser(
+    pool: asyncpg.Pool,
+) -> None:
+    superuser = await pool.fetchval(
+        "SELECT rolname FROM pg_roles WHERE rolsuper ORDER BY rolname LIMIT 1"
+    )
+
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await migrate(pool, runtime_role=superuser)
+
+
+async def test_a_service_appends_relays_seals_and_projects_as_the_runtime_role(
+    database_url: str, runtime_role: RuntimeRole, kafka_bootstrap: str
+) -> None:
+    settings = MembersSettings(
+        database_url=runtime_role.url(database_url),
+        migration_database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap,
+        jwt_public_key=SecretStr(TOKENS.public_pem),
+        seal_private_key=SecretStr(new_private_key_pem()),
+        topic_namespace=unique_namespace(),
+        seal_interval_seconds=0.2,
+    )
+    unit = "u" + uuid.uuid4().hex[:8]
+    body = {
+        "code": unit,
+        "name_zh": "区测试局",
+        "name_en": "Test Bureau",
+        "kind": "bureau",
+        "effective_on": "2020-01-01",
+    }
+    headers = TOKENS.headers(Role.OFFICE)
+    owner = await asyncpg.connect(database_url)
+    try:
+        async with serving(create_app(settings)) as api:
+            admitted = await api.post("/units", json=body, headers=headers)
+            at = f"{admitted.json()['stream']}@{admitted.json()['position']}"
+            listed = await api.get("/units", params={"wait_for": at}, headers=headers)
+
+            async def sealed() -> bool:
+                last = await owner.fetchval("SELECT max(last_sequence) FROM seals")
+                published = await owner.fetchval(
+                    "SELECT max(sequence) FROM event_sequence"
+                )
+                return last is not None and last == published
+
+            await eventually(sealed, timeout=20)
+    finally:
+        await owner.close()
+
+    assert admitted.status_code == 201, admitted.text
+    assert unit in [u["code"] for u in listed.json()]
+
+
+async def test_the_runtime_role_may_start_on_an_up_to_date_database_but_not_migrate(
+    database_url: str, runtime_role: RuntimeRole, tmp_path: Path
+) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "001_new.sql").write_text("CREATE TABLE later (id int)")
+    pool = await create_pool(runtime_role.url(database_url), min_size=1, max_size=1)
+    try:
+        applied = await migrate(pool, *SERVICE_MIGRATIONS)
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await migrate(pool, tmp_path / "migrations")
+    finally:
+        await pool.close()
+
+    assert applied == []
