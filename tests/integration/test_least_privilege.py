@@ -15,8 +15,15 @@ from pydantic import SecretStr
 from services.members.app import create_app
 from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
-from shared.db import create_pool, migrate
+from shared.db import create_pool, migrate, migrate_as_owner
 from shared.domain import Role
+from shared.local import (
+    LocalKeys,
+    drop_database,
+    ensure_database,
+    ensure_service_database,
+    with_database,
+)
 from tests.conftest import SERVICE_MIGRATIONS, RuntimeRole
 from tests.service_server import new_token_maker, serving, unique_namespace
 from tests.support import eventually
@@ -166,3 +173,42 @@ async def test_the_runtime_role_may_start_on_an_up_to_date_database_but_not_migr
         await pool.close()
 
     assert applied == []
+
+
+async def test_up_hands_an_earlier_superuser_database_to_the_owner_role(
+    pg_server_url: str, tmp_path: Path
+) -> None:
+    service = f"t{uuid.uuid4().hex[:8]}"
+    owner, app = f"qingqian_{service}_owner", f"qingqian_{service}_app"
+    # As an earlier `up` left it: made and migrated by the server's own user.
+    made = await ensure_database(pg_server_url, f"qingqian_{service}")
+    await migrate_as_owner(made, runtime_role=None)
+    keys = LocalKeys(tmp_path / "keys")
+    try:
+        first = await ensure_service_database(pg_server_url, service, keys)
+        again = await ensure_service_database(pg_server_url, service, keys)
+        applied = await migrate_as_owner(again.owner_url, runtime_role=app)
+        served = await asyncpg.connect(again.runtime_url)
+        try:
+            owners = await served.fetch(
+                "SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public'"
+            )
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await served.execute("ALTER TABLE events DISABLE TRIGGER ALL")
+            events = await served.fetchval("SELECT count(*) FROM events")
+        finally:
+            await served.close()
+    finally:
+        await drop_database(pg_server_url, f"qingqian_{service}")
+        server = await asyncpg.connect(with_database(pg_server_url, "postgres"))
+        try:
+            for role in (owner, app):
+                await server.execute(f'DROP ROLE IF EXISTS "{role}"')
+        finally:
+            await server.close()
+
+    assert first == again
+    assert [r[0] for r in owners] == [owner]
+    assert (applied, events) == ([], 0)
