@@ -78,3 +78,18 @@ def test_the_init_script_makes_both_roles_and_the_database_owned_by_the_owner() 
             assert f"CREATE ROLE {role} LOGIN PASSWORD" in sql, role
         owned = f"CREATE DATABASE qingqian_{name} OWNER qingqian_{name}_owner;"
         assert owned in sql, name
+
+
+def _k8s_env(service: str, kind: str) -> set[str]:
+    documents = yaml.safe_load_all(
+        (ROOT / "deploy" / "k8s" / f"{service}.yaml").read_text(encoding="utf-8")
+    )
+    [workload] = [d for d in documents if d["kind"] == kind]
+    [container] = workload["spec"]["template"]["spec"]["containers"]
+    return {e["name"] for e in container["env"]}
+
+
+def test_only_the_k8s_migration_job_is_given_the_owner_s_url() -> None:
+    for name in QINGQIAN_SERVICES:
+        assert "MIGRATION_DATABASE_URL" in _k8s_env(name, "Job"), name
+        assert "MIGRATION_DATABASE_URL" not in _k8s_env(name, "Deployment"), name
