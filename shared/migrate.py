@@ -1,6 +1,6 @@
 """`python -m shared.migrate FOLDER…`: apply the kernel's migrations and each folder's to
 the database, then exit — what a deployment's migration Job runs before the services roll
-out (they also migrate at start, under the same lock). It connects as the owner
+out (they check the migrations at start, under the same lock). It connects as the owner
 (`MIGRATION_DATABASE_URL`) and grants the runtime role (the user of `DATABASE_URL`) what
 a service needs; with `DATABASE_URL` alone it migrates as that role and grants nothing."""
 

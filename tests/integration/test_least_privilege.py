@@ -3,6 +3,9 @@ appends and reads, and can neither rewrite the log nor switch off what protects 
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -35,6 +38,7 @@ pytestmark = [
 ]
 
 TOKENS = new_token_maker()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -212,3 +216,41 @@ async def test_up_hands_an_earlier_superuser_database_to_the_owner_role(
     assert first == again
     assert [r[0] for r in owners] == [owner]
     assert (applied, events) == ([], 0)
+
+
+async def test_the_migration_command_migrates_as_the_owner_and_grants_the_runtime_role(
+    pg_server_url: str, runtime_role: RuntimeRole
+) -> None:
+    name = f"qq_test_{uuid.uuid4().hex[:10]}"
+    owner_url = await ensure_database(pg_server_url, name)
+    env = {
+        **os.environ,
+        "MIGRATION_DATABASE_URL": owner_url,
+        "DATABASE_URL": runtime_role.url(owner_url),
+    }
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "shared.migrate",
+            "services/members/migrations",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        code = await asyncio.wait_for(process.wait(), 45)
+        served = await asyncpg.connect(runtime_role.url(owner_url))
+        try:
+            may = await served.fetchrow(
+                "SELECT has_table_privilege('events', 'INSERT') AS append,"
+                " has_table_privilege('events', 'UPDATE') AS rewrite,"
+                " has_table_privilege('unit_directory', 'TRUNCATE') AS rebuild"
+            )
+        finally:
+            await served.close()
+    finally:
+        await drop_database(pg_server_url, name)
+
+    assert code == 0
+    assert dict(may or {}) == {"append": True, "rewrite": False, "rebuild": True}
