@@ -4,36 +4,44 @@
 -- role owns nothing, so it can neither disable a trigger nor run DDL; and it has no
 -- UPDATE, DELETE or TRUNCATE on the append-only tables.
 
--- What the runtime role may do on a table of this schema. The kernel's tables are named;
--- any other table is a service's: a yearly counter (`…_numbers`, shared/numbering.py)
--- only ever takes the next number, a read model is emptied and rebuilt by its projection.
-CREATE OR REPLACE FUNCTION qingqian_runtime_privileges(table_name text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        -- Append-only: the log, its published order, its seals, the forgotten.
-        WHEN table_name IN ('events', 'event_sequence', 'seals', 'forgotten_subjects')
-            THEN 'SELECT, INSERT'
-        -- A command's result is completed once its append is known; the relay moves on.
-        WHEN table_name IN ('commands', 'relay_state') THEN 'SELECT, INSERT, UPDATE'
-        -- Forgetting a person deletes their key (crypto-shredding); keys are never changed.
-        WHEN table_name = 'personal_keys' THEN 'SELECT, INSERT, DELETE'
-        -- TODO(#12): the relay still records its public key here; once keys are only
-        -- published and pinned (item 2), this becomes 'SELECT' like any key table.
-        WHEN table_name = 'seal_keys' THEN 'SELECT, INSERT'
-        WHEN table_name = 'schema_migrations' THEN 'SELECT'
-        -- Where projections stand, what they parked; derived snapshots of long streams.
-        WHEN table_name IN ('projection_offsets', 'projection_streams',
-                            'projection_progress', 'parked_events', 'snapshots')
-            THEN 'SELECT, INSERT, UPDATE, DELETE'
-        WHEN table_name LIKE '%\_numbers' THEN 'SELECT, INSERT, UPDATE'
-        ELSE 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE'
-    END
-$$;
+-- What the runtime role may do on each table, declared by the migration that makes the
+-- table. A table nobody declared is only read: a new table fails closed (the service
+-- is refused its write, a test sees it), never open.
+CREATE TABLE IF NOT EXISTS runtime_privileges (
+    table_name  text PRIMARY KEY,
+    privileges  text NOT NULL CHECK (privileges ~
+        '^(SELECT|INSERT|UPDATE|DELETE|TRUNCATE)(, (SELECT|INSERT|UPDATE|DELETE|TRUNCATE))*$')
+);
 
--- Gives the runtime role exactly the privileges above on every table of the schema (and
--- takes any others back), and the read-model privileges on tables made later by this
--- role. Run by the owner after every migration, so a new table is covered before the
--- service uses it.
+INSERT INTO runtime_privileges (table_name, privileges) VALUES
+    -- Append-only: the log, its published order, its seals, the forgotten.
+    ('events', 'SELECT, INSERT'),
+    ('event_sequence', 'SELECT, INSERT'),
+    ('seals', 'SELECT, INSERT'),
+    ('forgotten_subjects', 'SELECT, INSERT'),
+    -- A command's result is completed once its append is known; the relay moves on.
+    ('commands', 'SELECT, INSERT, UPDATE'),
+    ('relay_state', 'SELECT, INSERT, UPDATE'),
+    -- Forgetting a person deletes their key (crypto-shredding); a key is never changed.
+    ('personal_keys', 'SELECT, INSERT, DELETE'),
+    -- TODO(#12): the relay still records its public key here; once keys are only
+    -- published and pinned (item 2), this becomes 'SELECT' like any key table.
+    ('seal_keys', 'SELECT, INSERT'),
+    ('schema_migrations', 'SELECT'),
+    ('runtime_privileges', 'SELECT'),
+    -- Where projections stand, what they parked; derived snapshots of long streams.
+    ('projection_offsets', 'SELECT, INSERT, UPDATE, DELETE'),
+    ('projection_streams', 'SELECT, INSERT, UPDATE, DELETE'),
+    ('projection_progress', 'SELECT, INSERT, UPDATE, DELETE'),
+    ('parked_events', 'SELECT, INSERT, UPDATE, DELETE'),
+    ('snapshots', 'SELECT, INSERT, UPDATE, DELETE'),
+    -- A read model: applied, and emptied to be rebuilt.
+    ('member_units', 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')
+ON CONFLICT (table_name) DO UPDATE SET privileges = excluded.privileges;
+
+-- Gives the runtime role exactly the declared privileges on every table of the schema
+-- (SELECT on an undeclared one) and takes any others back. Run by the owner after every
+-- migration, so a new table is covered before the service uses it.
 CREATE OR REPLACE FUNCTION qingqian_grant_runtime(runtime_role name) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -51,18 +59,23 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', runtime_role);
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', runtime_role);
     FOR relation IN
-        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        SELECT c.relname, coalesce(p.privileges, 'SELECT') AS privileges
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN runtime_privileges p ON p.table_name = c.relname
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
     LOOP
+        -- privileges is a checked list of keywords (the table's CHECK).
         EXECUTE format('GRANT %s ON TABLE %I TO %I',
-            qingqian_runtime_privileges(relation.relname), relation.relname, runtime_role);
+            relation.privileges, relation.relname, runtime_role);
     END LOOP;
     -- nextval for bigserial columns; setval needs UPDATE, which is not given.
     EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM %I', runtime_role);
     EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I',
         runtime_role);
-    EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public'
-        ' GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLES TO %I', runtime_role);
+    -- A table a later migration makes is readable at once, and writable once declared.
+    EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO %I',
+        runtime_role);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA public'
         ' GRANT USAGE, SELECT ON SEQUENCES TO %I', runtime_role);
 END;

@@ -254,3 +254,17 @@ async def test_the_migration_command_migrates_as_the_owner_and_grants_the_runtim
 
     assert code == 0
     assert dict(may or {}) == {"append": True, "rewrite": False, "rebuild": True}
+
+
+async def test_a_table_no_migration_declares_is_only_read_by_the_runtime_role(
+    pool: asyncpg.Pool, as_runtime: asyncpg.Connection, runtime_role: RuntimeRole
+) -> None:
+    table = f"undeclared_{uuid.uuid4().hex[:8]}"
+    await pool.execute(f"CREATE TABLE {table} (id int)")
+    await migrate(pool, *SERVICE_MIGRATIONS, runtime_role=runtime_role.name)
+
+    rows = await as_runtime.fetch(f"SELECT * FROM {table}")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_runtime.execute(f"INSERT INTO {table} VALUES (1)")
+
+    assert rows == []
