@@ -153,6 +153,15 @@ def runtime_role(database_url: str, migration_url: str | None) -> str | None:
     return runtime if runtime not in (None, role_of(migration_url)) else None
 
 
+async def is_superuser(pool: asyncpg.Pool) -> bool:
+    """Whether the pool connects as a superuser (who could switch the triggers off)."""
+    return bool(
+        await pool.fetchval(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        )
+    )
+
+
 async def migrate_as_owner(
     migration_url: str, *directories: Path, runtime_role: str | None
 ) -> list[str]:

@@ -15,7 +15,13 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
-from shared.db import create_pool, migrate, migrate_as_owner, runtime_role
+from shared.db import (
+    create_pool,
+    is_superuser,
+    migrate,
+    migrate_as_owner,
+    runtime_role,
+)
 from shared.dependencies import (
     ActorDep,
     CommandContextDep,
@@ -143,6 +149,10 @@ def create_service_app(
                     settings.database_url, settings.migration_database_url
                 ),
             )
+        if await is_superuser(pool):
+            # Allowed, for tests and old set-ups, but a superuser can undo the log's
+            # protections: say so (docs/deployment.md, "Database roles").
+            log.warning("database_role_is_superuser")
         rt = ServiceRuntime(
             district=district,
             settings=settings,

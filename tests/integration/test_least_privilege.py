@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from services.members.app import create_app
 from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
-from shared.db import create_pool, migrate, migrate_as_owner
+from shared.db import create_pool, is_superuser, migrate, migrate_as_owner
 from shared.domain import Role
 from shared.local import (
     LocalKeys,
@@ -107,6 +107,22 @@ async def test_the_runtime_role_owns_nothing_and_is_no_superuser(
     )
 
     assert (owned, is_super) == (0, False)
+
+
+async def test_a_pool_tells_whether_it_connects_as_a_superuser(
+    pool: asyncpg.Pool, database_url: str, runtime_role: RuntimeRole
+) -> None:
+    served = await create_pool(runtime_role.url(database_url), min_size=1, max_size=1)
+    try:
+        is_runtime_super = await is_superuser(served)
+    finally:
+        await served.close()
+    is_owner_super = await pool.fetchval(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    )
+
+    assert is_runtime_super is False
+    assert await is_superuser(pool) is is_owner_super
 
 
 async def test_migrations_refuse_to_grant_the_runtime_privileges_to_a_superuser(
