@@ -6,6 +6,7 @@ import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import asyncpg
 from asyncpg.exceptions import (
@@ -137,9 +138,48 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     return None
 
 
-async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
-    """Apply the kernel's and the given folders' `NNN_*.sql` files once each, in order."""
-    applied: list[str] = []
+def role_of(database_url: str) -> str | None:
+    """The role a database URL connects as (`None`: the client's default)."""
+    user = urlsplit(database_url).username
+    return unquote(user) if user else None
+
+
+def runtime_role(database_url: str, migration_url: str | None) -> str | None:
+    """The role to grant the runtime privileges to: the one `database_url` connects as,
+    when migrations connect as another (the owner); `None` when there is no owner."""
+    if migration_url is None:
+        return None
+    runtime = role_of(database_url)
+    return runtime if runtime not in (None, role_of(migration_url)) else None
+
+
+async def is_superuser(pool: asyncpg.Pool) -> bool:
+    """Whether the pool connects as a superuser (who could switch the triggers off)."""
+    return bool(
+        await pool.fetchval(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        )
+    )
+
+
+async def migrate_as_owner(
+    migration_url: str, *directories: Path, runtime_role: str | None
+) -> list[str]:
+    """Migrate on a connection of the owner's, held only while migrating; then grant
+    `runtime_role` what a service needs and nothing more (008_runtime_role.sql)."""
+    pool = await create_pool(migration_url, min_size=1, max_size=1)
+    try:
+        return await migrate(pool, *directories, runtime_role=runtime_role)
+    finally:
+        await pool.close()
+
+
+async def migrate(
+    pool: asyncpg.Pool, *directories: Path, runtime_role: str | None = None
+) -> list[str]:
+    """Apply the kernel's and the given folders' `NNN_*.sql` files once each, in order;
+    with `runtime_role`, grant that role exactly the runtime privileges afterwards. A
+    runtime role may call it on an up-to-date database: it then changes nothing."""
     async with pool.acquire() as conn:
         # Session-wide, undone below: the pool's connections keep their session.
         await conn.execute("SET statement_timeout = 0")
@@ -147,29 +187,37 @@ async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
             "SELECT pg_advisory_lock($1)", _MIGRATION_LOCK, timeout=_MIGRATION_TIMEOUT
         )
         try:
-            await conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-            )
-            done = {
-                r["name"]
-                for r in await conn.fetch("SELECT name FROM schema_migrations")
-            }
-            for directory in (KERNEL_MIGRATIONS, *directories):
-                for path in sorted(directory.glob("*.sql")):
-                    name = f"{directory.parent.name}/{path.name}"
-                    if name in done:
-                        continue
-                    async with conn.transaction():
-                        await conn.execute(
-                            path.read_text(encoding="utf-8"),
-                            timeout=_MIGRATION_TIMEOUT,
-                        )
-                        await conn.execute(
-                            "INSERT INTO schema_migrations (name) VALUES ($1)", name
-                        )
-                    applied.append(name)
+            applied = await _apply(conn, (KERNEL_MIGRATIONS, *directories))
+            if runtime_role is not None:
+                # Under the lock: two GRANTs on one table at once fail in PostgreSQL.
+                await conn.execute("SELECT qingqian_grant_runtime($1)", runtime_role)
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
             await conn.execute("RESET statement_timeout")
+    return applied
+
+
+async def _apply(conn: DbConnection, directories: tuple[Path, ...]) -> list[str]:
+    # Made only when missing: even `CREATE TABLE IF NOT EXISTS` needs the right to
+    # create, which a runtime role checking an up-to-date database does not have.
+    if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
+        await conn.execute(
+            "CREATE TABLE schema_migrations ("
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+    done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+    applied: list[str] = []
+    for directory in directories:
+        for path in sorted(directory.glob("*.sql")):
+            name = f"{directory.parent.name}/{path.name}"
+            if name in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(
+                    path.read_text(encoding="utf-8"), timeout=_MIGRATION_TIMEOUT
+                )
+                await conn.execute(
+                    "INSERT INTO schema_migrations (name) VALUES ($1)", name
+                )
+            applied.append(name)
     return applied

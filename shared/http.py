@@ -16,7 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
-from shared.db import create_pool, migrate
+from shared.db import (
+    create_pool,
+    is_superuser,
+    migrate,
+    migrate_as_owner,
+    runtime_role,
+)
 from shared.dependencies import (
     ActorDep,
     CommandContextDep,
@@ -136,7 +142,22 @@ def create_service_app(
             acquire_timeout=settings.db_acquire_timeout_seconds,
             statement_timeout=settings.db_statement_timeout_seconds,
         )
-        await migrate(pool, *([migrations] if migrations else []))
+        folders = [migrations] if migrations else []
+        if settings.migration_database_url is None:
+            await migrate(pool, *folders)
+        else:
+            # Migrated as the owner; served as the runtime role (docs/deployment.md).
+            await migrate_as_owner(
+                settings.migration_database_url,
+                *folders,
+                runtime_role=runtime_role(
+                    settings.database_url, settings.migration_database_url
+                ),
+            )
+        if await is_superuser(pool):
+            # Allowed, for tests and old set-ups, but a superuser can undo the log's
+            # protections: say so (docs/deployment.md, "Database roles").
+            log.warning("database_role_is_superuser")
         rt = ServiceRuntime(
             district=district,
             settings=settings,

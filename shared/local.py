@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 from pydantic import SecretStr
@@ -53,6 +53,97 @@ async def ensure_database(server_url: str, database: str) -> str:
     finally:
         await conn.close()
     return with_database(server_url, database)
+
+
+def with_user(url: str, user: str, password: str) -> str:
+    """The same URL connecting as another role, with its password."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(
+        parts._replace(
+            netloc=f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ServiceDatabase:
+    """A service's database: migrated as its owner role, served as its runtime role."""
+
+    owner_url: str
+    runtime_url: str
+
+
+async def ensure_service_database(
+    server_url: str, service: str, keys: LocalKeys
+) -> ServiceDatabase:
+    """Make (or bring to this shape) the roles `qingqian_<service>_owner` and
+    `qingqian_<service>_app`, with passwords kept in the keys folder, and the database
+    `qingqian_<service>` owned, with everything in it, by the owner role."""
+    database, owner, app = (f"qingqian_{service}{s}" for s in ("", "_owner", "_app"))
+    passwords = {role: keys.secret(f"database_{role}") for role in (owner, app)}
+    conn = await asyncpg.connect(with_database(server_url, "postgres"))
+    try:
+        for role, password in passwords.items():
+            await _ensure_role(conn, role, password)
+        await ensure_database(server_url, database)
+        await conn.execute(f'ALTER DATABASE "{database}" OWNER TO "{owner}"')
+    finally:
+        await conn.close()
+    url = with_database(server_url, database)
+    await _adopt_schema(url, owner)
+    return ServiceDatabase(
+        owner_url=with_user(url, owner, passwords[owner]),
+        runtime_url=with_user(url, app, passwords[app]),
+    )
+
+
+async def _ensure_role(conn: asyncpg.Connection, role: str, password: str) -> None:
+    with contextlib.suppress(asyncpg.DuplicateObjectError):
+        await conn.execute(f'CREATE ROLE "{role}"')
+    # Every time: the password follows the keys folder; a role made by hand loses any
+    # power beyond logging in.
+    await conn.execute(
+        f'ALTER ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS'
+        f" PASSWORD '{password}'"  # a hex secret of our own
+    )
+
+
+async def _adopt_schema(url: str, owner: str) -> None:
+    """Hand the owner role what earlier versions made as the server's superuser, so
+    later migrations (run as the owner) may change it."""
+    conn = await asyncpg.connect(url)
+    try:
+        for kind, query in _NOT_OWNED:
+            for name in await conn.fetch(query, owner):
+                await conn.execute(f'ALTER {kind} {name[0]} OWNER TO "{owner}"')
+    finally:
+        await conn.close()
+
+
+# Tables first: their own sequences and indexes follow them.
+_NOT_OWNED = (
+    (
+        "TABLE",
+        "SELECT c.oid::regclass::text FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> $1"
+        " AND c.relkind IN ('r', 'p')",
+    ),
+    (
+        "SEQUENCE",
+        "SELECT c.oid::regclass::text FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> $1"
+        " AND c.relkind = 'S'",
+    ),
+    (
+        "FUNCTION",
+        "SELECT p.oid::regprocedure::text FROM pg_proc p"
+        " JOIN pg_namespace n ON n.oid = p.pronamespace"
+        " WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> $1",
+    ),
+)
 
 
 async def drop_database(server_url: str, database: str) -> None:
@@ -245,9 +336,11 @@ def resolve_embedded(settings: S) -> S:
     if settings.database_url is None:
         server = EmbeddedPostgres(data / "pgdata")
         _kept.append(server)
-        updates["database_url"] = asyncio.run(
-            ensure_database(server.url, f"qingqian_{settings.service}")
+        database = asyncio.run(
+            ensure_service_database(server.url, settings.service, keys)
         )
+        updates["database_url"] = database.runtime_url
+        updates["migration_database_url"] = database.owner_url
     if settings.kafka_bootstrap is None:
         broker = Tansu(free_port()).start(log_file=data / "tansu.log")
         atexit.register(broker.stop)

@@ -1,6 +1,8 @@
 """`python -m shared.migrate FOLDER…`: apply the kernel's migrations and each folder's to
-the database at `DATABASE_URL`, then exit — what a deployment's migration Job runs before
-the services roll out (they also migrate at start, under the same lock)."""
+the database, then exit — what a deployment's migration Job runs before the services roll
+out (they check the migrations at start, under the same lock). It connects as the owner
+(`MIGRATION_DATABASE_URL`) and grants the runtime role (the user of `DATABASE_URL`) what
+a service needs; with `DATABASE_URL` alone it migrates as that role and grants nothing."""
 
 from __future__ import annotations
 
@@ -12,19 +14,11 @@ from pathlib import Path
 
 import structlog
 
-from shared.db import create_pool, migrate
+from shared.db import migrate_as_owner, runtime_role
 from shared.log import configure_logging
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger()
-
-
-async def _migrate(database_url: str, folders: list[Path]) -> list[str]:
-    pool = await create_pool(database_url, min_size=1, max_size=1)
-    try:
-        return await migrate(pool, *folders)
-    finally:
-        await pool.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,7 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         log.error("migration_refused", reason="no such folder", folders=missing)
         return 2
-    applied = asyncio.run(_migrate(settings.database_url, list(args.folders)))
+    owner = settings.migration_database_url
+    applied = asyncio.run(
+        migrate_as_owner(
+            owner or settings.database_url,
+            *args.folders,
+            runtime_role=runtime_role(settings.database_url, owner),
+        )
+    )
     log.info("migrations_applied", count=len(applied), migrations=applied)
     return 0
 

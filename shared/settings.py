@@ -18,6 +18,9 @@ class ServiceSettings(BaseSettings):
 
     service: str = "service"
     database_url: str | None = None
+    # The owner role's URL: migrations run with it, then the service serves with
+    # `database_url`, whose role is granted the runtime privileges (docs/deployment.md).
+    migration_database_url: str | None = None
     kafka_bootstrap: str | None = None
     district: str = "chengdong"
     timezone: str = "Asia/Shanghai"

@@ -4,10 +4,12 @@ and a Kafka-protocol broker (KAFKA_BOOTSTRAP, testcontainers, or tansu)."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -22,6 +24,7 @@ from shared.local import (
     ensure_database,
     free_port,
     with_database,
+    with_user,
 )
 
 SERVICE_MIGRATIONS = [
@@ -103,17 +106,54 @@ def private_broker() -> Iterator[Tansu]:
         broker.stop()
 
 
+@dataclass(frozen=True)
+class RuntimeRole:
+    """A login role of this session's own with a service's runtime privileges on every
+    database cloned from the template (roles are cluster-wide: the name is unique)."""
+
+    name: str
+    password: str
+
+    def url(self, database_url: str) -> str:
+        """That database, connecting as this role."""
+        return with_user(database_url, self.name, self.password)
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def template_database(pg_server_url: str) -> AsyncIterator[str]:
-    """A database with every migration applied, cloned for each test module."""
+async def runtime_role(pg_server_url: str) -> AsyncIterator[RuntimeRole]:
+    """The role in-process service stacks serve as (dropped when the session ends)."""
+    role = RuntimeRole(f"qq_app_{uuid.uuid4().hex[:8]}", secrets.token_hex(16))
+    server = with_database(pg_server_url, "postgres")
+    await _run(server, f"CREATE ROLE \"{role.name}\" LOGIN PASSWORD '{role.password}'")
+    yield role
+    # Its grants went with the databases: template_database dropped them before.
+    await _run(server, f'DROP ROLE IF EXISTS "{role.name}"')
+
+
+async def _run(url: str, statement: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def template_database(
+    pg_server_url: str, runtime_role: RuntimeRole
+) -> AsyncIterator[str]:
+    """A database with every migration applied and the runtime privileges granted to
+    the session's runtime role, cloned for each test module."""
     name = f"qq_template_{uuid.uuid4().hex[:8]}"
     url = await ensure_database(pg_server_url, name)
     pool = await create_pool(url, min_size=1, max_size=1)
     try:
-        await migrate(pool, *SERVICE_MIGRATIONS)
+        await migrate(pool, *SERVICE_MIGRATIONS, runtime_role=runtime_role.name)
     finally:
         await pool.close()
+    RUNTIME_ROLES[name] = runtime_role
     yield name
+    del RUNTIME_ROLES[name]
     # Every clone made in this session, whoever made it and whether or not its maker
     # dropped it: a suite leaves no database behind on a server it was given.
     for clone in sorted(_CLONES):
@@ -124,6 +164,8 @@ async def template_database(pg_server_url: str) -> AsyncIterator[str]:
 
 # The databases clone_database made in this session (dropped when the session ends).
 _CLONES: set[str] = set()
+# The runtime role of each template: its clones grant that role the runtime privileges.
+RUNTIME_ROLES: dict[str, RuntimeRole] = {}
 
 
 async def clone_database(server_url: str, template: str) -> str:

@@ -21,7 +21,7 @@ from shared.domain import Role
 from shared.key_wrapping import Kek
 from shared.local import free_port
 from shared.settings import ServiceSettings
-from tests.conftest import clone_database
+from tests.conftest import RUNTIME_ROLES, clone_database
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,16 @@ def unique_namespace() -> str:
 
 S = TypeVar("S", bound=ServiceSettings)
 
+# The owner's URL of each stack database, by the runtime URL its service serves with.
+OWNER_URLS: dict[str, str] = {}
+
+
+def owner_url(database_url: str | None) -> str:
+    """The URL a test tampers or injects faults with (the owner's: the runtime role
+    may not), for a service's `database_url`."""
+    assert database_url is not None
+    return OWNER_URLS.get(database_url, database_url)
+
 
 @dataclass(frozen=True)
 class LocalServers:
@@ -79,11 +89,14 @@ class LocalServers:
     namespace: str = field(default_factory=lambda: unique_namespace())
 
     async def settings(self, settings_type: type[S], **extra: Any) -> S:
-        """One service's settings, on a fresh database cloned from the template."""
+        """One service's settings, on a fresh database cloned from the template: it
+        migrates as the server's user (the owner) and serves as the runtime role."""
+        owner_url = await clone_database(self.pg_server_url, self.template_database)
+        runtime_url = RUNTIME_ROLES[self.template_database].url(owner_url)
+        OWNER_URLS[runtime_url] = owner_url
         return settings_type(
-            database_url=await clone_database(
-                self.pg_server_url, self.template_database
-            ),
+            database_url=runtime_url,
+            migration_database_url=owner_url,
             seal_private_key=SecretStr(new_private_key_pem()),
             personal_data_kek=SecretStr(Kek.generate().to_base64()),
             kafka_bootstrap=self.kafka_bootstrap,

@@ -12,6 +12,8 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.service_server import owner_url
+
 
 async def post_together(
     client: httpx.AsyncClient,
@@ -92,9 +94,9 @@ async def events_failing_when(
     database_url: str | None, condition: str
 ) -> AsyncIterator[None]:
     """While open, inserting an event whose row matches `condition` (SQL on NEW)
-    raises: a failure inside the command's transaction, after its number is taken."""
-    assert database_url is not None
-    conn = await asyncpg.connect(database_url)
+    raises: a failure inside the command's transaction, after its number is taken.
+    Made as the database's owner: the service's runtime role can make no trigger."""
+    conn = await asyncpg.connect(owner_url(database_url))
     try:
         await conn.execute(
             "CREATE FUNCTION test_injected_failure() RETURNS trigger"

@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.local import EmbeddedPostgres, LocalKeys, Tansu, ensure_database
+from shared.local import (
+    EmbeddedPostgres,
+    LocalKeys,
+    ServiceDatabase,
+    Tansu,
+    ensure_service_database,
+)
 from shared.supervisor.cause import cause_from_log
 from shared.supervisor.children import Child, Launch
 from shared.supervisor.journal import Journal
@@ -150,14 +156,15 @@ def _broker(options: StackOptions, supervisor: Supervisor) -> str:
 def _services(
     options: StackOptions, replicas: Iterable[Replica], server_url: str, bootstrap: str
 ) -> list[Child]:
-    """Every replica as a supervised child; replicas of a service share its database."""
+    """Every replica as a supervised child; replicas of a service share its database,
+    migrate it as its owner role and serve as its runtime role."""
     keys = LocalKeys(options.data / "keys")
-    databases: dict[str, str] = {}
+    databases: dict[str, ServiceDatabase] = {}
     children = []
     for replica in replicas:
         if replica.service not in databases:
             databases[replica.service] = asyncio.run(
-                ensure_database(server_url, f"qingqian_{replica.service}")
+                ensure_service_database(server_url, replica.service, keys)
             )
         env = _service_env(replica, keys, databases[replica.service], bootstrap)
         log = options.data / f"{replica.name}.log"
@@ -174,12 +181,13 @@ def _services(
 
 
 def _service_env(
-    replica: Replica, keys: LocalKeys, database_url: str, bootstrap: str
+    replica: Replica, keys: LocalKeys, database: ServiceDatabase, bootstrap: str
 ) -> dict[str, str]:
     env = {
         **os.environ,
         "SERVICE": replica.service,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database.runtime_url,
+        "MIGRATION_DATABASE_URL": database.owner_url,
         "KAFKA_BOOTSTRAP": bootstrap,
         "PORT": str(replica.port),
         **keys.service_env(replica.service),

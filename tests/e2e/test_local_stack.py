@@ -362,8 +362,18 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
                 "SELECT event_id FROM events ORDER BY txid, position"
             )
         ]
+        # The service serves as its runtime role; the owner migrated and left.
+        connected = {
+            r["usename"]
+            for r in await conn.fetch(
+                "SELECT DISTINCT usename FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        }
     finally:
         await conn.close()
+    assert "qingqian_members_app" in connected
+    assert "qingqian_members_owner" not in connected
     assert [e["id"] for e in envelopes] == ids
     assert f"members: {len(ids)} events" in exported.stderr
     assert {e["specversion"] for e in envelopes} == {"1.0"}

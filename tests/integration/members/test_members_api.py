@@ -18,6 +18,7 @@ from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.envelope import Envelope
 from shared.key_wrapping import Kek
+from tests.conftest import RuntimeRole
 from tests.kafka_reader import read_topic
 from tests.service_server import TokenMaker, new_token_maker, serving, unique_namespace
 from tests.support import eventually
@@ -31,9 +32,13 @@ READER = TOKENS.headers(Role.UNIT_STAFF, person="reader", unit="jsj")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def settings(database_url: str, kafka_bootstrap: str) -> MembersSettings:
+async def settings(
+    database_url: str, runtime_role: RuntimeRole, kafka_bootstrap: str
+) -> MembersSettings:
     return MembersSettings(
-        database_url=database_url,
+        # Served as the runtime role, migrated as the owner (docs/deployment.md).
+        database_url=runtime_role.url(database_url),
+        migration_database_url=database_url,
         kafka_bootstrap=kafka_bootstrap,
         jwt_public_key=SecretStr(TOKENS.public_pem),
         seal_private_key=SecretStr(new_private_key_pem()),

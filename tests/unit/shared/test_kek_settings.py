@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from shared.chain import new_private_key_pem
 from shared.http import create_service_app
 from shared.key_wrapping import Kek
-from shared.local import LocalKeys
+from shared.local import LocalKeys, ServiceDatabase
 from shared.settings import ServiceSettings
 from shared.supervisor.ports import Replica
 from shared.supervisor.stack import _service_env
@@ -53,7 +53,8 @@ def test_each_service_has_its_own_kek_kept_in_a_private_file(tmp_path: Path) -> 
 def test_up_gives_each_replica_its_services_kek(tmp_path: Path) -> None:
     keys = LocalKeys(tmp_path / "keys")
     replica = Replica(service="credit", index=2, port=8104)
+    database = ServiceDatabase(owner_url="postgresql://o", runtime_url="postgresql://a")
 
-    env = _service_env(replica, keys, "postgresql://db", "127.0.0.1:9092")
+    env = _service_env(replica, keys, database, "127.0.0.1:9092")
 
     assert env["PERSONAL_DATA_KEK"] == keys.personal_data_kek("credit")
