@@ -15,6 +15,7 @@ from shared.domain import Event, Personal
 from shared.errors import RuleViolated
 from shared.personal_data import PersonalVault
 from shared.store import EventMetadata, EventStore, Recorded
+from shared.trust import Jwks
 from shared.verify import verify
 from tests.support import eventually, stream
 
@@ -168,7 +169,7 @@ async def test_the_log_still_verifies_after_a_forget(
 
     await vault.forget(subject, "request")
 
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=Jwks())
     assert report.intact, report.problems
     assert report.events_checked == 2
 

@@ -1,0 +1,207 @@
+"""What `verify` checks of the seals: every seal's tree head recomputed from the events
+of the published order, its chain and its signature by a pinned key; and the database
+against the seals published outside it (the anchors) — a missing tail, a seal that
+disappeared, two seals for one seal number or tree size, a rewritten history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from shared.chain import GENESIS
+from shared.db import DbConnection
+from shared.merkle import Frontier
+from shared.tree_head import Seal, event_leaf
+from shared.trust import Jwks
+
+
+@dataclass(frozen=True)
+class SealFinding:
+    """One seal or anchor that does not hold (a `verify.Problem`'s fields)."""
+
+    kind: str
+    detail: str
+    seal: int | None = None
+    sequence: int | None = None
+    position: int | None = None
+    block_start: int | None = None
+
+
+@dataclass
+class PublishedTree:
+    """The tree over the database's published order: its length, the root at each
+    size asked for, and the position of each sequence asked for."""
+
+    length: int = 0
+    roots: dict[int, str] = field(default_factory=dict)
+    positions: dict[int, int] = field(default_factory=dict)
+
+
+async def read_tree(
+    conn: DbConnection, sizes: Iterable[int], starts: Iterable[int]
+) -> PublishedTree:
+    """One pass over the published order: roots at `sizes`, positions at `starts`."""
+    wanted, where = set(sizes), set(starts)
+    tree, frontier = PublishedTree(), Frontier()
+    async for row in conn.cursor(
+        "SELECT s.sequence, s.position, e.hash FROM event_sequence s"
+        " LEFT JOIN events e ON e.position = s.position ORDER BY s.sequence",
+        prefetch=5000,
+    ):
+        # A gap or a deleted event leaves a leaf no sealed tree had.
+        frontier.append(event_leaf(row["hash"] or ""))
+        if row["sequence"] in where:
+            tree.positions[row["sequence"]] = row["position"]
+        if frontier.size in wanted:
+            tree.roots[frontier.size] = frontier.root().hex()
+    tree.length = frontier.size
+    return tree
+
+
+def check_chain(
+    seals: Sequence[Seal], tree: PublishedTree, trust: Jwks
+) -> list[SealFinding]:
+    """Each stored seal: numbered from 1 without a gap, chained, signed by a pinned
+    key, and its root the root of the published order up to its tree size."""
+    found: list[SealFinding] = []
+    prev, prev_size = GENESIS, 0
+    for number, seal in enumerate(seals, start=1):
+        where = {
+            "seal": seal.seal_no,
+            "sequence": prev_size + 1,
+            "block_start": tree.positions.get(prev_size + 1),
+        }
+        if seal.seal_no != number or seal.tree_size <= prev_size:
+            found.append(
+                SealFinding(
+                    "seal-range",
+                    "seals are not numbered 1, 2, … over a growing tree",
+                    **where,
+                )
+            )
+        fault = seal.fault(trust, prev_seal_hash=prev)
+        if fault is not None:
+            found.append(SealFinding("seal-invalid", fault, **where))
+        if seal.tree_size > tree.length:
+            found.append(
+                SealFinding(
+                    "seal-range",
+                    f"the seal covers {seal.tree_size} events, the published order"
+                    f" has {tree.length}",
+                    **where,
+                )
+            )
+        elif tree.roots.get(seal.tree_size) != seal.root_hash:
+            found.append(
+                SealFinding(
+                    "seal-block",
+                    "events sealed since the seal before were altered, removed or"
+                    " reordered: the tree's root differs",
+                    **where,
+                )
+            )
+        prev, prev_size = seal.seal_hash, seal.tree_size
+    return found
+
+
+def check_anchors(
+    anchors: Sequence[Seal], seals: Sequence[Seal], tree: PublishedTree, trust: Jwks
+) -> list[SealFinding]:
+    """The database against seals published outside it."""
+    valid, found = _valid_anchors(anchors, trust)
+    found += _forks_among(valid)
+    stored = {s.seal_no: s for s in seals}
+    for anchor in valid:
+        mine = stored.get(anchor.seal_no)
+        where = {"seal": anchor.seal_no}
+        if mine is None:
+            found.append(
+                SealFinding(
+                    "seal-missing",
+                    f"seal {anchor.seal_no} (tree size {anchor.tree_size}) was"
+                    " published but is not in the database",
+                    **where,
+                )
+            )
+        elif mine.seal_hash != anchor.seal_hash:
+            found.append(
+                SealFinding(
+                    "seal-fork",
+                    f"seal {anchor.seal_no} in the database differs from the one"
+                    " published",
+                    **where,
+                )
+            )
+        if anchor.tree_size <= tree.length and (
+            tree.roots.get(anchor.tree_size) != anchor.root_hash
+        ):
+            found.append(
+                SealFinding(
+                    "seal-inconsistent",
+                    f"the published order up to {anchor.tree_size} is not the tree"
+                    f" seal {anchor.seal_no} published: history was rewritten",
+                    **where,
+                )
+            )
+    found += _missing_tail(valid, tree)
+    return found
+
+
+def _valid_anchors(
+    anchors: Sequence[Seal], trust: Jwks
+) -> tuple[list[Seal], list[SealFinding]]:
+    valid: dict[str, Seal] = {}
+    found: list[SealFinding] = []
+    for anchor in anchors:
+        fault = anchor.fault(trust, prev_seal_hash=None)
+        if fault is None:
+            valid.setdefault(anchor.seal_hash, anchor)
+        else:
+            found.append(
+                SealFinding(
+                    "anchor-invalid",
+                    f"a seal published as number {anchor.seal_no} does not hold"
+                    f" ({fault}); it is not counted as an anchor",
+                    seal=anchor.seal_no,
+                )
+            )
+    return sorted(valid.values(), key=lambda s: (s.seal_no, s.seal_hash)), found
+
+
+def _forks_among(anchors: Sequence[Seal]) -> list[SealFinding]:
+    found: list[SealFinding] = []
+    by_no: dict[int, Seal] = {}
+    by_size: dict[int, Seal] = {}
+    for anchor in anchors:
+        for seen, key, what in (
+            (by_no, anchor.seal_no, "seal number"),
+            (by_size, anchor.tree_size, "tree size"),
+        ):
+            other = seen.setdefault(key, anchor)
+            if other.seal_hash != anchor.seal_hash and (
+                what == "seal number" or other.root_hash != anchor.root_hash
+            ):
+                found.append(
+                    SealFinding(
+                        "seal-fork",
+                        f"two different seals were published for {what} {key}",
+                        seal=anchor.seal_no,
+                    )
+                )
+    return found
+
+
+def _missing_tail(anchors: Sequence[Seal], tree: PublishedTree) -> list[SealFinding]:
+    longest = max(anchors, key=lambda s: s.tree_size, default=None)
+    if longest is None or longest.tree_size <= tree.length:
+        return []
+    return [
+        SealFinding(
+            "missing-tail",
+            f"the published order ends at {tree.length}, but seal {longest.seal_no}"
+            f" published a tree of {longest.tree_size} events: events"
+            f" {tree.length + 1}..{longest.tree_size} are gone",
+            seal=longest.seal_no,
+            sequence=tree.length + 1,
+        )
+    ]
