@@ -4,9 +4,6 @@ history rewritten and re-sealed with the service's own key."""
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-import uuid
 from datetime import UTC, datetime
 
 import asyncpg
@@ -15,14 +12,11 @@ from aiokafka import AIOKafkaProducer
 
 from shared.anchors import published_anchors, seals_on_kafka
 from shared.chain import Ed25519Signer, new_private_key_pem, sha256_hex
-from shared.handling import execute
 from shared.merkle import root_of
-from shared.relay import Relay
-from shared.store import EventStore
 from shared.tree_head import Seal, event_leaf, seal_message, tree_head_bytes
 from shared.trust import Jwks
 from shared.verify import verify
-from tests.support import LEDGER, AddAmount, add_amount, context, eventually, stream
+from tests.published_log import Published, publish_log
 
 pytestmark = [
     pytest.mark.integration,
@@ -32,50 +26,6 @@ pytestmark = [
 
 SIGNER = Ed25519Signer.from_pem(new_private_key_pem())
 TRUST = Jwks.of_signers(SIGNER)
-
-
-@dataclasses.dataclass(frozen=True)
-class Published:
-    bootstrap: str
-    seals_topic: str
-
-
-async def publish_log(
-    pool: asyncpg.Pool, bootstrap: str, *, streams: int = 3
-) -> Published:
-    """Write `streams` streams of 4 events, and let a relay sequence them, seal every 4
-    and publish the seals to a topic of this test's own."""
-    store = EventStore(pool)
-    for _ in range(streams):
-        entity = stream()
-        for _ in range(3):
-            await execute(
-                store, LEDGER, entity, AddAmount(amount=1), add_amount, context()
-            )
-    topic = f"t.{uuid.uuid4().hex[:8]}.events"
-    relay = Relay(
-        store,
-        bootstrap=bootstrap,
-        service="test",
-        source="/qingqian/test/test",
-        topic=topic,
-        seals_topic=topic.replace(".events", ".seals"),
-        signer=SIGNER,
-        seal_block_size=4,
-        seal_interval_seconds=3600,
-    )
-    task = asyncio.create_task(relay.run())
-    try:
-
-        async def all_published() -> bool:
-            done = await pool.fetchval("SELECT published_seal FROM relay_state")
-            return bool(done == streams)
-
-        await eventually(all_published, timeout=30)
-    finally:
-        relay.stop()
-        await asyncio.wait_for(task, 15)
-    return Published(bootstrap, relay.seals_topic)
 
 
 async def tamper(pool: asyncpg.Pool, *statements: str) -> None:
@@ -110,7 +60,7 @@ def signed(seal: Seal, **changes: object) -> Seal:
 async def test_the_published_seals_are_read_back_as_anchors(
     fresh_pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:
-    published = await publish_log(fresh_pool, kafka_bootstrap)
+    published = await publish_log(fresh_pool, kafka_bootstrap, SIGNER)
 
     anchors = await seals_on_kafka(published.bootstrap, published.seals_topic)
     report = await verify(fresh_pool, trust=TRUST, anchors=anchors)
@@ -122,7 +72,7 @@ async def test_the_published_seals_are_read_back_as_anchors(
 async def test_a_deleted_tail_with_its_seal_is_reported_against_the_anchors(
     fresh_pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:
-    published = await publish_log(fresh_pool, kafka_bootstrap)
+    published = await publish_log(fresh_pool, kafka_bootstrap, SIGNER)
 
     # The forgery of issue 12: the last seal and the events it covered, gone.
     await tamper(
@@ -149,7 +99,7 @@ async def test_a_deleted_tail_with_its_seal_is_reported_against_the_anchors(
 async def test_two_different_seals_for_one_number_are_a_fork(
     fresh_pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:
-    published = await publish_log(fresh_pool, kafka_bootstrap)
+    published = await publish_log(fresh_pool, kafka_bootstrap, SIGNER)
     anchors = await seals_on_kafka(published.bootstrap, published.seals_topic)
 
     await send(published, signed(anchors[1], root_hash="ab" * 32))
@@ -169,7 +119,7 @@ async def test_two_different_seals_for_one_number_are_a_fork(
 async def test_a_history_rewritten_and_sealed_again_with_the_key_is_caught(
     fresh_pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:
-    published = await publish_log(fresh_pool, kafka_bootstrap)
+    published = await publish_log(fresh_pool, kafka_bootstrap, SIGNER)
     anchors = await seals_on_kafka(published.bootstrap, published.seals_topic)
     last = await fresh_pool.fetchrow(
         "SELECT s.position, e.hash FROM event_sequence s"
@@ -225,7 +175,7 @@ async def reseal_last(pool: asyncpg.Pool, before: Seal, forged_hash: str) -> Non
 async def test_a_seal_on_kafka_not_signed_by_a_pinned_key_is_no_anchor(
     fresh_pool: asyncpg.Pool, kafka_bootstrap: str
 ) -> None:
-    published = await publish_log(fresh_pool, kafka_bootstrap, streams=1)
+    published = await publish_log(fresh_pool, kafka_bootstrap, SIGNER, streams=1)
     anchors = await seals_on_kafka(published.bootstrap, published.seals_topic)
     stranger = Ed25519Signer.from_pem(new_private_key_pem())
     draft = anchors[0].model_copy(update={"seal_no": 2, "tree_size": 99})
