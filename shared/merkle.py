@@ -58,6 +58,19 @@ class Frontier:
             root = node_hash(left, root)
         return root
 
+    def nodes(self) -> dict[tuple[int, int], bytes]:
+        """Each subtree root by the range of leaves [lo, hi) it covers."""
+        found: dict[tuple[int, int], bytes] = {}
+        lo = 0
+        for bit, node in zip(
+            (b for b in reversed(range(self.size.bit_length())) if self.size >> b & 1),
+            self.hashes,
+            strict=True,
+        ):
+            found[(lo, lo + (1 << bit))] = node
+            lo += 1 << bit
+        return found
+
     def to_bytes(self) -> bytes:
         """The subtree roots concatenated, left to right (32 bytes each)."""
         return b"".join(self.hashes)
@@ -100,22 +113,35 @@ def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
     prefix of the tree of all `leaves`; empty when m is 0 or n."""
     if not 0 <= old_size <= len(leaves):
         raise ValueError("the old size is outside the tree")
-    if old_size in (0, len(leaves)):
+    return [root_of(leaves[lo:hi]) for lo, hi in _proof_ranges(old_size, len(leaves))]
+
+
+def extension_proof(old: Frontier, new_leaves: Sequence[bytes]) -> list[bytes]:
+    """The same proof from the old tree's frontier and only the leaves appended since:
+    every subtree the proof names lies wholly before `old.size` (then it is a node of
+    the frontier) or wholly after it."""
+    nodes = old.nodes()
+    m = old.size
+    return [
+        nodes[(lo, hi)] if hi <= m else root_of(new_leaves[lo - m : hi - m])
+        for lo, hi in _proof_ranges(m, m + len(new_leaves))
+    ]
+
+
+def _proof_ranges(m: int, n: int) -> list[tuple[int, int]]:
+    """The leaf ranges [lo, hi) whose roots make PROOF(m, D[n]), in order."""
+    if m in (0, n):
         return []
-    return _subproof(leaves, old_size, 0, len(leaves), is_whole=True)
+    return _subproof(m, 0, n, is_whole=True)
 
 
-def _subproof(
-    leaves: Sequence[bytes], m: int, lo: int, hi: int, *, is_whole: bool
-) -> list[bytes]:
+def _subproof(m: int, lo: int, hi: int, *, is_whole: bool) -> list[tuple[int, int]]:
     if m == hi - lo:
-        return [] if is_whole else [root_of(leaves[lo:hi])]
+        return [] if is_whole else [(lo, hi)]
     k = _split(hi - lo)
     if m <= k:
-        head = _subproof(leaves, m, lo, lo + k, is_whole=is_whole)
-        return [*head, root_of(leaves[lo + k : hi])]
-    tail = _subproof(leaves, m - k, lo + k, hi, is_whole=False)
-    return [*tail, root_of(leaves[lo : lo + k])]
+        return [*_subproof(m, lo, lo + k, is_whole=is_whole), (lo + k, hi)]
+    return [*_subproof(m - k, lo + k, hi, is_whole=False), (lo, lo + k)]
 
 
 def verify_inclusion(

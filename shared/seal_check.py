@@ -14,6 +14,10 @@ from shared.merkle import Frontier
 from shared.tree_head import Seal, event_leaf
 from shared.trust import Jwks
 
+_NOT_EXTENDED = (
+    "the seal's consistency proof does not show its tree extends the seal before"
+)
+
 
 @dataclass(frozen=True)
 class SealFinding:
@@ -65,6 +69,7 @@ def check_chain(
     key, and its root the root of the published order up to its tree size."""
     found: list[SealFinding] = []
     prev, prev_size = GENESIS, 0
+    before: Seal | None = None
     for number, seal in enumerate(seals, start=1):
         where = {
             "seal": seal.seal_no,
@@ -100,7 +105,9 @@ def check_chain(
                     **where,
                 )
             )
-        prev, prev_size = seal.seal_hash, seal.tree_size
+        if not seal.extends(before):
+            found.append(SealFinding("seal-inconsistent", _NOT_EXTENDED, **where))
+        prev, prev_size, before = seal.seal_hash, seal.tree_size, seal
     return found
 
 
@@ -110,6 +117,7 @@ def check_anchors(
     """The database against seals published outside it."""
     valid, found = _valid_anchors(anchors, trust)
     found += _forks_among(valid)
+    found += _unextended(valid)
     stored = {s.seal_no: s for s in seals}
     for anchor in valid:
         mine = stored.get(anchor.seal_no)
@@ -189,6 +197,20 @@ def _forks_among(anchors: Sequence[Seal]) -> list[SealFinding]:
                     )
                 )
     return found
+
+
+def _unextended(anchors: Sequence[Seal]) -> list[SealFinding]:
+    """Published seals whose proof does not reach back to the published seal before:
+    checkable from the seals alone, even where the database lost the events."""
+    by_no: dict[int, list[Seal]] = {}
+    for anchor in anchors:
+        by_no.setdefault(anchor.seal_no, []).append(anchor)
+    return [
+        SealFinding("seal-inconsistent", _NOT_EXTENDED, seal=seal.seal_no)
+        for seal in anchors
+        if seal.seal_no - 1 in by_no
+        and not any(seal.extends(before) for before in by_no[seal.seal_no - 1])
+    ]
 
 
 def _missing_tail(anchors: Sequence[Seal], tree: PublishedTree) -> list[SealFinding]:

@@ -5,14 +5,14 @@ is the one place that makes them. Pure: no I/O, no clock."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.chain import sha256_hex, timestamp
-from shared.merkle import leaf_hash
+from shared.merkle import EMPTY_ROOT, leaf_hash, verify_consistency
 from shared.trust import Jwks
 
 # A signature over a seal can never pass for one over anything else the service signs
@@ -72,6 +72,15 @@ class Seal(BaseModel):
     algorithm: str = "Ed25519"
     seal_hash: str = Field(pattern=_HEX64)
     signature: str
+    # Not signed: it proves itself against the two signed roots.
+    consistency: tuple[Annotated[str, Field(pattern=_HEX64)], ...] = ()
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Seal:
+        """A seal from its row in `seals` (the proof stored as 32-byte hashes)."""
+        return cls.model_validate(
+            {**row, "consistency": split_hashes(row["consistency"])}
+        )
 
     def signed_bytes(self) -> bytes:
         """The bytes the signature and `seal_hash` cover."""
@@ -101,11 +110,31 @@ class Seal(BaseModel):
             return "the signature does not verify with the pinned key"
         return None
 
+    def extends(self, before: Seal | None) -> bool:
+        """Whether the seal's consistency proof shows its tree extends the tree of
+        `before` (the seal numbered one less; None for the first seal)."""
+        return verify_consistency(
+            old_size=0 if before is None else before.tree_size,
+            new_size=self.tree_size,
+            old_root=EMPTY_ROOT if before is None else bytes.fromhex(before.root_hash),
+            new_root=bytes.fromhex(self.root_hash),
+            proof=[bytes.fromhex(h) for h in self.consistency],
+        )
+
+
+def split_hashes(stored: bytes | Sequence[str]) -> list[str]:
+    """Hex hashes from 32-byte hashes joined (as stored), or as they are."""
+    if isinstance(stored, bytes | bytearray | memoryview):
+        raw = bytes(stored)
+        return [raw[i : i + 32].hex() for i in range(0, len(raw), 32)]
+    return list(stored)
+
 
 def seal_message(row: Mapping[str, Any], *, source: str) -> bytes:
     """The message a seal is published as: its fields as JSON, `sealed_at` in the very
     text it signs, and the log's `source`."""
     body = {k: v for k, v in row.items() if k != "frontier"}
     body["sealed_at"] = timestamp(row["sealed_at"])
+    body["consistency"] = split_hashes(row["consistency"])
     body["source"] = source
     return json.dumps(body).encode()

@@ -206,7 +206,7 @@ async def _check_seals(
     """Every stored seal recomputed from the published order and checked with the
     pinned keys, then the database against the anchors (seals published outside it)."""
     seals = [
-        Seal.model_validate(dict(row))
+        Seal.from_row(dict(row))
         for row in await conn.fetch("SELECT * FROM seals ORDER BY seal_no")
     ]
     sizes = {s.tree_size for s in (*seals, *anchors)}

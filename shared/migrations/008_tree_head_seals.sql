@@ -19,7 +19,11 @@ CREATE TABLE seals (
     -- The roots of the tree's perfect subtrees, left to right, 32 bytes each: the next
     -- seal extends the tree from here without reading earlier events. Verify never
     -- trusts it: it recomputes every root from the events.
-    frontier        bytea NOT NULL
+    frontier        bytea NOT NULL,
+    -- RFC 9162 consistency proof from the previous seal's tree to this one (32 bytes
+    -- per hash, in order; empty for the first): published with the seal, so whoever
+    -- holds only the seals can check each tree extends the one before.
+    consistency     bytea NOT NULL
 );
 DROP TRIGGER IF EXISTS seals_append_only ON seals;
 CREATE TRIGGER seals_append_only BEFORE UPDATE OR DELETE ON seals

@@ -312,7 +312,7 @@ class Relay:
         state = await self._state()
         rows = await self.store.pool.fetch(
             "SELECT seal_no, tree_size, root_hash, prev_seal_hash, sealed_at, key_id,"
-            " algorithm, seal_hash, signature FROM seals WHERE seal_no > $1"
+            " algorithm, seal_hash, signature, consistency FROM seals WHERE seal_no > $1"
             " ORDER BY seal_no LIMIT 100",
             state["published_seal"],
         )

@@ -8,7 +8,7 @@ import asyncpg
 
 from shared.chain import GENESIS, Ed25519Signer, Signer, sha256_hex
 from shared.db import DbConnection
-from shared.merkle import Frontier
+from shared.merkle import Frontier, extension_proof
 from shared.tree_head import event_leaf, tree_head_bytes
 
 
@@ -72,10 +72,14 @@ class Sealer:
                 if last
                 else Frontier()
             )
-            await self._extend(on, frontier, after)
+            proof = await self._extend(on, frontier, after)
+            if frontier.size == after:
+                # The next event of the published order is not there to seal.
+                return made
             await self._insert(
                 on,
                 frontier,
+                proof=proof,
                 seal_no=(last["seal_no"] if last else 0) + 1,
                 prev=last["seal_hash"] if last else GENESIS,
                 now=now,
@@ -84,7 +88,9 @@ class Sealer:
 
     async def _extend(
         self, on: asyncpg.Pool | DbConnection, frontier: Frontier, after: int
-    ) -> None:
+    ) -> list[bytes]:
+        """Append the next block's leaves; returns the consistency proof from the tree
+        as it was to the tree as it is now."""
         rows = await on.fetch(
             "SELECT s.sequence, e.hash FROM event_sequence s"
             " JOIN events e ON e.position = s.position WHERE s.sequence > $1"
@@ -92,17 +98,23 @@ class Sealer:
             after,
             self.block_size,
         )
+        leaves: list[bytes] = []
         for row in rows:
             # Leaf i of the tree is event i of the published order: never past a gap.
-            if row["sequence"] != frontier.size + 1:
+            if row["sequence"] != after + len(leaves) + 1:
                 break
-            frontier.append(event_leaf(row["hash"]))
+            leaves.append(event_leaf(row["hash"]))
+        proof = extension_proof(frontier, leaves)
+        for leaf in leaves:
+            frontier.append(leaf)
+        return proof
 
     async def _insert(
         self,
         on: asyncpg.Pool | DbConnection,
         frontier: Frontier,
         *,
+        proof: list[bytes],
         seal_no: int,
         prev: str,
         now: datetime,
@@ -118,8 +130,8 @@ class Sealer:
         )
         await on.execute(
             "INSERT INTO seals (seal_no, tree_size, root_hash, prev_seal_hash,"
-            " sealed_at, key_id, algorithm, seal_hash, signature, frontier)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            " sealed_at, key_id, algorithm, seal_hash, signature, frontier, consistency)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             seal_no,
             frontier.size,
             root,
@@ -130,5 +142,6 @@ class Sealer:
             sha256_hex(head),
             self.signer.sign(head),
             frontier.to_bytes(),
+            b"".join(proof),
         )
         self._last_seal_at = now

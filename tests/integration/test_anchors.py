@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 
 from shared.anchors import published_anchors, seals_on_kafka
 from shared.chain import Ed25519Signer, new_private_key_pem, sha256_hex
-from shared.merkle import root_of
+from shared.merkle import consistency_proof, root_of
 from shared.tree_head import Seal, event_leaf, seal_message, tree_head_bytes
 from shared.trust import Jwks
 from shared.verify import verify
@@ -149,7 +149,8 @@ async def reseal_last(pool: asyncpg.Pool, before: Seal, forged_hash: str) -> Non
         "SELECT e.hash FROM event_sequence s JOIN events e ON e.position = s.position"
         " ORDER BY s.sequence"
     )
-    root = root_of([event_leaf(r["hash"]) for r in hashes]).hex()
+    leaves = [event_leaf(r["hash"]) for r in hashes]
+    root = root_of(leaves).hex()
     now = datetime.now(UTC)
     head = tree_head_bytes(
         seal_no=3,
@@ -161,14 +162,15 @@ async def reseal_last(pool: asyncpg.Pool, before: Seal, forged_hash: str) -> Non
     )
     await pool.execute(
         "INSERT INTO seals (seal_no, tree_size, root_hash, prev_seal_hash, sealed_at,"
-        " key_id, algorithm, seal_hash, signature, frontier)"
-        " VALUES (3, 12, $1, $2, $3, $4, 'Ed25519', $5, $6, ''::bytea)",
+        " key_id, algorithm, seal_hash, signature, frontier, consistency)"
+        " VALUES (3, 12, $1, $2, $3, $4, 'Ed25519', $5, $6, ''::bytea, $7)",
         root,
         before.seal_hash,
         now,
         SIGNER.key_id,
         sha256_hex(head),
         SIGNER.sign(head),
+        b"".join(consistency_proof(leaves, before.tree_size)),
     )
 
 

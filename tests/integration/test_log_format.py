@@ -1,7 +1,7 @@
 """docs/log-format.md is enough to write a verifier: this one is written from its rules
 alone — hashlib, json and an Ed25519 library, no Qingqian code — and checks what a real
 relay published on Kafka: every event hash, every stream chain, every seal's root, hash,
-chain and signature."""
+chain, signature and consistency proof."""
 
 from __future__ import annotations
 
@@ -65,6 +65,17 @@ def mth(leaves: list[bytes]) -> bytes:
     return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
 
 
+def subproof(m: int, leaves: list[bytes], is_whole: bool) -> list[bytes]:
+    if m == len(leaves):
+        return [] if is_whole else [mth(leaves)]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    if m <= k:
+        return [*subproof(m, leaves[:k], is_whole), mth(leaves[k:])]
+    return [*subproof(m - k, leaves[k:], False), mth(leaves[:k])]
+
+
 def signed_bytes(seal: dict[str, Any]) -> bytes:
     head = {
         k: seal[k]
@@ -98,7 +109,7 @@ def check_log(
         last_in_stream[event["subject"]] = (event["streamversion"], event["hash"])
     leaves = [bytes.fromhex(e["hash"]) for e in ordered]
     keys = {k["kid"]: k for k in jwks["keys"]}
-    prev = ZEROS
+    prev, prev_size = ZEROS, 0
     for seal in sorted(seals, key=lambda s: s["seal_no"]):
         head = signed_bytes(seal)
         x = keys[seal["key_id"]]["x"]
@@ -112,7 +123,12 @@ def check_log(
             wrong.append(f"seal {seal['seal_no']}: chain")
         if mth(leaves[: seal["tree_size"]]).hex() != seal["root_hash"]:
             wrong.append(f"seal {seal['seal_no']}: root")
-        prev = seal["seal_hash"]
+        proof = (
+            subproof(prev_size, leaves[: seal["tree_size"]], True) if prev_size else []
+        )
+        if [p.hex() for p in proof] != seal["consistency"]:
+            wrong.append(f"seal {seal['seal_no']}: consistency")
+        prev, prev_size = seal["seal_hash"], seal["tree_size"]
     return wrong
 
 

@@ -15,6 +15,7 @@ from shared.merkle import (
     EMPTY_ROOT,
     Frontier,
     consistency_proof,
+    extension_proof,
     inclusion_proof,
     leaf_hash,
     root_of,
@@ -264,3 +265,15 @@ def test_a_frontier_saved_and_loaded_grows_to_the_same_root(
 def test_a_frontier_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="frontier"):
         Frontier.from_bytes(3, b"\x00" * 32)
+
+
+@given(leaf_lists, st.data())
+def test_a_proof_from_the_old_frontier_and_the_new_leaves_is_the_full_proof(
+    leaves: list[bytes], data: st.DataObject
+) -> None:
+    old = data.draw(st.integers(0, len(leaves)))
+    frontier = Frontier()
+    for leaf in leaves[:old]:
+        frontier.append(leaf)
+
+    assert extension_proof(frontier, leaves[old:]) == consistency_proof(leaves, old)
