@@ -26,11 +26,15 @@ def event_leaf(event_hash: str) -> bytes:
     """The leaf hash of an event: SHA-256(0x00 || the 32 bytes its hex hash spells).
     A stored hash that is not 64 hex digits (tampered with) hashes as its UTF-8 text,
     so the tree still differs from the sealed one."""
-    try:
-        raw = bytes.fromhex(event_hash)
-    except ValueError:
-        raw = b""
-    return leaf_hash(raw if len(raw) == 32 else event_hash.encode())
+    if len(event_hash) == 64:
+        try:
+            raw = bytes.fromhex(event_hash)
+        except ValueError:
+            raw = b""
+        # fromhex skips spaces: 64 characters give 32 bytes only if all are digits.
+        if len(raw) == 32:
+            return leaf_hash(raw)
+    return leaf_hash(event_hash.encode())
 
 
 def tree_head_bytes(

@@ -9,7 +9,7 @@ from shared.anchors import parse_seal
 from shared.chain import GENESIS, Ed25519Signer, new_private_key_pem, sha256_hex
 from shared.merkle import consistency_proof, leaf_hash, root_of
 from shared.seal_check import PublishedTree, check_anchors
-from shared.tree_head import Seal, seal_message, tree_head_bytes
+from shared.tree_head import Seal, event_leaf, seal_message, tree_head_bytes
 from shared.trust import Jwks
 
 SIGNER = Ed25519Signer.from_pem(new_private_key_pem())
@@ -146,3 +146,13 @@ def test_an_untouched_database_agrees_with_every_anchor() -> None:
     seals = seals_over(LEAVES, [4, 8, 12])
 
     assert check_anchors(seals, seals, tree_of(LEAVES, [4, 8, 12]), TRUST) == []
+
+
+def test_an_event_leaf_is_the_leaf_of_the_32_bytes_its_hash_spells() -> None:
+    digest = bytes(range(32))
+
+    assert event_leaf(digest.hex()) == leaf_hash(digest)
+    assert event_leaf(digest.hex().upper()) == leaf_hash(digest)
+    # Anything else (tampered with) hashes as its text, never as some other 32 bytes.
+    for stored in ["", "not a hash", "zz" * 32, "ab" * 31, "ab" * 33, "ab " * 21 + "a"]:
+        assert event_leaf(stored) == leaf_hash(stored.encode()), stored
