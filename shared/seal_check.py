@@ -75,15 +75,25 @@ async def read_tree(
     return tree
 
 
-def check_chain(
-    seals: Sequence[Seal], tree: PublishedTree, trust: Jwks
-) -> list[SealFinding]:
+@dataclass(frozen=True)
+class ChainCheck:
+    """What the stored seals show: what does not hold, and the ranges of the published
+    order (first, last sequence) that seals which hold in every respect vouch for — a
+    seal is made only over events whose writer tags the relay checked."""
+
+    findings: list[SealFinding]
+    held: list[tuple[int, int]]
+
+
+def check_chain(seals: Sequence[Seal], tree: PublishedTree, trust: Jwks) -> ChainCheck:
     """Each stored seal: numbered from 1 without a gap, chained, signed by a pinned
     key, and its root the root of the published order up to its tree size."""
     found: list[SealFinding] = []
+    held: list[tuple[int, int]] = []
     prev, prev_size = GENESIS, 0
     before: Seal | None = None
     for number, seal in enumerate(seals, start=1):
+        found_before = len(found)
         where = {
             "seal": seal.seal_no,
             "sequence": prev_size + 1,
@@ -120,8 +130,10 @@ def check_chain(
             )
         if not seal.extends(before):
             found.append(SealFinding("seal-inconsistent", _NOT_EXTENDED, **where))
+        if len(found) == found_before:
+            held.append((prev_size + 1, seal.tree_size))
         prev, prev_size, before = seal.seal_hash, seal.tree_size, seal
-    return found
+    return ChainCheck(found, held)
 
 
 def check_anchors(

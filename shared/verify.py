@@ -212,9 +212,7 @@ async def _check_seals(
     sizes = {s.tree_size for s in (*seals, *anchors)}
     starts = {1} | {s.tree_size + 1 for s in seals}
     tree = await read_tree(conn, sizes, starts)
-    for finding in (
-        *check_chain(seals, tree, trust),
-        *check_anchors(anchors, seals, tree, trust),
-    ):
+    chain = check_chain(seals, tree, trust)
+    for finding in (*chain.findings, *check_anchors(anchors, seals, tree, trust)):
         findings.add(Problem(**asdict(finding)))
     return len(seals)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from shared.anchors import parse_seal
 from shared.chain import GENESIS, Ed25519Signer, new_private_key_pem, sha256_hex
 from shared.merkle import consistency_proof, leaf_hash, root_of
-from shared.seal_check import PublishedTree, check_anchors
+from shared.seal_check import PublishedTree, check_anchors, check_chain
 from shared.tree_head import Seal, event_leaf, seal_message, tree_head_bytes
 from shared.trust import Jwks
 
@@ -156,3 +156,14 @@ def test_an_event_leaf_is_the_leaf_of_the_32_bytes_its_hash_spells() -> None:
     # Anything else (tampered with) hashes as its text, never as some other 32 bytes.
     for stored in ["", "not a hash", "zz" * 32, "ab" * 31, "ab" * 33, "ab " * 21 + "a"]:
         assert event_leaf(stored) == leaf_hash(stored.encode()), stored
+
+
+def test_seals_that_hold_vouch_for_the_events_they_added() -> None:
+    seals = seals_over(LEAVES, [4, 8, 12])
+    tree = tree_of(LEAVES, [4, 8, 12])
+    tree.roots[8] = "00" * 32  # the events 5..8 the database holds are not those sealed
+
+    chain = check_chain(seals, tree, TRUST)
+
+    assert [(f.kind, f.seal) for f in chain.findings] == [("seal-block", 2)]
+    assert chain.held == [(1, 4), (9, 12)]
