@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from bench.read_model import TABLE, AppliedCounter, BatchAppliedCounter
-from shared.chain import Ed25519Signer, new_private_key_pem
+from shared.chain import Ed25519Signer
 from shared.db import create_pool, migrate
 from shared.local import ensure_database
 from shared.projections import ProjectionRunner
@@ -28,7 +28,9 @@ async def _events(pool: asyncpg.Pool) -> int:
     return int(await pool.fetchval("SELECT count(*) FROM events"))
 
 
-async def _relay(source_pool: asyncpg.Pool, bootstrap: str, topic: str) -> float:
+async def _relay(
+    source_pool: asyncpg.Pool, bootstrap: str, topic: str, signer: Ed25519Signer
+) -> float:
     total = await _events(source_pool)
     relay = Relay(
         EventStore(source_pool),
@@ -37,7 +39,7 @@ async def _relay(source_pool: asyncpg.Pool, bootstrap: str, topic: str) -> float
         source="/qingqian/bench/bench",
         topic=topic,
         seals_topic=f"{topic}.seals",
-        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+        signer=signer,
         batch_size=2000,
         seal_block_size=10_000,
     )
@@ -80,12 +82,12 @@ async def _projection(
 
 
 async def measure_pipeline(
-    server_url: str, source_pool: asyncpg.Pool, bootstrap: str
+    server_url: str, source_pool: asyncpg.Pool, bootstrap: str, signer: Ed25519Signer
 ) -> dict[str, float]:
     """Events/s the relay publishes from `source_pool`'s log, and events/s a projection
     applies from the topic (offsets, dedupe and row in one transaction per batch)."""
     topic = f"bench.{uuid.uuid4().hex[:6]}.events"
-    relay_rate = await _relay(source_pool, bootstrap, topic)
+    relay_rate = await _relay(source_pool, bootstrap, topic, signer)
     total = await _events(source_pool)
     projection_rate = await _projection(server_url, bootstrap, topic, total)
     batched_rate = await _projection(

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shared.auth import Actor, Scope, issue_token, service_account
+from shared.chain import Ed25519Signer
 from shared.domain import INTERNAL_ROLES, ROSTER_ROLES, Role
 from shared.local import EmbeddedPostgres, LocalKeys, home
 from shared.settings import ServiceSettings
 from shared.supervisor.ports import parse_replicas
 from shared.supervisor.restarts import RestartPolicy
 from shared.supervisor.stack import StackOptions, run_up
+from shared.tree_head import Seal
+from shared.trust import Jwks
 
 # The services `up` starts, with their local default ports (DESIGN.md §3).
 SERVICES: dict[str, int] = {
@@ -163,15 +166,18 @@ def verify_command(args: argparse.Namespace) -> int:
     servers: list[object] = []
     server_url = _server_url(data, servers)
     names = [args.service] if args.service else list(SERVICES)
+    keys = LocalKeys(data / "keys")
 
     async def run() -> bool:
         intact = True
         for name in names:
+            anchors = await _anchors(args, name)
+            trust = Jwks.of_signers(Ed25519Signer.from_pem(keys.seal_private(name)))
             pool = await create_pool(
                 with_database(server_url, f"qingqian_{name}"), min_size=1, max_size=2
             )
             try:
-                report = await verify(pool)
+                report = await verify(pool, trust=trust, anchors=anchors)
             finally:
                 await pool.close()
             _say(f"{name}: {report.summary()}")
@@ -190,6 +196,26 @@ def verify_command(args: argparse.Namespace) -> int:
         for server in servers:
             assert isinstance(server, EmbeddedPostgres)  # noqa: S101 - only kind kept
             server.stop()
+
+
+async def _anchors(args: argparse.Namespace, service: str) -> list[Seal]:
+    """The seals the service published on Kafka (--kafka, else KAFKA_BOOTSTRAP, else
+    the local broker), to hold its database against; none, said so, without a broker."""
+    from shared.anchors import published_anchors
+
+    bootstrap = (
+        args.kafka
+        or os.environ.get("KAFKA_BOOTSTRAP")
+        or f"127.0.0.1:{DEFAULT_KAFKA_PORT}"
+    )
+    topic = f"{args.topic_namespace}.{service}.seals"
+    anchors, why_not = await published_anchors(bootstrap, topic, timeout_seconds=5)
+    _say(
+        f"{service}: {len(anchors)} seals on {topic}"
+        if why_not is None
+        else f"{service}: {why_not}: checking the database by itself"
+    )
+    return anchors
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -330,6 +356,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_verify = commands.add_parser("verify", help="verify the hash chains and seals")
     p_verify.add_argument("--service", choices=sorted(SERVICES))
     p_verify.add_argument("--json", action="store_true")
+    p_verify.add_argument(
+        "--kafka",
+        help="broker to read the published seals from (default: KAFKA_BOOTSTRAP,"
+        " else the local broker)",
+    )
+    p_verify.add_argument("--topic-namespace", default="qingqian")
     p_verify.set_defaults(run=verify_command)
     p_export = commands.add_parser(
         "export", help="write a service's log as CloudEvents, one per line"

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 
 import asyncpg
 from pydantic import BaseModel
 
-from shared.chain import (
-    GENESIS,
-    Ed25519Verifier,
-    SignatureVerifier,
-    block_hash,
-    event_hash,
-    seal_hash,
-)
+from shared.chain import GENESIS, event_hash
 from shared.db import DbConnection
+from shared.seal_check import check_anchors, check_chain, read_tree
+from shared.tree_head import Seal
+from shared.trust import Jwks
 
 _MAX_PROBLEMS = 100
 
@@ -52,8 +49,13 @@ class VerifyReport(BaseModel):
                 f" {self.sequenced_checked} in published order, {self.seals_checked} seals"
             )
         first = self.problems[0]
+        at = (
+            f"position {self.first_broken_position}"
+            if self.first_broken_position is not None
+            else f"sequence {first.sequence}"
+        )
         return (
-            f"BROKEN at position {self.first_broken_position}: {first.kind}"
+            f"BROKEN at {at}: {first.kind}"
             f" ({first.detail}); {len(self.problems)} problem(s)"
         )
 
@@ -67,14 +69,18 @@ class _Findings:
             self.problems.append(problem)
 
 
-async def verify(pool: asyncpg.Pool) -> VerifyReport:
+async def verify(
+    pool: asyncpg.Pool, *, trust: Jwks, anchors: Sequence[Seal] = ()
+) -> VerifyReport:
     """Recompute each stream's hash chain, check the published order is contiguous and
-    complete, and check every seal's block hash, chain and signature."""
+    complete, check every seal's tree head, chain and signature with the pinned keys
+    `trust`, and compare the database with `anchors`, the seals published outside it
+    (`shared.anchors.seals_on_kafka`): a missing tail, a seal gone, a fork."""
     findings = _Findings()
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
         events, streams = await _check_streams(conn, findings)
         sequenced = await _check_sequence(conn, findings)
-        seals = await _check_seals(conn, findings)
+        seals = await _check_seals(conn, findings, trust=trust, anchors=anchors)
     problems = sorted(
         findings.problems,
         key=lambda p: (p.position is None, p.position or 0, p.block_start or 0, p.kind),
@@ -190,81 +196,23 @@ async def _check_sequence(conn: DbConnection, findings: _Findings) -> int:
     return count
 
 
-async def _verifiers(conn: DbConnection) -> dict[str, SignatureVerifier]:
-    rows = await conn.fetch("SELECT key_id, algorithm, public_key FROM seal_keys")
-    return {
-        r["key_id"]: Ed25519Verifier.from_pem(r["public_key"])
-        for r in rows
-        if r["algorithm"] == "Ed25519"
-    }
-
-
-async def _check_seals(conn: DbConnection, findings: _Findings) -> int:
-    verifiers = await _verifiers(conn)
-    prev = GENESIS
-    next_sequence = 1
-    count = 0
-    for seal in await conn.fetch("SELECT * FROM seals ORDER BY seal_no"):
-        count += 1
-        rows = await conn.fetch(
-            "SELECT s.sequence, s.position, e.hash FROM event_sequence s"
-            " LEFT JOIN events e ON e.position = s.position"
-            " WHERE s.sequence BETWEEN $1 AND $2 ORDER BY s.sequence",
-            seal["first_sequence"],
-            seal["last_sequence"],
-        )
-        # A block hash cannot say which event changed: point at a deleted one if any,
-        # else leave the exact position to the stream check and give the block's start.
-        deleted = [r["position"] for r in rows if r["hash"] is None]
-        where = {
-            "seal": seal["seal_no"],
-            "sequence": seal["first_sequence"],
-            "position": deleted[0] if deleted else None,
-            "block_start": rows[0]["position"] if rows else None,
-        }
-        entries = [(r["sequence"], r["position"], r["hash"] or "") for r in rows]
-        if (
-            seal["first_sequence"] != next_sequence
-            or len(entries) != seal["event_count"]
-        ):
-            findings.add(
-                Problem(
-                    kind="seal-range",
-                    detail="the seal's range or count does not match the published order",
-                    **where,
-                )
-            )
-        if block_hash(entries) != seal["block_hash"]:
-            findings.add(
-                Problem(
-                    kind="seal-block",
-                    detail="events in the sealed block were altered, removed or reordered",
-                    **where,
-                )
-            )
-        recomputed = seal_hash(
-            seal_no=seal["seal_no"],
-            first_sequence=seal["first_sequence"],
-            last_sequence=seal["last_sequence"],
-            event_count=seal["event_count"],
-            block=seal["block_hash"],
-            prev_seal_hash=seal["prev_seal_hash"],
-            sealed_at=seal["sealed_at"],
-        )
-        verifier = verifiers.get(seal["key_id"])
-        if (
-            seal["prev_seal_hash"] != prev
-            or recomputed != seal["seal_hash"]
-            or verifier is None
-            or not verifier.verify(seal["seal_hash"].encode(), seal["signature"])
-        ):
-            findings.add(
-                Problem(
-                    kind="seal-invalid",
-                    detail="the seal's hash, chain or signature does not verify",
-                    **where,
-                )
-            )
-        prev = seal["seal_hash"]
-        next_sequence = seal["last_sequence"] + 1
-    return count
+async def _check_seals(
+    conn: DbConnection,
+    findings: _Findings,
+    *,
+    trust: Jwks,
+    anchors: Sequence[Seal] = (),
+) -> int:
+    """Every stored seal recomputed from the published order and checked with the
+    pinned keys, then the database against the anchors (seals published outside it)."""
+    seals = [
+        Seal.from_row(dict(row))
+        for row in await conn.fetch("SELECT * FROM seals ORDER BY seal_no")
+    ]
+    sizes = {s.tree_size for s in (*seals, *anchors)}
+    starts = {1} | {s.tree_size + 1 for s in seals}
+    tree = await read_tree(conn, sizes, starts)
+    chain = check_chain(seals, tree, trust)
+    for finding in (*chain.findings, *check_anchors(anchors, seals, tree, trust)):
+        findings.add(Problem(**asdict(finding)))
+    return len(seals)

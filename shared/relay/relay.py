@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import uuid
 
 import asyncpg
@@ -25,6 +24,7 @@ from shared.relay.sequencer import Sequencer
 from shared.relay.topics import TopicPolicy, ensure_topics
 from shared.settings import ServiceSettings
 from shared.store import EventStore
+from shared.tree_head import seal_message
 
 log = structlog.get_logger()
 
@@ -306,21 +306,21 @@ class Relay:
         return len(records)
 
     async def publish_seals_once(self) -> int:
-        """Publish seals not yet on the seals topic; returns how many."""
+        """Publish seals not yet on the seals topic; returns how many. The body is the
+        seal (docs/log-format.md "Seals"), `sealed_at` in the very text it signs."""
         assert self._producer is not None  # noqa: S101 - connected by the loop
         state = await self._state()
         rows = await self.store.pool.fetch(
-            "SELECT * FROM seals WHERE seal_no > $1 ORDER BY seal_no LIMIT 100",
+            "SELECT seal_no, tree_size, root_hash, prev_seal_hash, sealed_at, key_id,"
+            " algorithm, seal_hash, signature, consistency FROM seals WHERE seal_no > $1"
+            " ORDER BY seal_no LIMIT 100",
             state["published_seal"],
         )
         for row in rows:
-            body = {k: v for k, v in dict(row).items() if k != "sealed_at"}
-            body["sealed_at"] = row["sealed_at"].isoformat(timespec="microseconds")
-            body["source"] = self.source
             with broker_errors():
                 await self._producer.send_and_wait(
                     self.seals_topic,
-                    value=json.dumps(body).encode(),
+                    value=seal_message(dict(row), source=self.source),
                     key=self.source.encode(),
                 )
         if rows:

@@ -1,4 +1,4 @@
-"""Seals: signed hashes over blocks of the published order."""
+"""Seals: signed tree heads over the Merkle tree of the published order."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from shared.chain import GENESIS, Ed25519Signer, Signer, block_hash, seal_hash
+from shared.chain import GENESIS, Ed25519Signer, Signer, sha256_hex
 from shared.db import DbConnection
+from shared.merkle import Frontier, extension_proof
+from shared.tree_head import event_leaf, tree_head_bytes
 
 
 class Sealer:
-    """Seals full blocks of the published order, or a partial one once the interval
-    has passed, each chained to the seal before it and signed."""
+    """Seals the published order a block at a time (or what waits once the interval
+    has passed): each seal a signed tree head over every event so far, chained to the
+    seal before it."""
 
     def __init__(
         self,
@@ -43,17 +46,16 @@ class Sealer:
 
     async def seal_once(self, db: DbConnection | None = None) -> int:
         """Seal full blocks, or a partial one once the interval has passed, on `db` (the
-        leader's connection) or the pool; returns seals made."""
+        leader's connection) or the pool; returns seals made. Each seal is a signed
+        tree head over events 1..tree_size, chained to the seal before it."""
         on = self.pool if db is None else db
         made = 0
         while True:
             last = await on.fetchrow(
-                "SELECT seal_no, last_sequence, seal_hash FROM seals"
+                "SELECT seal_no, tree_size, seal_hash, frontier FROM seals"
                 " ORDER BY seal_no DESC LIMIT 1"
             )
-            seal_no = (last["seal_no"] if last else 0) + 1
-            after = last["last_sequence"] if last else 0
-            prev = last["seal_hash"] if last else GENESIS
+            after = last["tree_size"] if last else 0
             now = datetime.now(UTC)
             is_due = (now - self._last_seal_at).total_seconds() >= self.interval_seconds
             # Sequences are contiguous: the highest one says how many wait for a seal,
@@ -65,39 +67,81 @@ class Sealer:
                 sequenced - after < self.block_size and not is_due
             ):
                 return made
-            rows = await on.fetch(
-                "SELECT s.sequence, s.position, e.hash FROM event_sequence s"
-                " JOIN events e ON e.position = s.position WHERE s.sequence > $1"
-                " ORDER BY s.sequence LIMIT $2",
-                after,
-                self.block_size,
+            frontier = (
+                Frontier.from_bytes(after, bytes(last["frontier"]))
+                if last
+                else Frontier()
             )
-            entries = [(r["sequence"], r["position"], r["hash"]) for r in rows]
-            block = block_hash(entries)
-            digest = seal_hash(
-                seal_no=seal_no,
-                first_sequence=entries[0][0],
-                last_sequence=entries[-1][0],
-                event_count=len(entries),
-                block=block,
-                prev_seal_hash=prev,
-                sealed_at=now,
+            proof = await self._extend(on, frontier, after)
+            if frontier.size == after:
+                # The next event of the published order is not there to seal.
+                return made
+            await self._insert(
+                on,
+                frontier,
+                proof=proof,
+                seal_no=(last["seal_no"] if last else 0) + 1,
+                prev=last["seal_hash"] if last else GENESIS,
+                now=now,
             )
-            await on.execute(
-                "INSERT INTO seals (seal_no, first_sequence, last_sequence, event_count,"
-                " block_hash, prev_seal_hash, seal_hash, algorithm, key_id, signature,"
-                " sealed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                seal_no,
-                entries[0][0],
-                entries[-1][0],
-                len(entries),
-                block,
-                prev,
-                digest,
-                self.signer.algorithm,
-                self.signer.key_id,
-                self.signer.sign(digest.encode()),
-                now,
-            )
-            self._last_seal_at = now
             made += 1
+
+    async def _extend(
+        self, on: asyncpg.Pool | DbConnection, frontier: Frontier, after: int
+    ) -> list[bytes]:
+        """Append the next block's leaves; returns the consistency proof from the tree
+        as it was to the tree as it is now."""
+        rows = await on.fetch(
+            "SELECT s.sequence, e.hash FROM event_sequence s"
+            " JOIN events e ON e.position = s.position WHERE s.sequence > $1"
+            " ORDER BY s.sequence LIMIT $2",
+            after,
+            self.block_size,
+        )
+        leaves: list[bytes] = []
+        for row in rows:
+            # Leaf i of the tree is event i of the published order: never past a gap.
+            if row["sequence"] != after + len(leaves) + 1:
+                break
+            leaves.append(event_leaf(row["hash"]))
+        proof = extension_proof(frontier, leaves)
+        for leaf in leaves:
+            frontier.append(leaf)
+        return proof
+
+    async def _insert(
+        self,
+        on: asyncpg.Pool | DbConnection,
+        frontier: Frontier,
+        *,
+        proof: list[bytes],
+        seal_no: int,
+        prev: str,
+        now: datetime,
+    ) -> None:
+        root = frontier.root().hex()
+        head = tree_head_bytes(
+            seal_no=seal_no,
+            tree_size=frontier.size,
+            root_hash=root,
+            prev_seal_hash=prev,
+            sealed_at=now,
+            key_id=self.signer.key_id,
+        )
+        await on.execute(
+            "INSERT INTO seals (seal_no, tree_size, root_hash, prev_seal_hash,"
+            " sealed_at, key_id, algorithm, seal_hash, signature, frontier, consistency)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            seal_no,
+            frontier.size,
+            root,
+            prev,
+            now,
+            self.signer.key_id,
+            self.signer.algorithm,
+            sha256_hex(head),
+            self.signer.sign(head),
+            frontier.to_bytes(),
+            b"".join(proof),
+        )
+        self._last_seal_at = now

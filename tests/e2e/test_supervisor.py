@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -116,7 +117,10 @@ async def test_a_killed_broker_is_restarted_and_events_flow_again(stack: Up) -> 
         async def assigned_to_the_new_unit() -> bool:
             answer = await cases.post(
                 f"/cases/{case_id}/assign",
-                json={"lead_unit": "yjglj", "due_on": "2099-01-01"},
+                json={
+                    "lead_unit": "yjglj",
+                    "due_on": str(datetime.now(UTC).date() + timedelta(days=60)),
+                },
             )
             return answer.status_code == 200
 

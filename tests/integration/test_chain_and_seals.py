@@ -1,18 +1,26 @@
-"""Tamper evidence: hash chains, the published order and signed seals, checked by verify."""
+"""Tamper evidence: hash chains, the published order and signed tree heads, checked
+by verify with the pinned keys (and against the seals on Kafka: test_anchors.py)."""
 
 from __future__ import annotations
 
 import asyncpg
 import pytest
 
-from shared.chain import Ed25519Signer, new_private_key_pem
+from shared.chain import GENESIS, Ed25519Signer, new_private_key_pem
 from shared.handling import execute
+from shared.merkle import root_of
 from shared.relay import Relay
 from shared.store import EventStore
+from shared.tree_head import event_leaf
+from shared.trust import Jwks
 from shared.verify import verify
 from tests.support import LEDGER, AddAmount, add_amount, context, stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
+
+
+SIGNER = Ed25519Signer.from_pem(new_private_key_pem())
+TRUST = Jwks.of_signers(SIGNER)
 
 
 def relay_for(store: EventStore, block: int = 4) -> Relay:
@@ -23,7 +31,7 @@ def relay_for(store: EventStore, block: int = 4) -> Relay:
         source="/qingqian/test/test",
         topic="t",
         seals_topic="t.seals",
-        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+        signer=SIGNER,
         seal_block_size=block,
         seal_interval_seconds=3600,
     )
@@ -62,7 +70,7 @@ async def nth_position(pool: asyncpg.Pool, n: int) -> int:
 async def test_an_untouched_log_verifies_intact(fresh_pool: asyncpg.Pool) -> None:
     await fill(fresh_pool)
 
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=TRUST)
 
     assert report.intact, report.problems
     assert report.events_checked == 3 * 4
@@ -75,15 +83,23 @@ async def test_seals_cover_the_published_order_in_contiguous_blocks(
 ) -> None:
     await fill(fresh_pool)
 
-    rows = await fresh_pool.fetch(
-        "SELECT first_sequence, last_sequence, event_count FROM seals ORDER BY seal_no"
+    rows = await fresh_pool.fetch("SELECT * FROM seals ORDER BY seal_no")
+    hashes = await fresh_pool.fetch(
+        "SELECT s.sequence, e.hash FROM event_sequence s"
+        " JOIN events e ON e.position = s.position ORDER BY s.sequence"
     )
-    sequences = await fresh_pool.fetch(
-        "SELECT sequence FROM event_sequence ORDER BY sequence"
-    )
+    leaves = [event_leaf(r["hash"]) for r in hashes]
 
-    assert [tuple(r) for r in rows] == [(1, 4, 4), (5, 8, 4), (9, 12, 4)]
-    assert [r["sequence"] for r in sequences] == list(range(1, 13))
+    assert [r["sequence"] for r in hashes] == list(range(1, 13))
+    assert [r["tree_size"] for r in rows] == [4, 8, 12]
+    assert [r["root_hash"] for r in rows] == [
+        root_of(leaves[:size]).hex() for size in (4, 8, 12)
+    ]
+    assert [r["prev_seal_hash"] for r in rows] == [
+        GENESIS,
+        rows[0]["seal_hash"],
+        rows[1]["seal_hash"],
+    ]
 
 
 async def test_an_altered_event_is_reported_at_its_position(
@@ -97,7 +113,7 @@ async def test_an_altered_event_is_reported_at_its_position(
         "UPDATE events SET data = '{\"amount\": 1000}'::jsonb WHERE position = $1",
         target,
     )
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=TRUST)
 
     assert not report.intact
     assert report.first_broken_position == target
@@ -115,7 +131,7 @@ async def test_a_deleted_event_is_reported_at_its_position(
         "ALTER TABLE event_sequence DROP CONSTRAINT event_sequence_position_fkey",
     )
     await tamper(fresh_pool, "DELETE FROM events WHERE position = $1", target)
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=TRUST)
 
     assert not report.intact
     assert report.first_broken_position == target
@@ -137,7 +153,7 @@ async def test_reordered_events_are_reported_at_the_first_moved_position(
         first,
         second,
     )
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=TRUST)
 
     assert not report.intact
     assert report.first_broken_position == first
@@ -174,7 +190,35 @@ async def test_a_rewritten_chain_is_still_caught_by_the_seal(
         last["position"],
         forged,
     )
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=TRUST)
 
     assert not report.intact
     assert {p.kind for p in report.problems} == {"seal-block"}
+
+
+async def test_a_seal_signed_by_a_key_not_pinned_is_invalid(
+    fresh_pool: asyncpg.Pool,
+) -> None:
+    await fill(fresh_pool)
+    stranger = Jwks.of_signers(Ed25519Signer.from_pem(new_private_key_pem()))
+
+    report = await verify(fresh_pool, trust=stranger)
+
+    assert not report.intact
+    assert {p.kind for p in report.problems} == {"seal-invalid"}
+    assert [p.seal for p in report.problems] == [1, 2, 3]
+    assert "pinned keys do not hold" in report.problems[0].detail
+
+
+async def test_a_seal_whose_chain_was_cut_is_invalid(
+    fresh_pool: asyncpg.Pool,
+) -> None:
+    await fill(fresh_pool)
+
+    await tamper(fresh_pool, "DELETE FROM seals WHERE seal_no = 2")
+    report = await verify(fresh_pool, trust=TRUST)
+
+    assert not report.intact
+    kinds = {(p.kind, p.seal) for p in report.problems}
+    assert ("seal-range", 3) in kinds
+    assert ("seal-invalid", 3) in kinds

@@ -166,7 +166,7 @@ async def test_a_service_appends_relays_seals_and_projects_as_the_runtime_role(
             listed = await api.get("/units", params={"wait_for": at}, headers=headers)
 
             async def sealed() -> bool:
-                last = await owner.fetchval("SELECT max(last_sequence) FROM seals")
+                last = await owner.fetchval("SELECT max(tree_size) FROM seals")
                 published = await owner.fetchval(
                     "SELECT max(sequence) FROM event_sequence"
                 )

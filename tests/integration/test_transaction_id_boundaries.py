@@ -18,6 +18,7 @@ from shared.db import DbConnection, create_pool, migrate
 from shared.local import EmbeddedPostgres
 from shared.log_json import committed_count, log_pages, published_lines
 from shared.store import EventMetadata, EventStore
+from shared.trust import Jwks
 from shared.verify import verify
 from tests.integration.test_log_json import SERVICE, SOURCE, parsed, sequence_all
 from tests.support import LEDGER, LedgerOpened, stream
@@ -100,7 +101,7 @@ async def assert_every_reader_counts_all(pool: asyncpg.Pool) -> None:
         published.append(lines)
         after = parsed(lines)[-1]["sequence"]
     assert len(parsed(b"".join(published))) == total
-    report = await verify(pool)
+    report = await verify(pool, trust=Jwks())
     assert report.intact, report.problems
     assert report.events_checked == report.sequenced_checked == total
 

@@ -15,12 +15,14 @@ import pytest
 
 from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
+from shared.chain import Ed25519Signer
 from shared.db import create_pool
 from shared.domain import Role
 from shared.key_rotation import keyring_of
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
+from shared.trust import Jwks
 from shared.verify import verify
 from shared.watcher import DeadlineWatcher
 from tests.integration.cases.conftest import (
@@ -413,7 +415,11 @@ async def test_a_forgotten_worker_is_unreadable_everywhere_and_the_log_still_ver
                 f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE $1', f"%{phone}%"
             )
             assert found == 0, table
-        report = await verify(pool)
+        assert stack.settings.seal_private_key is not None
+        signer = Ed25519Signer.from_pem(
+            stack.settings.seal_private_key.get_secret_value()
+        )
+        report = await verify(pool, trust=Jwks.of_signers(signer))
         assert report.intact, report.problems
     finally:
         await pool.close()
