@@ -28,6 +28,7 @@ from shared.dependencies import (
     runtime,
 )
 from shared.health import health_router
+from shared.jwks import jwks_router, published_keys, service_signer
 from shared.loops import Backoff, LoopStatus, SupervisedLoop, supervise
 from shared.operations import operations_router
 from shared.personal_data import PersonalVault
@@ -120,6 +121,7 @@ def create_service_app(
         raise ValueError("JWT_PUBLIC_KEY is required")
     # Read and validated before anything starts: a bad value stops the service here.
     district = district or load_district(settings)
+    signer = service_signer(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -136,7 +138,12 @@ def create_service_app(
             district=district,
             settings=settings,
             pool=pool,
-            store=EventStore(pool, vault=PersonalVault(pool)),
+            store=EventStore(
+                pool,
+                vault=PersonalVault(pool),
+                signer=signer,
+                retired=settings.signing_keys_retired,
+            ),
             verifier=TokenVerifier(settings.jwt_public_key.get_secret_value()),
         )
         app.state.runtime = rt
@@ -185,6 +192,7 @@ def create_service_app(
     add_problem_handlers(app, retry_after=settings.retry_after_seconds)
     app.include_router(health_router())
     app.include_router(operations_router())
+    app.include_router(jwks_router(published_keys(settings)))
     for router in routers:
         app.include_router(router)
     return app

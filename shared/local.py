@@ -19,8 +19,9 @@ import asyncpg
 from pydantic import SecretStr
 
 from shared.auth import public_key_pem
-from shared.chain import new_private_key_pem
+from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.settings import ServiceSettings
+from shared.trust import Jwks, TrustFile
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -208,8 +209,22 @@ class LocalKeys:
         return public_key_pem(self.jwt_private())
 
     def seal_private(self, service: str) -> str:
-        """The key the service's relay signs seals with (`SEAL_PRIVATE_KEY`)."""
+        """The key the service signs its appends and seals with (`SEAL_PRIVATE_KEY`)."""
         return self._key(f"seal_{service}")
+
+    def trust(self, services: list[str]) -> TrustFile:
+        """The public keys of the services' signing keys kept here (outside every
+        database), as a trust file; a service with no key here gets an empty set, so
+        nothing of it verifies. Makes no key."""
+        sets: dict[str, Jwks] = {}
+        for service in services:
+            path = self.folder / f"seal_{service}.pem"
+            sets[service] = (
+                Jwks.of_signers(Ed25519Signer.from_pem(path.read_text("utf-8")))
+                if path.exists()
+                else Jwks()
+            )
+        return TrustFile(sets)
 
 
 _kept: list[object] = []

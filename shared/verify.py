@@ -1,4 +1,6 @@
-"""`verify`: recompute every hash chain and seal; report the first broken position."""
+"""`verify`: recompute every hash chain and seal, check every writer tag; report the
+first broken position. The keys come from the caller (`trust`, pinned outside the
+database): never from the database being checked."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ from pydantic import BaseModel
 
 from shared.chain import (
     GENESIS,
-    Ed25519Verifier,
     SignatureVerifier,
     block_hash,
     event_hash,
     seal_hash,
 )
 from shared.db import DbConnection
+from shared.store.tags import TagChecker
+from shared.trust import Jwks
 
 _MAX_PROBLEMS = 100
 
@@ -67,14 +70,15 @@ class _Findings:
             self.problems.append(problem)
 
 
-async def verify(pool: asyncpg.Pool) -> VerifyReport:
-    """Recompute each stream's hash chain, check the published order is contiguous and
-    complete, and check every seal's block hash, chain and signature."""
+async def verify(pool: asyncpg.Pool, *, trust: Jwks) -> VerifyReport:
+    """Recompute each stream's hash chain and check each event's writer tag, check the
+    published order is contiguous and complete, and check every seal's block hash,
+    chain and signature — signatures only with the keys in `trust`."""
     findings = _Findings()
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        events, streams = await _check_streams(conn, findings)
+        events, streams = await _check_streams(conn, findings, TagChecker(trust))
         sequenced = await _check_sequence(conn, findings)
-        seals = await _check_seals(conn, findings)
+        seals = await _check_seals(conn, findings, trust)
     problems = sorted(
         findings.problems,
         key=lambda p: (p.position is None, p.position or 0, p.block_start or 0, p.kind),
@@ -93,15 +97,17 @@ async def verify(pool: asyncpg.Pool) -> VerifyReport:
     )
 
 
-async def _check_streams(conn: DbConnection, findings: _Findings) -> tuple[int, int]:
+async def _check_streams(
+    conn: DbConnection, findings: _Findings, tags: TagChecker
+) -> tuple[int, int]:
     stream: str | None = None
     expected_version = 1
     prevhash = GENESIS
     events = streams = 0
     async for row in conn.cursor(
         "SELECT position, event_id, stream_id, version, event_type, schema_version, data,"
-        " actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash, hash"
-        " FROM events ORDER BY stream_id, version",
+        " actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash, hash,"
+        " tag, tag_kid FROM events ORDER BY stream_id, version",
         prefetch=2000,
     ):
         events += 1
@@ -153,6 +159,16 @@ async def _check_streams(conn: DbConnection, findings: _Findings) -> tuple[int, 
                     **where,
                 )
             )
+        unauthenticated = tags.problem(
+            event_hash=row["hash"],
+            tag=row["tag"],
+            kid=row["tag_kid"],
+            recorded_at=row["recorded_at"],
+        )
+        if unauthenticated is not None:
+            findings.add(
+                Problem(kind="unauthenticated", detail=unauthenticated, **where)
+            )
         expected_version = row["version"] + 1
         prevhash = row["hash"]
     return events, streams
@@ -190,17 +206,8 @@ async def _check_sequence(conn: DbConnection, findings: _Findings) -> int:
     return count
 
 
-async def _verifiers(conn: DbConnection) -> dict[str, SignatureVerifier]:
-    rows = await conn.fetch("SELECT key_id, algorithm, public_key FROM seal_keys")
-    return {
-        r["key_id"]: Ed25519Verifier.from_pem(r["public_key"])
-        for r in rows
-        if r["algorithm"] == "Ed25519"
-    }
-
-
-async def _check_seals(conn: DbConnection, findings: _Findings) -> int:
-    verifiers = await _verifiers(conn)
+async def _check_seals(conn: DbConnection, findings: _Findings, trust: Jwks) -> int:
+    verifiers: dict[str, SignatureVerifier] = {k.kid: k.verifier() for k in trust.keys}
     prev = GENESIS
     next_sequence = 1
     count = 0

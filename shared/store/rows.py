@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from shared.chain import event_hash
+from shared.chain import Signer, event_hash, tag_message
 from shared.domain import Event
 from shared.store.records import EventMetadata
 
@@ -24,9 +24,11 @@ def insert_parameters(
     prevhash: str,
     metadata: EventMetadata,
     now: datetime,
+    signer: Signer,
 ) -> list[Any]:
-    """`INSERT_EVENTS`' parameters: the events hash-chained from `prevhash`, as one
-    JSON array, and what they share (recorded at `now`)."""
+    """`INSERT_EVENTS`' parameters: the events hash-chained from `prevhash`, each hash
+    signed by the writer (its tag), as one JSON array, and what they share (recorded
+    at `now`, the signing key's id)."""
     rows: list[dict[str, Any]] = []
     for offset, (event, data) in enumerate(zip(events, datas, strict=True), 1):
         event_id = str(uuid.uuid4())
@@ -53,6 +55,7 @@ def insert_parameters(
                 "d": data,
                 "p": prevhash,
                 "h": digest,
+                "g": signer.sign(tag_message(digest)),
             }
         )
         prevhash = digest
@@ -66,4 +69,5 @@ def insert_parameters(
         metadata.causation_id,
         metadata.command_id,
         now,
+        signer.key_id,
     ]
