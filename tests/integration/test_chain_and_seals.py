@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.handling import execute
 from shared.relay import Relay
 from shared.store import EventStore
 from shared.verify import verify
-from tests.support import LEDGER, AddAmount, add_amount, context, stream
+from tests.support import LEDGER, AddAmount, add_amount, context, run_trust, stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -23,7 +22,7 @@ def relay_for(store: EventStore, block: int = 4) -> Relay:
         source="/qingqian/test/test",
         topic="t",
         seals_topic="t.seals",
-        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+        signer=store.signer,
         seal_block_size=block,
         seal_interval_seconds=3600,
     )
@@ -62,7 +61,7 @@ async def nth_position(pool: asyncpg.Pool, n: int) -> int:
 async def test_an_untouched_log_verifies_intact(fresh_pool: asyncpg.Pool) -> None:
     await fill(fresh_pool)
 
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=run_trust())
 
     assert report.intact, report.problems
     assert report.events_checked == 3 * 4
@@ -97,7 +96,7 @@ async def test_an_altered_event_is_reported_at_its_position(
         "UPDATE events SET data = '{\"amount\": 1000}'::jsonb WHERE position = $1",
         target,
     )
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=run_trust())
 
     assert not report.intact
     assert report.first_broken_position == target
@@ -115,7 +114,7 @@ async def test_a_deleted_event_is_reported_at_its_position(
         "ALTER TABLE event_sequence DROP CONSTRAINT event_sequence_position_fkey",
     )
     await tamper(fresh_pool, "DELETE FROM events WHERE position = $1", target)
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=run_trust())
 
     assert not report.intact
     assert report.first_broken_position == target
@@ -137,7 +136,7 @@ async def test_reordered_events_are_reported_at_the_first_moved_position(
         first,
         second,
     )
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=run_trust())
 
     assert not report.intact
     assert report.first_broken_position == first
@@ -174,7 +173,9 @@ async def test_a_rewritten_chain_is_still_caught_by_the_seal(
         last["position"],
         forged,
     )
-    report = await verify(fresh_pool)
+    report = await verify(fresh_pool, trust=run_trust())
 
     assert not report.intact
-    assert {p.kind for p in report.problems} == {"seal-block"}
+    # Without the key, the forger cannot sign the new hash either.
+    assert {p.kind for p in report.problems} == {"seal-block", "unauthenticated"}
+    assert report.first_broken_position == last["position"]

@@ -17,6 +17,7 @@ from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
 from shared.db import create_pool
 from shared.domain import Role
+from shared.jwks import published_keys, service_signer
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
@@ -412,7 +413,7 @@ async def test_a_forgotten_worker_is_unreadable_everywhere_and_the_log_still_ver
                 f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE $1', f"%{phone}%"
             )
             assert found == 0, table
-        report = await verify(pool)
+        report = await verify(pool, trust=published_keys(stack.settings))
         assert report.intact, report.problems
     finally:
         await pool.close()
@@ -460,7 +461,9 @@ async def _watcher(stack: Stack) -> DeadlineWatcher:
 
     rules = CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE))
     return case_deadline_watcher(
-        EventStore(pool, vault=PersonalVault(pool)),
+        EventStore(
+            pool, vault=PersonalVault(pool), signer=service_signer(stack.settings)
+        ),
         pool,
         rules,
         zone=ZoneInfo("Asia/Shanghai"),

@@ -14,6 +14,7 @@ from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
 from shared.db import create_pool
 from shared.domain import Role
+from shared.jwks import service_signer
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
@@ -118,7 +119,11 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
     )
     try:
         watcher = case_deadline_watcher(
-            EventStore(pool, vault=PersonalVault(pool)),
+            EventStore(
+                pool,
+                vault=PersonalVault(pool),
+                signer=service_signer(chain.cases_settings),
+            ),
             pool,
             CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE)),
             zone=ZoneInfo("Asia/Shanghai"),
