@@ -37,6 +37,7 @@ from shared.projections import Projection, ProjectionRunner
 from shared.relay import Relay
 from shared.settings import DistrictSettings, ServiceSettings, load_district
 from shared.store import EventStore
+from shared.unauthenticated import unauthenticated_router
 
 log = structlog.get_logger()
 
@@ -193,6 +194,7 @@ def create_service_app(
     app.include_router(health_router())
     app.include_router(operations_router())
     app.include_router(jwks_router(published_keys(settings)))
+    app.include_router(unauthenticated_router())
     for router in routers:
         app.include_router(router)
     return app
