@@ -5,6 +5,9 @@
 -- without a tag is reported as unauthenticated like one with a wrong tag.
 ALTER TABLE events ADD COLUMN IF NOT EXISTS tag text;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS tag_kid text;
+-- An HMAC of the same bytes under a secret derived from the key: the relay's cheap
+-- check; not part of what a verifier relies on.
+ALTER TABLE events ADD COLUMN IF NOT EXISTS tag_mac text;
 
 -- Events the relay refused to sequence because their writer tag is missing, invalid or
 -- by a key it does not know: never sealed or published, shown at /operations.

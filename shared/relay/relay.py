@@ -61,7 +61,7 @@ class Relay:
         self._wake = asyncio.Event()
         self._stopping = False
         self._sequencer = Sequencer(
-            store.pool, batch_size=batch_size, keys=store.writer_keys
+            store.pool, batch_size=batch_size, tags=store.tag_checker()
         )
         self._sealer = Sealer(
             store.pool,

@@ -10,7 +10,6 @@ from shared import metrics
 from shared.db import DbConnection
 from shared.store import Cursor
 from shared.store.tags import TagChecker
-from shared.trust import Jwks
 
 log = structlog.get_logger()
 
@@ -18,7 +17,7 @@ log = structlog.get_logger()
 # `read_all` reads), with what their writer tags are checked on.
 _READ_NEXT = (
     "SELECT e.txid::text::bigint AS txid, e.position, e.stream_id, e.version, e.hash,"
-    " e.tag, e.tag_kid, e.recorded_at FROM events e"
+    " e.tag, e.tag_mac, e.tag_kid, e.recorded_at FROM events e"
     " WHERE (e.txid, e.position) > ($1::text::xid8, $2)"
     " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())"
     " ORDER BY e.txid, e.position LIMIT $3"
@@ -38,14 +37,16 @@ _PARK = (
 
 class Sequencer:
     """Numbers committed events in commit order; the relay that leads is the only one
-    that writes the order. Each event's writer tag is checked with the service's keys
-    (`keys`) first: one that fails is parked, alarmed, and the order goes on without
+    that writes the order. Each event's writer tag is checked first (`tags`: the
+    service's keys): one that fails is parked, alarmed, and the order goes on without
     it, so it is never sealed or published."""
 
-    def __init__(self, pool: asyncpg.Pool, *, batch_size: int, keys: Jwks) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, *, batch_size: int, tags: TagChecker
+    ) -> None:
         self.pool = pool
         self.batch_size = batch_size
-        self._tags = TagChecker(keys)
+        self._tags = tags
         self._cursor: Cursor | None = None
         self._last_sequence = 0
 
@@ -81,6 +82,7 @@ class Sequencer:
                 tag=row["tag"],
                 kid=row["tag_kid"],
                 recorded_at=row["recorded_at"],
+                mac=row["tag_mac"],
             )
             if reason is None:
                 good.append(row["position"])

@@ -20,6 +20,7 @@ from shared.personal_data import PersonalVault, contains_clear_text
 from shared.store.records import Appended, EventMetadata, first_result
 from shared.store.rows import insert_parameters
 from shared.store.statements import INSERT_EVENTS
+from shared.store.tags import TagChecker, WriterTags
 from shared.trust import Jwk, Jwks
 
 
@@ -61,8 +62,13 @@ class Appending:
         # What this service's tags verify with: its key now and the keys it signed
         # with before (published at /.well-known/jwks.json; the relay checks with it).
         self.writer_keys = Jwks.of_signers(self.signer, retired)
+        self._tags = WriterTags(self.signer)
         self._clock = clock
         self._on_append: list[Callable[[], None]] = []
+
+    def tag_checker(self) -> TagChecker:
+        """What checks this service's writer tags (the relay's sequencer)."""
+        return self._tags.checker(self.writer_keys)
 
     def on_append(self, callback: Callable[[], None]) -> None:
         """Call `callback` after each append that wrote events (the relay wakes up
@@ -172,7 +178,7 @@ class Appending:
             prevhash,
             metadata,
             self._clock(),
-            self.signer,
+            self._tags,
         )
         try:
             # A duplicate command id or a taken version aborts the whole statement.
@@ -280,7 +286,7 @@ class Appending:
             prevhash,
             metadata,
             self._clock(),
-            self.signer,
+            self._tags,
         )
         try:
             positions = await conn.fetch(INSERT_EVENTS, *parameters)

@@ -84,7 +84,7 @@ class EventStore(Appending):
         published order, for people and other systems to read; without the events the
         relay refused as unauthenticated (they were never published either)."""
         rows = await self.pool.fetch(
-            f"{WITH_SEQUENCE} WHERE e.stream_id = $1"
+            f"{WITH_SEQUENCE} WHERE e.stream_id = $1"  # noqa: S608 - constant SQL
             " AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)"
             " AND NOT EXISTS (SELECT 1 FROM unauthenticated_events u"
             " WHERE u.position = e.position) ORDER BY e.version",

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from shared.chain import Signer, event_hash, tag_message
+from shared.chain import event_hash
 from shared.domain import Event
 from shared.store.records import EventMetadata
+from shared.store.tags import WriterTags
 
 # Non-ASCII text goes as it is (shorter than \u escapes, and PostgreSQL parses either).
 _ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -24,11 +25,11 @@ def insert_parameters(
     prevhash: str,
     metadata: EventMetadata,
     now: datetime,
-    signer: Signer,
+    tags: WriterTags,
 ) -> list[Any]:
     """`INSERT_EVENTS`' parameters: the events hash-chained from `prevhash`, each hash
-    signed by the writer (its tag), as one JSON array, and what they share (recorded
-    at `now`, the signing key's id)."""
+    signed and MACed by the writer (its tags), as one JSON array, and what they share
+    (recorded at `now`, the signing key's id)."""
     rows: list[dict[str, Any]] = []
     for offset, (event, data) in enumerate(zip(events, datas, strict=True), 1):
         event_id = str(uuid.uuid4())
@@ -46,6 +47,7 @@ def insert_parameters(
             causation_id=metadata.causation_id,
             prevhash=prevhash,
         )
+        signature, mac = tags.tag(digest)
         rows.append(
             {
                 "e": event_id,
@@ -55,7 +57,8 @@ def insert_parameters(
                 "d": data,
                 "p": prevhash,
                 "h": digest,
-                "g": signer.sign(tag_message(digest)),
+                "g": signature,
+                "m": mac,
             }
         )
         prevhash = digest
@@ -69,5 +72,5 @@ def insert_parameters(
         metadata.causation_id,
         metadata.command_id,
         now,
-        signer.key_id,
+        tags.key_id,
     ]
