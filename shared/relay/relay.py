@@ -379,7 +379,9 @@ class Relay:
         row = await self.store.pool.fetchrow(
             "SELECT coalesce((SELECT max(sequence) FROM event_sequence), 0) AS sequenced,"
             " coalesce((SELECT count(*) FROM events e WHERE e.position > coalesce("
-            "(SELECT max(position) FROM event_sequence), 0)), 0) AS unsequenced,"
+            "(SELECT max(position) FROM event_sequence), 0) AND NOT EXISTS (SELECT 1"
+            " FROM unauthenticated_events u WHERE u.position = e.position)), 0)"
+            " AS unsequenced,"
             " coalesce((SELECT published_sequence FROM relay_state WHERE topic = $1), 0)"
             " AS published",
             self.topic,

@@ -160,8 +160,11 @@ async def test_a_relay_that_starts_again_parks_nothing_twice_and_numbers_on(
     await add(store, stream())
     entity = await ledger_stream(fresh_pool)
     await insert_forged(fresh_pool, entity, "AmountAdded", {"amount": 1000})
-    await sequence_all(relay_for(store))
+    first = relay_for(store)
+    await sequence_all(first)
     alarms = parked_total()
+    # Parked at the tail is not pending: not the relay's lag (readiness waits on that).
+    assert await first.measure_lag() == 2
 
     await add(store, stream())
     await sequence_all(relay_for(store))
