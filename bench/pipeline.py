@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from bench.read_model import TABLE, AppliedCounter, BatchAppliedCounter
-from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import create_pool, migrate
 from shared.local import ensure_database
 from shared.projections import ProjectionRunner
@@ -30,14 +29,17 @@ async def _events(pool: asyncpg.Pool) -> int:
 
 async def _relay(source_pool: asyncpg.Pool, bootstrap: str, topic: str) -> float:
     total = await _events(source_pool)
+    # The seals signed with the key the events were tagged with, as in a service: the
+    # verify that follows trusts that key alone.
+    store = EventStore(source_pool)
     relay = Relay(
-        EventStore(source_pool),
+        store,
         bootstrap=bootstrap,
         service="bench",
         source="/qingqian/bench/bench",
         topic=topic,
         seals_topic=f"{topic}.seals",
-        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+        signer=store.signer,
         batch_size=2000,
         seal_block_size=10_000,
     )

@@ -4,6 +4,7 @@ database): never from the database being checked."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -64,21 +65,39 @@ class VerifyReport(BaseModel):
 @dataclass
 class _Findings:
     problems: list[Problem] = field(default_factory=list)
+    # Sequence ranges of seals whose block and signature verify, in order.
+    vouched_firsts: list[int] = field(default_factory=list)
+    vouched_lasts: list[int] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         if len(self.problems) < _MAX_PROBLEMS:
             self.problems.append(problem)
 
+    def vouch(self, first: int, last: int) -> None:
+        """A seal signed with a trusted key covers this range, block hash intact."""
+        self.vouched_firsts.append(first)
+        self.vouched_lasts.append(last)
+
+    def is_vouched(self, sequence: int | None) -> bool:
+        """Whether a verified seal covers the sequence: the relay checked the event's
+        writer tag before it numbered it, and the seal's signature says so."""
+        if sequence is None:
+            return False
+        at = bisect.bisect_right(self.vouched_firsts, sequence) - 1
+        return at >= 0 and sequence <= self.vouched_lasts[at]
+
 
 async def verify(pool: asyncpg.Pool, *, trust: Jwks) -> VerifyReport:
     """Recompute each stream's hash chain and check each event's writer tag, check the
     published order is contiguous and complete, and check every seal's block hash,
-    chain and signature — signatures only with the keys in `trust`."""
+    chain and signature — signatures only with the keys in `trust`. An event in a seal
+    that verifies needs no tag check of its own (the relay sealed it only after checking
+    it; the seal's signature vouches for it): seals first."""
     findings = _Findings()
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+        seals = await _check_seals(conn, findings, trust)
         events, streams = await _check_streams(conn, findings, TagChecker(trust))
         sequenced = await _check_sequence(conn, findings)
-        seals = await _check_seals(conn, findings, trust)
     problems = sorted(
         findings.problems,
         key=lambda p: (p.position is None, p.position or 0, p.block_start or 0, p.kind),
@@ -105,9 +124,11 @@ async def _check_streams(
     prevhash = GENESIS
     events = streams = 0
     async for row in conn.cursor(
-        "SELECT position, event_id, stream_id, version, event_type, schema_version, data,"
-        " actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash, hash,"
-        " tag, tag_kid FROM events ORDER BY stream_id, version",
+        "SELECT e.position, event_id, stream_id, version, event_type, schema_version,"
+        " data, actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash,"
+        " hash, tag, tag_kid, s.sequence FROM events e"
+        " LEFT JOIN event_sequence s ON s.position = e.position"
+        " ORDER BY stream_id, version",
         prefetch=2000,
     ):
         events += 1
@@ -159,11 +180,15 @@ async def _check_streams(
                     **where,
                 )
             )
-        unauthenticated = tags.problem(
-            event_hash=row["hash"],
-            tag=row["tag"],
-            kid=row["tag_kid"],
-            recorded_at=row["recorded_at"],
+        unauthenticated = (
+            None
+            if findings.is_vouched(row["sequence"])
+            else tags.problem(
+                event_hash=row["hash"],
+                tag=row["tag"],
+                kid=row["tag_kid"],
+                recorded_at=row["recorded_at"],
+            )
         )
         if unauthenticated is not None:
             findings.add(
@@ -241,7 +266,8 @@ async def _check_seals(conn: DbConnection, findings: _Findings, trust: Jwks) -> 
                     **where,
                 )
             )
-        if block_hash(entries) != seal["block_hash"]:
+        is_block_intact = block_hash(entries) == seal["block_hash"]
+        if not is_block_intact:
             findings.add(
                 Problem(
                     kind="seal-block",
@@ -259,12 +285,14 @@ async def _check_seals(conn: DbConnection, findings: _Findings, trust: Jwks) -> 
             sealed_at=seal["sealed_at"],
         )
         verifier = verifiers.get(seal["key_id"])
-        if (
-            seal["prev_seal_hash"] != prev
-            or recomputed != seal["seal_hash"]
-            or verifier is None
-            or not verifier.verify(seal["seal_hash"].encode(), seal["signature"])
-        ):
+        is_signed = (
+            recomputed == seal["seal_hash"]
+            and verifier is not None
+            and verifier.verify(seal["seal_hash"].encode(), seal["signature"])
+        )
+        if is_block_intact and is_signed:
+            findings.vouch(seal["first_sequence"], seal["last_sequence"])
+        if seal["prev_seal_hash"] != prev or not is_signed:
             findings.add(
                 Problem(
                     kind="seal-invalid",

@@ -212,3 +212,30 @@ async def test_a_log_re_signed_with_a_key_added_to_the_database_does_not_verify(
         ("seal-invalid", 1),
         ("seal-invalid", 2),
     ]
+
+
+async def test_an_event_in_a_verified_seal_is_vouched_for_by_the_seal(
+    fresh_pool: asyncpg.Pool,
+) -> None:
+    store = EventStore(fresh_pool)
+    relay = relay_for(store)
+    await add(store, stream())
+    await sequence_all(relay)
+    await relay.seal_once()
+    await add(store, stream())
+    positions = [
+        r["position"]
+        for r in await fresh_pool.fetch("SELECT position FROM events ORDER BY position")
+    ]
+
+    # The tags dropped from every event: the sealed ones are still vouched for by the
+    # seal's signature; the two not sealed yet are not.
+    async with fresh_pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute("UPDATE events SET tag = NULL, tag_kid = NULL")
+    report = await verify(fresh_pool, trust=run_trust())
+
+    assert [(p.kind, p.position) for p in report.problems] == [
+        ("unauthenticated", positions[2]),
+        ("unauthenticated", positions[3]),
+    ]
