@@ -29,15 +29,15 @@ from bench.service_stack import admit_and_wait, running_stack
 from bench.sizes import Sizes
 from bench.startup import start_seconds
 from bench.synthetic import RAW_TABLE, envelope_messages, raw_rows, raw_stream_ids
+from bench.tags import measure_tags
 from bench.timing import Figures, rate, record
 from bench.visibility import measure_visibility
-from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import create_pool, migrate
 from shared.local import EmbeddedPostgres, Tansu, ensure_database, free_port
 from shared.log import configure_logging
 from shared.store import EventStore
-from shared.trust import Jwks
 from shared.verify import verify
+from tests.support import run_trust
 
 # Issue #6: a command made visible elsewhere is timed at this fixed rate.
 VISIBILITY_RATE = 100.0
@@ -138,11 +138,11 @@ async def measure_database(server_url: str, bootstrap: str, sizes: Sizes) -> Fig
         for _ in range(sizes.repetitions):
             record(figures, await database.repetition(sizes))
         record(figures, first_loads)
-        signer = Ed25519Signer.from_pem(new_private_key_pem())
-        record(figures, await measure_pipeline(server_url, pool, bootstrap, signer))
+        record(figures, measure_tags(20_000))
+        record(figures, await measure_pipeline(server_url, pool, bootstrap))
         events = int(await pool.fetchval("SELECT count(*) FROM events"))
         started = time.perf_counter()
-        report = await verify(pool, trust=Jwks.of_signers(signer))
+        report = await verify(pool, trust=run_trust())
         elapsed = time.perf_counter() - started
         assert report.intact
         record(figures, {"verify seconds per million events": elapsed / events * 1e6})

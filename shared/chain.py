@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
 import rfc8785
@@ -184,6 +185,11 @@ class Ed25519Signer:
     algorithm: str = "Ed25519"
 
     @classmethod
+    def generate(cls) -> Ed25519Signer:
+        """A signer with a fresh key."""
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
     def from_pem(cls, pem: str) -> Ed25519Signer:
         """Load a PKCS#8 PEM private key."""
         key = serialization.load_pem_private_key(pem.encode(), password=None)
@@ -256,3 +262,21 @@ def new_private_key_pem() -> str:
         )
         .decode()
     )
+
+
+# Writer tags (docs/log-format.md "Writer tags"): the writer signs each event's hash,
+# prefixed so that a signature over an event can never pass for one over a seal.
+TAG_CONTEXT = b"qingqian/event-tag/v1\n"
+
+
+def tag_message(event_hash_hex: str) -> bytes:
+    """The exact bytes a writer tag signs: the context line, then the event's hash as
+    64 lower-case hex characters."""
+    return TAG_CONTEXT + event_hash_hex.encode("ascii")
+
+
+@cache
+def run_signer() -> Ed25519Signer:
+    """A key made for this process only: what a store made without a configured key
+    (tests, tools) signs with. Its events verify only while the process knows it."""
+    return Ed25519Signer.generate()

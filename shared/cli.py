@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shared.auth import Actor, Scope, issue_token, service_account
-from shared.chain import Ed25519Signer
 from shared.domain import INTERNAL_ROLES, ROSTER_ROLES, Role
 from shared.local import EmbeddedPostgres, LocalKeys, home
 from shared.settings import ServiceSettings
@@ -23,7 +22,7 @@ from shared.supervisor.ports import parse_replicas
 from shared.supervisor.restarts import RestartPolicy
 from shared.supervisor.stack import StackOptions, run_up
 from shared.tree_head import Seal
-from shared.trust import Jwks
+from shared.trust import TrustFile
 
 # The services `up` starts, with their local default ports (DESIGN.md §3).
 SERVICES: dict[str, int] = {
@@ -156,28 +155,43 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trust(args: argparse.Namespace, data: Path) -> TrustFile:
+    """The pinned keys: the trust file given, else the local stack's keys (kept in the
+    data folder, outside the databases checked)."""
+    if args.trust:
+        return TrustFile.load(Path(args.trust))
+    _say(f"trusting the local keys in {data / 'keys'} (pin others with --trust)")
+    return LocalKeys(data / "keys").trust(list(SERVICES))
+
+
 def verify_command(args: argparse.Namespace) -> int:
-    """Verify each service's log: hash chains, published order, seals."""
+    """Verify each service's log: hash chains, writer tags, published order, seals,
+    with keys pinned outside the database (never the keys the database holds)."""
     from shared.db import create_pool
     from shared.local import with_database
     from shared.verify import verify
 
     data = Path(args.home).resolve() if args.home else home()
+    try:
+        trust = _trust(args, data)
+    except (OSError, ValueError) as exc:
+        _say(f"cannot read the trust file: {exc}")
+        return 2
     servers: list[object] = []
     server_url = _server_url(data, servers)
     names = [args.service] if args.service else list(SERVICES)
-    keys = LocalKeys(data / "keys")
 
     async def run() -> bool:
         intact = True
         for name in names:
             anchors = await _anchors(args, name)
-            trust = Jwks.of_signers(Ed25519Signer.from_pem(keys.seal_private(name)))
             pool = await create_pool(
                 with_database(server_url, f"qingqian_{name}"), min_size=1, max_size=2
             )
             try:
-                report = await verify(pool, trust=trust, anchors=anchors)
+                report = await verify(
+                    pool, trust=trust.for_service(name), anchors=anchors
+                )
             finally:
                 await pool.close()
             _say(f"{name}: {report.summary()}")
@@ -305,6 +319,14 @@ def keys_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def trust_command(args: argparse.Namespace) -> int:
+    """Print the trust file of the local stack (each service's public keys), for
+    `qingqian verify --trust` on another machine."""
+    data = Path(args.home).resolve() if args.home else home()
+    _say(LocalKeys(data / "keys").trust(list(SERVICES)).model_dump_json(indent=2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qingqian` command."""
     parser = argparse.ArgumentParser(prog="qingqian", description=__doc__)
@@ -362,6 +384,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         " else the local broker)",
     )
     p_verify.add_argument("--topic-namespace", default="qingqian")
+    p_verify.add_argument(
+        "--trust",
+        metavar="TRUST.json",
+        help="pinned public keys per service (default: the local keys)",
+    )
     p_verify.set_defaults(run=verify_command)
     p_export = commands.add_parser(
         "export", help="write a service's log as CloudEvents, one per line"
@@ -379,6 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_demo.set_defaults(run=demo)
     p_keys = commands.add_parser("keys", help="print keys as environment lines")
     p_keys.set_defaults(run=keys_command)
+    p_trust = commands.add_parser(
+        "trust", help="print the local services' public keys as a trust file"
+    )
+    p_trust.set_defaults(run=trust_command)
     args = parser.parse_args(argv)
     result: int = args.run(args)
     return result

@@ -36,6 +36,7 @@ from shared.dependencies import (
     runtime,
 )
 from shared.health import health_router
+from shared.jwks import jwks_router, published_keys, service_signer
 from shared.key_rotation import keyring_of, open_vault
 from shared.loops import Backoff, LoopStatus, SupervisedLoop, supervise
 from shared.operations import operations_router
@@ -44,6 +45,7 @@ from shared.projections import Projection, ProjectionRunner
 from shared.relay import Relay
 from shared.settings import DistrictSettings, ServiceSettings, load_district
 from shared.store import EventStore
+from shared.unauthenticated import unauthenticated_router
 
 log = structlog.get_logger()
 
@@ -131,6 +133,7 @@ def create_service_app(
     keyring = keyring_of(settings)
     # Read and validated before anything starts: a bad value stops the service here.
     district = district or load_district(settings)
+    signer = service_signer(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -162,7 +165,12 @@ def create_service_app(
             district=district,
             settings=settings,
             pool=pool,
-            store=EventStore(pool, vault=await open_vault(pool, keyring)),
+            store=EventStore(
+                pool,
+                vault=await open_vault(pool, keyring),
+                signer=signer,
+                retired=settings.signing_keys_retired,
+            ),
             verifier=TokenVerifier.from_settings(settings),
         )
         app.state.runtime = rt
@@ -213,6 +221,8 @@ def create_service_app(
     add_problem_handlers(app, retry_after=settings.retry_after_seconds)
     app.include_router(health_router())
     app.include_router(operations_router())
+    app.include_router(jwks_router(published_keys(settings)))
+    app.include_router(unauthenticated_router())
     for router in routers:
         app.include_router(router)
     return app

@@ -20,9 +20,10 @@ import asyncpg
 from pydantic import SecretStr
 
 from shared.auth import public_key_pem
-from shared.chain import new_private_key_pem
+from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.key_wrapping import Kek
 from shared.settings import ServiceSettings
+from shared.trust import Jwks, TrustFile
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -300,7 +301,7 @@ class LocalKeys:
         return public_key_pem(self.jwt_private())
 
     def seal_private(self, service: str) -> str:
-        """The key the service's relay signs seals with (`SEAL_PRIVATE_KEY`)."""
+        """The key the service signs its appends and seals with (`SEAL_PRIVATE_KEY`)."""
         return self._key(f"seal_{service}")
 
     def personal_data_kek(self, service: str) -> str:
@@ -319,6 +320,20 @@ class LocalKeys:
             # Read by credit only: the key persons are looked up by.
             "PERSON_KEY_SECRET": self.secret("credit_person_key"),
         }
+
+    def trust(self, services: list[str]) -> TrustFile:
+        """The public keys of the services' signing keys kept here (outside every
+        database), as a trust file; a service with no key here gets an empty set, so
+        nothing of it verifies. Makes no key."""
+        sets: dict[str, Jwks] = {}
+        for service in services:
+            path = self.folder / f"seal_{service}.pem"
+            sets[service] = (
+                Jwks.of_signers(Ed25519Signer.from_pem(path.read_text("utf-8")))
+                if path.exists()
+                else Jwks()
+            )
+        return TrustFile(sets)
 
 
 _kept: list[object] = []

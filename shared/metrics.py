@@ -30,3 +30,7 @@ PROJECTION_APPLIED = Counter(
 PARKED_EVENTS = Gauge(
     "qingqian_parked_events", "Events parked after failing to apply", ["projection"]
 )
+UNAUTHENTICATED_EVENTS = Counter(
+    "qingqian_unauthenticated_events_total",
+    "Events the relay refused to sequence: writer tag missing, invalid or by an unknown key",
+)

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.trust import Jwk
+
 
 class ServiceSettings(BaseSettings):
     """What every service reads: `None` database or broker means "the embedded one"."""
@@ -40,6 +42,9 @@ class ServiceSettings(BaseSettings):
     # after a rotation the former ones, comma-separated, until the start-up re-wrap.
     personal_data_kek: SecretStr | None = None
     personal_data_kek_retired: SecretStr | None = None
+    # Public keys the service signed with before its current one (a JSON list of JWKs
+    # with `nbf`/`exp`): still published, so what they signed still verifies.
+    signing_keys_retired: tuple[Jwk, ...] = ()
     district_file: Path | None = None
     topic_namespace: str = Field(default="qingqian", pattern=r"^[a-z][a-z0-9-]*$")
     topic_partitions: int = Field(default=3, ge=1, le=64)

@@ -1,7 +1,10 @@
-"""`verify`: recompute every hash chain and seal; report the first broken position."""
+"""`verify`: recompute every hash chain and seal, check every writer tag; report the
+first broken position. The keys come from the caller (`trust`, pinned outside the
+database): never from the database being checked."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -11,6 +14,7 @@ from pydantic import BaseModel
 from shared.chain import GENESIS, event_hash
 from shared.db import DbConnection
 from shared.seal_check import check_anchors, check_chain, read_tree
+from shared.store.tags import TagChecker
 from shared.tree_head import Seal
 from shared.trust import Jwks
 
@@ -63,24 +67,43 @@ class VerifyReport(BaseModel):
 @dataclass
 class _Findings:
     problems: list[Problem] = field(default_factory=list)
+    # Sequence ranges of seals whose block and signature verify, in order.
+    vouched_firsts: list[int] = field(default_factory=list)
+    vouched_lasts: list[int] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         if len(self.problems) < _MAX_PROBLEMS:
             self.problems.append(problem)
 
+    def vouch(self, first: int, last: int) -> None:
+        """A seal signed with a trusted key covers this range, block hash intact."""
+        self.vouched_firsts.append(first)
+        self.vouched_lasts.append(last)
+
+    def is_vouched(self, sequence: int | None) -> bool:
+        """Whether a verified seal covers the sequence: the relay checked the event's
+        writer tag before it numbered it, and the seal's signature says so."""
+        if sequence is None:
+            return False
+        at = bisect.bisect_right(self.vouched_firsts, sequence) - 1
+        return at >= 0 and sequence <= self.vouched_lasts[at]
+
 
 async def verify(
     pool: asyncpg.Pool, *, trust: Jwks, anchors: Sequence[Seal] = ()
 ) -> VerifyReport:
-    """Recompute each stream's hash chain, check the published order is contiguous and
-    complete, check every seal's tree head, chain and signature with the pinned keys
-    `trust`, and compare the database with `anchors`, the seals published outside it
-    (`shared.anchors.seals_on_kafka`): a missing tail, a seal gone, a fork."""
+    """Recompute each stream's hash chain and check each event's writer tag, check the
+    published order is contiguous and complete, check every seal's tree head, chain and
+    signature with the pinned keys `trust`, and compare the database with `anchors`,
+    the seals published outside it (`shared.anchors.seals_on_kafka`): a missing tail, a
+    seal gone, a fork. An event in a seal that verifies needs no tag check of its own
+    (the relay sealed it only after checking it; the seal's signature vouches for it):
+    seals first."""
     findings = _Findings()
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        events, streams = await _check_streams(conn, findings)
-        sequenced = await _check_sequence(conn, findings)
         seals = await _check_seals(conn, findings, trust=trust, anchors=anchors)
+        events, streams = await _check_streams(conn, findings, TagChecker(trust))
+        sequenced = await _check_sequence(conn, findings)
     problems = sorted(
         findings.problems,
         key=lambda p: (p.position is None, p.position or 0, p.block_start or 0, p.kind),
@@ -99,15 +122,19 @@ async def verify(
     )
 
 
-async def _check_streams(conn: DbConnection, findings: _Findings) -> tuple[int, int]:
+async def _check_streams(
+    conn: DbConnection, findings: _Findings, tags: TagChecker
+) -> tuple[int, int]:
     stream: str | None = None
     expected_version = 1
     prevhash = GENESIS
     events = streams = 0
     async for row in conn.cursor(
-        "SELECT position, event_id, stream_id, version, event_type, schema_version, data,"
-        " actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash, hash"
-        " FROM events ORDER BY stream_id, version",
+        "SELECT e.position, event_id, stream_id, version, event_type, schema_version,"
+        " data, actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash,"
+        " hash, tag, tag_kid, s.sequence FROM events e"
+        " LEFT JOIN event_sequence s ON s.position = e.position"
+        " ORDER BY stream_id, version",
         prefetch=2000,
     ):
         events += 1
@@ -158,6 +185,20 @@ async def _check_streams(conn: DbConnection, findings: _Findings) -> tuple[int, 
                     detail="the event's content does not match its hash",
                     **where,
                 )
+            )
+        unauthenticated = (
+            None
+            if findings.is_vouched(row["sequence"])
+            else tags.problem(
+                event_hash=row["hash"],
+                tag=row["tag"],
+                kid=row["tag_kid"],
+                recorded_at=row["recorded_at"],
+            )
+        )
+        if unauthenticated is not None:
+            findings.add(
+                Problem(kind="unauthenticated", detail=unauthenticated, **where)
             )
         expected_version = row["version"] + 1
         prevhash = row["hash"]
@@ -213,6 +254,10 @@ async def _check_seals(
     starts = {1} | {s.tree_size + 1 for s in seals}
     tree = await read_tree(conn, sizes, starts)
     chain = check_chain(seals, tree, trust)
+    # The relay numbered these events only after checking their writer tags, and a
+    # verified seal vouches for that: their tags need no check of their own.
+    for first, last in chain.held:
+        findings.vouch(first, last)
     for finding in (*chain.findings, *check_anchors(anchors, seals, tree, trust)):
         findings.add(Problem(**asdict(finding)))
     return len(seals)

@@ -8,9 +8,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 
 from shared.auth import Actor
+from shared.chain import run_signer
 from shared.domain import Aggregate, Command, Event, Role
 from shared.errors import RuleViolated
 from shared.handling import CommandContext
+from shared.trust import Jwks
 
 
 async def eventually(
@@ -92,3 +94,9 @@ def context(
 def stream() -> str:
     """A unique entity id per test."""
     return uuid.uuid4().hex[:12]
+
+
+def run_trust() -> Jwks:
+    """The keys a store made without a signer signs with in this test run (pinned by
+    the tests' `verify`, as a verifier pins the service's published keys)."""
+    return Jwks.of_signers(run_signer())

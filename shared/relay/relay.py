@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from shared import metrics
-from shared.chain import Ed25519Signer, Signer, new_private_key_pem
+from shared.chain import Signer
 from shared.db import DbConnection
 from shared.kafka import stop_within
 from shared.loops import LoopState, LoopStatus
@@ -60,7 +60,9 @@ class Relay:
         self._producer: AIOKafkaProducer | None = None
         self._wake = asyncio.Event()
         self._stopping = False
-        self._sequencer = Sequencer(store.pool, batch_size=batch_size)
+        self._sequencer = Sequencer(
+            store.pool, batch_size=batch_size, tags=store.tag_checker()
+        )
         self._sealer = Sealer(
             store.pool,
             signer,
@@ -78,11 +80,8 @@ class Relay:
         """A relay configured from the service's settings."""
         if settings.kafka_bootstrap is None:
             raise ValueError("KAFKA_BOOTSTRAP must be resolved before the relay starts")
-        if settings.seal_private_key is None:
-            log.warning("seal_key_missing", detail="using a key made for this run only")
-            pem = new_private_key_pem()
-        else:
-            pem = settings.seal_private_key.get_secret_value()
+        # One key per service: the store signs appends with the key the settings name
+        # (SEAL_PRIVATE_KEY), the seals are signed with the same.
         return cls(
             store,
             bootstrap=settings.kafka_bootstrap,
@@ -90,7 +89,7 @@ class Relay:
             source=settings.source,
             topic=settings.events_topic,
             seals_topic=settings.seals_topic,
-            signer=Ed25519Signer.from_pem(pem),
+            signer=store.signer,
             partitions=settings.topic_partitions,
             batch_size=settings.relay_batch_size,
             seal_block_size=settings.seal_block_size,
@@ -380,7 +379,9 @@ class Relay:
         row = await self.store.pool.fetchrow(
             "SELECT coalesce((SELECT max(sequence) FROM event_sequence), 0) AS sequenced,"
             " coalesce((SELECT count(*) FROM events e WHERE e.position > coalesce("
-            "(SELECT max(position) FROM event_sequence), 0)), 0) AS unsequenced,"
+            "(SELECT max(position) FROM event_sequence), 0) AND NOT EXISTS (SELECT 1"
+            " FROM unauthenticated_events u WHERE u.position = e.position)), 0)"
+            " AS unsequenced,"
             " coalesce((SELECT published_sequence FROM relay_state WHERE topic = $1), 0)"
             " AS published",
             self.topic,

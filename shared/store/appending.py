@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from shared import metrics
-from shared.chain import GENESIS
+from shared.chain import GENESIS, Ed25519Signer, run_signer
 from shared.db import DbConnection
 from shared.domain import Event
 from shared.errors import ConcurrencyConflict
@@ -20,6 +20,8 @@ from shared.personal_data import PersonalVault, contains_clear_text
 from shared.store.records import Appended, EventMetadata, first_result
 from shared.store.rows import insert_parameters
 from shared.store.statements import INSERT_EVENTS
+from shared.store.tags import TagChecker, WriterTags
+from shared.trust import Jwk, Jwks
 
 
 def _utc_now() -> datetime:
@@ -40,7 +42,10 @@ async def _savepoint(conn: DbConnection | None) -> AsyncIterator[None]:
 class Appending:
     """The event store's writing half (`EventStore` adds the reads): all or nothing at
     an expected version, a repeated command id answered with its first result, events
-    chained by hash; with a vault, personal data stored sealed."""
+    chained by hash and each hash signed by `signer` (the writer tag: a row inserted
+    without the key shows in `verify` and is never published); with a vault, personal
+    data stored sealed. Without a signer, a key made for this process signs (tests and
+    tools): a service always passes the key it is configured with."""
 
     def __init__(
         self,
@@ -48,11 +53,22 @@ class Appending:
         *,
         clock: Callable[[], datetime] = _utc_now,
         vault: PersonalVault | None = None,
+        signer: Ed25519Signer | None = None,
+        retired: tuple[Jwk, ...] = (),
     ) -> None:
         self.pool = pool
         self.vault = vault
+        self.signer = run_signer() if signer is None else signer
+        # What this service's tags verify with: its key now and the keys it signed
+        # with before (published at /.well-known/jwks.json; the relay checks with it).
+        self.writer_keys = Jwks.of_signers(self.signer, retired)
+        self._tags = WriterTags(self.signer)
         self._clock = clock
         self._on_append: list[Callable[[], None]] = []
+
+    def tag_checker(self) -> TagChecker:
+        """What checks this service's writer tags (the relay's sequencer)."""
+        return self._tags.checker(self.writer_keys)
 
     def on_append(self, callback: Callable[[], None]) -> None:
         """Call `callback` after each append that wrote events (the relay wakes up
@@ -155,7 +171,14 @@ class Appending:
         digest: str,
     ) -> Appended:
         parameters = insert_parameters(
-            stream_id, events, datas, current, prevhash, metadata, self._clock()
+            stream_id,
+            events,
+            datas,
+            current,
+            prevhash,
+            metadata,
+            self._clock(),
+            self._tags,
         )
         try:
             # A duplicate command id or a taken version aborts the whole statement.
@@ -164,7 +187,7 @@ class Appending:
                     f"WITH ins AS ({INSERT_EVENTS}),"  # noqa: S608 - constant SQL
                     " cmd AS (INSERT INTO commands (command_id, stream_id, digest,"
                     " first_version, last_version, last_position) SELECT $8::uuid,"
-                    " $2::text, $10::text, $11::int, $12::int,"
+                    " $2::text, $11::text, $12::int, $13::int,"
                     " (SELECT max(position) FROM ins) WHERE $8::uuid IS NOT NULL)"
                     " SELECT max(position) FROM ins",
                     *parameters,
@@ -256,7 +279,14 @@ class Appending:
             return Appended(stream=stream_id, version=current, position=None)
         datas = await self._stored_data(conn, events)
         parameters = insert_parameters(
-            stream_id, events, datas, current, prevhash, metadata, self._clock()
+            stream_id,
+            events,
+            datas,
+            current,
+            prevhash,
+            metadata,
+            self._clock(),
+            self._tags,
         )
         try:
             positions = await conn.fetch(INSERT_EVENTS, *parameters)

@@ -81,10 +81,13 @@ class EventStore(Appending):
         self, stream_id: str, *, as_of: datetime | None = None
     ) -> list[Recorded]:
         """The stream's events (recorded by `as_of` if given) with their place in the
-        published order, for people and other systems to read."""
+        published order, for people and other systems to read; without the events the
+        relay refused as unauthenticated (they were never published either)."""
         rows = await self.pool.fetch(
-            f"{WITH_SEQUENCE} WHERE e.stream_id = $1"
-            " AND ($2::timestamptz IS NULL OR e.recorded_at <= $2) ORDER BY e.version",
+            f"{WITH_SEQUENCE} WHERE e.stream_id = $1"  # noqa: S608 - constant SQL
+            " AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)"
+            " AND NOT EXISTS (SELECT 1 FROM unauthenticated_events u"
+            " WHERE u.position = e.position) ORDER BY e.version",
             stream_id,
             as_of,
         )

@@ -11,6 +11,7 @@ from typing import Any
 from shared.chain import event_hash
 from shared.domain import Event
 from shared.store.records import EventMetadata
+from shared.store.tags import WriterTags
 
 # Non-ASCII text goes as it is (shorter than \u escapes, and PostgreSQL parses either).
 _ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -24,9 +25,11 @@ def insert_parameters(
     prevhash: str,
     metadata: EventMetadata,
     now: datetime,
+    tags: WriterTags,
 ) -> list[Any]:
-    """`INSERT_EVENTS`' parameters: the events hash-chained from `prevhash`, as one
-    JSON array, and what they share (recorded at `now`)."""
+    """`INSERT_EVENTS`' parameters: the events hash-chained from `prevhash`, each hash
+    signed and MACed by the writer (its tags), as one JSON array, and what they share
+    (recorded at `now`, the signing key's id)."""
     rows: list[dict[str, Any]] = []
     for offset, (event, data) in enumerate(zip(events, datas, strict=True), 1):
         event_id = str(uuid.uuid4())
@@ -44,6 +47,7 @@ def insert_parameters(
             causation_id=metadata.causation_id,
             prevhash=prevhash,
         )
+        signature, mac = tags.tag(digest)
         rows.append(
             {
                 "e": event_id,
@@ -53,6 +57,8 @@ def insert_parameters(
                 "d": data,
                 "p": prevhash,
                 "h": digest,
+                "g": signature,
+                "m": mac,
             }
         )
         prevhash = digest
@@ -66,4 +72,5 @@ def insert_parameters(
         metadata.causation_id,
         metadata.command_id,
         now,
+        tags.key_id,
     ]

@@ -13,11 +13,13 @@ COLUMNS = (
 INSERT_EVENTS = (
     "INSERT INTO events (event_id, stream_id, category, version, event_type,"
     " schema_version, data, actor, actor_unit, correlation_id, causation_id,"
-    " command_id, recorded_at, prevhash, hash)"
+    " command_id, recorded_at, prevhash, hash, tag, tag_mac, tag_kid)"
     " SELECT u.e, $2::text, $3::text, u.v, u.t, u.sv, u.d, $4::text, $5::text, $6::text,"
-    " $7::text, $8::uuid, $9::timestamptz, u.p, u.h"
+    " $7::text, $8::uuid, $9::timestamptz, u.p, u.h, u.g, u.m,"
+    " $10::text"
     " FROM json_to_recordset($1::text::json)"
-    " AS u(e uuid, v int, t text, sv int, d jsonb, p text, h text)"
+    " AS u(e uuid, v int, t text, sv int, d jsonb, p text, h text, g text,"
+    " m text)"
     " ORDER BY u.v RETURNING position"
 )
 

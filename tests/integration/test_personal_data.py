@@ -16,9 +16,8 @@ from shared.errors import RuleViolated
 from shared.key_wrapping import Kek, Keyring
 from shared.personal_data import PersonalVault
 from shared.store import EventMetadata, EventStore, Recorded
-from shared.trust import Jwks
 from shared.verify import verify
-from tests.support import eventually, stream
+from tests.support import eventually, run_trust, stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -171,7 +170,7 @@ async def test_the_log_still_verifies_after_a_forget(
 
     await vault.forget(subject, "request")
 
-    report = await verify(fresh_pool, trust=Jwks())
+    report = await verify(fresh_pool, trust=run_trust())
     assert report.intact, report.problems
     assert report.events_checked == 2
 

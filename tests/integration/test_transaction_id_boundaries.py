@@ -18,10 +18,9 @@ from shared.db import DbConnection, create_pool, migrate
 from shared.local import EmbeddedPostgres
 from shared.log_json import committed_count, log_pages, published_lines
 from shared.store import EventMetadata, EventStore
-from shared.trust import Jwks
 from shared.verify import verify
 from tests.integration.test_log_json import SERVICE, SOURCE, parsed, sequence_all
-from tests.support import LEDGER, LedgerOpened, stream
+from tests.support import LEDGER, LedgerOpened, run_trust, stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -101,7 +100,7 @@ async def assert_every_reader_counts_all(pool: asyncpg.Pool) -> None:
         published.append(lines)
         after = parsed(lines)[-1]["sequence"]
     assert len(parsed(b"".join(published))) == total
-    report = await verify(pool, trust=Jwks())
+    report = await verify(pool, trust=run_trust())
     assert report.intact, report.problems
     assert report.events_checked == report.sequenced_checked == total
 

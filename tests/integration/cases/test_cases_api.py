@@ -15,14 +15,13 @@ import pytest
 
 from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.rules import CaseRules
-from shared.chain import Ed25519Signer
 from shared.db import create_pool
 from shared.domain import Role
+from shared.jwks import published_keys, service_signer
 from shared.key_rotation import keyring_of
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
 from shared.store import EventStore
-from shared.trust import Jwks
 from shared.verify import verify
 from shared.watcher import DeadlineWatcher
 from tests.integration.cases.conftest import (
@@ -415,11 +414,7 @@ async def test_a_forgotten_worker_is_unreadable_everywhere_and_the_log_still_ver
                 f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE $1', f"%{phone}%"
             )
             assert found == 0, table
-        assert stack.settings.seal_private_key is not None
-        signer = Ed25519Signer.from_pem(
-            stack.settings.seal_private_key.get_secret_value()
-        )
-        report = await verify(pool, trust=Jwks.of_signers(signer))
+        report = await verify(pool, trust=published_keys(stack.settings))
         assert report.intact, report.problems
     finally:
         await pool.close()
@@ -467,7 +462,11 @@ async def _watcher(stack: Stack) -> DeadlineWatcher:
 
     rules = CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE))
     return case_deadline_watcher(
-        EventStore(pool, vault=PersonalVault(pool, keyring_of(stack.settings))),
+        EventStore(
+            pool,
+            vault=PersonalVault(pool, keyring_of(stack.settings)),
+            signer=service_signer(stack.settings),
+        ),
         pool,
         rules,
         zone=ZoneInfo("Asia/Shanghai"),

@@ -15,6 +15,7 @@ from services.cases.rules import CaseRules
 from shared.auth import Scope
 from shared.db import create_pool
 from shared.domain import Role
+from shared.jwks import service_signer
 from shared.key_rotation import keyring_of
 from shared.personal_data import PersonalVault
 from shared.settings import DistrictSettings
@@ -121,7 +122,9 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
     try:
         watcher = case_deadline_watcher(
             EventStore(
-                pool, vault=PersonalVault(pool, keyring_of(chain.cases_settings))
+                pool,
+                vault=PersonalVault(pool, keyring_of(chain.cases_settings)),
+                signer=service_signer(chain.cases_settings),
             ),
             pool,
             CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE)),

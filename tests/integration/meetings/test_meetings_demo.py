@@ -20,6 +20,7 @@ from services.meetings.watcher import action_watcher
 from shared.cli import DEMO_UNITS
 from shared.db import create_pool
 from shared.domain import Role
+from shared.jwks import service_signer
 from shared.store import EventStore
 from tests.integration.credit.conftest import TODAY, TOKENS, fetchval, ok
 from tests.integration.meetings.conftest import Stack
@@ -84,7 +85,10 @@ async def _watch_once(stack: Stack) -> int:
     pool = await create_pool(url or "")
     try:
         watcher = action_watcher(
-            EventStore(pool), pool, zone=ZoneInfo("Asia/Shanghai"), interval=3600
+            EventStore(pool, signer=service_signer(stack.meetings_settings)),
+            pool,
+            zone=ZoneInfo("Asia/Shanghai"),
+            interval=3600,
         )
         return await watcher.check_once()
     finally:

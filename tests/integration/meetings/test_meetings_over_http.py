@@ -20,6 +20,7 @@ from services.meetings.watcher import action_watcher
 from shared.db import create_pool
 from shared.domain import Role
 from shared.envelope import Envelope
+from shared.jwks import service_signer
 from shared.settings import load_district
 from shared.store import EventStore
 from tests.integration.credit.conftest import TODAY, TOKENS, day, fetchval, ok
@@ -286,7 +287,7 @@ async def test_a_plenary_from_proposal_to_decisions_carried_out(stack: Stack) ->
     # however many watchers run at the same time.
     pool = await create_pool(stack.meetings_settings.database_url or "")
     try:
-        store = EventStore(pool)
+        store = EventStore(pool, signer=service_signer(stack.meetings_settings))
         watchers = [
             action_watcher(store, pool, zone=ZoneInfo("Asia/Shanghai"), interval=3600)
             for _ in range(3)
@@ -533,7 +534,7 @@ async def test_an_inspection_finding_becomes_one_case_in_cases(stack: Stack) -> 
     pool = await create_pool(stack.cases_settings.database_url or "")
     try:
         manager = CasesFromInspectionFindings(
-            EventStore(pool),
+            EventStore(pool, signer=service_signer(stack.cases_settings)),
             pool,
             CaseRules.from_district(load_district(stack.cases_settings)),
             meetings_topic="unused",
