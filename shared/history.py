@@ -18,11 +18,13 @@ from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.projections import wait_for_position
+from shared.projections.catch_up import EventsHead
 from shared.values import QueryOffset, StreamId
 
 
 def history_router() -> APIRouter:
-    """`GET /streams/{stream_id}/events` and `GET /events` (the published order)."""
+    """`GET /streams/{stream_id}/events`, `GET /events` (the published order) and
+    `GET /events/head` (its last sequence)."""
     # People read the log; other agencies' systems with a service account holding
     # `events:read`.
     router = APIRouter(
@@ -67,6 +69,16 @@ def history_router() -> APIRouter:
             limit=limit,
         )
         return _as_accepted(lines, accept)
+
+    @router.get("/events/head")
+    async def events_head(store: StoreDep) -> EventsHead:
+        """The last sequence of the published order (0 while there is none): how far
+        `GET /events` reaches, in one cheap read (a consumer catching up compares it
+        with what its broker holds)."""
+        sequence = await store.pool.fetchval(
+            "SELECT coalesce(max(sequence), 0) FROM event_sequence"
+        )
+        return EventsHead(sequence=sequence)
 
     return router
 

@@ -186,6 +186,8 @@ def create_service_app(
                         projection,
                         bootstrap=settings.kafka_bootstrap,
                         home_topics=(settings.events_topic,),
+                        catch_up_sources=settings.catch_up_sources,
+                        catch_up_token_file=settings.catch_up_token_file,
                     )
                     rt.runners.append(runner)
                     _supervised(rt, runner.status, runner.run)

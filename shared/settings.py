@@ -72,6 +72,14 @@ class ServiceSettings(BaseSettings):
     # A background loop that failed (relay, projection, watcher) is run again after
     # 0.5 s, then twice as long each time, up to this.
     loop_retry_max_seconds: float = Field(default=10.0, ge=0.5)
+    # Topics another service produces, each with that service's base URL (JSON, e.g.
+    # {"qingqian.members.events": "http://127.0.0.1:8001"}): when the broker does not
+    # hold such a topic's beginning, projections read the start from the producer's
+    # `GET /events` before the topic (docs/configuration.md).
+    catch_up_sources: dict[str, str] = Field(default_factory=dict)
+    # The bearer token (a service account with `events:read`) for those reads, read
+    # again at each request so whoever issues it may replace the file at any time.
+    catch_up_token_file: Path | None = None
 
     @property
     def source(self) -> str:

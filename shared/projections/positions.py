@@ -35,7 +35,8 @@ async def stored_offsets(
     """The projection's saved offsets per partition."""
     rows = await pool.fetch(
         "SELECT topic, partition, next_offset, epoch FROM projection_offsets"
-        " WHERE projection = $1",
+        # A negative partition is a catch-up's place in a producer's published order.
+        " WHERE projection = $1 AND partition >= 0",
         projection,
     )
     return {

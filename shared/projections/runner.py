@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import asyncpg
 import structlog
@@ -20,6 +21,7 @@ from shared.kafka import stop_within
 from shared.loops import Backoff, LoopState, LoopStatus
 from shared.projections import rebuilds
 from shared.projections.batches import BatchApplier, epoch_of, reset_offset
+from shared.projections.catch_up import CatchUp, CatchUpFailed
 from shared.projections.leadership import (
     DATABASE_UNAVAILABLE,
     LeaderSession,
@@ -33,7 +35,7 @@ from shared.projections.rebuilds import Rebuild, RebuildState
 log = structlog.get_logger()
 
 # What the runner waits out and retries; anything else is raised to its supervisor.
-RETRIED = (KafkaError, LeadershipLost, *DATABASE_UNAVAILABLE)
+RETRIED = (KafkaError, LeadershipLost, CatchUpFailed, *DATABASE_UNAVAILABLE)
 _BACKOFF = Backoff(first=0.5, cap=10.0)
 
 
@@ -57,6 +59,8 @@ class ProjectionRunner:
         backoff: Backoff = _BACKOFF,
         check_interval: float = 2.0,
         broker_timeout: float = 12.0,
+        catch_up_sources: Mapping[str, str] | None = None,
+        catch_up_token_file: Path | None = None,
     ) -> None:
         self.pool = pool
         # Topics the service's own relay creates: wait for them. Another service's topic
@@ -64,6 +68,14 @@ class ProjectionRunner:
         self._waits_for_topics = bool(set(projection.topics) & set(home_topics))
         self.projection = projection
         self._applier = BatchApplier(pool, projection)
+        # Topics whose beginning the broker may not hold: read from their producer.
+        self._catch_up = CatchUp(
+            pool,
+            self._applier,
+            sources=catch_up_sources or {},
+            token_file=catch_up_token_file,
+            broker_timeout=broker_timeout,
+        )
         self.bootstrap = bootstrap
         self.batch_size = batch_size
         self.backoff = backoff
@@ -202,10 +214,13 @@ class ProjectionRunner:
             )
             now = time.monotonic()
             if now - last_assign > (1.0 if not assigned else 10.0):
-                assigned = await self._placement.assign(consumer, assigned)
-                last_assign = now
+                placed = await self._placement.assign(consumer, assigned)
                 self.status.set(LoopState.RUNNING)
                 self.is_started.set()
+                if placed != assigned or not last_assign:
+                    # Placed anew: before reading a topic, what it no longer holds.
+                    await self._catch_up.if_due(consumer, placed)
+                assigned, last_assign = placed, now
             if now - last_check > self.check_interval or (
                 self.rebuild.state is RebuildState.PENDING
             ):
