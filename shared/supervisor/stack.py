@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from shared.local import (
     Tansu,
     ensure_service_database,
 )
+from shared.supervisor.catch_up import CatchUpToken, catch_up_sources
 from shared.supervisor.cause import cause_from_log
 from shared.supervisor.children import Child, Launch
 from shared.supervisor.journal import Journal
@@ -74,8 +75,12 @@ def run_up(options: StackOptions, *, office_token: str, say: Say) -> int:
     journal = Journal(options.data / "supervisor.log")
     servers: list[EmbeddedPostgres] = []
     supervisor = Supervisor([], journal=journal, say=say)
+    token = CatchUpToken(
+        options.data / "catch-up.token", LocalKeys(options.data / "keys").jwt_private()
+    )
     try:
-        bootstrap = _children(options, replicas, supervisor, servers)
+        token.refresh_if_due()
+        bootstrap = _children(options, replicas, supervisor, servers, token.path)
         if not _start(supervisor, options.timeout, stop):
             return 0
         _table(options, replicas, bootstrap, started_at, say)
@@ -85,6 +90,7 @@ def run_up(options: StackOptions, *, office_token: str, say: Say) -> int:
         say("ready — press Ctrl-C to stop")
         while not stop.is_set:
             supervisor.check()
+            token.refresh_if_due()
             time.sleep(0.5)
         journal.write("stop_requested")
     except GaveUp as exc:
@@ -105,12 +111,15 @@ def _children(
     replicas: list[Replica],
     supervisor: Supervisor,
     servers: list[EmbeddedPostgres],
+    token_file: Path,
 ) -> str:
     """Start PostgreSQL unless given one; put the broker (unless given one) and every
     service replica under the supervisor; returns the bootstrap servers."""
     server_url = os.environ.get("DATABASE_URL") or _embedded(options.data, servers)
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP") or _broker(options, supervisor)
-    supervisor.children += _services(options, replicas, server_url, bootstrap)
+    supervisor.children += _services(
+        options, replicas, server_url, bootstrap, token_file
+    )
     return bootstrap
 
 
@@ -154,7 +163,11 @@ def _broker(options: StackOptions, supervisor: Supervisor) -> str:
 
 
 def _services(
-    options: StackOptions, replicas: Iterable[Replica], server_url: str, bootstrap: str
+    options: StackOptions,
+    replicas: Sequence[Replica],
+    server_url: str,
+    bootstrap: str,
+    token_file: Path,
 ) -> list[Child]:
     """Every replica as a supervised child; replicas of a service share its database,
     migrate it as its owner role and serve as its runtime role."""
@@ -167,6 +180,10 @@ def _services(
                 ensure_service_database(server_url, replica.service, keys)
             )
         env = _service_env(replica, keys, databases[replica.service], bootstrap)
+        # Others' logs its projections must see from the start, should the broker not
+        # hold them: read from their producers (docs/configuration.md).
+        env.setdefault("CATCH_UP_SOURCES", catch_up_sources(replica.service, replicas))
+        env.setdefault("CATCH_UP_TOKEN_FILE", str(token_file))
         log = options.data / f"{replica.name}.log"
         children.append(
             Child(
