@@ -330,6 +330,8 @@ class ProjectionRunner:
         self._placement.forget()
         if assigned:
             await consumer.seek_to_beginning(*assigned)
+        # From the start again: what the broker no longer holds comes from its producer.
+        await self._catch_up.if_due(consumer, assigned)
         if is_mine:
             self.rebuild.finish()
 

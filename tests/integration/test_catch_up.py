@@ -26,6 +26,7 @@ from shared.loops import Backoff, LoopState
 from shared.projections import ProjectionRunner
 from shared.projections.batches import reset_offset
 from shared.projections.catch_up import HTTP_PARTITION
+from shared.projections.rebuilds import RebuildState
 from tests.conftest import RuntimeRole
 from tests.integration.test_projections import (
     Tally,
@@ -149,9 +150,15 @@ async def test_a_topic_holding_only_the_tail_is_caught_up_from_the_producer(
         await eventually(lambda: runner_read_topic(fresh_pool, tally.name, topic, 2))
         # Each event once: the tail read from the topic again was skipped by dedupe.
         assert await tally.applied(fresh_pool) == once(*events)
-    # Where the catch-up stands is stored with the read model: a restart goes on from it.
-    assert events[-1].sequence is not None
-    assert await caught_up_to(fresh_pool, tally.name, topic) == events[-1].sequence
+        # Where the catch-up stands is stored with the read model: a restart goes on
+        # from it.
+        assert events[-1].sequence is not None
+        assert await caught_up_to(fresh_pool, tally.name, topic) == events[-1].sequence
+        # A rebuild starts from the beginning, which the topic still does not hold.
+        runner.request_rebuild()
+        await eventually(lambda: is_rebuilt(runner))
+        await eventually(lambda: runner_read_topic(fresh_pool, tally.name, topic, 2))
+        assert await tally.applied(fresh_pool) == once(*events)
 
 
 async def test_a_catch_up_goes_on_from_the_sequence_it_stored(
@@ -225,6 +232,10 @@ async def test_an_unreachable_producer_or_a_refused_token_is_retried_until_it_is
 async def retrying_with(runner: ProjectionRunner, error: str) -> bool:
     status = runner.status
     return status.state is LoopState.RETRYING and error in (status.last_error or "")
+
+
+async def is_rebuilt(runner: ProjectionRunner) -> bool:
+    return runner.rebuild.state is RebuildState.DONE
 
 
 async def caught_up_to(pool: asyncpg.Pool, projection: str, topic: str) -> int:
