@@ -202,6 +202,10 @@ class ProjectionRunner:
         wanted = await self._placement.wanted()
         if wanted:
             await self._placement.refresh_ends(consumer, wanted)
+        elif not self._waits_for_topics:
+            # Another service's topic that does not exist yet: nothing to be behind
+            # on, as the leader says too (else a standby replica is never ready).
+            self.is_caught_up.set()
         await self.measure()
         await self._sleep(self.check_interval)
 
