@@ -23,6 +23,7 @@ from shared.db import (
     migrate_as_owner,
     runtime_role,
 )
+from shared.deadline import RequestDeadlineMiddleware
 from shared.dependencies import (
     ActorDep,
     CommandContextDep,
@@ -217,6 +218,12 @@ def create_service_app(
             log.info("service_stopped")
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
+    # Innermost of the three: its 503 carries the correlation id.
+    app.add_middleware(
+        RequestDeadlineMiddleware,
+        seconds=settings.request_deadline_seconds,
+        retry_after=settings.retry_after_seconds,
+    )
     app.add_middleware(CorrelationMiddleware, service=settings.service)
     # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodyLimitMiddleware)

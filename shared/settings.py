@@ -67,6 +67,9 @@ class ServiceSettings(BaseSettings):
     db_statement_timeout_seconds: float = Field(default=15.0, gt=0)
     # The Retry-After of a 503 while the database is away.
     retry_after_seconds: int = Field(default=5, ge=1)
+    # The longest a request may take before its answer starts; unset: the pool's
+    # acquire and statement timeouts and a second more. Past it: 503, not a hang.
+    request_timeout_seconds: float | None = Field(default=None, gt=0)
     # `/readyz` answers 503 while the relay or a projection lags more events than this.
     ready_max_lag: int = Field(default=1000, ge=0)
     # A background loop that failed (relay, projection, watcher) is run again after
@@ -80,6 +83,13 @@ class ServiceSettings(BaseSettings):
     # The bearer token (a service account with `events:read`) for those reads, read
     # again at each request so whoever issues it may replace the file at any time.
     catch_up_token_file: Path | None = None
+
+    @property
+    def request_deadline_seconds(self) -> float:
+        """The longest a request may take before its answer starts."""
+        if self.request_timeout_seconds is not None:
+            return self.request_timeout_seconds
+        return self.db_acquire_timeout_seconds + self.db_statement_timeout_seconds + 1
 
     @property
     def source(self) -> str:
