@@ -106,7 +106,16 @@ async def create_pool(
         # The client stops waiting, and the server stops working, at the same time.
         limits["command_timeout"] = statement_timeout
         limits["server_settings"] = {
-            "statement_timeout": str(int(statement_timeout * 1000))
+            "statement_timeout": str(int(statement_timeout * 1000)),
+            # A client cut off mid-transaction (a network partition) must not hold
+            # its locks — a year's counter row, a leader lock — until TCP notices,
+            # hours later: the server ends such a session itself.
+            "idle_in_transaction_session_timeout": str(
+                int(max(2 * statement_timeout, 10.0) * 1000)
+            ),
+            "tcp_keepalives_idle": "30",
+            "tcp_keepalives_interval": "10",
+            "tcp_keepalives_count": "3",
         }
     if acquire_timeout is not None:
         limits["timeout"] = acquire_timeout  # asyncpg connects within 60 s otherwise

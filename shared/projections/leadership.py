@@ -106,8 +106,10 @@ class LeaderSession:
             return
         try:
             async with self._lock:
-                del self._held[key]
-                assert self._conn is not None  # noqa: S101 - held on it
+                # Another owner may have found the connection lost meanwhile, and
+                # dropped it with every lock on it: then there is nothing to release.
+                if self._held.pop(key, None) is not owner or self._conn is None:
+                    return
                 await self._conn.execute("SELECT pg_advisory_unlock($1)", key)
                 if not self._held:
                     await self._give_back()

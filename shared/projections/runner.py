@@ -95,6 +95,8 @@ class ProjectionRunner:
         self._stopping = False
         self._wake = asyncio.Event()
         self.is_leader = False
+        # The leader session this runner took its lock on, while it leads.
+        self._led_on: LeaderSession | None = None
         self.rebuild = Rebuild()
         self.is_started = asyncio.Event()
         self.is_caught_up = asyncio.Event()
@@ -179,7 +181,12 @@ class ProjectionRunner:
                 await self._consume(consumer)
             finally:
                 self.is_leader = False
-                await LeaderSession.of(self.pool).resign(self._leader_key, self)
+                # The session it led on, not whichever is the pool's now: a session
+                # replaced meanwhile would otherwise keep this lock for good, and this
+                # runner would stand by behind itself.
+                session, self._led_on = self._led_on, None
+                if session is not None:
+                    await session.resign(self._leader_key, self)
         finally:
             await self._close()
 
@@ -187,6 +194,7 @@ class ProjectionRunner:
         session = LeaderSession.of(self.pool)
         self.is_leader = await session.try_lead(self._leader_key, self)
         if self.is_leader:
+            self._led_on = session
             log.info("projection_leading", projection=self.name)
         return self.is_leader
 
@@ -213,9 +221,9 @@ class ProjectionRunner:
         assigned: set[TopicPartition] = set()
         last_assign = last_check = 0.0
         while not self._stopping:
-            await LeaderSession.of(self.pool).check(
-                self._leader_key, self, every=self.check_interval
-            )
+            if self._led_on is None:
+                raise LeadershipLost("no longer leading")
+            await self._led_on.check(self._leader_key, self, every=self.check_interval)
             now = time.monotonic()
             if now - last_assign > (1.0 if not assigned else 10.0):
                 placed = await self._placement.assign(consumer, assigned)

@@ -27,6 +27,16 @@ def app_with_deadline(seconds: float) -> FastAPI:
             raise
         return {"status": "late"}
 
+    @app.get("/slow-to-clean-up")
+    async def slow_to_clean_up() -> dict[str, str]:
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            # As a rollback on a stalled connection waits out its own timeout.
+            await asyncio.sleep(5)
+            raise
+        return {"status": "late"}
+
     @app.get("/quick")
     async def quick() -> dict[str, str]:
         return {"status": "ok"}
@@ -61,6 +71,17 @@ async def test_a_request_past_its_deadline_is_503_with_retry_after() -> None:
     assert answer.json()["code"] == "service-unavailable"
     # Its work was cancelled, not left running.
     assert app.state.finished == ["cancelled"]
+
+
+async def test_the_answer_does_not_wait_for_the_given_up_work_to_clean_up() -> None:
+    started = asyncio.get_running_loop().time()
+
+    answer = await asyncio.wait_for(
+        call(app_with_deadline(0.2), "/slow-to-clean-up"), 2
+    )
+
+    assert answer.status_code == 503
+    assert asyncio.get_running_loop().time() - started < 2
 
 
 async def test_a_request_within_its_deadline_is_answered() -> None:
