@@ -3,6 +3,7 @@ and a Kafka-protocol broker (KAFKA_BOOTSTRAP, testcontainers, or tansu)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -94,6 +95,29 @@ def kafka_bootstrap() -> Iterator[str]:
         yield broker.bootstrap
     finally:
         broker.stop()
+
+
+@contextlib.contextmanager
+def _home_outside_pytest_tmp() -> Iterator[Path]:
+    # Embedded PostgreSQL runs as a user of its own, who must traverse the folder's
+    # parents; another pytest run on the machine takes that permission back from
+    # pytest's own temporary folder (/tmp/pytest-of-root), so not there.
+    with tempfile.TemporaryDirectory(prefix="qq-home-") as folder:
+        yield Path(folder) / "home"
+
+
+@pytest.fixture
+def home_dir() -> Iterator[Path]:
+    """A data folder for a `qingqian up` of the test's own."""
+    with _home_outside_pytest_tmp() as home:
+        yield home
+
+
+@pytest.fixture(scope="module")
+def module_home_dir() -> Iterator[Path]:
+    """A data folder for a `qingqian up` the module's tests share."""
+    with _home_outside_pytest_tmp() as home:
+        yield home
 
 
 @pytest.fixture

@@ -139,8 +139,8 @@ class Stack:
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    stack = Stack(tmp_path / "home")
+def stack(home_dir: Path) -> Iterator[Stack]:
+    stack = Stack(home_dir)
     yield stack
     if stack.process is not None:
         if stack.process.poll() is None:

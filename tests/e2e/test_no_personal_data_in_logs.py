@@ -9,6 +9,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -69,8 +70,8 @@ def intake() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
-    up = Up(tmp_path_factory.mktemp("pii") / "home")
+def stack(module_home_dir: Path) -> Iterator[Up]:
+    up = Up(module_home_dir)
     try:
         up.start()
         yield up

@@ -31,8 +31,8 @@ async def _ready(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
-    up = Up(tmp_path_factory.mktemp("supervised") / "home", "--replicas", "cases=2")
+def stack(module_home_dir: Path) -> Iterator[Up]:
+    up = Up(module_home_dir, "--replicas", "cases=2")
     try:
         up.start()
         yield up
@@ -153,9 +153,9 @@ async def test_sigterm_stops_every_process(stack: Up) -> None:
 
 
 async def test_a_service_that_keeps_crashing_stops_everything_saying_which(
-    tmp_path: Path,
+    home_dir: Path,
 ) -> None:
-    up = Up(tmp_path / "home", "--max-crashes", "2", "--crash-window", "60")
+    up = Up(home_dir, "--max-crashes", "2", "--crash-window", "60")
     try:
         up.start()
         os.kill(up.pid_of("members"), signal.SIGKILL)
@@ -179,9 +179,9 @@ async def test_a_service_that_keeps_crashing_stops_everything_saying_which(
     ("taken", "flag"), [("cases", "--port-offset"), ("kafka", "--kafka-port")]
 )
 def test_a_taken_port_is_named_before_anything_starts(
-    tmp_path: Path, taken: str, flag: str
+    home_dir: Path, taken: str, flag: str
 ) -> None:
-    up = Up(tmp_path / "home")
+    up = Up(home_dir)
     port = up.kafka_port if taken == "kafka" else up.port(taken)
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", port))
