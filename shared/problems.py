@@ -99,7 +99,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it
-    code = {404: "not-found", 405: "method-not-allowed"}.get(
+    code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
         exc.status_code, "http-error"
     )
     return _problem(exc.status_code, code, str(exc.detail), str(exc.detail))

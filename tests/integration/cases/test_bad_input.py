@@ -258,3 +258,16 @@ async def test_a_wait_for_position_past_a_bigint_is_refused(stack: Stack) -> Non
     )
 
     refused(answer, "#/query/wait_for/0", "stream_at_position")
+
+
+async def test_a_body_over_the_limit_is_413_and_nothing_is_written(
+    stack: Stack, cases_db: asyncpg.Connection
+) -> None:
+    before = await written(cases_db)
+    # A 10 MB progress report, as an attacker would send one.
+    body = intake(summary="欠" * (4 * 1024 * 1024))
+
+    answer = await stack.cases.post("/cases", json=body)
+
+    problem(answer, 413, "payload-too-large")
+    assert await written(cases_db) == before
