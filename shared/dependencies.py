@@ -122,8 +122,15 @@ def _command_id(key: str | None) -> uuid.UUID | None:
 async def command_context(
     request: Request,
     actor: Annotated[Actor, Depends(current_actor)],
-    idempotency_key: Annotated[str | None, Header()] = None,
-    if_match: Annotated[str | None, Header()] = None,
+    # What the checks below accept, documented (not enforced by FastAPI: its own 422
+    # would not name the rule), so generated valid headers are accepted.
+    idempotency_key: Annotated[
+        str | None,
+        Header(json_schema_extra={"minLength": 1, "maxLength": 200, "pattern": r"\S"}),
+    ] = None,
+    if_match: Annotated[
+        str | None, Header(json_schema_extra={"pattern": r'^(W/)?"?[0-9]{1,18}"?$'})
+    ] = None,
 ) -> CommandContext:
     """Actor, command id (`Idempotency-Key`), expected version (`If-Match`), clock."""
     settings = runtime(request).settings
