@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -119,11 +119,27 @@ def _command_id(key: str | None) -> uuid.UUID | None:
         return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, key)
 
 
+def _optional_text(**constraints: object) -> dict[str, Any]:
+    """The JSON schema of an optional text with those constraints on the text itself
+    (set beside `anyOf`, generators applied them to neither branch)."""
+    return {"anyOf": [{"type": "string", **constraints}, {"type": "null"}]}
+
+
 async def command_context(
     request: Request,
     actor: Annotated[Actor, Depends(current_actor)],
-    idempotency_key: Annotated[str | None, Header()] = None,
-    if_match: Annotated[str | None, Header()] = None,
+    # What the checks below accept, documented (not enforced by FastAPI: its own 422
+    # would not name the rule), so generated valid headers are accepted.
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            json_schema_extra=_optional_text(minLength=1, maxLength=200, pattern=r"\S")
+        ),
+    ] = None,
+    if_match: Annotated[
+        str | None,
+        Header(json_schema_extra=_optional_text(pattern=r'^(W/)?"?[0-9]{1,18}"?$')),
+    ] = None,
 ) -> CommandContext:
     """Actor, command id (`Idempotency-Key`), expected version (`If-Match`), clock."""
     settings = runtime(request).settings

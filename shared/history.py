@@ -17,6 +17,7 @@ from shared.dependencies import RuntimeDep, StoreDep, reader, runtime
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
+from shared.problems import problem_responses
 from shared.projections import wait_for_position
 from shared.projections.catch_up import EventsHead
 from shared.values import QueryOffset, StreamId
@@ -30,6 +31,7 @@ def history_router() -> APIRouter:
     router = APIRouter(
         tags=["history"],
         dependencies=[Depends(known_query_only), Depends(reader(Scope.EVENTS_READ))],
+        responses=problem_responses(401, 403, 404, 422),
     )
 
     @router.get("/streams/{stream_id}/events")

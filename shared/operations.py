@@ -14,6 +14,7 @@ from shared.dependencies import ActorDep, RuntimeDep
 from shared.domain import Role
 from shared.errors import NotFound, NotPermitted
 from shared.loops import LoopState, LoopStatus
+from shared.problems import problem_responses
 
 _READERS = frozenset({Role.OFFICE, Role.AUDITOR, Role.SYSTEM})
 _OPERATORS = frozenset({Role.OFFICE, Role.SYSTEM})
@@ -90,6 +91,7 @@ def operations_router() -> APIRouter:
         prefix="/operations",
         tags=["operations"],
         dependencies=[Depends(known_query_only)],
+        responses=problem_responses(401, 403, 404, 422),
     )
 
     @router.get("/loops")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from shared.dependencies import ActorDep, RuntimeDep
 from shared.domain import Role
 from shared.errors import NotPermitted
+from shared.problems import problem_responses
 
 _READERS = frozenset({Role.OFFICE, Role.AUDITOR, Role.SYSTEM})
 
@@ -30,7 +31,11 @@ class UnauthenticatedEventView(BaseModel):
 
 def unauthenticated_router() -> APIRouter:
     """`GET /operations/unauthenticated-events`."""
-    router = APIRouter(prefix="/operations", tags=["operations"])
+    router = APIRouter(
+        prefix="/operations",
+        tags=["operations"],
+        responses=problem_responses(401, 403, 422),
+    )
 
     @router.get("/unauthenticated-events")
     async def unauthenticated_events(

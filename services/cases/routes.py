@@ -52,7 +52,7 @@ RulesDep = Annotated[CaseRules, Depends(_rules)]
 commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 reads = APIRouter(
     tags=["queries"],

@@ -66,7 +66,7 @@ SecretDep = Annotated[bytes, Depends(_secret)]
 commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 # Other agencies' systems read the check API and the listings with a service account
 # holding `exchange:credit:read`; people read them with their own tokens.

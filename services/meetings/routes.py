@@ -45,7 +45,7 @@ ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1
 commands = APIRouter(
     tags=["commands"],
     dependencies=[Depends(known_query_only)],
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 reads = APIRouter(
     tags=["queries"],

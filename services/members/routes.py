@@ -36,7 +36,7 @@ from shared.values import UNIT_CODE_PATTERN, PersonId, UnitCode
 
 Consistent = Depends(consistent_with(DIRECTORY))
 
-COMMAND_ERRORS = problem_responses(401, 403, 404, 409, 412, 413, 422)
+COMMAND_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422)
 
 commands = APIRouter(
     tags=["commands"],
