@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
@@ -106,6 +108,12 @@ def _as_accepted(lines: bytes, accept: str | None) -> Response:
 _WAIT_FOR = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+@v?[0-9]{1,18}$")
 
 
+# How long a request's `wait_for` waits in all, and how many requests of a process may
+# wait at once (each polls the read model until it sees its events).
+WAIT_FOR_SECONDS = 5.0
+_WAITERS = asyncio.Semaphore(32)
+
+
 def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
     """A query dependency: `?wait_for=<stream>@<position>` (from a command's answer;
     repeat it for several streams) waits up to 5 s until the projection shows each of
@@ -123,6 +131,7 @@ def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
             ),
         ] = None,
     ) -> None:
+        wanted = []
         for index, token in enumerate(wait_for or ()):
             if not _WAIT_FOR.match(token):
                 raise InvalidInput(
@@ -131,12 +140,22 @@ def consistent_with(projection: str) -> Callable[..., Awaitable[None]]:
                     "wait_for must be <stream>@<position> or <stream>@v<version>",
                 )
             stream_id, _, at = token.rpartition("@")
-            await wait_for_position(
-                runtime(request).pool,
-                projection,
-                stream_id=stream_id,
-                position=int(at.removeprefix("v")),
-                is_version=at.startswith("v"),
-            )
+            wanted.append((stream_id, at))
+        if not wanted or _WAITERS.locked():
+            # Too many requests wait already: this one reads what is visible now
+            # rather than add its polling to theirs (a flood must not slow others).
+            return
+        # One deadline for them all: 20 streams wait 5 s together, not 5 s each.
+        deadline = time.monotonic() + WAIT_FOR_SECONDS
+        async with _WAITERS:
+            for stream_id, at in wanted:
+                await wait_for_position(
+                    runtime(request).pool,
+                    projection,
+                    stream_id=stream_id,
+                    position=int(at.removeprefix("v")),
+                    is_version=at.startswith("v"),
+                    within=max(0.0, deadline - time.monotonic()),
+                )
 
     return wait

@@ -5,6 +5,7 @@ bigint, dates out of the window, undeclared query parameters, oversized bodies
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -271,3 +272,16 @@ async def test_a_body_over_the_limit_is_413_and_nothing_is_written(
 
     problem(answer, 413, "payload-too-large")
     assert await written(cases_db) == before
+
+
+async def test_wait_for_waits_five_seconds_in_all_not_five_per_stream(
+    stack: Stack,
+) -> None:
+    # Twenty streams that will never be visible: at most one wait of 5 s, not 100 s.
+    params = {"wait_for": [f"case-1999-{n:06d}@v1" for n in range(20)]}
+    started = time.monotonic()
+
+    answer = await stack.cases.get("/cases", params=params)
+
+    assert answer.status_code == 200
+    assert time.monotonic() - started < 9
