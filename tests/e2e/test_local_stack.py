@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import httpx
 import pytest
 
 from shared.local import free_port
+from tests.e2e.steps import receive_and_assign
 from tests.kafka_reader import read_topic
 from tests.support import eventually
 
@@ -226,32 +226,7 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     async with httpx.AsyncClient(
         base_url=stack.cases_url, timeout=20, headers=office
     ) as cases:
-        received = await cases.post(
-            "/cases",
-            json={
-                "source": "petition_handover",
-                "sector": "construction",
-                "employer": {"name": "某建筑公司", "uscc": "91350100M000100Y43"},
-                "workers_count": 3,
-                "months_owed": 2,
-                "amount_owed": "9000.00",
-                "territorial_unit": "sq-dongguan",
-                "received_on": "2024-03-01",
-            },
-        )
-        case_id = received.json()["stream"].removeprefix("case-")
-
-        async def assigned() -> bool:
-            answer = await cases.post(
-                f"/cases/{case_id}/assign",
-                json={
-                    "lead_unit": "yjglj",
-                    "due_on": str(datetime.now(UTC).date() + timedelta(days=60)),
-                },
-            )
-            return answer.status_code == 200
-
-        await eventually(assigned, timeout=30, interval=0.5)
+        received, case_id = await receive_and_assign(cases, "yjglj", timeout=30)
         queue = (
             await cases.get(
                 "/work-queues/yjglj", params={"wait_for": f"case-{case_id}@0"}

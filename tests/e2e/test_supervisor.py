@@ -9,12 +9,12 @@ import signal
 import socket
 import subprocess
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.e2e.steps import receive_and_assign
 from tests.e2e.up_process import ROOT, Up, is_gone
 from tests.support import eventually
 
@@ -98,33 +98,8 @@ async def test_a_killed_broker_is_restarted_and_events_flow_again(stack: Up) -> 
                 "effective_on": "2019-03-01",
             },
         )
-        received = await cases.post(
-            "/cases",
-            json={
-                "source": "petition_handover",
-                "sector": "construction",
-                "employer": {"name": "某建筑公司", "uscc": "91350100M000100Y43"},
-                "workers_count": 3,
-                "months_owed": 2,
-                "amount_owed": "9000.00",
-                "territorial_unit": "sq-dongguan",
-                "received_on": "2024-03-01",
-            },
-        )
-        case_id = received.json()["stream"].removeprefix("case-")
-
         # cases knows the new unit only from members' events on the new broker.
-        async def assigned_to_the_new_unit() -> bool:
-            answer = await cases.post(
-                f"/cases/{case_id}/assign",
-                json={
-                    "lead_unit": "yjglj",
-                    "due_on": str(datetime.now(UTC).date() + timedelta(days=60)),
-                },
-            )
-            return answer.status_code == 200
-
-        await eventually(assigned_to_the_new_unit, timeout=45, interval=0.5)
+        received, _ = await receive_and_assign(cases, "yjglj", timeout=45)
 
     assert admitted.status_code == received.status_code == 201
     assert any(
