@@ -89,3 +89,23 @@ async def until_overdue(
         if not waiting or loop.time() >= deadline:
             return waiting
         await asyncio.sleep(1.0)
+
+
+async def every_item(
+    client: httpx.AsyncClient,
+    action_ids: Collection[str],
+    *,
+    wait_for: str | None,
+    timeout: float,
+) -> list[dict[str, Any]]:
+    """The list's rows of the action items, once it shows them all or after `timeout`
+    seconds: `wait_for` promises only the last write's stream, and items of other
+    streams may reach the read model later (another partition)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        items = await action_items(client, {}, wait_for=wait_for)
+        listed = {i["action_id"] for i in items}
+        if set(action_ids) <= listed or loop.time() >= deadline:
+            return [i for i in items if i["action_id"] in action_ids]
+        await asyncio.sleep(0.5)

@@ -16,7 +16,7 @@ import structlog
 
 from services.meetings.demo.plan import build_plan
 from services.meetings.demo.reading import (
-    action_items,
+    every_item,
     meeting_ids,
     until_overdue,
     wait_for_members,
@@ -192,14 +192,15 @@ async def run_demo(
     unflagged = await until_overdue(
         client, expected, wait_for=runner.last, timeout=watcher_wait
     )
-    # The lists wait for the demo's last write, so a run right after sees it all.
-    items = await action_items(client, {}, wait_for=runner.last)
+    items = await every_item(
+        client, runner.items, wait_for=runner.last, timeout=max(watcher_wait, 30.0)
+    )
     return summarize(
         seed,
         meetings=runner.meetings,
         kinds={s.key: s.kind for s in plan},
         before=before,
-        items={i["action_id"]: i for i in items if i["action_id"] in runner.items},
+        items={i["action_id"]: i for i in items},
         left_to_units=runner.left_to_units,
         unflagged=len(unflagged),
         waited=watcher_wait,
