@@ -85,3 +85,32 @@ def require_within_years_ahead(
             rule="date_within_years_ahead",
             detail=f"{day} is more than {years} years after today, {today}.",
         )
+
+
+def require_not_before(
+    day: date, *, field: str, not_before: date | None, since: str
+) -> None:
+    """Refuses a date before the step it follows (`since`); rule `not_before_<since>`."""
+    if not_before is not None and day < not_before:
+        raise InvalidInput(
+            field=field,
+            rule=f"not_before_{since}",
+            detail=f"{day} is before the {since.replace('_', ' ')} on {not_before}.",
+        )
+
+
+def require_date(
+    day: date,
+    *,
+    field: str,
+    today: date,
+    not_before: date | None = None,
+    since: str = "",
+) -> None:
+    """Refuses a business date in the future (rule `not_in_future`), or before the step
+    it follows (`since`, rule `not_before_<since>`): a step is recorded after it happened."""
+    if day > today:
+        raise InvalidInput(
+            field=field, rule="not_in_future", detail=f"{day} is after today, {today}."
+        )
+    require_not_before(day, field=field, not_before=not_before, since=since)
