@@ -7,7 +7,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from inspect import Parameter, Signature
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -15,13 +16,21 @@ from fastapi.responses import JSONResponse
 from shared.auth import Scope
 from shared.boundary import known_query_only
 from shared.dates import Moment
-from shared.dependencies import RuntimeDep, StoreDep, reader, runtime
+from shared.dependencies import (
+    RuntimeDep,
+    ServiceRuntime,
+    StoreDep,
+    reader,
+    runtime,
+)
+from shared.domain import Aggregate
 from shared.envelope import Envelope, envelope_of
 from shared.errors import InvalidInput, NotFound
 from shared.log_json import NDJSON, json_array, published_lines
 from shared.problems import problem_responses
 from shared.projections import wait_for_position
 from shared.projections.catch_up import EventsHead
+from shared.store import EventStore
 from shared.values import QueryOffset, StreamId
 
 
@@ -36,19 +45,15 @@ def history_router() -> APIRouter:
         responses=problem_responses(401, 403, 404, 422),
     )
 
-    @router.get("/streams/{stream_id}/events")
-    async def stream_events(
-        stream_id: StreamId,
-        store: StoreDep,
-        rt: RuntimeDep,
-        as_of: Annotated[
-            Moment | None, Query(description="only events recorded by then")
-        ] = None,
-    ) -> list[Envelope]:
-        """A stream's events in version order, as CloudEvents; 404 if it has none."""
-        return await stream_history(
-            store, rt.settings.source, rt.settings.service, stream_id, as_of
-        )
+    history_route(
+        router,
+        "/streams/{stream_id}/events",
+        None,
+        id_type=StreamId,
+        name="stream_events",
+        description="A stream's events in version order, as CloudEvents; 404 if it has none.",
+        as_of_query=True,
+    )
 
     @router.get(
         "/events",
@@ -85,6 +90,69 @@ def history_router() -> APIRouter:
         return EventsHead(sequence=sequence)
 
     return router
+
+
+# The one `{name}` in a history route's path (none: the district's own stream).
+_PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+_AS_OF = Annotated[Moment | None, Query(description="only events recorded by then")]
+
+
+def history_route(
+    router: APIRouter,
+    path: str,
+    aggregate: Aggregate[Any, Any] | None,
+    *,
+    id_type: Any = str,
+    name: str,
+    description: str,
+    as_of_query: bool = False,
+) -> None:
+    """Adds `GET path` to `router`: one stream's events in version order as a JSON
+    array of CloudEvents, 404 if it has none. The stream is `aggregate`'s stream of the
+    id in the path (`id_type` checks it), the id itself without an aggregate, or the
+    district's stream of `aggregate` when the path names no id; `as_of_query` adds
+    `?as_of=` (only events recorded by then). The router's dependencies (who may read,
+    `wait_for`) apply as to its other routes."""
+    keys = _PATH_PARAMETER.findall(path)
+    if len(keys) > 1 or (aggregate is None and not keys):
+        raise ValueError(f"{path}: a history route names at most one id")
+    parameters = [
+        Parameter(key, Parameter.KEYWORD_ONLY, annotation=id_type) for key in keys
+    ]
+    parameters += [
+        Parameter("store", Parameter.KEYWORD_ONLY, annotation=StoreDep),
+        Parameter("rt", Parameter.KEYWORD_ONLY, annotation=RuntimeDep),
+    ]
+    if as_of_query:
+        parameters.append(
+            Parameter("as_of", Parameter.KEYWORD_ONLY, annotation=_AS_OF, default=None)
+        )
+
+    async def events(
+        *,
+        store: EventStore,
+        rt: ServiceRuntime,
+        as_of: datetime | None = None,
+        **ids: str,
+    ) -> list[Envelope]:
+        entity = ids[keys[0]] if keys else rt.settings.district
+        stream = entity if aggregate is None else aggregate.stream_id(entity)
+        return await stream_history(
+            store, rt.settings.source, rt.settings.service, stream, as_of
+        )
+
+    # FastAPI reads the endpoint's parameters (the path's id, the dependencies, the
+    # query) from its signature: this one is built for the path.
+    endpoint: Any = events
+    endpoint.__signature__ = Signature(parameters)
+    router.add_api_route(
+        path,
+        events,
+        methods=["GET"],
+        name=name,
+        description=description,
+        response_model=list[Envelope],
+    )
 
 
 async def stream_history(

@@ -22,9 +22,8 @@ from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.dates import Moment
 from shared.domain import Command
-from shared.envelope import Envelope
 from shared.handling import CommandContext
-from shared.history import consistent_with, stream_history
+from shared.history import consistent_with, history_route
 from shared.http import (
     ActorDep,
     CommandContextDep,
@@ -276,14 +275,14 @@ async def get_case(
     )
 
 
-@reads.get("/cases/{case_id}/events")
-async def case_events(
-    case_id: CaseId, store: StoreDep, rt: RuntimeDep
-) -> list[Envelope]:
-    """The case's history as CloudEvents (personal data only as ciphertext)."""
-    return await stream_history(
-        store, rt.settings.source, rt.settings.service, CASE.stream_id(case_id), None
-    )
+history_route(
+    reads,
+    "/cases/{case_id}/events",
+    CASE,
+    id_type=CaseId,
+    name="case_events",
+    description="The case's history as CloudEvents (personal data only as ciphertext).",
+)
 
 
 @reads.get("/work-queues/{unit}")

@@ -23,10 +23,9 @@ from shared.auth import Actor, Scope
 from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
-from shared.envelope import Envelope
 from shared.errors import InvalidInput
 from shared.handling import CommandContext
-from shared.history import consistent_with, stream_history
+from shared.history import consistent_with, history_route
 from shared.http import (
     CommandContextDep,
     PoolDep,
@@ -250,18 +249,14 @@ async def get_listing(
     )
 
 
-@reads.get("/listings/{listing_id}/events")
-async def listing_events(
-    listing_id: ListingId, store: StoreDep, rt: RuntimeDep
-) -> list[Envelope]:
-    """The listing's history as CloudEvents."""
-    return await stream_history(
-        store,
-        rt.settings.source,
-        rt.settings.service,
-        LISTING.stream_id(listing_id),
-        None,
-    )
+history_route(
+    reads,
+    "/listings/{listing_id}/events",
+    LISTING,
+    id_type=ListingId,
+    name="listing_events",
+    description="The listing's history as CloudEvents.",
+)
 
 
 @reads.get("/sanction-tasks/{unit}", dependencies=[Depends(current_actor)])

@@ -22,9 +22,8 @@ from services.meetings.views import (
 from shared.boundary import known_query_only
 from shared.commands import add_command_routes
 from shared.domain import Command
-from shared.envelope import Envelope
 from shared.handling import CommandContext
-from shared.history import consistent_with, stream_history
+from shared.history import consistent_with, history_route
 from shared.http import (
     CommandContextDep,
     PoolDep,
@@ -208,18 +207,14 @@ async def get_meeting(
     )
 
 
-@reads.get("/meetings/{meeting_id}/events")
-async def meeting_events(
-    meeting_id: MeetingId, store: StoreDep, rt: RuntimeDep
-) -> list[Envelope]:
-    """The meeting's history as CloudEvents."""
-    return await stream_history(
-        store,
-        rt.settings.source,
-        rt.settings.service,
-        MEETING.stream_id(meeting_id),
-        None,
-    )
+history_route(
+    reads,
+    "/meetings/{meeting_id}/events",
+    MEETING,
+    id_type=MeetingId,
+    name="meeting_events",
+    description="The meeting's history as CloudEvents.",
+)
 
 
 @reads.get("/action-items")
@@ -264,18 +259,14 @@ async def get_action_item(action_id: ActionId, store: StoreDep) -> ActionItemDet
     return await queries.action_item_detail(store, action_id)
 
 
-@reads.get("/action-items/{action_id}/events")
-async def action_item_events(
-    action_id: ActionId, store: StoreDep, rt: RuntimeDep
-) -> list[Envelope]:
-    """The action item's history as CloudEvents."""
-    return await stream_history(
-        store,
-        rt.settings.source,
-        rt.settings.service,
-        ACTION.stream_id(action_id),
-        None,
-    )
+history_route(
+    reads,
+    "/action-items/{action_id}/events",
+    ACTION,
+    id_type=ActionId,
+    name="action_item_events",
+    description="The action item's history as CloudEvents.",
+)
 
 
 @reads.get("/implementation")

@@ -20,9 +20,8 @@ from services.members.views import (
 )
 from shared.boundary import known_query_only
 from shared.dates import BusinessDate, Moment
-from shared.envelope import Envelope
 from shared.handling import load_as_of
-from shared.history import consistent_with, stream_history
+from shared.history import consistent_with, history_route
 from shared.http import (
     CommandContextDep,
     PoolDep,
@@ -206,14 +205,14 @@ async def get_unit(
     )
 
 
-@reads.get("/units/{code}/events")
-async def unit_events(
-    code: UnitCode, store: StoreDep, rt: RuntimeDep
-) -> list[Envelope]:
-    """The unit's history as CloudEvents."""
-    return await stream_history(
-        store, rt.settings.source, rt.settings.service, UNIT.stream_id(code), None
-    )
+history_route(
+    reads,
+    "/units/{code}/events",
+    UNIT,
+    id_type=UnitCode,
+    name="unit_events",
+    description="The unit's history as CloudEvents.",
+)
 
 
 @reads.get("/people")
@@ -232,18 +231,14 @@ async def get_person(person_id: PersonId, pool: PoolDep) -> PersonView:
     return await queries.get_person(pool, person_id)
 
 
-@reads.get("/people/{person_id}/events")
-async def person_events(
-    person_id: PersonId, store: StoreDep, rt: RuntimeDep
-) -> list[Envelope]:
-    """The person's history as CloudEvents."""
-    return await stream_history(
-        store,
-        rt.settings.source,
-        rt.settings.service,
-        PERSON.stream_id(person_id),
-        None,
-    )
+history_route(
+    reads,
+    "/people/{person_id}/events",
+    PERSON,
+    id_type=PersonId,
+    name="person_events",
+    description="The person's history as CloudEvents.",
+)
 
 
 @reads.get("/roster")
@@ -267,13 +262,10 @@ async def get_joint_meeting(pool: PoolDep, rt: RuntimeDep) -> JointMeetingView:
     )
 
 
-@reads.get("/joint-meeting/events")
-async def joint_meeting_events(store: StoreDep, rt: RuntimeDep) -> list[Envelope]:
-    """The joint meeting's history (establishment, lead unit, every role granted and ended)."""
-    return await stream_history(
-        store,
-        rt.settings.source,
-        rt.settings.service,
-        JOINT_MEETING.stream_id(rt.settings.district),
-        None,
-    )
+history_route(
+    reads,
+    "/joint-meeting/events",
+    JOINT_MEETING,
+    name="joint_meeting_events",
+    description="The joint meeting's history (establishment, lead unit, every role granted and ended).",
+)
