@@ -2,8 +2,9 @@
 and the whole log in commit order arrive as one UTF-8 bytes value per page, never as a
 Python object per event.
 
-Each line is one event's envelope and parses to what `shared.envelope.envelope_json`
-makes of it: the same attributes and values (`data` keeps PostgreSQL's spacing)."""
+Each line is one event's envelope, byte for byte what `shared.envelope.envelope_json`
+makes of it (tests/integration/test_envelope_sql_equals_python.py holds the two
+against each other for every event type)."""
 
 from __future__ import annotations
 
