@@ -7,11 +7,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 
+import asyncpg
+
 from shared.auth import Actor
-from shared.chain import run_signer
+from shared.chain import Ed25519Signer, new_private_key_pem, run_signer
 from shared.domain import Aggregate, Command, Event, Role
 from shared.errors import RuleViolated
 from shared.handling import CommandContext
+from shared.relay import Relay
+from shared.store import EventStore
 from shared.trust import Jwks
 
 
@@ -100,3 +104,19 @@ def run_trust() -> Jwks:
     """The keys a store made without a signer signs with in this test run (pinned by
     the tests' `verify`, as a verifier pins the service's published keys)."""
     return Jwks.of_signers(run_signer())
+
+
+async def sequence_all(pool: asyncpg.Pool) -> None:
+    """Number every committed event, as the relay's sequencer does (nothing is
+    published: the broker is never reached)."""
+    relay = Relay(
+        EventStore(pool),
+        bootstrap="127.0.0.1:1",
+        service="test",
+        source="/qingqian/test",
+        topic="t",
+        seals_topic="t.seals",
+        signer=Ed25519Signer.from_pem(new_private_key_pem()),
+    )
+    while await relay.sequence_once():
+        pass

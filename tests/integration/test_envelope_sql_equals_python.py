@@ -15,15 +15,14 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.domain import Aggregate, Event
 from shared.envelope import envelope_json, envelope_of
 from shared.key_wrapping import Kek, Keyring
 from shared.log_json import log_pages, published_lines
 from shared.personal_data import PersonalVault
-from shared.relay import Relay
 from shared.store import EventMetadata, EventStore
 from tests.event_samples import AWKWARD, SERVICES, event_types, sample
+from tests.support import sequence_all
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -69,21 +68,6 @@ async def append_samples(
             metadata=metadata,
         )
     return stream_id
-
-
-async def sequence_all(pool: asyncpg.Pool) -> None:
-    """Number every committed event, as the relay's sequencer does."""
-    relay = Relay(
-        EventStore(pool),
-        bootstrap="127.0.0.1:1",
-        service="test",
-        source=SOURCE,
-        topic="t",
-        seals_topic="t.seals",
-        signer=Ed25519Signer.from_pem(new_private_key_pem()),
-    )
-    while await relay.sequence_once():
-        pass
 
 
 def _lines(lines: bytes) -> list[bytes]:

@@ -13,12 +13,17 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.envelope import Envelope, envelope_json, envelope_of
 from shared.log_json import json_array, log_pages, published_lines
-from shared.relay import Relay
 from shared.store import Cursor, EventMetadata, EventStore, Recorded
-from tests.support import LEDGER, AmountAdded, LedgerOpened, eventually, stream
+from tests.support import (
+    LEDGER,
+    AmountAdded,
+    LedgerOpened,
+    eventually,
+    sequence_all,
+    stream,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
@@ -64,21 +69,6 @@ async def append_awkward_events(pool: asyncpg.Pool) -> None:
             expected_version=0,
             metadata=metadata,
         )
-
-
-async def sequence_all(pool: asyncpg.Pool) -> None:
-    """Number every committed event, as the relay's sequencer does."""
-    relay = Relay(
-        EventStore(pool),
-        bootstrap="127.0.0.1:1",
-        service=SERVICE,
-        source=SOURCE,
-        topic="t",
-        seals_topic="t.seals",
-        signer=Ed25519Signer.from_pem(new_private_key_pem()),
-    )
-    while await relay.sequence_once():
-        pass
 
 
 def parsed(lines: bytes) -> list[dict[str, Any]]:

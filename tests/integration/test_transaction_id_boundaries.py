@@ -19,8 +19,8 @@ from shared.local import EmbeddedPostgres
 from shared.log_json import committed_count, log_pages, published_lines
 from shared.store import EventMetadata, EventStore
 from shared.verify import verify
-from tests.integration.test_log_json import SERVICE, SOURCE, parsed, sequence_all
-from tests.support import LEDGER, LedgerOpened, run_trust, stream
+from tests.integration.test_log_json import SERVICE, SOURCE, parsed
+from tests.support import LEDGER, LedgerOpened, run_trust, sequence_all, stream
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
