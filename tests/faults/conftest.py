@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from shared.local import Tansu, free_port
+from tests.faults.scenario import UnderLoad, cases_under_load
 from tests.faults.servers import OwnPostgres
 
 _FIGURES = pytest.StashKey[list[str]]()
@@ -36,6 +38,17 @@ def broker() -> Iterator[Tansu]:
         yield tansu
     finally:
         tansu.stop()
+
+
+@pytest.fixture
+def under_load(tmp_path: Path, own_postgres: OwnPostgres, broker: Tansu) -> UnderLoad:
+    """Where a fault test strikes: see `cases_under_load`."""
+    return partial(
+        cases_under_load,
+        folder=tmp_path,
+        server_url=own_postgres.url,
+        bootstrap=broker.bootstrap,
+    )
 
 
 @pytest.fixture

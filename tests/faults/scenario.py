@@ -5,17 +5,27 @@ The figures each run measured go to the end of the pytest report."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from tests.faults import checks
 from tests.faults.load import Load
 from tests.faults.observe import Observer
-from tests.faults.stack import FaultStack, ServiceProcess
+from tests.faults.stack import FaultStack, ServiceProcess, fault_stack
+
+# The marks of every fault test module (its own servers, minutes per test).
+FAULT_TEST = [
+    pytest.mark.faults,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.timeout(300),
+]
 
 # Commands acknowledged, and seconds of load, before the fault and after the repair.
 ACKS_BEFORE = 20
@@ -89,6 +99,13 @@ class FaultRun:
         if after:
             self.recovered_in = min(after) - self.repaired_at
 
+    async def repaired_and_recovered(self) -> list[str]:
+        """The fault is over: wait for the commands to come back, then `finish` on the
+        (first) cases process; the problems found."""
+        self.repaired()
+        await self.recover()
+        return await self.finish(url=self.cases[0].url)
+
     async def finish(self, *, url: str) -> list[str]:
         """Stop the load, settle every command, wait for the read model, run every
         check of issue 11; the problems found."""
@@ -161,3 +178,22 @@ async def start_all(*processes: ServiceProcess) -> None:
         process.start()
     for process in processes:
         await process.wait_ready()
+
+
+@contextlib.asynccontextmanager
+async def cases_under_load(
+    name: str, folder: Path, *, server_url: str, bootstrap: str
+) -> AsyncIterator[FaultRun]:
+    """A stack of members and one cases process, both ready, and the load on cases
+    begun (ACKS_BEFORE acknowledged): where a fault test strikes."""
+    async with fault_stack(folder, server_url=server_url, bootstrap=bootstrap) as stack:
+        members, cases = stack.add("members"), stack.add("cases")
+        await start_all(members, cases)
+        run = FaultRun(name, stack, [cases])
+        await run.begin()
+        yield run
+
+
+# `async with under_load(name) as run:` (the fixture of conftest) is
+# `cases_under_load` on the module's own servers.
+UnderLoad = Callable[[str], AbstractAsyncContextManager[FaultRun]]

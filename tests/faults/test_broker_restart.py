@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
 
 import asyncpg
-import pytest
 
 from shared.local import Tansu
 from tests.faults.checks import topic_messages
-from tests.faults.scenario import FaultRun, start_all
-from tests.faults.servers import OwnPostgres
-from tests.faults.stack import fault_stack
+from tests.faults.scenario import FAULT_TEST, UnderLoad
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.asyncio(loop_scope="session"),
-    pytest.mark.timeout(300),
-]
+pytestmark = FAULT_TEST
 
 DOWN_SECONDS = 20.0
 # The relay's and the consumers' requests to the broker time out after 10 s: by then
@@ -29,19 +21,9 @@ BROKER_NOTICE_SECONDS = 12.0
 
 
 async def test_a_broker_restarted_empty_gets_the_whole_log_again(
-    tmp_path: Path,
-    own_postgres: OwnPostgres,
-    broker: Tansu,
-    figures: Callable[[str], None],
+    under_load: UnderLoad, broker: Tansu, figures: Callable[[str], None]
 ) -> None:
-    async with fault_stack(
-        tmp_path, server_url=own_postgres.url, bootstrap=broker.bootstrap
-    ) as stack:
-        members, cases = stack.add("members"), stack.add("cases")
-        await start_all(members, cases)
-        run = FaultRun("broker killed and restarted", stack, [cases])
-        await run.begin()
-
+    async with under_load("broker killed and restarted") as run:
         assert broker.process is not None
         broker.process.kill()
         broker.process.wait(10)
@@ -49,9 +31,8 @@ async def test_a_broker_restarted_empty_gets_the_whole_log_again(
         await asyncio.sleep(DOWN_SECONDS)  # the load keeps going meanwhile
         run.observer.dependency_back()
         broker.start()
-        run.repaired()
-        await run.recover()
-        problems = await run.finish(url=cases.url)
+        problems = await run.repaired_and_recovered()
+        stack = run.stack
         conn = await asyncpg.connect(stack.database_url("cases"))
         try:
             # The broker came back empty: the relay must have published it all again.
