@@ -1,18 +1,30 @@
 """Checks for the services' yearly numbers under concurrent requests: fire many
-creates at once, then compare the numbered streams with the year's counter."""
+creates at once, then compare the numbered streams with the year's counter. Each
+service's test module describes its numbered create (`NumberedCreate`) and runs the
+same scenarios on it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from tests.service_server import owner_url
+
+# The marks of every numbers test module: each request a service answers under load.
+NUMBERS_TEST = [
+    pytest.mark.integration,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.timeout(120),
+]
 
 
 async def post_together(
@@ -113,3 +125,100 @@ async def events_failing_when(
             )
     finally:
         await conn.close()
+
+
+@dataclass(frozen=True)
+class NumberedCreate:
+    """A command that opens a stream under the next number of the year: where it is
+    posted, a valid body (with `overrides`), what makes one refused (422
+    `invalid-input`), and where its numbers are counted."""
+
+    client: httpx.AsyncClient
+    path: str
+    body: Callable[..., dict[str, Any]]
+    refused: dict[str, Any]
+    database_url: str | None
+    table: str
+    year: int
+    stream_prefix: str
+
+    async def gap_free(self) -> int:
+        """Every number handed out has a stream, once: the last."""
+        return await assert_gap_free(
+            self.database_url,
+            table=self.table,
+            year=self.year,
+            stream_prefix=self.stream_prefix,
+        )
+
+
+def _problem(answer: httpx.Response, status: int, code: str) -> None:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["code"] == code
+
+
+async def repeats_of_one_key_get_the_first(create: NumberedCreate) -> None:
+    """Fifty repeats of one Idempotency-Key at once: one stream, one number."""
+    before = await create.gap_free()
+    key = {"Idempotency-Key": f"create-{uuid.uuid4()}"}
+
+    answers = await post_together(
+        create.client, create.path, [(create.body(), key)] * 50
+    )
+
+    first = same_success(answers)
+    assert first["stream"].startswith(create.stream_prefix)
+    assert first["version"] >= 1
+    assert await create.gap_free() == before + 1
+
+
+async def different_ones_take_every_number_once(create: NumberedCreate) -> None:
+    """Thirty different creates at once: thirty streams, thirty numbers."""
+    before = await create.gap_free()
+    requests = [
+        (create.body(), {"Idempotency-Key": str(uuid.uuid4())}) for _ in range(30)
+    ]
+
+    answers = await post_together(create.client, create.path, requests)
+
+    assert len(distinct_successes(answers)) == 30
+    assert await create.gap_free() == before + 30
+
+
+async def refused_ones_leave_no_gap(create: NumberedCreate) -> None:
+    """Twenty at once, every other one refused: ten numbers, no gap."""
+    before = await create.gap_free()
+    requests = [
+        (
+            create.body(**create.refused) if i % 2 else create.body(),
+            {"Idempotency-Key": str(uuid.uuid4())},
+        )
+        for i in range(20)
+    ]
+
+    answers = await post_together(create.client, create.path, requests)
+
+    for refused in answers[1::2]:
+        _problem(refused, 422, "invalid-input")
+    assert len(distinct_successes(answers[0::2])) == 10
+    assert await create.gap_free() == before + 10
+
+
+async def a_failure_after_the_number_gives_it_back(
+    create: NumberedCreate, overrides: dict[str, Any], condition: str
+) -> None:
+    """A create (the body with `overrides`) whose event fails to insert (`condition`,
+    SQL on the new row, matches it) after its number was taken: 500, then the same
+    request again takes that number (no gap)."""
+    before = await create.gap_free()
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = create.body(**overrides)
+
+    async with events_failing_when(create.database_url, condition):
+        failed = await create.client.post(create.path, json=body, headers=key)
+    retried = await create.client.post(create.path, json=body, headers=key)
+
+    _problem(failed, 500, "internal-error")
+    assert retried.status_code == 201, retried.text
+    assert await create.gap_free() == before + 1

@@ -4,27 +4,12 @@ a refused listing takes none."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-import pytest
-
+import tests.yearly_numbers as numbers
 from tests.integration.credit.conftest import TODAY, Chain, day
-from tests.yearly_numbers import (
-    assert_gap_free,
-    distinct_successes,
-    events_failing_when,
-    post_together,
-    same_success,
-)
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.asyncio(loop_scope="session"),
-    pytest.mark.timeout(120),
-]
-
-PREFIX = f"listing-m-{TODAY.year}-"
+pytestmark = numbers.NUMBERS_TEST
 
 
 def by_hand(**overrides: Any) -> dict[str, Any]:
@@ -46,76 +31,40 @@ def by_hand(**overrides: Any) -> dict[str, Any]:
     return body | overrides
 
 
-async def gap_free(chain: Chain) -> int:
-    return await assert_gap_free(
-        chain.credit_settings.database_url,
+def by_hand_listings(chain: Chain) -> numbers.NumberedCreate:
+    return numbers.NumberedCreate(
+        client=chain.credit,
+        path="/listings",
+        body=by_hand,
+        refused={"opened_on": day(1)},
+        database_url=chain.credit_settings.database_url,
         table="listing_numbers",
         year=TODAY.year,
-        stream_prefix=PREFIX,
+        stream_prefix=f"listing-m-{TODAY.year}-",
     )
 
 
 async def test_fifty_repeats_of_one_key_at_once_all_get_the_first_listing(
     chain: Chain,
 ) -> None:
-    before = await gap_free(chain)
-    key = {"Idempotency-Key": f"open-{uuid.uuid4()}"}
-
-    answers = await post_together(chain.credit, "/listings", [(by_hand(), key)] * 50)
-
-    listing = same_success(answers)
-    assert listing["stream"].startswith(PREFIX)
-    assert await gap_free(chain) == before + 1
+    await numbers.repeats_of_one_key_get_the_first(by_hand_listings(chain))
 
 
 async def test_concurrent_different_listings_take_every_number_once(
     chain: Chain,
 ) -> None:
-    before = await gap_free(chain)
-
-    answers = await post_together(
-        chain.credit,
-        "/listings",
-        [(by_hand(), {"Idempotency-Key": str(uuid.uuid4())}) for _ in range(30)],
-    )
-
-    assert len(distinct_successes(answers)) == 30
-    assert await gap_free(chain) == before + 30
+    await numbers.different_ones_take_every_number_once(by_hand_listings(chain))
 
 
 async def test_refused_listings_among_good_ones_leave_no_gap(chain: Chain) -> None:
-    before = await gap_free(chain)
-    requests = [
-        (
-            by_hand(opened_on=day(1)) if i % 2 else by_hand(),
-            {"Idempotency-Key": str(uuid.uuid4())},
-        )
-        for i in range(20)
-    ]
-
-    answers = await post_together(chain.credit, "/listings", requests)
-
-    for refused in answers[1::2]:
-        assert refused.status_code == 422, refused.text
-        assert refused.json()["code"] == "invalid-input"
-    assert len(distinct_successes(answers[0::2])) == 10
-    assert await gap_free(chain) == before + 10
+    await numbers.refused_ones_leave_no_gap(by_hand_listings(chain))
 
 
 async def test_a_listing_that_fails_after_taking_its_number_gives_it_back(
     chain: Chain,
 ) -> None:
-    before = await gap_free(chain)
-    body = by_hand(opened_on=day(-3))
-    key = {"Idempotency-Key": str(uuid.uuid4())}
-
-    async with events_failing_when(
-        chain.credit_settings.database_url, f"NEW.data->>'opened_on' = '{day(-3)}'"
-    ):
-        failed = await chain.credit.post("/listings", json=body, headers=key)
-    retried = await chain.credit.post("/listings", json=body, headers=key)
-
-    assert failed.status_code == 500, failed.text
-    assert failed.json()["code"] == "internal-error"
-    assert retried.status_code == 201, retried.text
-    assert await gap_free(chain) == before + 1
+    await numbers.a_failure_after_the_number_gives_it_back(
+        by_hand_listings(chain),
+        {"opened_on": day(-3)},
+        f"NEW.data->>'opened_on' = '{day(-3)}'",
+    )
