@@ -88,6 +88,19 @@ def test_the_columns_alone_make_the_same_bytes_with_the_event_id_as_text() -> No
     )
 
 
+def test_the_data_is_written_as_postgresql_writes_a_jsonb_wherever_it_is_named() -> (
+    None
+):
+    source = '/qingqian/"data":null'
+    nested = Recorded(**{**RECORDED.__dict__, "data": {"a": [1, {"b": None}], "c": {}}})
+
+    written = envelope_json(nested, source=source, service="members")
+
+    assert b',"data":{"a": [1, {"b": null}], "c": {}},"streamversion":1,' in written
+    assert json.loads(written)["source"] == source
+    assert json.loads(written)["data"] == nested.data
+
+
 def test_an_event_type_splits_into_service_name_and_version() -> None:
     assert split_type("qingqian.members.UnitAdmitted.v2") == (
         "members",
