@@ -114,19 +114,10 @@ def history_route(
     `?as_of=` (only events recorded by then). The router's dependencies (who may read,
     `wait_for`) apply as to its other routes."""
     keys = _PATH_PARAMETER.findall(path)
-    if len(keys) > 1 or (aggregate is None and not keys):
+    if len(keys) > 1:
         raise ValueError(f"{path}: a history route names at most one id")
-    parameters = [
-        Parameter(key, Parameter.KEYWORD_ONLY, annotation=id_type) for key in keys
-    ]
-    parameters += [
-        Parameter("store", Parameter.KEYWORD_ONLY, annotation=StoreDep),
-        Parameter("rt", Parameter.KEYWORD_ONLY, annotation=RuntimeDep),
-    ]
-    if as_of_query:
-        parameters.append(
-            Parameter("as_of", Parameter.KEYWORD_ONLY, annotation=_AS_OF, default=None)
-        )
+    if aggregate is None and not keys:
+        raise ValueError(f"{path}: names no stream (no id, no aggregate)")
 
     async def events(
         *,
@@ -144,7 +135,7 @@ def history_route(
     # FastAPI reads the endpoint's parameters (the path's id, the dependencies, the
     # query) from its signature: this one is built for the path.
     endpoint: Any = events
-    endpoint.__signature__ = Signature(parameters)
+    endpoint.__signature__ = Signature(_parameters(keys, id_type, as_of_query))
     router.add_api_route(
         path,
         events,
@@ -153,6 +144,23 @@ def history_route(
         description=description,
         response_model=list[Envelope],
     )
+
+
+def _parameters(keys: list[str], id_type: Any, as_of_query: bool) -> list[Parameter]:
+    """A history endpoint's parameters: the path's id, the store and the runtime
+    (dependencies), and `as_of` when asked for."""
+    parameters = [
+        Parameter(key, Parameter.KEYWORD_ONLY, annotation=id_type) for key in keys
+    ]
+    parameters += [
+        Parameter("store", Parameter.KEYWORD_ONLY, annotation=StoreDep),
+        Parameter("rt", Parameter.KEYWORD_ONLY, annotation=RuntimeDep),
+    ]
+    if as_of_query:
+        parameters.append(
+            Parameter("as_of", Parameter.KEYWORD_ONLY, annotation=_AS_OF, default=None)
+        )
+    return parameters
 
 
 async def stream_history(

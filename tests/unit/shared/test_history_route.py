@@ -164,12 +164,12 @@ def test_the_factory_documents_a_route_as_the_hand_written_one_was() -> None:
     assert openapi_paths(routes()) == openapi_paths(hand_written())
 
 
-def test_a_history_route_names_at_most_one_id() -> None:
+def test_a_history_route_names_at_most_one_id_and_some_stream() -> None:
     with pytest.raises(ValueError, match="at most one id"):
         history_route(
-            APIRouter(),
-            "/ledgers/{a}/{b}/events",
-            LEDGER,
-            name="x",
-            description="x",
+            APIRouter(), "/ledgers/{a}/{b}/events", LEDGER, name="x", description="x"
+        )
+    with pytest.raises(ValueError, match="names no stream"):
+        history_route(
+            APIRouter(), "/events-of/nothing", None, name="x", description="x"
         )
