@@ -17,6 +17,7 @@ from shared.domain import Aggregate, Command, Event, Role
 from shared.handling import CommandContext, load
 from shared.numbering import YearlyNumbers
 from shared.store import Appended, EventStore
+from shared.unit_directory import active_units
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -91,6 +92,15 @@ def today(name: str = "today") -> Fact[Any, Command, object]:
 def actor_unit(name: str = "unit") -> Fact[Any, Command, object]:
     """The unit of the person running the command."""
     return Fact(name, _actor_unit)
+
+
+async def _active_units(scope: Scope[Command, object]) -> Any:
+    return await active_units(scope.pool)
+
+
+def active_unit_codes(name: str = "units") -> Fact[Any, Command, object]:
+    """The codes of the active member units (the service's copy of the directory)."""
+    return Fact(name, _active_units)
 
 
 def entity_id(name: str) -> Fact[Any, Command, object]:
