@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.cases.domain import CASE, DeadlineKind, RecordDeadlineMissed
+from services.cases.domain.case import CASE
+from services.cases.domain.escalation import RecordDeadlineMissed
+from services.cases.domain.state import DeadlineKind
 from services.cases.handlers import handle
 from services.cases.rules import CaseRules
 from shared.domain import Command

@@ -10,12 +10,21 @@ from typing import Any
 
 import asyncpg
 
-from services.cases import domain
-from services.cases.domain import CASE
+from services.cases.domain import (
+    assignment,
+    escalation,
+    intake,
+    investigation,
+    payments,
+    personal_data,
+    police_answer,
+    referral,
+    supplement,
+)
+from services.cases.domain.case import CASE
 from services.cases.rules import CaseRules
 from shared.commands import (
     Decide,
-    decide_functions,
     facts_for,
     value_fact,
     wanted_facts,
@@ -26,39 +35,38 @@ from shared.numbering import YearlyNumbers, execute_numbered
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
 
-COMMANDS: tuple[type[Command], ...] = (
-    domain.ReceiveCase,
-    domain.AcceptCase,
-    domain.RejectCase,
-    domain.RequestSupplement,
-    domain.ReceiveSupplement,
-    domain.TransferCaseOut,
-    domain.ExtendInvestigation,
-    domain.CancelCase,
-    domain.OrderPayment,
-    domain.RecordPayment,
-    domain.DecideHandling,
-    domain.ApplyCourtEnforcement,
-    domain.CloseCase,
-    domain.ProposeReferral,
-    domain.ApproveReferral,
-    domain.RefuseReferral,
-    domain.TransferToPolice,
-    domain.RecordPoliceFiling,
-    domain.RecordPoliceDeclining,
-    domain.RequestReconsideration,
-    domain.RequestProcuratorateSupervision,
-    domain.AssignCase,
-    domain.ReportProgress,
-    domain.ReturnAssignment,
-    domain.FlagMassIncident,
-    domain.FlagEmployerAbsconded,
-    domain.RecordDeadlineMissed,
-    domain.ForgetWorker,
-)
-
-
-DECIDE: dict[type[Command], Decide] = decide_functions(domain, COMMANDS)
+# Each command and the decide function that answers it.
+DECIDE: dict[type[Command], Decide] = {
+    intake.ReceiveCase: intake.receive_case,
+    intake.AcceptCase: intake.accept_case,
+    intake.RejectCase: intake.reject_case,
+    supplement.RequestSupplement: supplement.request_supplement,
+    supplement.ReceiveSupplement: supplement.receive_supplement,
+    intake.TransferCaseOut: intake.transfer_case_out,
+    investigation.ExtendInvestigation: investigation.extend_investigation,
+    investigation.CancelCase: investigation.cancel_case,
+    investigation.OrderPayment: investigation.order_payment,
+    payments.RecordPayment: payments.record_payment,
+    payments.DecideHandling: payments.decide_handling,
+    payments.ApplyCourtEnforcement: payments.apply_court_enforcement,
+    investigation.CloseCase: investigation.close_case,
+    referral.ProposeReferral: referral.propose_referral,
+    referral.ApproveReferral: referral.approve_referral,
+    referral.RefuseReferral: referral.refuse_referral,
+    referral.TransferToPolice: referral.transfer_to_police,
+    police_answer.RecordPoliceFiling: police_answer.record_police_filing,
+    police_answer.RecordPoliceDeclining: police_answer.record_police_declining,
+    police_answer.RequestReconsideration: police_answer.request_reconsideration,
+    police_answer.RequestProcuratorateSupervision: police_answer.request_procuratorate_supervision,
+    assignment.AssignCase: assignment.assign_case,
+    assignment.ReportProgress: assignment.report_progress,
+    assignment.ReturnAssignment: assignment.return_assignment,
+    escalation.FlagMassIncident: escalation.flag_mass_incident,
+    escalation.FlagEmployerAbsconded: escalation.flag_employer_absconded,
+    escalation.RecordDeadlineMissed: escalation.record_deadline_missed,
+    personal_data.ForgetWorker: personal_data.forget_worker,
+}
+COMMANDS: tuple[type[Command], ...] = tuple(DECIDE)
 WANTS: dict[type[Command], frozenset[str]] = {
     c: wanted_facts(d) for c, d in DECIDE.items()
 }
@@ -76,7 +84,7 @@ async def handle(
     units, case id, the actor's unit) and run the command on the case."""
     facts = await _facts(pool, rules, ctx, command, case_id)
     decide = partial(DECIDE[type(command)], **facts)
-    is_new = isinstance(command, domain.ReceiveCase)
+    is_new = isinstance(command, intake.ReceiveCase)
     missing = None if is_new else f"case {case_id} does not exist"
     return await execute(store, CASE, case_id, command, decide, ctx, not_found=missing)
 
@@ -115,7 +123,7 @@ async def receive_case(
     pool: asyncpg.Pool,
     rules: CaseRules,
     ctx: CommandContext,
-    command: domain.ReceiveCase,
+    command: intake.ReceiveCase,
 ) -> Appended:
     """Register a new case under the next number of its year; a repeated
     Idempotency-Key returns the case it registered the first time."""
@@ -123,7 +131,7 @@ async def receive_case(
 
     def decide_for(case_id: str) -> Decide:
         named = {"case_id": case_id} if "case_id" in facts else {}
-        return partial(DECIDE[domain.ReceiveCase], **(facts | named))
+        return partial(DECIDE[intake.ReceiveCase], **(facts | named))
 
     return await execute_numbered(
         store,
@@ -141,7 +149,7 @@ async def forget_worker(
     pool: asyncpg.Pool,
     rules: CaseRules,
     ctx: CommandContext,
-    command: domain.ForgetWorker,
+    command: personal_data.ForgetWorker,
     case_id: str,
 ) -> Appended:
     """Record that a worker is forgotten, then delete their key: every copy of their

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from services.cases.domain import CaseSource, Employer, Project, ReceiveCase, Sector
+from services.cases.domain.intake import ReceiveCase
+from services.cases.domain.particulars import CaseSource, Employer, Project, Sector
 from services.cases.handlers import receive_case
 from services.cases.inbound_events import InspectionFindingRaised
 from services.cases.rules import CaseRules

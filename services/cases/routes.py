@@ -7,8 +7,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from services.cases import domain, handlers, queries
-from services.cases.domain import CASE
+from services.cases import handlers, queries
+from services.cases.domain import (
+    assignment,
+    escalation,
+    intake,
+    investigation,
+    payments,
+    personal_data,
+    police_answer,
+    referral,
+    state,
+    supplement,
+)
+from services.cases.domain.case import CASE
 from services.cases.projections import CASE_MODELS
 from services.cases.queries import TotalsBy
 from services.cases.rules import CaseRules
@@ -67,7 +79,7 @@ reads = APIRouter(
 
 @commands.post("/cases", status_code=201)
 async def receive_case(
-    command: domain.ReceiveCase,
+    command: intake.ReceiveCase,
     ctx: CommandContextDep,
     store: StoreDep,
     pool: PoolDep,
@@ -96,119 +108,119 @@ add_command_routes(
     routes=(
         (
             "accept",
-            domain.AcceptCase,
+            intake.AcceptCase,
             "Accept the case and open it (立案) the same day; the 60-working-day investigation starts.",
         ),
-        ("reject", domain.RejectCase, "Refuse the case in writing with a reason."),
+        ("reject", intake.RejectCase, "Refuse the case in writing with a reason."),
         (
             "request-supplement",
-            domain.RequestSupplement,
+            supplement.RequestSupplement,
             "Ask for supplementary material (补正).",
         ),
         (
             "receive-supplement",
-            domain.ReceiveSupplement,
+            supplement.ReceiveSupplement,
             "The material arrived: the acceptance limit starts again.",
         ),
         (
             "transfer-out",
-            domain.TransferCaseOut,
+            intake.TransferCaseOut,
             "Transfer the case to the competent department.",
         ),
         (
             "extend-investigation",
-            domain.ExtendInvestigation,
+            investigation.ExtendInvestigation,
             "Extend the investigation once by 30 working days, with the head's approval.",
         ),
         (
             "cancel",
-            domain.CancelCase,
+            investigation.CancelCase,
             "Cancel the case (撤销立案): minor and already corrected.",
         ),
         (
             "order-payment",
-            domain.OrderPayment,
+            investigation.OrderPayment,
             "Order payment within a time limit, saying how the order was served.",
         ),
         (
             "record-payment",
-            domain.RecordPayment,
+            payments.RecordPayment,
             "Record a payment recovered; partial payments add up.",
         ),
         (
             "decide-handling",
-            domain.DecideHandling,
+            payments.DecideHandling,
             "Overdue: decide extra compensation of 50–100 % of what is still owed.",
         ),
         (
             "apply-court-enforcement",
-            domain.ApplyCourtEnforcement,
+            payments.ApplyCourtEnforcement,
             "Apply to the court to enforce an unpaid decision.",
         ),
-        ("close", domain.CloseCase, "Close the case."),
+        ("close", investigation.CloseCase, "Close the case."),
         (
             "propose-referral",
-            domain.ProposeReferral,
+            referral.ProposeReferral,
             "Propose referral to the police (拒不支付劳动报酬罪); the head decides within 3 days.",
         ),
         (
             "approve-referral",
-            domain.ApproveReferral,
+            referral.ApproveReferral,
             "Approve the referral; transfer within 24 hours.",
         ),
         (
             "refuse-referral",
-            domain.RefuseReferral,
+            referral.RefuseReferral,
             "Refuse the referral, with reasons.",
         ),
         (
             "transfer-to-police",
-            domain.TransferToPolice,
+            referral.TransferToPolice,
             "Transfer the case to the police; they answer within 3 days.",
         ),
         (
             "record-police-filing",
-            domain.RecordPoliceFiling,
+            police_answer.RecordPoliceFiling,
             "The police filed the case.",
         ),
         (
             "record-police-declining",
-            domain.RecordPoliceDeclining,
+            police_answer.RecordPoliceDeclining,
             "The police declined; reconsideration may be asked within 3 days.",
         ),
         (
             "request-reconsideration",
-            domain.RequestReconsideration,
+            police_answer.RequestReconsideration,
             "Ask the police to reconsider; they answer within 3 days.",
         ),
         (
             "request-procuratorate-supervision",
-            domain.RequestProcuratorateSupervision,
+            police_answer.RequestProcuratorateSupervision,
             "Ask the procuratorate to supervise.",
         ),
         (
             "assign",
-            domain.AssignCase,
+            assignment.AssignCase,
             "Assign (交办) the case to a lead unit and helping units with a due date; re-assigns a returned case.",
         ),
         (
             "report-progress",
-            domain.ReportProgress,
+            assignment.ReportProgress,
             "An assigned unit reports progress.",
         ),
         (
             "return-assignment",
-            domain.ReturnAssignment,
+            assignment.ReturnAssignment,
             "The lead unit returns a mis-routed assignment with a reason.",
         ),
         (
             "flag-mass-incident",
-            domain.FlagMassIncident,
+            escalation.FlagMassIncident,
             "Flag a mass incident; the employer is recommended for credit punishment.",
         ),
         (
             "flag-employer-absconded",
-            domain.FlagEmployerAbsconded,
+            escalation.FlagEmployerAbsconded,
             "Flag that the employer absconded.",
         ),
     ),
@@ -219,7 +231,7 @@ add_command_routes(
 @commands.post("/cases/{case_id}/forget-worker")
 async def forget_worker(
     case_id: CaseId,
-    command: domain.ForgetWorker,
+    command: personal_data.ForgetWorker,
     ctx: CommandContextDep,
     store: StoreDep,
     pool: PoolDep,
@@ -233,7 +245,7 @@ async def forget_worker(
 @reads.get("/cases")
 async def list_cases(
     pool: PoolDep,
-    status: Annotated[domain.CaseStatus | None, Query()] = None,
+    status: Annotated[state.CaseStatus | None, Query()] = None,
     unit: Annotated[
         str | None,
         Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),
