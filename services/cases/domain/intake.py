@@ -8,7 +8,7 @@ from datetime import date
 from typing import ClassVar, Self, assert_never
 
 from pydantic import Field, model_validator
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from services.cases.domain.escalation import CreditListingRecommended, recommendation
 from services.cases.domain.lifecycle import (
@@ -38,6 +38,7 @@ from shared.dates import BusinessDate
 from shared.domain import Command, Deadline, Event, Role, WorkingDays
 from shared.errors import InvalidInput
 from shared.unit_guard import require_active_unit
+from shared.uscc_check import checked_uscc
 from shared.values import Note, Text, UnitCode, is_valid_resident_id
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
@@ -260,15 +261,12 @@ def transfer_case_out(
 def _checked_employer(employer: Employer) -> Employer:
     if employer.uscc is None:
         return employer
-    code = uscc.compact(employer.uscc)
     # Some early real codes fail the check digit; the office may keep them with a reason.
-    if not uscc.is_valid(code) and employer.uscc_override_reason is None:
-        raise InvalidInput(
-            field="employer.uscc",
-            rule="uscc_checksum",
-            detail=f"{code} is not a valid unified social credit code "
-            "(GB 32100-2015); give uscc_override_reason to keep it anyway.",
-        )
+    code = checked_uscc(
+        employer.uscc,
+        override_reason=employer.uscc_override_reason,
+        field="employer.uscc",
+    )
     return employer.model_copy(update={"uscc": code})
 
 
