@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from services.cases.domain import CASE
+from services.cases.domain.case import CASE
 from services.meetings.domain import MEETING
 from shared.amounts import Money
 from shared.dates import BusinessDate

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.cases.domain import CASE
+from services.cases.domain.case import CASE
 from services.credit.domain import LISTING
 from services.meetings.domain import ACTION, MEETING, MeetingKind
 from services.members.domain.joint_meeting import JOINT_MEETING

@@ -6,8 +6,9 @@ from collections.abc import Collection
 from datetime import date
 from typing import Final
 
-from services.cases.domain.case import Case, CaseStatus, CriminalStatus
-from shared.errors import InvalidInput, InvalidTransition
+from services.cases.domain.state import Case, CaseStatus, CriminalStatus
+from shared.dates import require_date
+from shared.errors import InvalidTransition
 
 # Steps any open case allows, whatever its stage.
 _WHILE_OPEN: Final = (
@@ -103,6 +104,11 @@ OPENED: Final = frozenset(
 )
 """Statuses after opening and before closing: the criminal track can move."""
 
+BEFORE_ACCEPTANCE: Final = frozenset(
+    {CaseStatus.RECEIVED, CaseStatus.AWAITING_SUPPLEMENT}
+)
+"""Statuses of a received case not yet accepted: it can be rejected or transferred out."""
+
 # A referral waiting on the head or the police must be answered before the case ends.
 CRIMINAL_PENDING: Final = frozenset(
     {
@@ -146,25 +152,9 @@ def require_criminal(
         raise refused(case.criminal, what)
 
 
-def require_date(day: date, *, field: str, case: Case, today: date) -> None:
-    """Refuses a date in the future or before the case was received."""
-    if day > today:
-        raise InvalidInput(
-            field=field, rule="not_in_future", detail=f"{day} is after today, {today}."
-        )
-    if case.received_on is not None and day < case.received_on:
-        raise InvalidInput(
-            field=field,
-            rule="not_before_receipt",
-            detail=f"{day} is before the case was received on {case.received_on}.",
-        )
-
-
-def require_unit(code: str, units: frozenset[str], *, field: str) -> None:
-    """Refuses a unit code that is not an active unit of the member directory."""
-    if code not in units:
-        raise InvalidInput(
-            field=field,
-            rule="unit_known_and_active",
-            detail=f"Unit {code} is not an active member unit.",
-        )
+def require_step_date(case: Case, day: date, *, field: str, today: date) -> None:
+    """Refuses a step's date in the future or before the case was received (rules
+    `not_in_future`, `not_before_receipt`): a step is recorded after it happened."""
+    require_date(
+        day, field=field, today=today, not_before=case.received_on, since="receipt"
+    )
