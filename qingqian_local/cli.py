@@ -14,13 +14,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from qingqian_local.embedded import EmbeddedPostgres
+from qingqian_local.keys import LocalKeys, home
+from qingqian_local.supervisor.ports import parse_replicas
+from qingqian_local.supervisor.restarts import RestartPolicy
+from qingqian_local.supervisor.stack import StackOptions, run_up
 from shared.auth import Actor, Scope, issue_token, service_account
 from shared.domain import INTERNAL_ROLES, ROSTER_ROLES, Role
-from shared.local import EmbeddedPostgres, LocalKeys, home
 from shared.settings import ServiceSettings
-from shared.supervisor.ports import parse_replicas
-from shared.supervisor.restarts import RestartPolicy
-from shared.supervisor.stack import StackOptions, run_up
 from shared.tree_head import Seal
 from shared.trust import TrustFile
 
@@ -90,7 +91,7 @@ def _convener_token(keys: LocalKeys) -> str:
 
 def up(args: argparse.Namespace) -> int:
     """Start PostgreSQL, the broker and every service; restart what crashes; stop them
-    all on Ctrl-C/SIGTERM or when one crashes too often (shared/supervisor)."""
+    all on Ctrl-C/SIGTERM or when one crashes too often (qingqian_local/supervisor)."""
     data = Path(args.home).resolve() if args.home else home()
     data.mkdir(parents=True, exist_ok=True)
     try:
@@ -167,8 +168,8 @@ def _trust(args: argparse.Namespace, data: Path) -> TrustFile:
 def verify_command(args: argparse.Namespace) -> int:
     """Verify each service's log: hash chains, writer tags, published order, seals,
     with keys pinned outside the database (never the keys the database holds)."""
+    from qingqian_local.embedded import with_database
     from shared.db import create_pool
-    from shared.local import with_database
     from shared.verify import verify
 
     data = Path(args.home).resolve() if args.home else home()
@@ -235,8 +236,8 @@ async def _anchors(args: argparse.Namespace, service: str) -> list[Seal]:
 def export_command(args: argparse.Namespace) -> int:
     """Write a service's whole log in commit order, one CloudEvents envelope per line
     (NDJSON, as PostgreSQL builds it), to a file or standard output."""
+    from qingqian_local.embedded import with_database
     from shared.db import create_pool
-    from shared.local import with_database
     from shared.log_json import committed_count, log_pages
     from shared.settings import ServiceSettings
 

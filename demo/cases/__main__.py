@@ -1,5 +1,5 @@
-"""`python -m services.cases.demo`."""
+"""`python -m demo.cases`."""
 
-from services.cases.demo.runner import main
+from demo.cases.runner import main
 
 raise SystemExit(main())

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
-from services.cases.demo.made_up import (
+from demo.cases.made_up import (
     BUILDERS,
     GIVEN,
     NOTES,

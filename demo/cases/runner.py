@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import structlog
 
-from services.cases.demo.plan import Plan, Step
-from services.cases.demo.stories import build_plan
-from shared.demo_cli import DemoArguments, run_demo_command
+from demo.cases.plan import Plan, Step
+from demo.cases.stories import build_plan
+from demo.command_line import DemoArguments, run_demo_command
 
 log = structlog.get_logger()
 
@@ -226,7 +226,7 @@ def _loaded_earlier(seed: int) -> DemoSummary:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m services.cases.demo`: enter the demo cases, print one line."""
+    """`python -m demo.cases`: enter the demo cases, print one line."""
 
     async def run(client: httpx.AsyncClient, given: DemoArguments) -> DemoSummary:
         return await run_demo(
@@ -239,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     return run_demo_command(
         argv,
-        prog="python -m services.cases.demo",
+        prog="python -m demo.cases",
         description="Enter some forty realistic wage-arrears cases through the API.",
         default_url="http://127.0.0.1:8002",
         wait_help="seconds to wait for the deadline watcher to mark orders overdue",

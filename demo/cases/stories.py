@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from services.cases.demo.plan import Plan, Planner, Story
+from demo.cases.plan import Plan, Planner, Story
 
 _HEAD: Final = "区人社局局长"
 

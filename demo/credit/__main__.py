@@ -1,5 +1,5 @@
-"""`python -m services.credit.demo`."""
+"""`python -m demo.credit`."""
 
-from services.credit.demo.command_line import main
+from demo.credit.command_line import main
 
 raise SystemExit(main())

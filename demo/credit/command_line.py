@@ -1,4 +1,4 @@
-"""`python -m services.credit.demo`: the demo listings, one line of summary."""
+"""`python -m demo.credit`: the demo listings, one line of summary."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import httpx
 
-from services.credit.demo.runner import DemoSummary, run_demo
-from services.credit.demo.story import SEED
-from shared.demo_cli import DemoArguments, run_demo_command
+from demo.command_line import DemoArguments, run_demo_command
+from demo.credit.runner import DemoSummary, run_demo
+from demo.credit.story import SEED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     return run_demo_command(
         argv,
-        prog="python -m services.credit.demo",
+        prog="python -m demo.credit",
         description="Open some twenty credit listings in every state through the API.",
         default_url="http://127.0.0.1:8004",
         wait_help="seconds to wait for the watcher to expire the listing of 3 years ago",

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final
 
-from services.credit.demo.made_up import MadeUp
-from services.credit.demo.story import (
+from demo.credit.made_up import MadeUp
+from demo.credit.story import (
     LIFT,
     Step,
     Story,

@@ -13,8 +13,8 @@ from typing import Any, Final
 import httpx
 import structlog
 
-from services.credit.demo.plan import build_plan
-from services.credit.demo.story import CONFIRM, LIFT, SEED, Step, Story
+from demo.credit.plan import build_plan
+from demo.credit.story import CONFIRM, LIFT, SEED, Step, Story
 
 log = structlog.get_logger()
 

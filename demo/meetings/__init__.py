@@ -4,7 +4,7 @@ notices, materials, attendance, minutes, decisions, work plans and the action it
 the units carry out — some done, some left overdue, some still open — entered through
 the meetings HTTP API only.
 
-    python -m services.meetings.demo --url http://127.0.0.1:8003 --token <office token> \\
+    python -m demo.meetings --url http://127.0.0.1:8003 --token <office token> \\
         --token-for jsj=<token> … --token-for convener=<convener's token>
 
 Every step sends an `Idempotency-Key` made of the seed, the meeting's story and the
@@ -13,8 +13,8 @@ a later day adds only what has come due since. A unit submits its materials and
 reports on its tasks only with its own token; the office's unit (rsj) with the office
 token; the convener approves special meetings and minutes with the convener's."""
 
-from services.meetings.demo.command_line import main
-from services.meetings.demo.runner import run_demo
-from services.meetings.demo.summary import DemoSummary
+from demo.meetings.command_line import main
+from demo.meetings.runner import run_demo
+from demo.meetings.summary import DemoSummary
 
 __all__ = ["DemoSummary", "main", "run_demo"]

@@ -1,5 +1,5 @@
-"""`python -m services.meetings.demo`."""
+"""`python -m demo.meetings`."""
 
-from services.meetings.demo.command_line import main
+from demo.meetings.command_line import main
 
 raise SystemExit(main())

@@ -8,8 +8,8 @@ import random
 from datetime import date, timedelta
 from typing import Any, Final
 
-from services.meetings.demo.story import OFFICE, Fate, ItemPlan, Step, step
-from services.meetings.demo.wording import document_ref
+from demo.meetings.story import OFFICE, Fate, ItemPlan, Step, step
+from demo.meetings.wording import document_ref
 
 # Most tasks are done; some are started and left, some never reported on.
 _FATES: Final = (Fate.DONE, Fate.UNDERWAY, Fate.NEGLECTED)

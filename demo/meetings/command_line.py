@@ -1,4 +1,4 @@
-"""`python -m services.meetings.demo`: the demo meetings, one line of summary."""
+"""`python -m demo.meetings`: the demo meetings, one line of summary."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import httpx
 
-from services.meetings.demo.runner import run_demo
-from services.meetings.demo.story import SEED
-from services.meetings.demo.summary import DemoSummary
-from shared.demo_cli import DemoArguments, run_demo_command
+from demo.command_line import DemoArguments, run_demo_command
+from demo.meetings.runner import run_demo
+from demo.meetings.story import SEED
+from demo.meetings.summary import DemoSummary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     return run_demo_command(
         argv,
-        prog="python -m services.meetings.demo",
+        prog="python -m demo.meetings",
         description=(
             "Enter the joint meeting's plenaries since 2017, special meetings and a"
             " joint inspection, and carry out their action items, through the API."

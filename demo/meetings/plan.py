@@ -9,11 +9,11 @@ import random
 from datetime import date, timedelta
 from typing import Any, Final
 
-from services.meetings.demo.carrying_out import fates, task
-from services.meetings.demo.made_up import employer, rng_for
-from services.meetings.demo.plenaries import half_years, held_on, plenary
-from services.meetings.demo.story import CONVENER, ItemPlan, Step, Story, step
-from services.meetings.demo.wording import TASKS
+from demo.meetings.carrying_out import fates, task
+from demo.meetings.made_up import employer, rng_for
+from demo.meetings.plenaries import half_years, held_on, plenary
+from demo.meetings.story import CONVENER, ItemPlan, Step, Story, step
+from demo.meetings.wording import TASKS
 
 _ARREARS_AREA: Final = "sq-huochezhan"
 

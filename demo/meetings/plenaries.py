@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from services.meetings.demo.carrying_out import fates, task
-from services.meetings.demo.made_up import attendance, rng_for
-from services.meetings.demo.story import (
+from demo.meetings.carrying_out import fates, task
+from demo.meetings.made_up import attendance, rng_for
+from demo.meetings.story import (
     CONVENER,
     UNITS,
     ItemPlan,
@@ -21,7 +21,7 @@ from services.meetings.demo.story import (
     Story,
     step,
 )
-from services.meetings.demo.wording import (
+from demo.meetings.wording import (
     DECISIONS,
     PLACES,
     TASKS,

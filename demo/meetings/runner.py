@@ -14,14 +14,14 @@ from typing import Any, Final
 import httpx
 import structlog
 
-from services.meetings.demo.plan import build_plan
-from services.meetings.demo.reading import (
+from demo.meetings.plan import build_plan
+from demo.meetings.reading import (
     every_item,
     meeting_ids,
     until_overdue,
     wait_for_members,
 )
-from services.meetings.demo.story import (
+from demo.meetings.story import (
     OFFICE,
     OFFICE_UNIT,
     SEED,
@@ -29,7 +29,7 @@ from services.meetings.demo.story import (
     Step,
     Story,
 )
-from services.meetings.demo.summary import DemoSummary, summarize
+from demo.meetings.summary import DemoSummary, summarize
 from services.meetings.domain import action_id_for
 
 log = structlog.get_logger()

@@ -24,7 +24,7 @@ OFFICE_UNIT: Final = "rsj"
 
 UNITS: Final = ("rsj", "jsj", "gafj", "xfj", "sfj", "fy", "yjkz", "sq-linjiaya")
 """The units the demo hands tasks and material requests to: the office's own and those
-`qingqian demo` gives a unit-staff token (`DEMO_UNITS` in shared/cli.py)."""
+`qingqian demo` gives a unit-staff token (`DEMO_UNITS` in qingqian_local/cli.py)."""
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from qingqian_local.supervisor.ports import Replica
 from shared.auth import Scope, issue_token, service_account
 from shared.settings import ServiceSettings
-from shared.supervisor.ports import Replica
 
 # The service account the services read each other's `/events` as.
 READER = "catch-up"

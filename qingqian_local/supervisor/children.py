@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.supervisor.restarts import CrashHistory
+from qingqian_local.supervisor.restarts import CrashHistory
 
 Launch = Callable[[], "subprocess.Popen[bytes]"]
 

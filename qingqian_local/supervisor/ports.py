@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from shared.local import is_port_free
+from qingqian_local.embedded import is_port_free
 
 # Replica k of a service listens 100·(k-1) above the service's port: 8002, 8102, 8202…
 # clear of the other services' ports (8001–8004).

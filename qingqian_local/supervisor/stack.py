@@ -15,20 +15,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.local import (
+from qingqian_local.embedded import (
     EmbeddedPostgres,
-    LocalKeys,
     ServiceDatabase,
     Tansu,
     ensure_service_database,
 )
-from shared.supervisor.catch_up import CatchUpToken, catch_up_sources
-from shared.supervisor.cause import cause_from_log
-from shared.supervisor.children import Child, Launch
-from shared.supervisor.journal import Journal
-from shared.supervisor.ports import Replica, replicas_of, taken_port
-from shared.supervisor.restarts import CrashHistory, RestartPolicy
-from shared.supervisor.supervising import GaveUp, Supervisor
+from qingqian_local.keys import LocalKeys
+from qingqian_local.paths import district_file
+from qingqian_local.supervisor.catch_up import CatchUpToken, catch_up_sources
+from qingqian_local.supervisor.cause import cause_from_log
+from qingqian_local.supervisor.children import Child, Launch
+from qingqian_local.supervisor.journal import Journal
+from qingqian_local.supervisor.ports import Replica, replicas_of, taken_port
+from qingqian_local.supervisor.restarts import CrashHistory, RestartPolicy
+from qingqian_local.supervisor.supervising import GaveUp, Supervisor
 
 Say = Callable[[str], None]
 
@@ -209,9 +210,9 @@ def _service_env(
         "PORT": str(replica.port),
         **keys.service_env(replica.service),
     }
-    district_file = Path("deploy/district.toml").resolve()
-    if district_file.exists():
-        env.setdefault("DISTRICT_FILE", str(district_file))
+    # Every setting a service requires, named: a service never falls back to
+    # embedded servers or the working directory (shared/serving.py).
+    env["DISTRICT_FILE"] = str(district_file())
     return env
 
 

@@ -7,9 +7,9 @@ import signal
 import time
 from collections.abc import Callable, Sequence
 
-from shared.supervisor.cause import cause_from_log
-from shared.supervisor.children import Child, describe_exit
-from shared.supervisor.journal import Journal
+from qingqian_local.supervisor.cause import cause_from_log
+from qingqian_local.supervisor.children import Child, describe_exit
+from qingqian_local.supervisor.journal import Journal
 
 # How long services get to finish requests and close their pools before being killed.
 STOP_GRACE_SECONDS = 15.0

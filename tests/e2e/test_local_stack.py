@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from shared.local import free_port
+from qingqian_local.embedded import free_port
 from tests.e2e.steps import receive_and_assign
 from tests.kafka_reader import read_topic
 from tests.support import eventually
@@ -70,7 +70,7 @@ class Stack:
         return env | {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
 
     def qingqian(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "shared.cli", *args]
+        return [sys.executable, "-m", "qingqian_local.cli", *args]
 
     def up(self) -> str:
         """Start and wait for 'ready'; returns the office token it printed."""

@@ -8,9 +8,9 @@ from pathlib import Path
 import jwt
 import pytest
 
+from qingqian_local.cli import main
+from qingqian_local.keys import LocalKeys
 from shared.auth import Scope, TokenVerifier, token_keys
-from shared.cli import main
-from shared.local import LocalKeys
 
 
 @pytest.fixture(autouse=True)

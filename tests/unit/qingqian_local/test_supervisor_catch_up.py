@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from qingqian_local.supervisor.catch_up import CatchUpToken, catch_up_sources
+from qingqian_local.supervisor.ports import replicas_of
 from shared.auth import Scope, TokenVerifier, public_key_pem, token_keys
 from shared.chain import new_private_key_pem
 from shared.settings import ServiceSettings
-from shared.supervisor.catch_up import CatchUpToken, catch_up_sources
-from shared.supervisor.ports import replicas_of
 
 
 def test_a_service_is_given_every_other_services_events_topic_at_its_first_replica(

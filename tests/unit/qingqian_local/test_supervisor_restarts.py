@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.supervisor.cause import cause_from_log
-from shared.supervisor.children import describe_exit
-from shared.supervisor.ports import Replica, parse_replicas, replicas_of
-from shared.supervisor.restarts import CrashHistory, RestartPolicy
+from qingqian_local.supervisor.cause import cause_from_log
+from qingqian_local.supervisor.children import describe_exit
+from qingqian_local.supervisor.ports import Replica, parse_replicas, replicas_of
+from qingqian_local.supervisor.restarts import CrashHistory, RestartPolicy
 
 POLICY = RestartPolicy(max_crashes=5, window=60.0, first_delay=1.0, max_delay=4.0)
 

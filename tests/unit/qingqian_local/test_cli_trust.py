@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from qingqian_local.cli import main
+from qingqian_local.keys import LocalKeys
 from shared.chain import Ed25519Signer
-from shared.cli import main
-from shared.local import LocalKeys
 from shared.trust import TrustFile
 
 
