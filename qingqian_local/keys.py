@@ -48,6 +48,10 @@ class LocalKeys:
         """The key that signs bearer tokens (`qingqian token`)."""
         return self._key("jwt_private")
 
+    def has_jwt_private(self) -> bool:
+        """Whether the token key was made here already (by `qingqian up` or `keys`)."""
+        return (self.folder / "jwt_private.pem").exists()
+
     def jwt_public(self) -> str:
         """What services check tokens with (`JWT_PUBLIC_KEY`)."""
         return public_key_pem(self.jwt_private())
@@ -86,3 +90,11 @@ class LocalKeys:
                 else Jwks()
             )
         return TrustFile(sets)
+
+
+class NoData(Exception):
+    """A command that reads the local stack's data or keys, run on a home without them:
+    it says so rather than make them (a new cluster, a new signing key)."""
+
+    def __init__(self, data: Path) -> None:
+        super().__init__(f"no data at {data} — start it with `qingqian up`")

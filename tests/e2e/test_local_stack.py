@@ -30,8 +30,6 @@ pytestmark = [
     pytest.mark.timeout(240),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 class Stack:
     """One `qingqian up` process on its own ports and data folder."""
@@ -69,6 +67,12 @@ class Stack:
         }
         return env | {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
 
+    @property
+    def elsewhere(self) -> Path:
+        """Where the commands run: outside the checkout, as a user's shell may be (the
+        district file and the rest are found from the package, not from here)."""
+        return self.home.parent
+
     def qingqian(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "qingqian_local.cli", *args]
 
@@ -83,7 +87,7 @@ class Stack:
                 "--port-offset",
                 str(self.port_offset),
             ),
-            cwd=ROOT,
+            cwd=self.elsewhere,
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -115,7 +119,7 @@ class Stack:
         return subprocess.run(
             # The stack's own broker: verify holds each database against its seals.
             self.qingqian("verify", "--kafka", self.bootstrap),
-            cwd=ROOT,
+            cwd=self.elsewhere,
             env=self.env,
             capture_output=True,
             text=True,
@@ -126,7 +130,7 @@ class Stack:
     def export(self, service: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             self.qingqian("export", "--service", service),
-            cwd=ROOT,
+            cwd=self.elsewhere,
             env=self.env,
             capture_output=True,
             text=True,

@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from demo.meetings import DemoSummary, run_demo
-from qingqian_local.cli import DEMO_UNITS
+from qingqian_local.commands import DEMO_UNITS
 from services.meetings.watcher import action_watcher
 from shared.db import create_pool
 from shared.domain import Role

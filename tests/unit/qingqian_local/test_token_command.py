@@ -23,6 +23,7 @@ def _default_deployment(monkeypatch: pytest.MonkeyPatch) -> None:
 def issue(
     home: Path, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, str]:
+    LocalKeys(home / "keys").jwt_private()  # as `qingqian up` made it
     status = main(["--home", str(home), "token", *args])
     return status, capsys.readouterr().out.strip()
 
@@ -67,9 +68,6 @@ def test_a_service_accounts_token_carries_its_scopes(
     ("args", "says"),
     [
         (["--person", "p", "--unit", "u", "--ttl-hours", "87600"], "at most 12"),
-        (["--person", "2017-09", "--unit", "qzf", "--roles", "convener"], "roster"),
-        (["--person", "p", "--unit", "u", "--roles", "system"], "system"),
-        (["--person", "p", "--unit", "u", "--roles", "admin"], "admin"),
         (["--service-account", "tax"], "--scopes"),
         (["--service-account", "tax", "--scopes", "cases:write"], "cases:write"),
         (["--person", "p"], "--unit"),
@@ -84,6 +82,39 @@ def test_a_token_no_service_would_take_is_not_issued(
     assert status == 2
     assert output.startswith("error:")
     assert says in output
+
+
+@pytest.mark.parametrize(
+    ("roles", "says"),
+    [
+        ("convener", "roster"),
+        ("office,system", "system"),
+        ("admin", "unknown role 'admin' (one of: "),
+        ("bogus", "unknown role 'bogus'"),
+    ],
+)
+def test_a_role_no_token_carries_is_a_usage_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], roles: str, says: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        issue(tmp_path, capsys, "--person", "p", "--unit", "u", "--roles", roles)
+
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "argument --roles: " in error
+    assert says in error
+    assert "Traceback" not in error
+
+
+def test_a_fresh_home_gets_no_new_signing_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["token", "--home", str(tmp_path), "--person", "p", "--unit", "u"])
+
+    assert status == 2
+    out = capsys.readouterr().out
+    assert out == f"error: no data at {tmp_path} — start it with `qingqian up`\n"
+    assert not (tmp_path / "keys").exists()
 
 
 def test_the_maximum_and_audience_follow_the_environment(
