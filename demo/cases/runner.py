@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import structlog
 
+from demo.api import DemoApi, problem_code
 from demo.cases.plan import Plan, Step
 from demo.cases.stories import build_plan
 from demo.command_line import DemoArguments, run_demo_command
 
 log = structlog.get_logger()
 
-_RETRIES = 5
 _OFFICE_UNIT = "rsj"
 
 
@@ -81,15 +81,14 @@ class _Runner:
             return None
         return self.key(step.number) | {"Authorization": f"Bearer {token}"}
 
+    def __post_init__(self) -> None:
+        self.api = DemoApi(self.client, self.unexpected)
+
     async def post(
         self, path: str, body: dict[str, Any], headers: dict[str, str]
     ) -> httpx.Response:
         """POST, again while another writer (the deadline watcher) got there first."""
-        for _ in range(_RETRIES):
-            answer = await self.client.post(path, json=body, headers=headers)
-            if _code(answer) != "concurrency-conflict":
-                break
-        return answer
+        return await self.api.send(path, body, headers)
 
     async def run_step(self, case_id: str, step: Step) -> bool:
         """Run one step of a case; False when it was skipped or refused."""
@@ -119,22 +118,7 @@ class _Runner:
 
     def refused(self, path: str, answer: httpx.Response) -> None:
         """Note an answer the demo did not expect."""
-        self.unexpected.append(f"POST {path} → {answer.status_code} {_code(answer)}")
-        log.warning(
-            "demo_step_refused",
-            path=path,
-            status=answer.status_code,
-            code=_code(answer),
-        )
-
-
-def _code(answer: httpx.Response) -> str:
-    if answer.is_success:
-        return ""
-    try:
-        return str(answer.json().get("code", ""))
-    except ValueError:
-        return ""
+        self.api.refused(path, answer)
 
 
 async def _where_they_stand(
@@ -169,7 +153,7 @@ async def run_demo(
     for case in plan.cases:
         receive, *steps = case.steps
         answer = await runner.post("/cases", receive.body, runner.key(receive.number))
-        if _code(answer) == "idempotency-key-reused" and not case_ids:
+        if problem_code(answer) == "idempotency-key-reused" and not case_ids:
             return _loaded_earlier(rng_seed)
         if not answer.is_success:
             runner.refused("/cases", answer)

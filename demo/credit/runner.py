@@ -13,12 +13,12 @@ from typing import Any, Final
 import httpx
 import structlog
 
+from demo.api import DemoApi
 from demo.credit.plan import build_plan
 from demo.credit.story import CONFIRM, LIFT, SEED, Step, Story
 
 log = structlog.get_logger()
 
-_RETRIES: Final = 5
 # The office's own unit: the office token confirms that unit's sanctions.
 _OFFICE_UNIT: Final = "rsj"
 _EXPIRING: Final = ("expired", "expired-rep")
@@ -66,33 +66,23 @@ class _Runner:
     unexpected: list[str] = field(default_factory=list)
     confirmed: int = 0
     left_to_units: int = 0
-    last: str | None = None
 
     def key(self, *parts: str) -> dict[str, str]:
         return {"Idempotency-Key": "-".join(("credit-demo", str(self.seed), *parts))}
+
+    def __post_init__(self) -> None:
+        self.api = DemoApi(self.client, self.unexpected)
+
+    @property
+    def last(self) -> str | None:
+        """`stream@position` of the last successful write."""
+        return self.api.last
 
     async def post(
         self, path: str, body: Mapping[str, Any], headers: Mapping[str, str]
     ) -> httpx.Response:
         """POST, again while another writer (the watcher) got there first."""
-        for _ in range(_RETRIES):
-            answer = await self.client.post(path, json=body, headers=dict(headers))
-            if _code(answer) != "concurrency-conflict":
-                break
-        if answer.is_success:
-            appended = answer.json()
-            self.last = f"{appended['stream']}@{appended['position']}"
-        else:
-            self.unexpected.append(
-                f"POST {path} → {answer.status_code} {_code(answer)}"
-            )
-            log.warning(
-                "demo_step_refused",
-                path=path,
-                status=answer.status_code,
-                code=_code(answer),
-            )
-        return answer
+        return await self.api.post(path, body, headers)
 
     async def open(self, story: Story) -> str | None:
         """Open the story's candidate; its listing id, or None when refused."""
@@ -155,15 +145,6 @@ class _Runner:
         answer.raise_for_status()
         tasks: list[dict[str, Any]] = answer.json()["state"]["sanction_tasks"]
         return tasks
-
-
-def _code(answer: httpx.Response) -> str:
-    if answer.is_success:
-        return ""
-    try:
-        return str(answer.json().get("code", ""))
-    except ValueError:
-        return ""
 
 
 async def run_demo(

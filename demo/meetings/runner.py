@@ -14,6 +14,7 @@ from typing import Any, Final
 import httpx
 import structlog
 
+from demo.api import DemoApi
 from demo.meetings.plan import build_plan
 from demo.meetings.reading import (
     every_item,
@@ -34,7 +35,6 @@ from services.meetings.domain import action_id_for
 
 log = structlog.get_logger()
 
-_RETRIES: Final = 5
 # Roles reach meetings from members over Kafka: a chair may be unknown for a moment.
 _CHAIR_RETRIES: Final = 10
 _CHAIR_PAUSE: Final = 1.0
@@ -53,7 +53,6 @@ class _Runner:
     skipped: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     left_to_units: int = 0
-    last: str | None = None
 
     def key(self, story: Story, name: str) -> dict[str, str]:
         return {"Idempotency-Key": f"meetings-demo-{self.seed}-{story.key}-{name}"}
@@ -66,36 +65,20 @@ class _Runner:
         token = self.tokens.get(by)
         return None if token is None else {"Authorization": f"Bearer {token}"}
 
+    def __post_init__(self) -> None:
+        self.api = DemoApi(self.client, self.unexpected)
+
+    @property
+    def last(self) -> str | None:
+        """`stream@position` of the last successful write."""
+        return self.api.last
+
     async def post(
         self, path: str, body: Mapping[str, Any], headers: Mapping[str, str]
     ) -> httpx.Response:
         """POST, again while another writer (the watcher) got there first or while the
         chair's role has not yet arrived from members."""
-        conflicts = chair_waits = 0
-        while True:
-            answer = await self.client.post(path, json=body, headers=dict(headers))
-            if _code(answer) == "concurrency-conflict" and conflicts < _RETRIES:
-                conflicts += 1
-            elif _is_unknown_chair(answer) and chair_waits < _CHAIR_RETRIES:
-                chair_waits += 1
-                log.warning("demo_chair_not_yet_known", path=path)
-                await asyncio.sleep(_CHAIR_PAUSE)
-            else:
-                break
-        if answer.is_success:
-            appended = answer.json()
-            self.last = f"{appended['stream']}@{appended['position']}"
-        else:
-            self.unexpected.append(
-                f"POST {path} → {answer.status_code} {_code(answer)}"
-            )
-            log.warning(
-                "demo_step_refused",
-                path=path,
-                status=answer.status_code,
-                code=_code(answer),
-            )
-        return answer
+        return await self.api.post(path, body, headers, again=_ChairWait(path))
 
     async def propose(self, story: Story) -> str | None:
         """Propose the story's meeting; its id (the same on a second run)."""
@@ -147,13 +130,20 @@ class _Runner:
                 return
 
 
-def _code(answer: httpx.Response) -> str:
-    if answer.is_success:
-        return ""
-    try:
-        return str(answer.json().get("code", ""))
-    except ValueError:
-        return ""
+class _ChairWait:
+    """Waits (a few times) while members has not yet told meetings who chairs."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.waits = 0
+
+    async def __call__(self, answer: httpx.Response) -> bool:
+        if not _is_unknown_chair(answer) or self.waits >= _CHAIR_RETRIES:
+            return False
+        self.waits += 1
+        log.warning("demo_chair_not_yet_known", path=self.path)
+        await asyncio.sleep(_CHAIR_PAUSE)
+        return True
 
 
 def _is_unknown_chair(answer: httpx.Response) -> bool:
