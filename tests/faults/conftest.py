@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.local import Tansu, free_port
+from qingqian_local.embedded import Tansu, free_port
 from tests.faults.servers import OwnPostgres
 
 _FIGURES = pytest.StashKey[list[str]]()
