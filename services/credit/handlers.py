@@ -11,12 +11,49 @@ from typing import Any
 
 import asyncpg
 
-from services.credit import domain
-from services.credit.domain import LISTING
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.candidate import OpenCandidate, open_candidate
+from services.credit.domain.decision import (
+    DecideListing,
+    DecideNotToList,
+    decide_listing,
+    decide_not_to_list,
+)
+from services.credit.domain.early_removal import (
+    ApplyForEarlyRemoval,
+    DecideEarlyRemoval,
+    apply_for_early_removal,
+    decide_early_removal,
+)
+from services.credit.domain.ending import (
+    ExpireListing,
+    RevokeListing,
+    expire_listing,
+    revoke_listing,
+)
+from services.credit.domain.notice import (
+    FileObjection,
+    LapseObjectionPeriod,
+    ReviewObjection,
+    ServeNotice,
+    file_objection,
+    lapse_objection_period,
+    review_objection,
+    serve_notice,
+)
+from services.credit.domain.publication import PublishListing, publish_listing
+from services.credit.domain.sanctioning import (
+    MarkSanctionOverdue,
+    RecordSanctionApplied,
+    RecordSanctionLifted,
+    mark_sanction_overdue,
+    record_sanction_applied,
+    record_sanction_lifted,
+)
+from services.credit.domain.subjects import PersonDetails
 from services.credit.rules import CreditRules
 from shared.commands import (
     Decide,
-    decide_functions,
     facts_for,
     value_fact,
     wanted_facts,
@@ -27,26 +64,24 @@ from shared.numbering import YearlyNumbers, execute_numbered
 from shared.store import Appended, EventStore
 from shared.unit_directory import unit_names
 
-COMMANDS: tuple[type[Command], ...] = (
-    domain.OpenCandidate,
-    domain.ServeNotice,
-    domain.FileObjection,
-    domain.ReviewObjection,
-    domain.LapseObjectionPeriod,
-    domain.DecideListing,
-    domain.DecideNotToList,
-    domain.PublishListing,
-    domain.RecordSanctionApplied,
-    domain.RecordSanctionLifted,
-    domain.MarkSanctionOverdue,
-    domain.ExpireListing,
-    domain.ApplyForEarlyRemoval,
-    domain.DecideEarlyRemoval,
-    domain.RevokeListing,
-)
-
-
-DECIDE: dict[type[Command], Decide] = decide_functions(domain, COMMANDS)
+# Each command and the decide function named after it (STYLE.md §5).
+DECIDE: dict[type[Command], Decide] = {
+    OpenCandidate: open_candidate,
+    ServeNotice: serve_notice,
+    FileObjection: file_objection,
+    ReviewObjection: review_objection,
+    LapseObjectionPeriod: lapse_objection_period,
+    DecideListing: decide_listing,
+    DecideNotToList: decide_not_to_list,
+    PublishListing: publish_listing,
+    RecordSanctionApplied: record_sanction_applied,
+    RecordSanctionLifted: record_sanction_lifted,
+    MarkSanctionOverdue: mark_sanction_overdue,
+    ExpireListing: expire_listing,
+    ApplyForEarlyRemoval: apply_for_early_removal,
+    DecideEarlyRemoval: decide_early_removal,
+    RevokeListing: revoke_listing,
+}
 WANTS: dict[type[Command], frozenset[str]] = {
     c: wanted_facts(d) for c, d in DECIDE.items()
 }
@@ -70,7 +105,7 @@ async def handle(
     """Give the decide function the facts it names and run the command on the listing."""
     facts = await _facts(store, pool, rules, ctx, command, listing_id)
     decide = partial(DECIDE[type(command)], **facts)
-    is_new = isinstance(command, domain.OpenCandidate)
+    is_new = isinstance(command, OpenCandidate)
     missing = None if is_new else f"listing {listing_id} does not exist"
     return await execute(
         store, LISTING, listing_id, command, decide, ctx, not_found=missing
@@ -141,14 +176,14 @@ async def open_by_hand(
     pool: asyncpg.Pool,
     rules: CreditRules,
     ctx: CommandContext,
-    command: domain.OpenCandidate,
+    command: OpenCandidate,
     secret: bytes,
 ) -> Appended:
     """Open a candidate under the next number of its year, a person's key derived from
     their ID number; a repeated Idempotency-Key returns the listing it opened the
     first time."""
     subject = command.subject
-    if isinstance(subject, domain.PersonDetails):
+    if isinstance(subject, PersonDetails):
         keyed = subject.model_copy(
             update={"person_key": person_key(secret, subject.id_number)}
         )
@@ -157,7 +192,7 @@ async def open_by_hand(
 
     def decide_for(listing_id: str) -> Decide:
         named = {"listing_id": listing_id} if "listing_id" in facts else {}
-        return partial(DECIDE[domain.OpenCandidate], **(facts | named))
+        return partial(DECIDE[OpenCandidate], **(facts | named))
 
     return await execute_numbered(
         store,

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import asyncpg
 from stdnum.cn import uscc as uscc_code
 
-from services.credit.domain import EmployerSubject, Grounds, OpenCandidate, OpenedFrom
+from services.credit.domain.candidate import OpenCandidate
+from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.subjects import EmployerSubject
 from services.credit.handlers import handle
 from services.credit.inbound_events import CreditListingRecommended
 from services.credit.rules import CreditRules

@@ -7,7 +7,9 @@ from typing import Any
 
 import asyncpg
 
-from services.credit.domain import LISTING, EmployerSubject, allowed_after, is_in_force
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.listing import allowed_after, is_in_force
+from services.credit.domain.subjects import EmployerSubject
 from services.credit.views import (
     ChangeFeedView,
     CheckListingView,

@@ -7,8 +7,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from services.credit import domain, handlers, queries
-from services.credit.domain import LISTING, ListingStatus
+from services.credit import handlers, queries
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.candidate import OpenCandidate
+from services.credit.domain.decision import DecideListing, DecideNotToList
+from services.credit.domain.early_removal import (
+    ApplyForEarlyRemoval,
+    DecideEarlyRemoval,
+)
+from services.credit.domain.ending import RevokeListing
+from services.credit.domain.listing import ListingStatus
+from services.credit.domain.notice import FileObjection, ReviewObjection, ServeNotice
+from services.credit.domain.publication import PublishListing
+from services.credit.domain.sanctioning import (
+    RecordSanctionApplied,
+    RecordSanctionLifted,
+)
 from services.credit.projections import LISTING_MODELS
 from services.credit.rules import CreditRules
 from services.credit.views import (
@@ -84,7 +98,7 @@ reads = APIRouter(
 
 @commands.post("/listings", status_code=201)
 async def open_candidate(
-    command: domain.OpenCandidate,
+    command: OpenCandidate,
     ctx: CommandContextDep,
     store: StoreDep,
     pool: PoolDep,
@@ -112,57 +126,57 @@ add_command_routes(
     routes=(
         (
             "serve-notice",
-            domain.ServeNotice,
+            ServeNotice,
             "Serve the notice of intent; the objection period (working days, district setting) starts.",
         ),
         (
             "file-objection",
-            domain.FileObjection,
+            FileObjection,
             "Record the subject's objection (within the objection period).",
         ),
         (
             "review-objection",
-            domain.ReviewObjection,
+            ReviewObjection,
             "Review the objection: upheld (then decide not to list) or not.",
         ),
         (
             "decide",
-            domain.DecideListing,
+            DecideListing,
             "Decide to list (after the objection period or review); the listing runs 3 years.",
         ),
         (
             "decide-not-to-list",
-            domain.DecideNotToList,
+            DecideNotToList,
             "Decide not to list (e.g. paid and committed before the decision).",
         ),
         (
             "publish",
-            domain.PublishListing,
+            PublishListing,
             "Publish and share the listing: every unit with a sanction duty gets a task.",
         ),
         (
             "record-sanction-applied",
-            domain.RecordSanctionApplied,
+            RecordSanctionApplied,
             "A unit confirms it applied its sanction (its own tasks only).",
         ),
         (
             "record-sanction-lifted",
-            domain.RecordSanctionLifted,
+            RecordSanctionLifted,
             "A unit confirms it lifted its sanction after the listing ended.",
         ),
         (
             "apply-for-early-removal",
-            domain.ApplyForEarlyRemoval,
+            ApplyForEarlyRemoval,
             "The employer applies for early removal (credit repair).",
         ),
         (
             "decide-early-removal",
-            domain.DecideEarlyRemoval,
+            DecideEarlyRemoval,
             "Grant early removal if paid ≥ 6 months ago, no new arrears, committed in writing; else refuse with reasons.",
         ),
         (
             "revoke",
-            domain.RevokeListing,
+            RevokeListing,
             "Revoke the listing after reconsideration or a court ruling.",
         ),
     ),

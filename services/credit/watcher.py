@@ -9,13 +9,11 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.credit.domain import (
-    LISTING,
-    DeadlineKind,
-    ExpireListing,
-    LapseObjectionPeriod,
-    MarkSanctionOverdue,
-)
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.deadlines import DeadlineKind
+from services.credit.domain.ending import ExpireListing
+from services.credit.domain.notice import LapseObjectionPeriod
+from services.credit.domain.sanctioning import MarkSanctionOverdue
 from services.credit.handlers import handle
 from services.credit.rules import CreditRules
 from shared.domain import Command

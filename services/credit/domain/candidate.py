@@ -4,27 +4,76 @@ hand, with its identifiers checked (rules.md §3.1.1 "Who is listed", §4.2, §5
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, ClassVar, Self
 
+from pydantic import StringConstraints, model_validator
 from stdnum.cn import ric, uscc
 
-from services.credit.domain.aggregate import ListingEvent
-from services.credit.domain.commands import OpenCandidate
-from services.credit.domain.events import CandidateOpened
-from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.listing import Listing, ListingStatus, require_status
 from services.credit.domain.subjects import (
     EmployerSubject,
     PersonDetails,
     PersonSubject,
     Subject,
+    SubjectDetails,
 )
-from services.credit.domain.transitions import require_date, require_status
+from shared.dates import BusinessDate, require_date
+from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput
 from shared.values import is_valid_resident_id
+
+EventId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+]
+"""The id of an event of another service (a UUID in its envelope)."""
+
+
+class OpenCandidate(Command):
+    # The process manager opens candidates from cases' recommendations.
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM, Role.OFFICE})
+    personal_paths: ClassVar[tuple[str, ...]] = ("subject.name", "subject.id_number")
+
+    subject: SubjectDetails
+    grounds: Grounds
+    opened_from: OpenedFrom
+    source_event_id: EventId | None = None
+    opened_on: BusinessDate
+
+    @model_validator(mode="after")
+    def _source_fits(self) -> Self:
+        is_recommended = self.opened_from is OpenedFrom.CASE_RECOMMENDATION
+        if is_recommended != (self.source_event_id is not None):
+            raise ValueError(
+                "source_event_id is given exactly when opened from a recommendation"
+            )
+        if is_recommended and not self.grounds.case_ids:
+            raise ValueError("a recommendation names its case in grounds.case_ids")
+        return self
+
+
+class CandidateOpened(Event):
+    """A subject became a candidate for listing, on a case's recommendation (the
+    id of the event it came from) or by hand."""
+
+    subject: Subject
+    grounds: Grounds
+    opened_from: OpenedFrom
+    source_event_id: str | None
+    opened_on: date
+
+
+CandidateEvent = CandidateOpened
+
+
+def evolve_candidate(listing: Listing, event: CandidateEvent) -> Listing:
+    """The listing once opened: a candidate for its subject (a new stream has none)."""
+    return Listing(status=ListingStatus.CANDIDATE, **dict(event))
 
 
 def open_candidate(
     listing: Listing, command: OpenCandidate, *, today: date
-) -> list[ListingEvent]:
+) -> list[CandidateEvent]:
     """A new listing opens as a candidate for one subject: an employer with a checked
     code (or the reason to keep it), or a person whose ID number is checked before it
     is sealed as personal data."""

@@ -1,17 +1,23 @@
 """The state of one listing (stream `listing-<id>`) and its parts: the notice, the
-objection, the decision, the sanction tasks and how it ended (rules.md §4.2)."""
+objection, the decision, the sanction tasks and how it ended; which steps each status
+allows, and the refusals that name them (rules.md §4.2).
+
+Steps drop the noun the path already names: `listings/{id}/decide` runs DecideListing."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from enum import StrEnum
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from services.credit.domain.facts import Grounds, OpenedFrom, ServiceMethod
+from services.credit.domain.grounds import Grounds, OpenedFrom
 from services.credit.domain.sanctions import SanctionTask
 from services.credit.domain.subjects import Subject
 from shared.domain import Deadline
+from shared.errors import InvalidTransition
 
 
 class ListingStatus(StrEnum):
@@ -47,6 +53,17 @@ class RevokedBy(StrEnum):
 
     RECONSIDERATION = "reconsideration"
     COURT = "court"
+
+
+class ServiceMethod(StrEnum):
+    """送达: how the notice of intent reached the subject; posting it and recording that
+    by photo or video, or a public announcement, when the subject cannot be found."""
+
+    IN_PERSON = "in_person"
+    MAIL = "mail"
+    ELECTRONIC = "electronic"
+    POSTED_AND_PHOTOGRAPHED = "posted_and_photographed"
+    PUBLIC_ANNOUNCEMENT = "public_announcement"
 
 
 class Notice(BaseModel):
@@ -172,3 +189,72 @@ def is_in_force(listing: Listing, on: date) -> bool:
         and decision is not None
         and decision.decided_on <= on < decision.ends_on
     )
+
+
+# Once ended, units still confirm that they lifted their sanctions.
+_ENDED: Final = ("record-sanction-lifted", "mark-sanction-overdue")
+
+ALLOWED_AFTER: Final[dict[ListingStatus, tuple[str, ...]]] = {
+    ListingStatus.NEW: ("open-candidate",),
+    ListingStatus.CANDIDATE: ("serve-notice", "decide-not-to-list"),
+    # Deciding waits for the end of the objection period (rules.md §4.2).
+    ListingStatus.NOTICE_SERVED: (
+        "file-objection",
+        "lapse-objection-period",
+        "decide",
+        "decide-not-to-list",
+    ),
+    ListingStatus.OBJECTION_FILED: ("review-objection", "decide-not-to-list"),
+    ListingStatus.UNDER_REVIEW: ("decide", "decide-not-to-list"),
+    ListingStatus.NOT_LISTED: (),
+    ListingStatus.LISTED: ("publish", "expire", "revoke"),
+    ListingStatus.PUBLISHED: ("expire", "revoke"),
+    ListingStatus.ACTIVE: (
+        "record-sanction-applied",
+        "mark-sanction-overdue",
+        "apply-for-early-removal",
+        "decide-early-removal",
+        "expire",
+        "revoke",
+    ),
+    ListingStatus.EXPIRED: _ENDED,
+    ListingStatus.REMOVED: _ENDED,
+    ListingStatus.REVOKED: _ENDED,
+}
+
+BEFORE_DECISION: Final = frozenset(
+    {
+        ListingStatus.CANDIDATE,
+        ListingStatus.NOTICE_SERVED,
+        ListingStatus.OBJECTION_FILED,
+        ListingStatus.UNDER_REVIEW,
+    }
+)
+"""Statuses in which the subject may still be spared listing."""
+
+ENDED: Final = frozenset(
+    {ListingStatus.EXPIRED, ListingStatus.REMOVED, ListingStatus.REVOKED}
+)
+"""Statuses after the listing ended, when its sanctions are lifted."""
+
+
+def allowed_after(status: ListingStatus) -> tuple[str, ...]:
+    """The next steps a status allows, as kebab-case step names."""
+    return ALLOWED_AFTER[status]
+
+
+def refused(status: ListingStatus, what: str) -> InvalidTransition:
+    """The refusal of a step the status does not allow, naming what it allows."""
+    return InvalidTransition(
+        current=status,
+        allowed=allowed_after(status),
+        detail=f"The listing is {status} and cannot be {what}.",
+    )
+
+
+def require_status(
+    listing: Listing, allowed: Collection[ListingStatus], what: str
+) -> None:
+    """Refuses the step unless the listing is in one of the allowed statuses."""
+    if listing.status not in allowed:
+        raise refused(listing.status, what)

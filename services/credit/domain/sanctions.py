@@ -11,10 +11,14 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from shared.values import UNIT_CODE_PATTERN
+
 EVERY_UNIT: Final = "*"
 """The unit code of a duty that every active member unit has."""
 
-DutyUnit = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9-]{1,39}|\*)$")]
+DutyUnit = Annotated[
+    str, StringConstraints(pattern=rf"^({UNIT_CODE_PATTERN[1:-1]}|\*)$")
+]
 """A member unit's code, or `*` for every active unit."""
 
 

@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 
-from services.credit.domain import (
-    CreditLimits,
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.decision import (
     DecideListing,
     DecideNotToList,
-    Listing,
-    ListingEvent,
-    ListingStatus,
+    DecisionEvent,
     decide_listing,
     decide_not_to_list,
 )
+from services.credit.domain.limits import CreditLimits
+from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.notice import ObjectionPeriodLapsed
 from shared.domain import Deadline, Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -62,7 +63,7 @@ def decided(
     *,
     listing_id: str = EMPLOYER_LISTING_ID,
     **facts: Any,
-) -> list[ListingEvent]:
+) -> list[ObjectionPeriodLapsed | DecisionEvent]:
     given: dict[str, Any] = {"today": TODAY, "calendar": CALENDAR, "limits": LIMITS}
     return decide_listing(listing, command, listing_id=listing_id, **(given | facts))
 

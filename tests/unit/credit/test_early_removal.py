@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.early_removal import (
     ApplyForEarlyRemoval,
     DecideEarlyRemoval,
-    ListingEvent,
-    ListingStatus,
+    EarlyRemovalEvent,
     RefusalReason,
     apply_for_early_removal,
     decide_early_removal,
 )
+from services.credit.domain.listing import ListingStatus
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -47,7 +48,7 @@ def applied(
     command: ApplyForEarlyRemoval = APPLY,
     *,
     has_new_arrears: bool = False,
-) -> list[ListingEvent]:
+) -> list[EarlyRemovalEvent]:
     return apply_for_early_removal(
         listing_of(history),
         command,
@@ -58,7 +59,7 @@ def applied(
 
 def decided(
     history: list[ListingEvent], *, has_new_arrears: bool = False, **facts: Any
-) -> list[ListingEvent]:
+) -> list[EarlyRemovalEvent]:
     given: dict[str, Any] = {
         "today": DECIDED_ON,
         "calendar": CALENDAR,

@@ -8,14 +8,13 @@ from datetime import date
 
 import pytest
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.listing import ListingStatus, ServiceMethod
+from services.credit.domain.notice import (
     FileObjection,
     LapseObjectionPeriod,
-    ListingEvent,
-    ListingStatus,
     ReviewObjection,
     ServeNotice,
-    ServiceMethod,
     file_objection,
     lapse_objection_period,
     review_objection,

@@ -4,52 +4,62 @@ and the steps it allows, except the watchers' steps and the ones out of time."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pytest
 
-from services.credit.domain import (
-    ApplyForEarlyRemoval,
-    DecideEarlyRemoval,
+from services.credit import domain
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.candidate import OpenCandidate, open_candidate
+from services.credit.domain.decision import (
     DecideListing,
     DecideNotToList,
-    ExpireListing,
-    FileObjection,
-    LapseObjectionPeriod,
-    Listing,
-    ListingEvent,
-    ListingStatus,
-    MarkSanctionOverdue,
-    OpenCandidate,
-    OpenedFrom,
-    PublishListing,
-    RecordSanctionApplied,
-    RecordSanctionLifted,
-    ReviewObjection,
-    RevokedBy,
-    RevokeListing,
-    ServeNotice,
-    ServiceMethod,
-    allowed_after,
-    apply_for_early_removal,
-    decide_early_removal,
     decide_listing,
     decide_not_to_list,
+)
+from services.credit.domain.early_removal import (
+    ApplyForEarlyRemoval,
+    DecideEarlyRemoval,
+    apply_for_early_removal,
+    decide_early_removal,
+)
+from services.credit.domain.ending import (
+    ExpireListing,
+    RevokeListing,
     expire_listing,
+    revoke_listing,
+)
+from services.credit.domain.grounds import OpenedFrom
+from services.credit.domain.listing import (
+    Listing,
+    ListingStatus,
+    RevokedBy,
+    ServiceMethod,
+    allowed_after,
+)
+from services.credit.domain.notice import (
+    FileObjection,
+    LapseObjectionPeriod,
+    ReviewObjection,
+    ServeNotice,
     file_objection,
     lapse_objection_period,
-    mark_sanction_overdue,
-    open_candidate,
-    publish_listing,
-    record_sanction_applied,
-    record_sanction_lifted,
     review_objection,
-    revoke_listing,
     serve_notice,
 )
-from services.credit.domain import commands as command_module
+from services.credit.domain.publication import PublishListing, publish_listing
+from services.credit.domain.sanctioning import (
+    MarkSanctionOverdue,
+    RecordSanctionApplied,
+    RecordSanctionLifted,
+    mark_sanction_overdue,
+    record_sanction_applied,
+    record_sanction_lifted,
+)
 from shared.domain import Command
 from shared.errors import DomainError, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -78,7 +88,13 @@ from tests.unit.credit.factories import (
 )
 from tests.unit.credit.outside_facts import run
 
-Decide = Callable[..., list[ListingEvent]]
+Decide = Callable[..., Sequence[ListingEvent]]
+
+DOMAIN_MODULES = tuple(
+    importlib.import_module(f"{domain.__name__}.{m.name}")
+    for m in pkgutil.iter_modules(domain.__path__)
+)
+"""Every module of the domain, wherever a capability keeps its commands."""
 
 STEPS: dict[str, tuple[Decide, Command]] = {
     "open-candidate": (
@@ -216,7 +232,8 @@ def test_every_status_names_its_next_steps() -> None:
 def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
     commands = {
         obj
-        for obj in vars(command_module).values()
+        for module in DOMAIN_MODULES
+        for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
     }
     steps = {s for status in ListingStatus for s in allowed_after(status)}
