@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, ClassVar, Self
 
 from pydantic import StringConstraints, model_validator
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from services.credit.domain.grounds import Grounds, OpenedFrom
 from services.credit.domain.listing import Listing, ListingStatus, require_status
@@ -21,6 +21,7 @@ from services.credit.domain.subjects import (
 from shared.dates import BusinessDate, require_date
 from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput
+from shared.uscc_check import checked_uscc
 from shared.values import is_valid_resident_id
 
 EventId = Annotated[
@@ -100,9 +101,8 @@ def checked_subject(details: EmployerSubject | PersonDetails) -> Subject:
 def _checked_employer(employer: EmployerSubject) -> EmployerSubject:
     # Some early real codes fail the check character, and some employers have none;
     # the office may keep them with a reason.
-    is_overridden = employer.uscc_override_reason is not None
     if employer.uscc is None:
-        if is_overridden:
+        if employer.uscc_override_reason is not None:
             return employer
         raise InvalidInput(
             field="subject.uscc",
@@ -110,14 +110,11 @@ def _checked_employer(employer: EmployerSubject) -> EmployerSubject:
             detail="An employer is listed by its unified social credit code; "
             "give uscc_override_reason to list one without it.",
         )
-    code = uscc.compact(employer.uscc)
-    if not uscc.is_valid(code) and not is_overridden:
-        raise InvalidInput(
-            field="subject.uscc",
-            rule="uscc_checksum",
-            detail=f"{code} is not a valid unified social credit code "
-            "(GB 32100-2015); give uscc_override_reason to keep it anyway.",
-        )
+    code = checked_uscc(
+        employer.uscc,
+        override_reason=employer.uscc_override_reason,
+        field="subject.uscc",
+    )
     return employer.model_copy(update={"uscc": code})
 
 
