@@ -10,5 +10,5 @@ functions: `candidate`, `notice`, `decision`, `publication`, `sanctioning`, `end
 Decide functions take the listing and a command, and the facts from outside as keyword
 arguments: `today`, `calendar` (WorkingDays), `limits` (CreditLimits), `listing_id`,
 `unit` (the actor's unit), `duties` (the district's sanction duties), `units` (active
-units of the member directory, code → name) and `has_new_arrears` (whether cases'
+units of the member directory, by code) and `has_new_arrears` (whether cases'
 events show new arrears of the employer during the listing)."""

@@ -53,6 +53,12 @@ class OpenCandidate(Command):
         return self
 
 
+class OpenByHand(OpenCandidate):
+    """The labour inspection opens a candidate itself (the body of `POST /listings`),
+    under the next number of the year; the service derives a person's lookup key from
+    their ID number."""
+
+
 class CandidateOpened(Event):
     """A subject became a candidate for listing, on a case's recommendation (the
     id of the event it came from) or by hand."""
@@ -89,6 +95,18 @@ def open_candidate(
             opened_on=command.opened_on,
         )
     ]
+
+
+def open_by_hand(
+    listing: Listing, command: OpenByHand, *, today: date, person_key: str | None
+) -> list[CandidateEvent]:
+    """A candidate opened by hand, as any other, once the person's lookup key the
+    service derived (None for an employer) replaces whatever the body gave."""
+    subject = command.subject
+    if isinstance(subject, PersonDetails):
+        keyed = subject.model_copy(update={"person_key": person_key})
+        command = command.model_copy(update={"subject": keyed})
+    return open_candidate(listing, command, today=today)
 
 
 def checked_subject(details: EmployerSubject | PersonDetails) -> Subject:

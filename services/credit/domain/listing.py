@@ -1,8 +1,7 @@
 """The state of one listing (stream `listing-<id>`) and its parts: the notice, the
-objection, the decision, the sanction tasks and how it ended; which steps each status
-allows, and the refusals that name them (rules.md §4.2).
-
-Steps drop the noun the path already names: `listings/{id}/decide` runs DecideListing."""
+objection, the decision, the sanction tasks and how it ended; the guards that
+refuse a step the status does not allow (rules.md §4.2; the steps each status allows
+are the aggregate's, in `aggregate.ALLOWED_AFTER`)."""
 
 from __future__ import annotations
 
@@ -191,37 +190,6 @@ def is_in_force(listing: Listing, on: date) -> bool:
     )
 
 
-# Once ended, units still confirm that they lifted their sanctions.
-_ENDED: Final = ("record-sanction-lifted", "mark-sanction-overdue")
-
-ALLOWED_AFTER: Final[dict[ListingStatus, tuple[str, ...]]] = {
-    ListingStatus.NEW: ("open-candidate",),
-    ListingStatus.CANDIDATE: ("serve-notice", "decide-not-to-list"),
-    # Deciding waits for the end of the objection period (rules.md §4.2).
-    ListingStatus.NOTICE_SERVED: (
-        "file-objection",
-        "lapse-objection-period",
-        "decide",
-        "decide-not-to-list",
-    ),
-    ListingStatus.OBJECTION_FILED: ("review-objection", "decide-not-to-list"),
-    ListingStatus.UNDER_REVIEW: ("decide", "decide-not-to-list"),
-    ListingStatus.NOT_LISTED: (),
-    ListingStatus.LISTED: ("publish", "expire", "revoke"),
-    ListingStatus.PUBLISHED: ("expire", "revoke"),
-    ListingStatus.ACTIVE: (
-        "record-sanction-applied",
-        "mark-sanction-overdue",
-        "apply-for-early-removal",
-        "decide-early-removal",
-        "expire",
-        "revoke",
-    ),
-    ListingStatus.EXPIRED: _ENDED,
-    ListingStatus.REMOVED: _ENDED,
-    ListingStatus.REVOKED: _ENDED,
-}
-
 BEFORE_DECISION: Final = frozenset(
     {
         ListingStatus.CANDIDATE,
@@ -238,13 +206,12 @@ ENDED: Final = frozenset(
 """Statuses after the listing ended, when its sanctions are lifted."""
 
 
-def allowed_after(status: ListingStatus) -> tuple[str, ...]:
-    """The next steps a status allows, as kebab-case step names."""
-    return ALLOWED_AFTER[status]
-
-
 def refused(status: ListingStatus, what: str) -> InvalidTransition:
     """The refusal of a step the status does not allow, naming what it allows."""
+    # The steps are the commands of every capability, and every capability builds on
+    # this module: the aggregate's map is read when a step is refused, not at import.
+    from services.credit.domain.aggregate import allowed_after
+
     return InvalidTransition(
         current=status,
         allowed=allowed_after(status),

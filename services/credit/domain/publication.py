@@ -4,7 +4,7 @@ active and gives each unit with a sanction duty its task (rules.md §3.1.1
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from datetime import date
 from typing import Annotated, ClassVar, Final, Self, assert_never
 
@@ -97,10 +97,10 @@ def publish_listing(
     calendar: WorkingDays,
     limits: CreditLimits,
     duties: tuple[SanctionDuty, ...],
-    units: Mapping[str, str],
+    units: Collection[str],
 ) -> list[PublicationEvent]:
     """A listed subject is published and shared, which makes the listing active: each
-    active unit (code → name) with a sanction duty gets a task per measure, to
+    active unit (by code) with a sanction duty gets a task per measure, to
     confirm within the district's working days."""
     require_status(listing, {ListingStatus.LISTED}, "published")
     decision = listing.decision

@@ -4,7 +4,7 @@ apply")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Final
@@ -117,10 +117,10 @@ def task_id_of(unit_code: str, measure: SanctionMeasure) -> str:
 
 
 def sanction_tasks_for(
-    duties: Iterable[SanctionDuty], units: Mapping[str, str], *, due: date
+    duties: Iterable[SanctionDuty], units: Collection[str], *, due: date
 ) -> tuple[SanctionTask, ...]:
-    """One task per unit and measure, for the units of the directory (active units,
-    code → name) that have the duty, due by `due`, in task-id order. A unit named in
+    """One task per unit and measure, for the units of the directory (the codes of
+    the active units) that have the duty, due by `due`, in task-id order. A unit named in
     a duty but not active gets none; a renamed unit keeps its code, so its duty."""
     pairs = {
         (code, duty.measure)

@@ -28,6 +28,7 @@ FACTS: dict[str, Any] = {
     "duties": DUTIES,
     "units": UNITS,
     "has_new_arrears": False,
+    "person_key": None,
 }
 """Every fact from outside a decide function may ask for, with its default."""
 

@@ -15,8 +15,10 @@ from services.credit.domain.candidate import (
     OpenCandidate,
     open_candidate,
 )
+from services.credit.domain.decision import DecideNotToList
 from services.credit.domain.grounds import OpenedFrom
 from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.notice import ServeNotice
 from services.credit.domain.subjects import SubjectKind
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition
@@ -96,7 +98,7 @@ def test_a_listing_is_opened_once() -> None:
         open_candidate(listing_of(candidate()), opening(), today=TODAY)
 
     assert refused.value.current == ListingStatus.CANDIDATE
-    assert refused.value.allowed == ("serve-notice", "decide-not-to-list")
+    assert refused.value.allowed == (ServeNotice, DecideNotToList)
 
 
 def test_a_candidate_is_not_opened_on_a_future_day() -> None:

@@ -17,9 +17,11 @@ from services.credit.domain.decision import (
     decide_listing,
     decide_not_to_list,
 )
+from services.credit.domain.ending import ExpireListing, RevokeListing
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import Listing, ListingStatus
-from services.credit.domain.notice import ObjectionPeriodLapsed
+from services.credit.domain.notice import ObjectionPeriodLapsed, ServeNotice
+from services.credit.domain.publication import PublishListing
 from shared.domain import Deadline, Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -222,7 +224,7 @@ def test_a_candidate_without_a_notice_is_not_decided() -> None:
         decided(listing_of(candidate()))
 
     assert refused.value.current == ListingStatus.CANDIDATE
-    assert refused.value.allowed == ("serve-notice", "decide-not-to-list")
+    assert refused.value.allowed == (ServeNotice, DecideNotToList)
 
 
 def test_a_listing_is_decided_once() -> None:
@@ -230,7 +232,7 @@ def test_a_listing_is_decided_once() -> None:
         decided(listing_of(listed()))
 
     assert refused.value.current == ListingStatus.LISTED
-    assert refused.value.allowed == ("publish", "expire", "revoke")
+    assert refused.value.allowed == (PublishListing, ExpireListing, RevokeListing)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,9 @@ from services.credit.domain.early_removal import (
     apply_for_early_removal,
     decide_early_removal,
 )
+from services.credit.domain.ending import ExpireListing, RevokeListing
 from services.credit.domain.listing import ListingStatus
+from services.credit.domain.publication import PublishListing
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -107,7 +109,7 @@ def test_a_listing_not_yet_active_is_not_removed_early() -> None:
         applied(listed())
 
     assert refused.value.current == ListingStatus.LISTED
-    assert refused.value.allowed == ("publish", "expire", "revoke")
+    assert refused.value.allowed == (PublishListing, ExpireListing, RevokeListing)
 
 
 def test_a_payment_after_the_application_is_refused() -> None:

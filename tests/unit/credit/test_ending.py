@@ -157,7 +157,7 @@ def test_an_ended_listing_is_not_revoked(ending: str) -> None:
         revoked(ENDINGS[ending], today=ENDS_ON)
 
     assert refused.value.current == ending
-    assert refused.value.allowed == ("record-sanction-lifted", "mark-sanction-overdue")
+    assert refused.value.allowed == (RecordSanctionLifted, MarkSanctionOverdue)
 
 
 @pytest.mark.parametrize("ending", ["expired", "removed", "revoked"])
