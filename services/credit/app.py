@@ -7,7 +7,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.credit.command_table import CREDIT_COMMANDS, CreditContext
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.routes import commands, reads

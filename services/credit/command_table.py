@@ -7,11 +7,19 @@ whoever sends it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Path
 
+from services.credit.command_facts import (
+    DUTIES,
+    EMPLOYER_LISTING,
+    HAS_NEW_ARREARS,
+    PERSON_KEY,
+    TIME_LIMITS,
+    TODAY,
+    CreditContext,
+)
 from services.credit.domain import (
     candidate,
     decision,
@@ -29,8 +37,6 @@ from services.credit.domain.early_removal import (
     DecideEarlyRemoval,
 )
 from services.credit.domain.ending import ExpireListing, RevokeListing
-from services.credit.domain.limits import CreditLimits
-from services.credit.domain.listing import Listing
 from services.credit.domain.notice import (
     FileObjection,
     LapseObjectionPeriod,
@@ -43,86 +49,22 @@ from services.credit.domain.sanctioning import (
     RecordSanctionApplied,
     RecordSanctionLifted,
 )
-from services.credit.domain.sanctions import SanctionDuty
-from services.credit.domain.subjects import PersonDetails
-from services.credit.person_key import person_key
-from services.credit.rules import CreditRules
 from shared.command_table import (
     CommandTable,
-    Fact,
     Numbered,
     Resource,
     Row,
-    Scope,
     active_unit_codes,
     actor_unit,
     entity_id,
-    fact,
-    today,
 )
-from shared.domain import Command, WorkingDays
-from shared.handling import load
 from shared.numbering import YearlyNumbers
 from shared.values import LISTING_ID_PATTERN
-
-
-@dataclass(frozen=True)
-class CreditContext:
-    """What credit commands need of the running service: the district's rules, and the
-    secret a person's lookup key is derived with."""
-
-    rules: CreditRules
-    person_key_secret: bytes
-
-
-async def _calendar(scope: Scope[Command, CreditContext]) -> WorkingDays:
-    return scope.context.rules.calendar
-
-
-async def _limits(scope: Scope[Command, CreditContext]) -> CreditLimits:
-    return scope.context.rules.limits
-
-
-async def _duties(scope: Scope[Command, CreditContext]) -> tuple[SanctionDuty, ...]:
-    return scope.context.rules.duties
-
-
-async def _person_key(scope: Scope[OpenByHand, CreditContext]) -> str | None:
-    subject = scope.command.subject
-    if not isinstance(subject, PersonDetails):
-        return None
-    return person_key(scope.context.person_key_secret, subject.id_number)
-
-
-async def _employer_listing(scope: Scope[DecideListing, object]) -> Listing | None:
-    named = scope.command.employer_listing_id
-    return None if named is None else (await load(scope.store, LISTING, named))[0]
-
-
-async def _has_new_arrears(scope: Scope[Command, object]) -> bool:
-    """Whether cases received a new case against the listed employer since the listing
-    decision (from cases' events, kept in `employer_cases`)."""
-    listing, _ = await load(scope.store, LISTING, scope.entity_id)
-    uscc = getattr(listing.subject, "uscc", None)
-    if listing.decision is None or not uscc:
-        return False
-    found = await scope.pool.fetchval(
-        "SELECT 1 FROM employer_cases WHERE uscc = $1 AND received_on > $2 LIMIT 1",
-        uscc,
-        listing.decision.decided_on,
-    )
-    return found is not None
 
 
 def _opened_in(command: OpenByHand) -> int:
     return command.opened_on.year
 
-
-TODAY = today()
-CALENDAR: Fact[WorkingDays, Command, CreditContext] = fact("calendar", _calendar)
-LIMITS: Fact[CreditLimits, Command, CreditContext] = fact("limits", _limits)
-TIME_LIMITS = (TODAY, CALENDAR, LIMITS)
-"""The facts of a step with a deadline: today, the working calendar, the limits."""
 
 LISTING_NUMBERS = YearlyNumbers(
     table="listing_numbers",
@@ -136,15 +78,6 @@ ListingIdPath = Annotated[
 LISTINGS = Resource("listings", id_param="listing_id", id_type=ListingIdPath)
 MISSING = "listing {id} does not exist"
 
-
-PERSON_KEY: Fact[str | None, OpenByHand, CreditContext] = fact(
-    "person_key", _person_key
-)
-EMPLOYER_LISTING: Fact[Listing | None, DecideListing, object] = fact(
-    "employer_listing", _employer_listing
-)
-HAS_NEW_ARREARS: Fact[bool, Command, object] = fact("has_new_arrears", _has_new_arrears)
-DUTIES: Fact[tuple[SanctionDuty, ...], Command, CreditContext] = fact("duties", _duties)
 
 CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
     (

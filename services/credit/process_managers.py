@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import asyncpg
 from stdnum.cn import uscc as uscc_code
 
-from services.credit.command_table import CREDIT_COMMANDS, CreditContext
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.candidate import OpenCandidate
 from services.credit.domain.grounds import Grounds, OpenedFrom
 from services.credit.domain.subjects import EmployerSubject

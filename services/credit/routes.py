@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.credit import queries
-from services.credit.command_table import CREDIT_COMMANDS, CreditContext, ListingIdPath
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS, ListingIdPath
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.listing import ListingStatus
 from services.credit.person_key import person_key

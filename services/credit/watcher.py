@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.credit.command_table import CREDIT_COMMANDS, CreditContext
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.deadlines import DeadlineKind
 from services.credit.domain.ending import ExpireListing

@@ -119,9 +119,9 @@ def task_id_of(unit_code: str, measure: SanctionMeasure) -> str:
 def sanction_tasks_for(
     duties: Iterable[SanctionDuty], units: Collection[str], *, due: date
 ) -> tuple[SanctionTask, ...]:
-    """One task per unit and measure, for the units of the directory (the codes of
-    the active units) that have the duty, due by `due`, in task-id order. A unit named in
-    a duty but not active gets none; a renamed unit keeps its code, so its duty."""
+    """One task per unit and measure, for the active units of the directory (by code)
+    that have the duty, due by `due`, in task-id order. A unit named in a duty but not
+    active gets none; a renamed unit keeps its code, so its duty."""
     pairs = {
         (code, duty.measure)
         for duty in duties
