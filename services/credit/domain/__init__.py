@@ -2,10 +2,12 @@
 (stream `listing-<id>`), from candidate through notice, objection and decision to
 publication, the units' sanctions, and its end by expiry, early removal or revocation.
 
-One module per capability holds its commands, events, evolve branch and decide
-functions: `candidate`, `notice`, `decision`, `publication`, `sanctioning`, `ending`,
-`early_removal`; `listing` holds the state and the steps each status allows, and
-`aggregate` the aggregate over them all. Import from the module that holds a name.
+One module per capability holds its commands, the statuses in which each is a next
+step (`ALLOWED_IN`), its events, evolve branch and decide functions: `candidate`,
+`notice`, `decision`, `publication`, `sanctioning`, `ending`, `early_removal`.
+`listing` holds the state and its guards; `aggregate` the event union, the evolve
+dispatch, `ALLOWED_AFTER` and `LISTING` over them all. Import from the module that
+holds a name.
 
 Decide functions take the listing and a command, and the facts from outside as keyword
 arguments: `today`, `calendar` (WorkingDays), `limits` (CreditLimits), `listing_id`,

@@ -4,7 +4,7 @@ hand, with its identifiers checked (rules.md §3.1.1 "Who is listed", §4.2, §5
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, ClassVar, Final, Self
 
 from pydantic import StringConstraints, model_validator
 from stdnum.cn import ric
@@ -57,6 +57,13 @@ class OpenByHand(OpenCandidate):
     """The labour inspection opens a candidate itself (the body of `POST /listings`),
     under the next number of the year; the service derives a person's lookup key from
     their ID number."""
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    OpenCandidate: frozenset({ListingStatus.NEW}),
+    OpenByHand: frozenset({ListingStatus.NEW}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class CandidateOpened(Event):

@@ -4,7 +4,7 @@ phase is over, or to spare it before the decision (rules.md §3.1.1, §3.1.3, §
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, assert_never
+from typing import ClassVar, Final, assert_never
 
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import (
@@ -55,6 +55,14 @@ class DecideNotToList(Command):
 
     decided_on: BusinessDate
     reason: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    # Deciding waits for the end of the objection period (rules.md §4.2).
+    DecideListing: frozenset({ListingStatus.NOTICE_SERVED, ListingStatus.UNDER_REVIEW}),
+    DecideNotToList: BEFORE_DECISION,
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class ListingDecided(Event):

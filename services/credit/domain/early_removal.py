@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar, Self, assert_never
+from typing import ClassVar, Final, Self, assert_never
 
 from pydantic import model_validator
 
@@ -57,6 +57,13 @@ class DecideEarlyRemoval(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
     decided_on: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    ApplyForEarlyRemoval: frozenset({ListingStatus.ACTIVE}),
+    DecideEarlyRemoval: frozenset({ListingStatus.ACTIVE}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class EarlyRemovalApplied(Event):

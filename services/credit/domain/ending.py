@@ -5,7 +5,7 @@ date (rules.md §3.1.1, §4.2 "Removal propagates")."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, assert_never
+from typing import ClassVar, Final, assert_never
 
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import (
@@ -37,6 +37,13 @@ class RevokeListing(Command):
     revoked_on: BusinessDate
     by: RevokedBy
     reference: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    ExpireListing: IN_FORCE,
+    RevokeListing: IN_FORCE,
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class ListingExpired(Event):

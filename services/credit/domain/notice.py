@@ -5,7 +5,7 @@ subject objects within it and the objection is reviewed, or the period lapses
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, assert_never
+from typing import ClassVar, Final, assert_never
 
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import (
@@ -51,6 +51,15 @@ class ReviewObjection(Command):
 class LapseObjectionPeriod(Command):
     # Run by the objection watcher only, once the period has passed.
     permitted: ClassVar[frozenset[Role]] = _WATCHER
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    ServeNotice: frozenset({ListingStatus.CANDIDATE}),
+    FileObjection: frozenset({ListingStatus.NOTICE_SERVED}),
+    ReviewObjection: frozenset({ListingStatus.OBJECTION_FILED}),
+    LapseObjectionPeriod: frozenset({ListingStatus.NOTICE_SERVED}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class NoticeServed(Event):

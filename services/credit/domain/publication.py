@@ -48,6 +48,12 @@ class PublishListing(Command):
         return self
 
 
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    PublishListing: frozenset({ListingStatus.LISTED}),
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
 class ListingPublished(Event):
     """The listing was published and shared to the credit platforms named."""
 

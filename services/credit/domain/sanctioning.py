@@ -5,7 +5,7 @@ late confirmation once (rules.md §3.1.5, §4.2 "Removal propagates")."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, assert_never
+from typing import Annotated, ClassVar, Final, assert_never
 
 from pydantic import StringConstraints
 
@@ -49,6 +49,15 @@ class MarkSanctionOverdue(Command):
 
     task_id: TaskId
     due: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    RecordSanctionApplied: frozenset({ListingStatus.ACTIVE}),
+    # Once ended, units still confirm that they lifted their sanctions.
+    RecordSanctionLifted: ENDED,
+    MarkSanctionOverdue: frozenset({ListingStatus.ACTIVE, *ENDED}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class SanctionApplied(Event):
