@@ -17,7 +17,7 @@ from demo.credit.story import (
     grounds,
     procedure,
 )
-from services.credit.domain import add_months
+from shared.months import add_months
 
 _PERSON: Final = "legal_representative"
 _RESPONSIBLE: Final = "responsible_person"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from services.cases.domain.case import CASE
-from services.credit.domain import LISTING
+from services.credit.domain.aggregate import LISTING
 from services.meetings.domain import ACTION, MEETING, MeetingKind
 from services.members.domain.joint_meeting import JOINT_MEETING
 from services.members.domain.person import PERSON

@@ -1,5 +1,6 @@
-"""Periods counted in calendar months and years: the listing period and the wait
-before early removal (rules.md §3.1.1)."""
+"""Periods counted in calendar months and years, as the Civil Code counts them: a
+listing's period and the wait before its early removal in credit (rules.md §3.1.1),
+the six months between plenaries in meetings."""
 
 from __future__ import annotations
 

@@ -1,39 +1,36 @@
-"""The procedure before a listing: notice of intent, objection and its review or the
-lapse of the period, and the decision to list or not (rules.md §3.1.1, §3.1.3, §4.2)."""
+"""The decision: to list the subject for the listing period once the objection
+phase is over, or to spare it before the decision (rules.md §3.1.1, §3.1.3, §4.2)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar, Final, assert_never
 
-from services.credit.domain.aggregate import ListingEvent
-from services.credit.domain.commands import (
-    DecideListing,
-    DecideNotToList,
-    FileObjection,
-    LapseObjectionPeriod,
-    ReviewObjection,
-    ServeNotice,
-)
-from services.credit.domain.events import (
-    ListingDecided,
-    NoticeServed,
-    NotListed,
-    ObjectionFiled,
-    ObjectionPeriodLapsed,
-    ObjectionReviewed,
-)
 from services.credit.domain.limits import CreditLimits
-from services.credit.domain.listing import Listing, ListingStatus, Notice
-from services.credit.domain.months import add_years
-from services.credit.domain.subjects import EmployerSubject
-from services.credit.domain.transitions import (
+from services.credit.domain.listing import (
     BEFORE_DECISION,
-    refused,
-    require_date,
+    Listing,
+    ListingDecision,
+    ListingStatus,
+    NotListedDecision,
     require_status,
 )
-from shared.domain import Deadline, WorkingDays
+from services.credit.domain.notice import (
+    ObjectionPeriodLapsed,
+    objection_deadline,
+    served_notice,
+)
+from services.credit.domain.subjects import EmployerSubject
+from shared.dates import BusinessDate, require_date
+from shared.domain import Command, Event, Role, WorkingDays
 from shared.errors import InvalidInput, RuleViolated
+from shared.months import add_years
+from shared.values import ListingId, Name, Text
+
+DecisionId = Name
+"""The number of a listing decision; every listing it covers carries it."""
+
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 
 _DECIDABLE = frozenset(
     {
@@ -44,90 +41,67 @@ _DECIDABLE = frozenset(
 )
 
 
-def serve_notice(
-    listing: Listing,
-    command: ServeNotice,
-    *,
-    today: date,
-    calendar: WorkingDays,
-    limits: CreditLimits,
-) -> list[ListingEvent]:
-    """A candidate is served the notice of intent; the objection period starts."""
-    require_status(listing, {ListingStatus.CANDIDATE}, "served a notice")
-    require_date(
-        command.served_on,
-        field="served_on",
-        today=today,
-        not_before=listing.opened_on,
-        since="opening",
-    )
-    # The district's objection period, in working days (rules.md §3.1.3 [N], §4.2)
-    deadline = calendar.add_working_days(
-        command.served_on, limits.objection_working_days
-    )
-    return [
-        NoticeServed(
-            served_on=command.served_on,
-            method=command.method,
-            objection_deadline=deadline,
-        )
-    ]
+class DecideListing(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    decided_on: BusinessDate
+    decision_id: DecisionId
+    decided_by: Text
+    employer_listing_id: ListingId | None = None
 
 
-def file_objection(
-    listing: Listing, command: FileObjection, *, today: date
-) -> list[ListingEvent]:
-    """The subject objects once, by the last day of the objection period
-    (rules.md §4.2 "ObjectionPeriod → UnderReview")."""
-    if listing.status is ListingStatus.UNDER_REVIEW and listing.objection_lapsed_on:
-        raise _period_over(listing)
-    require_status(listing, {ListingStatus.NOTICE_SERVED}, "objected to")
-    notice = _served(listing)
-    require_date(
-        command.filed_on,
-        field="filed_on",
-        today=today,
-        not_before=notice.served_on,
-        since="notice",
-    )
-    if command.filed_on > _objection_deadline(listing).due:
-        raise _period_over(listing)
-    return [ObjectionFiled(filed_on=command.filed_on, text=command.text)]
+class DecideNotToList(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    decided_on: BusinessDate
+    reason: Text
 
 
-def review_objection(
-    listing: Listing, command: ReviewObjection, *, today: date
-) -> list[ListingEvent]:
-    """A filed objection is checked and upheld or not, with the reasoning."""
-    require_status(listing, {ListingStatus.OBJECTION_FILED}, "reviewed")
-    filed_on = listing.objection.filed_on if listing.objection else None
-    require_date(
-        command.reviewed_on,
-        field="reviewed_on",
-        today=today,
-        not_before=filed_on,
-        since="objection",
-    )
-    return [
-        ObjectionReviewed(
-            reviewed_on=command.reviewed_on,
-            upheld=command.upheld,
-            reasoning=command.reasoning,
-        )
-    ]
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    # Deciding waits for the end of the objection period (rules.md §4.2).
+    DecideListing: frozenset({ListingStatus.NOTICE_SERVED, ListingStatus.UNDER_REVIEW}),
+    DecideNotToList: BEFORE_DECISION,
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
-def lapse_objection_period(
-    listing: Listing, command: LapseObjectionPeriod, *, today: date
-) -> list[ListingEvent]:
-    """The watcher records once that the period passed with no objection; after an
-    objection, or once the procedure moved on, it changes nothing."""
-    if listing.status in (ListingStatus.NEW, ListingStatus.CANDIDATE):
-        raise refused(listing.status, "given an objection period")
-    if listing.status is not ListingStatus.NOTICE_SERVED:
-        return []
-    _require_period_over(listing, today)
-    return [ObjectionPeriodLapsed(lapsed_on=today)]
+class ListingDecided(Event):
+    """The subject is listed from `decided_on` until `ends_on`; a person's listing
+    names the employer's listing of the same decision."""
+
+    decided_on: date
+    decision_id: str
+    decided_by: str
+    ends_on: date
+    employer_listing_id: str | None
+
+
+class NotListed(Event):
+    """The subject is not listed, e.g. it paid and gave a written commitment before
+    the decision (the cautious-listing clause)."""
+
+    decided_on: date
+    reason: str
+
+
+DecisionEvent = ListingDecided | NotListed
+
+
+def evolve_decision(listing: Listing, event: DecisionEvent) -> Listing:
+    """The listing once decided: listed, or not."""
+    match event:
+        case ListingDecided():
+            decision = ListingDecision(**dict(event))
+            return listing.model_copy(
+                update={"status": ListingStatus.LISTED, "decision": decision}
+            )
+        case NotListed(decided_on=decided_on, reason=reason):
+            refusal = NotListedDecision(decided_on=decided_on, reason=reason)
+            return listing.model_copy(
+                update={"status": ListingStatus.NOT_LISTED, "not_listed": refusal}
+            )
+        case _:
+            assert_never(event)
 
 
 def decide_listing(
@@ -139,7 +113,7 @@ def decide_listing(
     limits: CreditLimits,
     listing_id: str,
     employer_listing: Listing | None = None,
-) -> list[ListingEvent]:
+) -> list[ObjectionPeriodLapsed | DecisionEvent]:
     """The subject is listed for the listing period, counted from the decision
     (rules.md §3.1.1), once the objection period lapsed (recorded now if the watcher
     has not yet) or the objection was reviewed and not upheld, the notice was served
@@ -149,7 +123,7 @@ def decide_listing(
         command.decided_on,
         field="decided_on",
         today=today,
-        not_before=_served(listing).served_on,
+        not_before=served_notice(listing).served_on,
         since="notice",
     )
     lapsed = _objection_phase_over(listing, command.decided_on, today=today)
@@ -169,7 +143,7 @@ def decide_listing(
 
 def decide_not_to_list(
     listing: Listing, command: DecideNotToList, *, today: date
-) -> list[ListingEvent]:
+) -> list[DecisionEvent]:
     """Before the decision a candidate may be spared, with the reason: e.g. it already
     paid and gave a written commitment (the cautious-listing clause, rules.md §3.1.1),
     or its objection was upheld."""
@@ -186,10 +160,10 @@ def decide_not_to_list(
 
 def _objection_phase_over(
     listing: Listing, decided_on: date, *, today: date
-) -> list[ListingEvent]:
+) -> list[ObjectionPeriodLapsed]:
     if listing.status is ListingStatus.UNDER_REVIEW:
         return []
-    due = _objection_deadline(listing).due
+    due = objection_deadline(listing).due
     if listing.status is ListingStatus.NOTICE_SERVED and decided_on > due:
         return [ObjectionPeriodLapsed(lapsed_on=today)]
     raise RuleViolated(
@@ -209,7 +183,7 @@ def _require_listable(
     # The notice comes a district-set number of working days before the decision
     # (rules.md §3.1.3 [N]; Henan 2017: 3 [L]).
     earliest = calendar.add_working_days(
-        _served(listing).served_on, limits.notice_before_listing_working_days
+        served_notice(listing).served_on, limits.notice_before_listing_working_days
     ).due
     if decided_on < earliest:
         raise RuleViolated(
@@ -257,31 +231,3 @@ def _require_employer_of_decision(employer: Listing, decision_id: str) -> None:
             rule="same_decision",
             detail=f"The employer was listed under decision {decision.decision_id}.",
         )
-
-
-def _require_period_over(listing: Listing, today: date) -> None:
-    due = _objection_deadline(listing).due
-    # The subject may object until the end of the last day (rules.md §4.2).
-    if today <= due:
-        raise RuleViolated(
-            "objection-period-running", f"The objection period runs until {due}."
-        )
-
-
-def _period_over(listing: Listing) -> RuleViolated:
-    due = _objection_deadline(listing).due
-    return RuleViolated(
-        "objection-period-over", f"The objection period ended on {due}."
-    )
-
-
-def _served(listing: Listing) -> Notice:
-    if listing.notice is None:
-        raise refused(listing.status, "decided without a notice")
-    return listing.notice
-
-
-def _objection_deadline(listing: Listing) -> Deadline:
-    if listing.objection_deadline is None:
-        raise refused(listing.status, "objected to without a notice")
-    return listing.objection_deadline
