@@ -13,52 +13,102 @@ from typing import Any
 
 import asyncpg
 
-from services.meetings import domain
-from services.meetings.domain import ACTION, MEETING
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.approval import (
+    ApproveMeeting,
+    DeclineMeeting,
+    approve_meeting,
+    decline_meeting,
+)
+from services.meetings.domain.carrying_out import (
+    AcceptActionItem,
+    ActionOrigin,
+    AssignActionItem,
+    ReportProgress,
+    SendBackActionItem,
+    accept_action_item,
+    assign_action_item,
+    report_progress,
+    send_back_action_item,
+)
+from services.meetings.domain.deciding import (
+    AdoptWorkPlan,
+    DecisionRecorded,
+    RecordDecision,
+    WorkPlanAdopted,
+    adopt_work_plan,
+    record_decision,
+    work_plan_source,
+)
+from services.meetings.domain.holding import (
+    HoldMeeting,
+    RecordAttendance,
+    hold_meeting,
+    record_attendance,
+)
+from services.meetings.domain.inspection import RaiseFinding, raise_finding
+from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.minutes import (
+    AmendMinutes,
+    ApproveMinutes,
+    CirculateMinutes,
+    DraftMinutes,
+    amend_minutes,
+    approve_minutes,
+    circulate_minutes,
+    draft_minutes,
+)
+from services.meetings.domain.notices import (
+    SendNotice,
+    SubmitMaterial,
+    send_notice,
+    submit_material,
+)
+from services.meetings.domain.overdue import (
+    MarkActionItemOverdue,
+    mark_action_item_overdue,
+)
+from services.meetings.domain.powers import Powers
+from services.meetings.domain.proposal import ProposeMeeting, propose_meeting
+from services.meetings.domain.scheduling import (
+    CancelMeeting,
+    ScheduleMeeting,
+    cancel_meeting,
+    schedule_meeting,
+)
 from services.meetings.roles import roles_on
 from shared.auth import SYSTEM_ACTOR
-from shared.commands import (
-    Decide,
-    decide_functions,
-    facts_for,
-    value_fact,
-    wanted_facts,
-)
+from shared.commands import Decide, facts_for, value_fact, wanted_facts
 from shared.domain import Command
 from shared.handling import CommandContext, execute
 from shared.numbering import YearlyNumbers, execute_numbered
 from shared.store import Appended, EventStore
 from shared.unit_directory import active_units
 
-MEETING_COMMANDS: tuple[type[Command], ...] = (
-    domain.ProposeMeeting,
-    domain.ApproveMeeting,
-    domain.DeclineMeeting,
-    domain.ScheduleMeeting,
-    domain.CancelMeeting,
-    domain.SendNotice,
-    domain.SubmitMaterial,
-    domain.HoldMeeting,
-    domain.RecordAttendance,
-    domain.DraftMinutes,
-    domain.CirculateMinutes,
-    domain.AmendMinutes,
-    domain.ApproveMinutes,
-    domain.RecordDecision,
-    domain.AdoptWorkPlan,
-    domain.RaiseFinding,
-)
-ACTION_COMMANDS: tuple[type[Command], ...] = (
-    domain.AssignActionItem,
-    domain.ReportProgress,
-    domain.AcceptActionItem,
-    domain.SendBackActionItem,
-    domain.MarkActionItemOverdue,
-)
-
-DECIDE: dict[type[Command], Decide] = decide_functions(
-    domain, MEETING_COMMANDS + ACTION_COMMANDS
-)
+DECIDE: dict[type[Command], Decide] = {
+    ProposeMeeting: propose_meeting,
+    ApproveMeeting: approve_meeting,
+    DeclineMeeting: decline_meeting,
+    ScheduleMeeting: schedule_meeting,
+    CancelMeeting: cancel_meeting,
+    SendNotice: send_notice,
+    SubmitMaterial: submit_material,
+    HoldMeeting: hold_meeting,
+    RecordAttendance: record_attendance,
+    DraftMinutes: draft_minutes,
+    CirculateMinutes: circulate_minutes,
+    AmendMinutes: amend_minutes,
+    ApproveMinutes: approve_minutes,
+    RecordDecision: record_decision,
+    AdoptWorkPlan: adopt_work_plan,
+    RaiseFinding: raise_finding,
+    AssignActionItem: assign_action_item,
+    ReportProgress: report_progress,
+    AcceptActionItem: accept_action_item,
+    SendBackActionItem: send_back_action_item,
+    MarkActionItemOverdue: mark_action_item_overdue,
+}
+"""Each command's decide function (meetings' first 16, then the action items')."""
 WANTS: dict[type[Command], frozenset[str]] = {
     c: wanted_facts(d) for c, d in DECIDE.items()
 }
@@ -82,12 +132,8 @@ async def _facts(
     async def powers() -> object:
         # Minutes are approved as of their approval date; every other power is
         # exercised today, in the district's time zone.
-        on = (
-            command.approved_on
-            if isinstance(command, domain.ApproveMinutes)
-            else ctx.today
-        )
-        return domain.Powers(
+        on = command.approved_on if isinstance(command, ApproveMinutes) else ctx.today
+        return Powers(
             person=ctx.actor.person,
             token_roles=frozenset(ctx.actor.roles),
             roster_roles=await roles_on(pool, ctx.actor.person, on),
@@ -126,19 +172,19 @@ async def handle_meeting(
     """Run a command on a meeting; a decision or work plan opens its action items."""
     facts = await _facts(pool, ctx, command, meeting_id)
     decide = partial(DECIDE[type(command)], **facts)
-    is_new = isinstance(command, domain.ProposeMeeting)
+    is_new = isinstance(command, ProposeMeeting)
     missing = None if is_new else f"meeting {meeting_id} does not exist"
     appended = await execute(
         store, MEETING, meeting_id, command, decide, ctx, not_found=missing
     )
-    if isinstance(command, domain.RecordDecision | domain.AdoptWorkPlan):
+    if isinstance(command, RecordDecision | AdoptWorkPlan):
         recorded = await _recorded_by(store, appended)
         if recorded is not None:
             await open_action_items(store, ctx, meeting_id, recorded)
     return appended
 
 
-TasksRecorded = domain.DecisionRecorded | domain.WorkPlanAdopted
+TasksRecorded = DecisionRecorded | WorkPlanAdopted
 
 
 async def _recorded_by(store: EventStore, appended: Appended) -> TasksRecorded | None:
@@ -158,15 +204,15 @@ async def open_action_items(
 ) -> None:
     """Open one action item per task of a decision or work plan, each under a command
     id fixed by its id."""
-    if isinstance(recorded, domain.DecisionRecorded):
-        origin, source_id = domain.ActionOrigin.DECISION, recorded.decision_id
+    if isinstance(recorded, DecisionRecorded):
+        origin, source_id = ActionOrigin.DECISION, recorded.decision_id
         assigned_on = recorded.decided_on
     else:
-        origin = domain.ActionOrigin.WORK_PLAN
-        source_id = domain.work_plan_source(recorded.year)
+        origin = ActionOrigin.WORK_PLAN
+        source_id = work_plan_source(recorded.year)
         assigned_on = recorded.adopted_on
     for task in recorded.tasks:
-        command = domain.AssignActionItem(
+        command = AssignActionItem(
             meeting_id=meeting_id,
             origin=origin,
             source_id=source_id,
@@ -189,7 +235,7 @@ async def open_action_items(
             ACTION,
             task.action_id,
             command,
-            DECIDE[domain.AssignActionItem],
+            DECIDE[AssignActionItem],
             system,
         )
 
@@ -221,11 +267,11 @@ MEETING_NUMBERS = YearlyNumbers(
 )
 
 
-async def propose_meeting(
+async def propose_new_meeting(
     store: EventStore,
     pool: asyncpg.Pool,
     ctx: CommandContext,
-    command: domain.ProposeMeeting,
+    command: ProposeMeeting,
 ) -> Appended:
     """Propose a meeting under the next number of its year; a repeated
     Idempotency-Key returns the meeting it proposed the first time."""
@@ -233,7 +279,7 @@ async def propose_meeting(
 
     def decide_for(meeting_id: str) -> Decide:
         named = {"meeting_id": meeting_id} if "meeting_id" in facts else {}
-        return partial(DECIDE[domain.ProposeMeeting], **(facts | named))
+        return partial(DECIDE[ProposeMeeting], **(facts | named))
 
     return await execute_numbered(
         store,

@@ -6,16 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.meetings.domain import (
-    ACTION,
-    MEETING,
-    ActionItem,
-    ActionStatus,
-    DecisionRecorded,
-    Meeting,
-    WorkPlanAdopted,
-    open_deadlines,
-)
+from services.meetings.domain.action_item import ACTION, ActionItem
+from services.meetings.domain.deciding import DecisionRecorded, WorkPlanAdopted
+from services.meetings.domain.lifecycle import ActionStatus
+from services.meetings.domain.meeting import MEETING, Meeting
+from services.meetings.domain.overdue import open_deadlines
 from services.meetings.handlers import open_action_items
 from services.meetings.inbound_events import CaseReceived
 from shared.auth import SYSTEM_ACTOR

@@ -7,13 +7,9 @@ from typing import Any, Literal
 
 import asyncpg
 
-from services.meetings.domain import (
-    ACTION,
-    ACTION_STEPS,
-    MEETING,
-    MEETING_STEPS,
-    Meeting,
-)
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.lifecycle import ACTION_STEPS, MEETING_STEPS
+from services.meetings.domain.meeting import MEETING, Meeting
 from services.meetings.domain.plenary_rule import plenary_rule
 from services.meetings.views import (
     ActionItemBriefView,

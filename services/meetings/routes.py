@@ -8,8 +8,27 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from services.meetings import domain, handlers, queries
-from services.meetings.domain import ACTION, MEETING, MeetingKind
+from services.meetings import handlers, queries
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.approval import ApproveMeeting, DeclineMeeting
+from services.meetings.domain.carrying_out import (
+    AcceptActionItem,
+    ReportProgress,
+    SendBackActionItem,
+)
+from services.meetings.domain.deciding import AdoptWorkPlan, RecordDecision
+from services.meetings.domain.holding import HoldMeeting, RecordAttendance
+from services.meetings.domain.inspection import RaiseFinding
+from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.minutes import (
+    AmendMinutes,
+    ApproveMinutes,
+    CirculateMinutes,
+    DraftMinutes,
+)
+from services.meetings.domain.notices import SendNotice, SubmitMaterial
+from services.meetings.domain.proposal import MeetingKind, ProposeMeeting
+from services.meetings.domain.scheduling import CancelMeeting, ScheduleMeeting
 from services.meetings.projections import MEETING_MODELS
 from services.meetings.views import (
     ActionItemDetailView,
@@ -60,14 +79,14 @@ reads = APIRouter(
 
 @commands.post("/meetings", status_code=201)
 async def propose_meeting(
-    command: domain.ProposeMeeting,
+    command: ProposeMeeting,
     ctx: CommandContextDep,
     store: StoreDep,
     pool: PoolDep,
 ) -> Appended:
     """The office proposes a plenary (every active unit invited), a special meeting
     (the convener must approve it) or a joint inspection (with its plan)."""
-    return await handlers.propose_meeting(store, pool, ctx, command)
+    return await handlers.propose_new_meeting(store, pool, ctx, command)
 
 
 async def _run_meeting(
@@ -91,60 +110,60 @@ add_command_routes(
     routes=(
         (
             "approve",
-            domain.ApproveMeeting,
+            ApproveMeeting,
             "The convener (on the members roster today) approves a special meeting;"
             " 403 for anyone else, whatever the token claims.",
         ),
         (
             "decline",
-            domain.DeclineMeeting,
+            DeclineMeeting,
             "The convener (on the members roster today) declines a special meeting.",
         ),
         (
             "schedule",
-            domain.ScheduleMeeting,
+            ScheduleMeeting,
             "Set or move date, place and chair; a plenary or special meeting is chaired by the"
             " convener or a deputy convener on that date (from members' roles).",
         ),
-        ("cancel", domain.CancelMeeting, "Cancel a meeting not yet held."),
+        ("cancel", CancelMeeting, "Cancel a meeting not yet held."),
         (
             "send-notice",
-            domain.SendNotice,
+            SendNotice,
             "Send a notice naming, per unit, the materials to prepare and when they are due.",
         ),
         (
             "submit-material",
-            domain.SubmitMaterial,
+            SubmitMaterial,
             "A unit submits a material asked of it: a document reference and a note.",
         ),
-        ("hold", domain.HoldMeeting, "Record that the meeting took place."),
+        ("hold", HoldMeeting, "Record that the meeting took place."),
         (
             "record-attendance",
-            domain.RecordAttendance,
+            RecordAttendance,
             "Record per unit and person: present, absent, excused or represented by someone.",
         ),
-        ("draft-minutes", domain.DraftMinutes, "Draft the minutes under agenda items."),
-        ("circulate-minutes", domain.CirculateMinutes, "Circulate the draft minutes."),
-        ("amend-minutes", domain.AmendMinutes, "Amend the minutes, saying why."),
+        ("draft-minutes", DraftMinutes, "Draft the minutes under agenda items."),
+        ("circulate-minutes", CirculateMinutes, "Circulate the draft minutes."),
+        ("amend-minutes", AmendMinutes, "Amend the minutes, saying why."),
         (
             "approve-minutes",
-            domain.ApproveMinutes,
+            ApproveMinutes,
             "The convener or a deputy convener (on the members roster on `approved_on`)"
             " approves the minutes; 403 for anyone else.",
         ),
         (
             "record-decision",
-            domain.RecordDecision,
+            RecordDecision,
             "Record a decision; each responsible unit gets an action item.",
         ),
         (
             "adopt-work-plan",
-            domain.AdoptWorkPlan,
+            AdoptWorkPlan,
             "A plenary adopts the year's work plan; each task becomes an action item.",
         ),
         (
             "raise-finding",
-            domain.RaiseFinding,
+            RaiseFinding,
             "Record an inspection finding; one about wage arrears becomes a case in cases.",
         ),
     ),
@@ -158,13 +177,13 @@ add_command_routes(
     routes=(
         (
             "report-progress",
-            domain.ReportProgress,
+            ReportProgress,
             "The responsible unit reports progress; `is_complete` asks the office to accept it.",
         ),
-        ("accept", domain.AcceptActionItem, "The office accepts the item as done."),
+        ("accept", AcceptActionItem, "The office accepts the item as done."),
         (
             "send-back",
-            domain.SendBackActionItem,
+            SendBackActionItem,
             "The office sends the item back with a reason.",
         ),
     ),

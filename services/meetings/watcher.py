@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.meetings.domain import ACTION, MarkActionItemOverdue, OverdueKind
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.overdue import MarkActionItemOverdue, OverdueKind
 from services.meetings.handlers import handle_action
 from shared.domain import Command
 from shared.handling import CommandContext

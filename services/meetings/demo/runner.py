@@ -30,7 +30,7 @@ from services.meetings.demo.story import (
     Story,
 )
 from services.meetings.demo.summary import DemoSummary, summarize
-from services.meetings.domain import action_id_for
+from services.meetings.domain.deciding import action_id_for
 
 log = structlog.get_logger()
 

@@ -11,27 +11,31 @@ from typing import Any
 
 import pytest
 
-from services.meetings.domain import (
+from services.meetings.domain.holding import (
+    AttendanceStatus,
+    HoldMeeting,
+    RecordAttendance,
+    hold_meeting,
+    record_attendance,
+)
+from services.meetings.domain.lifecycle import (
     MINUTES_STEPS,
+    MeetingStatus,
+    MinutesStatus,
+)
+from services.meetings.domain.meeting import MeetingEvent
+from services.meetings.domain.minutes import (
     AmendMinutes,
     ApproveMinutes,
-    AttendanceStatus,
     CirculateMinutes,
     DraftMinutes,
-    HoldMeeting,
-    MeetingEvent,
-    MeetingKind,
-    MeetingStatus,
     MinutesItem,
-    MinutesStatus,
-    RecordAttendance,
     amend_minutes,
     approve_minutes,
     circulate_minutes,
     draft_minutes,
-    hold_meeting,
-    record_attendance,
 )
+from services.meetings.domain.proposal import MeetingKind
 from shared.domain import Command
 from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.meetings.factories import (

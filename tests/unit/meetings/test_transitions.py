@@ -1,5 +1,6 @@
 """The steps each status allows: every status of a meeting and an action item names its
-next steps, every step is a command with a decide function named after it, in every
+next steps, every step is a command with a decide function named after it in the
+command's own capability module, in every
 status each step it does not name is refused with the status and the steps it allows,
 and each command names the roles that may run it."""
 
@@ -7,46 +8,57 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-import services.meetings.domain as domain
 from services.meetings.domain import (
+    approval,
+    carrying_out,
+    deciding,
+    holding,
+    inspection,
+    minutes,
+    notices,
+    overdue,
+    proposal,
+    scheduling,
+)
+from services.meetings.domain.action_item import ActionItem
+from services.meetings.domain.approval import ApproveMeeting, DeclineMeeting
+from services.meetings.domain.carrying_out import (
+    AcceptActionItem,
+    AssignActionItem,
+    ReportProgress,
+    SendBackActionItem,
+)
+from services.meetings.domain.deciding import AdoptWorkPlan, RecordDecision
+from services.meetings.domain.holding import HoldMeeting, RecordAttendance
+from services.meetings.domain.inspection import RaiseFinding
+from services.meetings.domain.lifecycle import (
     ACTION_STEPS,
     MEETING_STEPS,
-    AcceptActionItem,
-    ActionItem,
     ActionStatus,
-    AdoptWorkPlan,
-    AgendaItemSpec,
-    AmendMinutes,
-    ApproveMeeting,
-    ApproveMinutes,
-    AssignActionItem,
-    CancelMeeting,
-    CirculateMinutes,
-    DeclineMeeting,
-    DraftMinutes,
-    HoldMeeting,
-    MarkActionItemOverdue,
-    Meeting,
-    MeetingKind,
     MeetingStatus,
-    OverdueKind,
-    ProposeMeeting,
-    RaiseFinding,
-    RecordAttendance,
-    RecordDecision,
-    ReportProgress,
-    ScheduleMeeting,
-    SendBackActionItem,
-    SendNotice,
-    SubmitMaterial,
 )
-from services.meetings.domain import commands as command_module
+from services.meetings.domain.meeting import Meeting
+from services.meetings.domain.minutes import (
+    AmendMinutes,
+    ApproveMinutes,
+    CirculateMinutes,
+    DraftMinutes,
+)
+from services.meetings.domain.notices import SendNotice, SubmitMaterial
+from services.meetings.domain.overdue import MarkActionItemOverdue, OverdueKind
+from services.meetings.domain.proposal import (
+    AgendaItemSpec,
+    MeetingKind,
+    ProposeMeeting,
+)
+from services.meetings.domain.scheduling import CancelMeeting, ScheduleMeeting
 from shared.domain import Command, Event, Role
 from shared.errors import DomainError, InvalidTransition
 from tests.unit.meetings.factories import (
@@ -114,7 +126,7 @@ MEETING_COMMANDS: dict[str, Command] = {
         year=2024,
         title="工作计划",
         adopted_on=HELD_ON,
-        tasks=(domain.TaskSpec(unit_code="jsj", task="任务", due=TASK_DUE),),
+        tasks=(deciding.TaskSpec(unit_code="jsj", task="任务", due=TASK_DUE),),
     ),
 }
 ACTION_COMMANDS: dict[str, Command] = {
@@ -166,6 +178,21 @@ PERMITTED: dict[type[Command], set[Role]] = {
 }
 
 
+CAPABILITIES = (
+    proposal,
+    approval,
+    scheduling,
+    notices,
+    holding,
+    minutes,
+    deciding,
+    inspection,
+    carrying_out,
+    overdue,
+)
+"""The modules that hold the meetings service's commands, each with its decide functions."""
+
+
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -173,13 +200,20 @@ def snake(name: str) -> str:
 def command_classes() -> set[type[Command]]:
     return {
         obj
-        for obj in vars(command_module).values()
+        for module in CAPABILITIES
+        for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
     }
 
 
 def decide_of(command: Command) -> Decide:
-    decide: Decide = getattr(domain, snake(type(command).__name__))
+    return decide_for(type(command))
+
+
+def decide_for(command: type[Command]) -> Decide:
+    """The decide function named after the command, in the command's own module."""
+    module = sys.modules[command.__module__]
+    decide: Decide = getattr(module, snake(command.__name__))
     return decide
 
 
@@ -227,7 +261,7 @@ def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
 
 def test_every_command_has_a_decide_function_asking_only_for_known_facts() -> None:
     for command in command_classes():
-        decide = getattr(domain, snake(command.__name__))
+        decide = decide_for(command)
         facts = {
             name
             for name, p in inspect.signature(decide).parameters.items()

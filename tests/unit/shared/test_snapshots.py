@@ -10,7 +10,9 @@ import pytest
 
 from services.cases.domain import CASE
 from services.credit.domain import LISTING
-from services.meetings.domain import ACTION, MEETING, MeetingKind
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.proposal import MeetingKind
 from services.members.domain import JOINT_MEETING, PERSON, UNIT
 from shared.domain import Aggregate, Event
 from tests.support import LEDGER, AmountAdded, LedgerOpened

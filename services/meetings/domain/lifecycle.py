@@ -1,5 +1,5 @@
-"""Which steps each status of a meeting, its minutes and an action item allows
-(rules.md §4.3), and the refusals that name them.
+"""Where a meeting, its minutes and an action item stand, which steps each status
+allows (rules.md §4.3), and the refusals that name them.
 
 Steps drop the noun the path already names: `meetings/{id}/approve` runs
 ApproveMeeting, `actions/{id}/accept` runs AcceptActionItem."""
@@ -7,13 +7,52 @@ ApproveMeeting, `actions/{id}/accept` runs AcceptActionItem."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
-from typing import Final
+from enum import StrEnum
+from typing import TYPE_CHECKING, Final
 
-from services.meetings.domain.action_item import ActionItem, ActionStatus
-from services.meetings.domain.facts import MinutesStatus
-from services.meetings.domain.meeting import Meeting, MeetingStatus
-from shared.errors import InvalidInput, InvalidTransition
+from shared.errors import InvalidTransition
+
+if TYPE_CHECKING:
+    from services.meetings.domain.action_item import ActionItem
+    from services.meetings.domain.meeting import Meeting
+
+
+class MeetingStatus(StrEnum):
+    """Where a meeting stands: proposed by the office, approved or declined by the
+    convener (special meetings only), scheduled, held, or cancelled."""
+
+    NEW = "new"
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class MinutesStatus(StrEnum):
+    """Minutes are drafted, circulated to the units, amended, and approved."""
+
+    NONE = "none"
+    DRAFTED = "drafted"
+    CIRCULATED = "circulated"
+    AMENDED = "amended"
+    APPROVED = "approved"
+
+
+class ActionStatus(StrEnum):
+    """Where an action item stands: open until the unit first reports, in progress,
+    awaiting the office's acceptance once the unit reports it done, completed."""
+
+    NEW = "new"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
+    COMPLETED = "completed"
+
+
+RUNNING = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+"""Statuses in which the unit still owes work and reports, so misses count."""
 
 MEETING_STEPS: Final[dict[MeetingStatus, tuple[str, ...]]] = {
     MeetingStatus.NEW: ("propose",),
@@ -104,31 +143,3 @@ def require_minutes(
     require_status(meeting, {MeetingStatus.HELD}, what)
     if meeting.minutes.status not in allowed:
         raise refused_minutes(meeting.minutes.status, what)
-
-
-def require_date(
-    day: date,
-    *,
-    field: str,
-    today: date,
-    not_before: date | None = None,
-    since: str = "",
-) -> None:
-    """Refuses a date in the future, or before the step it follows (`since`)."""
-    if day > today:
-        raise InvalidInput(
-            field=field, rule="not_in_future", detail=f"{day} is after today, {today}."
-        )
-    require_not_before(day, field=field, not_before=not_before, since=since)
-
-
-def require_not_before(
-    day: date, *, field: str, not_before: date | None, since: str
-) -> None:
-    """Refuses a date before the step it follows (`since`); rule `not_before_<since>`."""
-    if not_before is not None and day < not_before:
-        raise InvalidInput(
-            field=field,
-            rule=f"not_before_{since}",
-            detail=f"{day} is before the {since.replace('_', ' ')} on {not_before}.",
-        )
