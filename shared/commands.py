@@ -1,4 +1,9 @@
-"""What every service's command layer shares: finding each command's decide function,
+"""DEPRECATED: use `shared.command_table` (rows), `shared.command_pipeline.run`,
+`shared.command_routes.add_table_routes` and `shared.command_check.check_table`
+(see /work/wt/notes/pipeline-ready.md). Kept only until cases, credit and meetings
+are converted; then deleted.
+
+What every service's command layer shared: finding each command's decide function,
 giving it the outside facts it names, and the `POST /<things>/{entity_id}/<verb>` routes."""
 
 from __future__ import annotations

@@ -69,7 +69,10 @@ def outage_app(settings: MembersSettings) -> FastAPI:
         return [
             MembersDirectory(settings.events_topic),
             EndRolesWhenRelieved(
-                rt.store, topic=settings.events_topic, joint_meeting_id="chengdong"
+                rt.store,
+                rt.pool,
+                topic=settings.events_topic,
+                joint_meeting_id="chengdong",
             ),
         ]
 

@@ -13,7 +13,9 @@ from services.credit.domain import LISTING
 from services.meetings.domain.action_item import ACTION
 from services.meetings.domain.meeting import MEETING
 from services.meetings.domain.proposal import MeetingKind
-from services.members.domain import JOINT_MEETING, PERSON, UNIT
+from services.members.domain.joint_meeting import JOINT_MEETING
+from services.members.domain.person import PERSON
+from services.members.domain.unit import UNIT
 from shared.domain import Aggregate, Event
 from tests.support import LEDGER, AmountAdded, LedgerOpened
 from tests.unit.cases import factories as cases
