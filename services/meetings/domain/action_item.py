@@ -6,22 +6,26 @@ to its capability's evolve branch."""
 from __future__ import annotations
 
 from datetime import date
-from typing import assert_never
+from typing import Final, assert_never
 
 from pydantic import BaseModel
 
 from services.meetings.domain.carrying_out import (
+    AcceptActionItem,
     ActionItemAccepted,
     ActionItemAssigned,
     ActionItemSentBack,
     ActionOrigin,
+    AssignActionItem,
     ProgressReported,
     Report,
+    ReportProgress,
+    SendBackActionItem,
     evolve_carrying_out,
 )
 from services.meetings.domain.lifecycle import RUNNING, ActionStatus
 from services.meetings.domain.overdue import ActionItemOverdue, evolve_overdue
-from shared.domain import Aggregate
+from shared.domain import Aggregate, Command
 
 
 class ActionItem(BaseModel, frozen=True, extra="forbid"):
@@ -45,6 +49,10 @@ class ActionItem(BaseModel, frozen=True, extra="forbid"):
     flagged_past_due: bool = False
     missed_reports: tuple[date, ...] = ()
 
+    def allowed_steps(self) -> tuple[type[Command], ...]:
+        """The commands the item's status allows."""
+        return ACTION_STEPS[self.status]
+
     @property
     def last_reported_on(self) -> date | None:
         """The latest date a report was made for, if any."""
@@ -63,6 +71,16 @@ class ActionItem(BaseModel, frozen=True, extra="forbid"):
         )
         return self.flagged_past_due or has_unanswered_miss
 
+
+ACTION_STEPS: Final[dict[ActionStatus, tuple[type[Command], ...]]] = {
+    ActionStatus.NEW: (AssignActionItem,),
+    ActionStatus.OPEN: (ReportProgress,),
+    ActionStatus.IN_PROGRESS: (ReportProgress,),
+    ActionStatus.AWAITING_ACCEPTANCE: (AcceptActionItem, SendBackActionItem),
+    ActionStatus.COMPLETED: (),
+}
+"""The commands each status of an action item allows (the watcher's is no one's next
+step: it runs only when a date passed)."""
 
 ActionEvent = (
     ActionItemAssigned

@@ -6,18 +6,22 @@ this one holds the state and sends each event to its capability's evolve branch.
 from __future__ import annotations
 
 from datetime import date
-from typing import assert_never
+from typing import Final, assert_never
 
 from pydantic import BaseModel
 
 from services.meetings.domain.approval import (
+    ApproveMeeting,
+    DeclineMeeting,
     MeetingApproved,
     MeetingDeclined,
     evolve_approval,
 )
 from services.meetings.domain.deciding import (
+    AdoptWorkPlan,
     Decision,
     DecisionRecorded,
+    RecordDecision,
     WorkPlan,
     WorkPlanAdopted,
     evolve_deciding,
@@ -25,17 +29,24 @@ from services.meetings.domain.deciding import (
 from services.meetings.domain.holding import (
     AttendanceEntry,
     AttendanceRecorded,
+    HoldMeeting,
     MeetingHeld,
+    RecordAttendance,
     evolve_holding,
 )
 from services.meetings.domain.inspection import (
     Finding,
     FindingRecorded,
     InspectionFindingRaised,
+    RaiseFinding,
     evolve_inspection,
 )
-from services.meetings.domain.lifecycle import MeetingStatus
+from services.meetings.domain.lifecycle import MeetingStatus, MinutesStatus
 from services.meetings.domain.minutes import (
+    AmendMinutes,
+    ApproveMinutes,
+    CirculateMinutes,
+    DraftMinutes,
     Minutes,
     MinutesAmended,
     MinutesApproved,
@@ -48,7 +59,9 @@ from services.meetings.domain.notices import (
     MaterialSubmitted,
     Notice,
     NoticeSent,
+    SendNotice,
     Submission,
+    SubmitMaterial,
     evolve_notices,
 )
 from services.meetings.domain.proposal import (
@@ -56,14 +69,17 @@ from services.meetings.domain.proposal import (
     InspectionPlan,
     MeetingKind,
     MeetingProposed,
+    ProposeMeeting,
     evolve_proposal,
 )
 from services.meetings.domain.scheduling import (
+    CancelMeeting,
     MeetingCancelled,
     MeetingScheduled,
+    ScheduleMeeting,
     evolve_scheduling,
 )
-from shared.domain import Aggregate
+from shared.domain import Aggregate, Command
 
 
 class Meeting(BaseModel, frozen=True, extra="forbid"):
@@ -110,6 +126,14 @@ class Meeting(BaseModel, frozen=True, extra="forbid"):
         requests = notice.requests if notice else ()
         return next((r for r in requests if r.material_id == material_id), None)
 
+    def allowed_steps(self) -> tuple[type[Command], ...]:
+        """The commands the meeting's status allows."""
+        return MEETING_STEPS[self.status]
+
+    def minutes_steps(self) -> tuple[type[Command], ...]:
+        """The minutes commands the minutes' status allows."""
+        return MINUTES_STEPS[self.minutes.status]
+
     def missing_materials(self) -> tuple[MaterialRequest, ...]:
         """The materials asked for and not yet submitted, in the notices' order."""
         submitted = {(s.notice_id, s.material_id) for s in self.submissions}
@@ -120,6 +144,50 @@ class Meeting(BaseModel, frozen=True, extra="forbid"):
             if (n.notice_id, r.material_id) not in submitted
         )
 
+
+MEETING_STEPS: Final[dict[MeetingStatus, tuple[type[Command], ...]]] = {
+    MeetingStatus.NEW: (ProposeMeeting,),
+    # Only a special meeting waits for the convener's approval (rules.md §4.3).
+    MeetingStatus.PROPOSED: (
+        ApproveMeeting,
+        DeclineMeeting,
+        ScheduleMeeting,
+        CancelMeeting,
+    ),
+    MeetingStatus.APPROVED: (ScheduleMeeting, CancelMeeting),
+    MeetingStatus.DECLINED: (),
+    # Scheduling again moves the meeting; an inspection finds while it runs.
+    MeetingStatus.SCHEDULED: (
+        ScheduleMeeting,
+        SendNotice,
+        SubmitMaterial,
+        HoldMeeting,
+        RaiseFinding,
+        CancelMeeting,
+    ),
+    MeetingStatus.HELD: (
+        SubmitMaterial,
+        RecordAttendance,
+        DraftMinutes,
+        CirculateMinutes,
+        AmendMinutes,
+        ApproveMinutes,
+        RecordDecision,
+        AdoptWorkPlan,
+        RaiseFinding,
+    ),
+    MeetingStatus.CANCELLED: (),
+}
+"""The commands each status of a meeting allows."""
+
+MINUTES_STEPS: Final[dict[MinutesStatus, tuple[type[Command], ...]]] = {
+    MinutesStatus.NONE: (DraftMinutes,),
+    MinutesStatus.DRAFTED: (CirculateMinutes, AmendMinutes),
+    MinutesStatus.CIRCULATED: (AmendMinutes, ApproveMinutes),
+    MinutesStatus.AMENDED: (CirculateMinutes, AmendMinutes, ApproveMinutes),
+    MinutesStatus.APPROVED: (),
+}
+"""The minutes commands each status of a held meeting's minutes allows."""
 
 MeetingEvent = (
     MeetingProposed

@@ -328,7 +328,7 @@ def test_an_approved_meeting_is_not_approved_again() -> None:
         )
 
     assert refused.value.current == MeetingStatus.APPROVED
-    assert refused.value.allowed == ("schedule", "cancel")
+    assert refused.value.allowed == (ScheduleMeeting, CancelMeeting)
 
 
 def test_a_plenary_is_scheduled_with_the_convener_in_the_chair() -> None:

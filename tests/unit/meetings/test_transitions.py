@@ -27,7 +27,7 @@ from services.meetings.domain import (
     proposal,
     scheduling,
 )
-from services.meetings.domain.action_item import ActionItem
+from services.meetings.domain.action_item import ACTION_STEPS, ActionItem
 from services.meetings.domain.approval import ApproveMeeting, DeclineMeeting
 from services.meetings.domain.carrying_out import (
     AcceptActionItem,
@@ -38,13 +38,8 @@ from services.meetings.domain.carrying_out import (
 from services.meetings.domain.deciding import AdoptWorkPlan, RecordDecision
 from services.meetings.domain.holding import HoldMeeting, RecordAttendance
 from services.meetings.domain.inspection import RaiseFinding
-from services.meetings.domain.lifecycle import (
-    ACTION_STEPS,
-    MEETING_STEPS,
-    ActionStatus,
-    MeetingStatus,
-)
-from services.meetings.domain.meeting import Meeting
+from services.meetings.domain.lifecycle import ActionStatus, MeetingStatus
+from services.meetings.domain.meeting import MEETING_STEPS, Meeting
 from services.meetings.domain.minutes import (
     AmendMinutes,
     ApproveMinutes,
@@ -93,49 +88,51 @@ from tests.unit.meetings.outside_facts import FACTS, run
 INSPECTION = MeetingKind.INSPECTION
 Decide = Callable[..., list[Any]]
 
-MEETING_COMMANDS: dict[str, Command] = {
-    "propose": ProposeMeeting(
+MEETING_COMMANDS: dict[type[Command], Command] = {
+    ProposeMeeting: ProposeMeeting(
         kind=MeetingKind.PLENARY,
         title="全体会议",
         agenda=(AgendaItemSpec(title="议题"),),
         proposed_on=PROPOSED_ON,
     ),
-    "approve": ApproveMeeting(approved_on=APPROVED_ON),
-    "decline": DeclineMeeting(declined_on=APPROVED_ON, reason="否"),
-    "schedule": ScheduleMeeting(
+    ApproveMeeting: ApproveMeeting(approved_on=APPROVED_ON),
+    DeclineMeeting: DeclineMeeting(declined_on=APPROVED_ON, reason="否"),
+    ScheduleMeeting: ScheduleMeeting(
         scheduled_on=HELD_ON, place="会议室", chair_person_id=CONVENER_ID
     ),
-    "cancel": CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
-    "send-notice": SendNotice(
+    CancelMeeting: CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
+    SendNotice: SendNotice(
         sent_on=SENT_ON,
         text="通知",
         requests=(REQUESTS[0].model_copy(update={"material_id": "extra"}),),
     ),
-    "submit-material": SubmitMaterial(
+    SubmitMaterial: SubmitMaterial(
         notice_id="n1", material_id="report", document_ref="函", submitted_on=SENT_ON
     ),
-    "hold": HoldMeeting(held_on=HELD_ON),
-    "raise-finding": RaiseFinding(found_on=HELD_ON, description="发现"),
-    "record-attendance": RecordAttendance(entries=(attendance_entry(),)),
-    "draft-minutes": DraftMinutes(items=MINUTES, drafted_on=DRAFTED_ON),
-    "circulate-minutes": CirculateMinutes(circulated_on=DRAFTED_ON),
-    "amend-minutes": AmendMinutes(items=MINUTES, reason="补充", amended_on=DRAFTED_ON),
-    "approve-minutes": ApproveMinutes(approved_on=DRAFTED_ON),
-    "record-decision": RecordDecision(text="决定", decided_on=HELD_ON),
-    "adopt-work-plan": AdoptWorkPlan(
+    HoldMeeting: HoldMeeting(held_on=HELD_ON),
+    RaiseFinding: RaiseFinding(found_on=HELD_ON, description="发现"),
+    RecordAttendance: RecordAttendance(entries=(attendance_entry(),)),
+    DraftMinutes: DraftMinutes(items=MINUTES, drafted_on=DRAFTED_ON),
+    CirculateMinutes: CirculateMinutes(circulated_on=DRAFTED_ON),
+    AmendMinutes: AmendMinutes(items=MINUTES, reason="补充", amended_on=DRAFTED_ON),
+    ApproveMinutes: ApproveMinutes(approved_on=DRAFTED_ON),
+    RecordDecision: RecordDecision(text="决定", decided_on=HELD_ON),
+    AdoptWorkPlan: AdoptWorkPlan(
         year=2024,
         title="工作计划",
         adopted_on=HELD_ON,
         tasks=(deciding.TaskSpec(unit_code="jsj", task="任务", due=TASK_DUE),),
     ),
 }
-ACTION_COMMANDS: dict[str, Command] = {
-    "assign": AssignActionItem(
+ACTION_COMMANDS: dict[type[Command], Command] = {
+    AssignActionItem: AssignActionItem(
         **action_item_assigned().model_dump(exclude={"report_every_days"})
     ),
-    "report-progress": ReportProgress(reported_on=date(2024, 4, 10), text="进展"),
-    "accept": AcceptActionItem(accepted_on=date(2024, 6, 20)),
-    "send-back": SendBackActionItem(sent_back_on=date(2024, 6, 20), reason="未完成"),
+    ReportProgress: ReportProgress(reported_on=date(2024, 4, 10), text="进展"),
+    AcceptActionItem: AcceptActionItem(accepted_on=date(2024, 6, 20)),
+    SendBackActionItem: SendBackActionItem(
+        sent_back_on=date(2024, 6, 20), reason="未完成"
+    ),
 }
 MEETING_HISTORIES: dict[MeetingStatus, list[Any]] = {
     MeetingStatus.NEW: [],
@@ -244,18 +241,12 @@ def test_every_status_names_its_next_steps() -> None:
 
 
 def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
-    names = {snake(c.__name__).replace("_", "-") for c in command_classes()}
     steps = {
         s for table in (MEETING_STEPS, ACTION_STEPS) for v in table.values() for s in v
     }
-    # Steps drop the noun the path already names: `meetings/{id}/approve`.
-    full = {
-        next((f"{s}-{n}" for n in ("meeting", "action-item") if f"{s}-{n}" in names), s)
-        for s in steps
-    }
 
     # The watcher's step is no one's next step: it runs only when a date passed.
-    assert full | {"mark-action-item-overdue"} == names
+    assert steps | {MarkActionItemOverdue} == command_classes()
     assert set(MEETING_COMMANDS) | set(ACTION_COMMANDS) == steps
 
 
@@ -295,7 +286,7 @@ def test_the_histories_reach_their_statuses() -> None:
     ],
 )
 def test_a_meeting_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
-    status: MeetingStatus, step: str
+    status: MeetingStatus, step: type[Command]
 ) -> None:
     command = MEETING_COMMANDS[step]
 
@@ -312,7 +303,7 @@ def test_a_meeting_step_its_status_does_not_allow_is_refused_naming_what_it_allo
     [(status, step) for status in MeetingStatus for step in MEETING_STEPS[status]],
 )
 def test_a_meeting_step_its_status_allows_is_never_refused_for_the_status(
-    status: MeetingStatus, step: str
+    status: MeetingStatus, step: type[Command]
 ) -> None:
     command = MEETING_COMMANDS[step]
 
@@ -332,7 +323,7 @@ def test_a_meeting_step_its_status_allows_is_never_refused_for_the_status(
     ],
 )
 def test_an_action_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
-    status: ActionStatus, step: str
+    status: ActionStatus, step: type[Command]
 ) -> None:
     command = ACTION_COMMANDS[step]
 
@@ -349,7 +340,7 @@ def test_an_action_step_its_status_does_not_allow_is_refused_naming_what_it_allo
     [(status, step) for status in ActionStatus for step in ACTION_STEPS[status]],
 )
 def test_an_action_step_its_status_allows_is_taken(
-    status: ActionStatus, step: str
+    status: ActionStatus, step: type[Command]
 ) -> None:
     command = ACTION_COMMANDS[step]
 
