@@ -12,19 +12,16 @@ from pydantic import BaseModel
 
 from services.meetings.domain.carrying_out import (
     AcceptActionItem,
-    ActionItemAccepted,
-    ActionItemAssigned,
-    ActionItemSentBack,
     ActionOrigin,
     AssignActionItem,
-    ProgressReported,
+    CarryingOutEvent,
     Report,
     ReportProgress,
     SendBackActionItem,
     evolve_carrying_out,
 )
 from services.meetings.domain.lifecycle import RUNNING, ActionStatus
-from services.meetings.domain.overdue import ActionItemOverdue, evolve_overdue
+from services.meetings.domain.overdue import OverdueEvent, evolve_overdue
 from shared.domain import Aggregate, Command
 
 
@@ -82,29 +79,17 @@ ACTION_STEPS: Final[dict[ActionStatus, tuple[type[Command], ...]]] = {
 """The commands each status of an action item allows (the watcher's is no one's next
 step: it runs only when a date passed)."""
 
-ActionEvent = (
-    ActionItemAssigned
-    | ProgressReported
-    | ActionItemAccepted
-    | ActionItemSentBack
-    | ActionItemOverdue
-)
+ActionEvent = CarryingOutEvent | OverdueEvent
+"""Every event of an action item: each capability's own."""
 
 
 def evolve_action(item: ActionItem, event: ActionEvent) -> ActionItem:
-    """The action item after one more event."""
-    match event:
-        case (
-            ActionItemAssigned()
-            | ProgressReported()
-            | ActionItemAccepted()
-            | ActionItemSentBack()
-        ):
-            return evolve_carrying_out(item, event)
-        case ActionItemOverdue():
-            return evolve_overdue(item, event)
-        case _:
-            assert_never(event)
+    """The action item after one more event, as its capability evolves it."""
+    if isinstance(event, CarryingOutEvent):
+        return evolve_carrying_out(item, event)
+    if isinstance(event, OverdueEvent):
+        return evolve_overdue(item, event)
+    assert_never(event)
 
 
 ACTION: Aggregate[ActionItem, ActionEvent] = Aggregate(

@@ -11,33 +11,29 @@ from typing import Final, assert_never
 from pydantic import BaseModel
 
 from services.meetings.domain.approval import (
+    ApprovalEvent,
     ApproveMeeting,
     DeclineMeeting,
-    MeetingApproved,
-    MeetingDeclined,
     evolve_approval,
 )
 from services.meetings.domain.deciding import (
     AdoptWorkPlan,
+    DecidingEvent,
     Decision,
-    DecisionRecorded,
     RecordDecision,
     WorkPlan,
-    WorkPlanAdopted,
     evolve_deciding,
 )
 from services.meetings.domain.holding import (
     AttendanceEntry,
-    AttendanceRecorded,
+    HoldingEvent,
     HoldMeeting,
-    MeetingHeld,
     RecordAttendance,
     evolve_holding,
 )
 from services.meetings.domain.inspection import (
     Finding,
-    FindingRecorded,
-    InspectionFindingRaised,
+    InspectionEvent,
     RaiseFinding,
     evolve_inspection,
 )
@@ -48,17 +44,13 @@ from services.meetings.domain.minutes import (
     CirculateMinutes,
     DraftMinutes,
     Minutes,
-    MinutesAmended,
-    MinutesApproved,
-    MinutesCirculated,
-    MinutesDrafted,
+    MinutesEvent,
     evolve_minutes,
 )
 from services.meetings.domain.notices import (
     MaterialRequest,
-    MaterialSubmitted,
     Notice,
-    NoticeSent,
+    NoticeEvent,
     SendNotice,
     Submission,
     SubmitMaterial,
@@ -68,15 +60,14 @@ from services.meetings.domain.proposal import (
     AgendaItem,
     InspectionPlan,
     MeetingKind,
-    MeetingProposed,
+    ProposalEvent,
     ProposeMeeting,
     evolve_proposal,
 )
 from services.meetings.domain.scheduling import (
     CancelMeeting,
-    MeetingCancelled,
-    MeetingScheduled,
     ScheduleMeeting,
+    SchedulingEvent,
     evolve_scheduling,
 )
 from shared.domain import Aggregate, Command
@@ -190,52 +181,37 @@ MINUTES_STEPS: Final[dict[MinutesStatus, tuple[type[Command], ...]]] = {
 """The minutes commands each status of a held meeting's minutes allows."""
 
 MeetingEvent = (
-    MeetingProposed
-    | MeetingApproved
-    | MeetingDeclined
-    | MeetingScheduled
-    | MeetingCancelled
-    | NoticeSent
-    | MaterialSubmitted
-    | MeetingHeld
-    | AttendanceRecorded
-    | MinutesDrafted
-    | MinutesCirculated
-    | MinutesAmended
-    | MinutesApproved
-    | DecisionRecorded
-    | WorkPlanAdopted
-    | FindingRecorded
-    | InspectionFindingRaised
+    ProposalEvent
+    | ApprovalEvent
+    | SchedulingEvent
+    | NoticeEvent
+    | HoldingEvent
+    | MinutesEvent
+    | DecidingEvent
+    | InspectionEvent
 )
+"""Every event of a meeting: each capability's own."""
 
 
 def evolve_meeting(meeting: Meeting, event: MeetingEvent) -> Meeting:
-    """The meeting after one more event."""
-    match event:
-        case MeetingProposed():
-            return evolve_proposal(meeting, event)
-        case MeetingApproved() | MeetingDeclined():
-            return evolve_approval(meeting, event)
-        case MeetingScheduled() | MeetingCancelled():
-            return evolve_scheduling(meeting, event)
-        case NoticeSent() | MaterialSubmitted():
-            return evolve_notices(meeting, event)
-        case MeetingHeld() | AttendanceRecorded():
-            return evolve_holding(meeting, event)
-        case (
-            MinutesDrafted()
-            | MinutesCirculated()
-            | MinutesAmended()
-            | MinutesApproved()
-        ):
-            return evolve_minutes(meeting, event)
-        case DecisionRecorded() | WorkPlanAdopted():
-            return evolve_deciding(meeting, event)
-        case FindingRecorded() | InspectionFindingRaised():
-            return evolve_inspection(meeting, event)
-        case _:
-            assert_never(event)
+    """The meeting after one more event, as its capability evolves it."""
+    if isinstance(event, ProposalEvent):
+        return evolve_proposal(meeting, event)
+    if isinstance(event, ApprovalEvent):
+        return evolve_approval(meeting, event)
+    if isinstance(event, SchedulingEvent):
+        return evolve_scheduling(meeting, event)
+    if isinstance(event, NoticeEvent):
+        return evolve_notices(meeting, event)
+    if isinstance(event, HoldingEvent):
+        return evolve_holding(meeting, event)
+    if isinstance(event, MinutesEvent):
+        return evolve_minutes(meeting, event)
+    if isinstance(event, DecidingEvent):
+        return evolve_deciding(meeting, event)
+    if isinstance(event, InspectionEvent):
+        return evolve_inspection(meeting, event)
+    assert_never(event)
 
 
 MEETING: Aggregate[Meeting, MeetingEvent] = Aggregate(

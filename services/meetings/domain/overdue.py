@@ -53,7 +53,10 @@ class OpenDeadline(BaseModel, frozen=True, extra="forbid"):
     due: date
 
 
-def evolve_overdue(item: ActionItem, event: ActionItemOverdue) -> ActionItem:
+OverdueEvent = ActionItemOverdue
+
+
+def evolve_overdue(item: ActionItem, event: OverdueEvent) -> ActionItem:
     """The item flagged past due, or with one more missed report."""
     if event.kind is OverdueKind.PAST_DUE:
         return item.model_copy(update={"flagged_past_due": True})

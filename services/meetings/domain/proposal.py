@@ -91,7 +91,10 @@ class MeetingProposed(Event):
     proposed_for: date | None
 
 
-def evolve_proposal(meeting: Meeting, event: MeetingProposed) -> Meeting:
+ProposalEvent = MeetingProposed
+
+
+def evolve_proposal(meeting: Meeting, event: ProposalEvent) -> Meeting:
     """A proposed meeting: what it is about, whom it invites, and when."""
     return meeting.model_copy(update={"status": MeetingStatus.PROPOSED, **dict(event)})
 
