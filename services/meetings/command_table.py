@@ -15,6 +15,7 @@ from services.meetings.assignments import (
 )
 from services.meetings.domain import (
     approval,
+    cancellation,
     carrying_out,
     deciding,
     holding,
@@ -26,7 +27,8 @@ from services.meetings.domain import (
     scheduling,
 )
 from services.meetings.domain.action_item import ACTION, ACTION_STEPS
-from services.meetings.domain.meeting import MEETING, MEETING_STEPS, MINUTES_STEPS
+from services.meetings.domain.meeting import MEETING, MEETING_STEPS
+from services.meetings.domain.minutes import MINUTES_STEPS
 from services.meetings.outside_facts import (
     chair_roles,
     powers_on_approval,
@@ -118,9 +120,9 @@ COMMANDS: CommandTable[None] = CommandTable(
             not_found=_NO_MEETING,
         ),
         Row(
-            scheduling.CancelMeeting,
+            cancellation.CancelMeeting,
             MEETING,
-            scheduling.cancel_meeting,
+            cancellation.cancel_meeting,
             "Cancel a meeting not yet held.",
             facts=(today(), powers_today()),
             route=MEETINGS.step("cancel"),

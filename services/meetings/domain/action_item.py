@@ -10,17 +10,14 @@ from typing import Final, assert_never
 
 from pydantic import BaseModel
 
+from services.meetings.domain import carrying_out
 from services.meetings.domain.carrying_out import (
-    AcceptActionItem,
     ActionOrigin,
-    AssignActionItem,
     CarryingOutEvent,
     Report,
-    ReportProgress,
-    SendBackActionItem,
     evolve_carrying_out,
 )
-from services.meetings.domain.lifecycle import RUNNING, ActionStatus
+from services.meetings.domain.lifecycle import RUNNING, ActionStatus, steps_by_status
 from services.meetings.domain.overdue import OverdueEvent, evolve_overdue
 from shared.domain import Aggregate, Command
 
@@ -69,13 +66,7 @@ class ActionItem(BaseModel, frozen=True, extra="forbid"):
         return self.flagged_past_due or has_unanswered_miss
 
 
-ACTION_STEPS: Final[dict[ActionStatus, tuple[type[Command], ...]]] = {
-    ActionStatus.NEW: (AssignActionItem,),
-    ActionStatus.OPEN: (ReportProgress,),
-    ActionStatus.IN_PROGRESS: (ReportProgress,),
-    ActionStatus.AWAITING_ACCEPTANCE: (AcceptActionItem, SendBackActionItem),
-    ActionStatus.COMPLETED: (),
-}
+ACTION_STEPS: Final = steps_by_status(ActionStatus, (carrying_out.ALLOWED_IN,))
 """The commands each status of an action item allows (the watcher's is no one's next
 step: it runs only when a date passed)."""
 

@@ -4,7 +4,7 @@ roster on the day) to approve or decline it (rules.md §4.3)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from services.meetings.domain.lifecycle import MeetingStatus, require_status
 from services.meetings.domain.powers import Powers, require_power
@@ -30,6 +30,14 @@ class DeclineMeeting(Command):
 
     declined_on: BusinessDate
     reason: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    # Only a special meeting waits for the convener's approval (rules.md §4.3).
+    ApproveMeeting: frozenset({MeetingStatus.PROPOSED}),
+    DeclineMeeting: frozenset({MeetingStatus.PROPOSED}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class MeetingApproved(Event):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar, assert_never
+from typing import TYPE_CHECKING, ClassVar, Final, assert_never
 
 from pydantic import BaseModel
 
@@ -72,6 +72,15 @@ class SendBackActionItem(Command):
 
     sent_back_on: BusinessDate
     reason: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ActionStatus]]] = {
+    AssignActionItem: frozenset({ActionStatus.NEW}),
+    ReportProgress: RUNNING,
+    AcceptActionItem: frozenset({ActionStatus.AWAITING_ACCEPTANCE}),
+    SendBackActionItem: frozenset({ActionStatus.AWAITING_ACCEPTANCE}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class ActionItemAssigned(Event):

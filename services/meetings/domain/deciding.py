@@ -5,7 +5,7 @@ the year's work plan; each task they hand a unit is tracked as an action item
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Final, Self
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -69,6 +69,13 @@ class AdoptWorkPlan(Command):
     title: Text
     adopted_on: BusinessDate
     tasks: tuple[TaskSpec, ...] = Field(min_length=1, max_length=500)
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    RecordDecision: frozenset({MeetingStatus.HELD}),
+    AdoptWorkPlan: frozenset({MeetingStatus.HELD}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class DecisionRecorded(Event):

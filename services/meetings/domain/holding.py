@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Final, Self
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -59,6 +59,13 @@ class RecordAttendance(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
 
     entries: tuple[AttendanceEntry, ...] = Field(min_length=1, max_length=1000)
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    HoldMeeting: frozenset({MeetingStatus.SCHEDULED}),
+    RecordAttendance: frozenset({MeetingStatus.HELD}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class MeetingHeld(Event):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from pydantic import BaseModel, Field
 
@@ -55,6 +55,13 @@ class RaiseFinding(Command):
     unit_code: UnitCode | None = None
     arrears: ArrearsFound | None = None
     suggested_lead_unit: UnitCode | None = None
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    # An inspection finds while it runs, and after.
+    RaiseFinding: frozenset({MeetingStatus.SCHEDULED, MeetingStatus.HELD}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class FindingRecorded(Event):

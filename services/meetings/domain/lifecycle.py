@@ -1,18 +1,22 @@
 """Where a meeting, its minutes and an action item stand (rules.md §4.3), and the
-refusals of a step their status does not allow, naming the commands it allows (listed
-with each aggregate: `meeting.MEETING_STEPS`, `action_item.ACTION_STEPS`)."""
+refusals of a step their status does not allow, naming the commands it allows (each
+capability says in which statuses its commands are next steps, `ALLOWED_IN`; each
+aggregate gathers them: `meeting.MEETING_STEPS`, `action_item.ACTION_STEPS`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from shared.domain import Command
 from shared.errors import InvalidTransition
 
 if TYPE_CHECKING:
     from services.meetings.domain.meeting import Meeting
+
+
+S = TypeVar("S")
 
 
 class MeetingStatus(StrEnum):
@@ -51,6 +55,22 @@ class ActionStatus(StrEnum):
 
 RUNNING = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
 """Statuses in which the unit still owes work and reports, so misses count."""
+
+
+def steps_by_status(
+    statuses: Iterable[S], allowed_in: Sequence[Mapping[type[Command], Collection[S]]]
+) -> dict[S, tuple[type[Command], ...]]:
+    """The commands each status allows, from the statuses each capability says its
+    commands are allowed in: in the capabilities' order, then each one's own."""
+    return {
+        status: tuple(
+            command
+            for capability in allowed_in
+            for command, allowed in capability.items()
+            if status in allowed
+        )
+        for status in statuses
+    }
 
 
 class Steps(Protocol):

@@ -10,39 +10,40 @@ from typing import Final, assert_never
 
 from pydantic import BaseModel
 
+from services.meetings.domain import (
+    approval,
+    cancellation,
+    deciding,
+    holding,
+    inspection,
+    minutes,
+    notices,
+    proposal,
+    scheduling,
+)
 from services.meetings.domain.approval import (
     ApprovalEvent,
-    ApproveMeeting,
-    DeclineMeeting,
     evolve_approval,
 )
+from services.meetings.domain.cancellation import CancellationEvent, evolve_cancellation
 from services.meetings.domain.deciding import (
-    AdoptWorkPlan,
     DecidingEvent,
     Decision,
-    RecordDecision,
     WorkPlan,
     evolve_deciding,
 )
 from services.meetings.domain.holding import (
     AttendanceEntry,
     HoldingEvent,
-    HoldMeeting,
-    RecordAttendance,
     evolve_holding,
 )
 from services.meetings.domain.inspection import (
     Finding,
     InspectionEvent,
-    RaiseFinding,
     evolve_inspection,
 )
-from services.meetings.domain.lifecycle import MeetingStatus, MinutesStatus
+from services.meetings.domain.lifecycle import MeetingStatus, steps_by_status
 from services.meetings.domain.minutes import (
-    AmendMinutes,
-    ApproveMinutes,
-    CirculateMinutes,
-    DraftMinutes,
     Minutes,
     MinutesEvent,
     evolve_minutes,
@@ -51,9 +52,7 @@ from services.meetings.domain.notices import (
     MaterialRequest,
     Notice,
     NoticeEvent,
-    SendNotice,
     Submission,
-    SubmitMaterial,
     evolve_notices,
 )
 from services.meetings.domain.proposal import (
@@ -61,12 +60,9 @@ from services.meetings.domain.proposal import (
     InspectionPlan,
     MeetingKind,
     ProposalEvent,
-    ProposeMeeting,
     evolve_proposal,
 )
 from services.meetings.domain.scheduling import (
-    CancelMeeting,
-    ScheduleMeeting,
     SchedulingEvent,
     evolve_scheduling,
 )
@@ -123,7 +119,7 @@ class Meeting(BaseModel, frozen=True, extra="forbid"):
 
     def minutes_steps(self) -> tuple[type[Command], ...]:
         """The minutes commands the minutes' status allows."""
-        return MINUTES_STEPS[self.minutes.status]
+        return minutes.MINUTES_STEPS[self.minutes.status]
 
     def missing_materials(self) -> tuple[MaterialRequest, ...]:
         """The materials asked for and not yet submitted, in the notices' order."""
@@ -136,49 +132,22 @@ class Meeting(BaseModel, frozen=True, extra="forbid"):
         )
 
 
-MEETING_STEPS: Final[dict[MeetingStatus, tuple[type[Command], ...]]] = {
-    MeetingStatus.NEW: (ProposeMeeting,),
-    # Only a special meeting waits for the convener's approval (rules.md §4.3).
-    MeetingStatus.PROPOSED: (
-        ApproveMeeting,
-        DeclineMeeting,
-        ScheduleMeeting,
-        CancelMeeting,
+MEETING_STEPS: Final = steps_by_status(
+    MeetingStatus,
+    (
+        proposal.ALLOWED_IN,
+        approval.ALLOWED_IN,
+        scheduling.ALLOWED_IN,
+        notices.ALLOWED_IN,
+        holding.ALLOWED_IN,
+        minutes.ALLOWED_IN,
+        deciding.ALLOWED_IN,
+        inspection.ALLOWED_IN,
+        cancellation.ALLOWED_IN,
     ),
-    MeetingStatus.APPROVED: (ScheduleMeeting, CancelMeeting),
-    MeetingStatus.DECLINED: (),
-    # Scheduling again moves the meeting; an inspection finds while it runs.
-    MeetingStatus.SCHEDULED: (
-        ScheduleMeeting,
-        SendNotice,
-        SubmitMaterial,
-        HoldMeeting,
-        RaiseFinding,
-        CancelMeeting,
-    ),
-    MeetingStatus.HELD: (
-        SubmitMaterial,
-        RecordAttendance,
-        DraftMinutes,
-        CirculateMinutes,
-        AmendMinutes,
-        ApproveMinutes,
-        RecordDecision,
-        AdoptWorkPlan,
-        RaiseFinding,
-    ),
-    MeetingStatus.CANCELLED: (),
-}
-"""The commands each status of a meeting allows."""
-
-MINUTES_STEPS: Final[dict[MinutesStatus, tuple[type[Command], ...]]] = {
-    MinutesStatus.NONE: (DraftMinutes,),
-    MinutesStatus.DRAFTED: (CirculateMinutes, AmendMinutes),
-    MinutesStatus.CIRCULATED: (AmendMinutes, ApproveMinutes),
-    MinutesStatus.AMENDED: (CirculateMinutes, AmendMinutes, ApproveMinutes),
-    MinutesStatus.APPROVED: (),
-}
-"""The minutes commands each status of a held meeting's minutes allows."""
+)
+"""The commands each status of a meeting allows, in the order `allowed_next` has
+always shown them (the capabilities' order, then each one's own)."""
 
 MeetingEvent = (
     ProposalEvent
@@ -189,6 +158,7 @@ MeetingEvent = (
     | MinutesEvent
     | DecidingEvent
     | InspectionEvent
+    | CancellationEvent
 )
 """Every event of a meeting: each capability's own."""
 
@@ -211,6 +181,8 @@ def evolve_meeting(meeting: Meeting, event: MeetingEvent) -> Meeting:
         return evolve_deciding(meeting, event)
     if isinstance(event, InspectionEvent):
         return evolve_inspection(meeting, event)
+    if isinstance(event, CancellationEvent):
+        return evolve_cancellation(meeting, event)
     assert_never(event)
 
 

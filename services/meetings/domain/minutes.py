@@ -5,12 +5,17 @@ roster on the day (rules.md §4.3)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, assert_never
+from typing import TYPE_CHECKING, ClassVar, Final, assert_never
 
 from pydantic import BaseModel, Field
 
 from services.meetings.domain.invitations import duplicate
-from services.meetings.domain.lifecycle import MinutesStatus, require_minutes
+from services.meetings.domain.lifecycle import (
+    MeetingStatus,
+    MinutesStatus,
+    require_minutes,
+    steps_by_status,
+)
 from services.meetings.domain.powers import Powers, require_power
 from services.meetings.domain.proposal import ItemId
 from shared.dates import BusinessDate, require_date
@@ -59,6 +64,27 @@ class ApproveMinutes(Command):
     )
 
     approved_on: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    DraftMinutes: frozenset({MeetingStatus.HELD}),
+    CirculateMinutes: frozenset({MeetingStatus.HELD}),
+    AmendMinutes: frozenset({MeetingStatus.HELD}),
+    ApproveMinutes: frozenset({MeetingStatus.HELD}),
+}
+"""The statuses in which each command of this capability is a next step (the minutes' own order is `MINUTES_STEPS`)."""
+
+
+MINUTES_ALLOWED_IN: Final[dict[type[Command], frozenset[MinutesStatus]]] = {
+    DraftMinutes: frozenset({_S.NONE}),
+    CirculateMinutes: frozenset({_S.DRAFTED, _S.AMENDED}),
+    AmendMinutes: frozenset({_S.DRAFTED, _S.CIRCULATED, _S.AMENDED}),
+    ApproveMinutes: frozenset({_S.CIRCULATED, _S.AMENDED}),
+}
+"""The statuses of a held meeting's minutes in which each minutes command is next."""
+
+MINUTES_STEPS: Final = steps_by_status(MinutesStatus, (MINUTES_ALLOWED_IN,))
+"""The minutes commands each status of a held meeting's minutes allows."""
 
 
 class MinutesDrafted(Event):

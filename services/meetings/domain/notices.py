@@ -4,7 +4,7 @@ prepare by when, and each unit hands in its own (rules.md §4.3)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from pydantic import BaseModel, Field
 
@@ -47,6 +47,13 @@ class SubmitMaterial(Command):
     document_ref: Text
     note: Note = ""
     submitted_on: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    SendNotice: frozenset({MeetingStatus.SCHEDULED}),
+    SubmitMaterial: frozenset({MeetingStatus.SCHEDULED, MeetingStatus.HELD}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class NoticeSent(Event):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Final, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
@@ -76,6 +76,12 @@ class ProposeMeeting(Command):
     plan: InspectionPlan | None = None
     proposed_on: BusinessDate
     proposed_for: BusinessDate | None = None
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    ProposeMeeting: frozenset({MeetingStatus.NEW}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class MeetingProposed(Event):

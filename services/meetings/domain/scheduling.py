@@ -1,15 +1,15 @@
-"""Scheduling: a meeting's date, place and chair are set or moved, or it is called off
-(rules.md §4.3)."""
+"""Scheduling: a meeting's date, place and chair are set, and moved by scheduling it
+again (rules.md §4.3)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from services.meetings.domain.lifecycle import MeetingStatus, require_status
 from services.meetings.domain.powers import Powers, require_power
 from services.meetings.domain.proposal import MeetingKind
-from shared.dates import BusinessDate, require_date, require_not_before
+from shared.dates import BusinessDate, require_not_before
 from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput, RuleViolated
 from shared.values import PersonId, Text
@@ -36,11 +36,11 @@ class ScheduleMeeting(Command):
     chair_person_id: PersonId | None = None
 
 
-class CancelMeeting(Command):
-    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE, Role.CONVENER})
-
-    cancelled_on: BusinessDate
-    reason: Text
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    ScheduleMeeting: _SCHEDULABLE,
+}
+"""The statuses in which each command of this capability is a next step (scheduling
+again moves the meeting)."""
 
 
 class MeetingScheduled(Event):
@@ -53,27 +53,12 @@ class MeetingScheduled(Event):
     chair_role: str | None
 
 
-class MeetingCancelled(Event):
-    """The meeting will not take place."""
-
-    cancelled_on: date
-    reason: str
-
-
-SchedulingEvent = MeetingScheduled | MeetingCancelled
+SchedulingEvent = MeetingScheduled
 
 
 def evolve_scheduling(meeting: Meeting, event: SchedulingEvent) -> Meeting:
-    """The meeting (re)scheduled with its chair, or cancelled with the reason."""
-    if isinstance(event, MeetingScheduled):
-        update = {"status": MeetingStatus.SCHEDULED, **dict(event)}
-    else:
-        update = {
-            "status": MeetingStatus.CANCELLED,
-            "cancelled_on": event.cancelled_on,
-            "cancelled_reason": event.reason,
-        }
-    return meeting.model_copy(update=update)
+    """The meeting (re)scheduled with its chair."""
+    return meeting.model_copy(update={"status": MeetingStatus.SCHEDULED, **dict(event)})
 
 
 def schedule_meeting(
@@ -109,23 +94,6 @@ def schedule_meeting(
             chair_role=_chair_role(meeting, command, chair_roles=chair_roles),
         )
     ]
-
-
-def cancel_meeting(
-    meeting: Meeting, command: CancelMeeting, *, today: date, powers: Powers
-) -> list[MeetingEvent]:
-    """A meeting not yet held can be called off, with the reason, by the office or the
-    convener on the roster today."""
-    require_power(powers, command, what="cancel a meeting")
-    require_status(meeting, _SCHEDULABLE, "cancelled")
-    require_date(
-        command.cancelled_on,
-        field="cancelled_on",
-        today=today,
-        not_before=meeting.proposed_on,
-        since="proposal",
-    )
-    return [MeetingCancelled(cancelled_on=command.cancelled_on, reason=command.reason)]
 
 
 def _chair_role(

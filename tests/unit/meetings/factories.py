@@ -17,6 +17,7 @@ from typing import Any
 
 from services.meetings.domain.action_item import ACTION, ActionEvent, ActionItem
 from services.meetings.domain.approval import MeetingApproved, MeetingDeclined
+from services.meetings.domain.cancellation import MeetingCancelled
 from services.meetings.domain.carrying_out import (
     ActionItemAccepted,
     ActionItemAssigned,
@@ -62,7 +63,7 @@ from services.meetings.domain.proposal import (
     MeetingKind,
     MeetingProposed,
 )
-from services.meetings.domain.scheduling import MeetingCancelled, MeetingScheduled
+from services.meetings.domain.scheduling import MeetingScheduled
 
 MEETING_ID = "2024-001"
 UNITS = frozenset({"rsj", "jsj", "gafj", "fy", "czj", "sq-linjiaya"})

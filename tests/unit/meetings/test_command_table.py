@@ -15,7 +15,8 @@ from services.meetings.domain.lifecycle import (
     MeetingStatus,
     MinutesStatus,
 )
-from services.meetings.domain.meeting import MEETING_STEPS, MINUTES_STEPS
+from services.meetings.domain.meeting import MEETING_STEPS
+from services.meetings.domain.minutes import MINUTES_STEPS
 from services.meetings.domain.scheduling import ScheduleMeeting
 from services.meetings.routes import commands
 from shared.command_check import CommandTableError, check_table

@@ -19,8 +19,9 @@ from services.meetings.domain.holding import (
     record_attendance,
 )
 from services.meetings.domain.lifecycle import MeetingStatus, MinutesStatus
-from services.meetings.domain.meeting import MINUTES_STEPS, MeetingEvent
+from services.meetings.domain.meeting import MeetingEvent
 from services.meetings.domain.minutes import (
+    MINUTES_STEPS,
     AmendMinutes,
     ApproveMinutes,
     CirculateMinutes,

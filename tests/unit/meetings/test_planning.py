@@ -15,6 +15,7 @@ from services.meetings.domain.approval import (
     approve_meeting,
     decline_meeting,
 )
+from services.meetings.domain.cancellation import CancelMeeting, cancel_meeting
 from services.meetings.domain.lifecycle import MeetingStatus
 from services.meetings.domain.meeting import Meeting, MeetingEvent
 from services.meetings.domain.proposal import (
@@ -23,12 +24,7 @@ from services.meetings.domain.proposal import (
     ProposeMeeting,
     propose_meeting,
 )
-from services.meetings.domain.scheduling import (
-    CancelMeeting,
-    ScheduleMeeting,
-    cancel_meeting,
-    schedule_meeting,
-)
+from services.meetings.domain.scheduling import ScheduleMeeting, schedule_meeting
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.meetings.factories import (
     APPROVED_ON,

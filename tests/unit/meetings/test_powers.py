@@ -13,16 +13,12 @@ from services.meetings.domain.approval import (
     approve_meeting,
     decline_meeting,
 )
+from services.meetings.domain.cancellation import CancelMeeting, cancel_meeting
 from services.meetings.domain.meeting import MeetingEvent
 from services.meetings.domain.minutes import ApproveMinutes, approve_minutes
 from services.meetings.domain.powers import ROSTER_RULE, Powers
 from services.meetings.domain.proposal import MeetingKind
-from services.meetings.domain.scheduling import (
-    CancelMeeting,
-    ScheduleMeeting,
-    cancel_meeting,
-    schedule_meeting,
-)
+from services.meetings.domain.scheduling import ScheduleMeeting, schedule_meeting
 from shared.errors import NotPermitted
 from tests.unit.meetings.factories import (
     AMENDED_ON,

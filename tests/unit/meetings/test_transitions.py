@@ -17,6 +17,7 @@ import pytest
 
 from services.meetings.domain import (
     approval,
+    cancellation,
     carrying_out,
     deciding,
     holding,
@@ -29,6 +30,7 @@ from services.meetings.domain import (
 )
 from services.meetings.domain.action_item import ACTION_STEPS, ActionItem
 from services.meetings.domain.approval import ApproveMeeting, DeclineMeeting
+from services.meetings.domain.cancellation import CancelMeeting
 from services.meetings.domain.carrying_out import (
     AcceptActionItem,
     AssignActionItem,
@@ -53,7 +55,7 @@ from services.meetings.domain.proposal import (
     MeetingKind,
     ProposeMeeting,
 )
-from services.meetings.domain.scheduling import CancelMeeting, ScheduleMeeting
+from services.meetings.domain.scheduling import ScheduleMeeting
 from shared.domain import Command, Event, Role
 from shared.errors import DomainError, InvalidTransition
 from tests.unit.meetings.factories import (
@@ -184,6 +186,7 @@ CAPABILITIES = (
     minutes,
     deciding,
     inspection,
+    cancellation,
     carrying_out,
     overdue,
 )
