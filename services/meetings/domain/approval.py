@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from services.meetings.domain.meeting import Meeting, MeetingEvent
 
 
+_AWAITING_CONVENER = frozenset({MeetingStatus.PROPOSED})
+
+
 class ApproveMeeting(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.CONVENER})
 
@@ -34,8 +37,8 @@ class DeclineMeeting(Command):
 
 ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
     # Only a special meeting waits for the convener's approval (rules.md §4.3).
-    ApproveMeeting: frozenset({MeetingStatus.PROPOSED}),
-    DeclineMeeting: frozenset({MeetingStatus.PROPOSED}),
+    ApproveMeeting: _AWAITING_CONVENER,
+    DeclineMeeting: _AWAITING_CONVENER,
 }
 """The statuses in which each command of this capability is a next step."""
 
@@ -108,7 +111,7 @@ def decline_meeting(
 
 
 def _require_convener_decides(meeting: Meeting, what: str) -> None:
-    require_status(meeting, {MeetingStatus.PROPOSED}, what)
+    require_status(meeting, _AWAITING_CONVENER, what)
     if meeting.kind is not MeetingKind.SPECIAL:
         raise RuleViolated(
             "approval-only-for-special-meetings",

@@ -164,7 +164,7 @@ def assign_action_item(
     item: ActionItem, command: AssignActionItem
 ) -> list[ActionEvent]:
     """督办: a task from a recorded decision or work plan is opened, once."""
-    require_status(item, {ActionStatus.NEW}, "assigned")
+    require_status(item, ALLOWED_IN[AssignActionItem], "assigned")
     return [ActionItemAssigned(**dict(command))]
 
 
@@ -173,7 +173,7 @@ def report_progress(
 ) -> list[ActionEvent]:
     """The responsible unit, and only it, reports progress; a report it calls complete
     asks the office to accept the task."""
-    require_status(item, RUNNING, "reported on")
+    require_status(item, ALLOWED_IN[ReportProgress], "reported on")
     if unit != item.unit_code:
         raise NotPermitted(
             f"The action item is {item.unit_code}'s task; {unit} cannot report on it."
@@ -199,7 +199,7 @@ def accept_action_item(
     item: ActionItem, command: AcceptActionItem, *, today: date
 ) -> list[ActionEvent]:
     """The office accepts a task the unit reported complete."""
-    require_status(item, {ActionStatus.AWAITING_ACCEPTANCE}, "accepted")
+    require_status(item, ALLOWED_IN[AcceptActionItem], "accepted")
     require_date(
         command.accepted_on,
         field="accepted_on",
@@ -214,7 +214,7 @@ def send_back_action_item(
     item: ActionItem, command: SendBackActionItem, *, today: date
 ) -> list[ActionEvent]:
     """The office sends a task reported complete back to its unit, with the reason."""
-    require_status(item, {ActionStatus.AWAITING_ACCEPTANCE}, "sent back")
+    require_status(item, ALLOWED_IN[SendBackActionItem], "sent back")
     require_date(
         command.sent_back_on,
         field="sent_back_on",

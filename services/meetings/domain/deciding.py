@@ -150,7 +150,7 @@ def record_decision(
 ) -> list[MeetingEvent]:
     """议定事项: a held meeting's decision, under one of its agenda items or none,
     and a task for each active unit responsible, due no earlier than the decision."""
-    require_status(meeting, {MeetingStatus.HELD}, "given a decision")
+    require_status(meeting, ALLOWED_IN[RecordDecision], "given a decision")
     require_date(
         command.decided_on,
         field="decided_on",
@@ -195,7 +195,7 @@ def adopt_work_plan(
 ) -> list[MeetingEvent]:
     """A held plenary adopts the year's work plan, one a year (DESIGN.md §4
     "meetings"); its tasks are tracked like a decision's, a unit may have several."""
-    require_status(meeting, {MeetingStatus.HELD}, "given a work plan")
+    require_status(meeting, ALLOWED_IN[AdoptWorkPlan], "given a work plan")
     if meeting.kind is not MeetingKind.PLENARY:
         raise RuleViolated(
             "work-plan-at-plenary", "The work plan is adopted at a plenary meeting."

@@ -100,7 +100,7 @@ def hold_meeting(
     meeting: Meeting, command: HoldMeeting, *, today: date
 ) -> list[MeetingEvent]:
     """A scheduled meeting took place (an inspection: was carried out)."""
-    require_status(meeting, {MeetingStatus.SCHEDULED}, "held")
+    require_status(meeting, ALLOWED_IN[HoldMeeting], "held")
     require_date(
         command.held_on,
         field="held_on",
@@ -116,7 +116,7 @@ def record_attendance(
 ) -> list[MeetingEvent]:
     """Who came for which invited unit, who was absent or excused, who was sent
     instead; an entry recorded again for the same person corrects the earlier one."""
-    require_status(meeting, {MeetingStatus.HELD}, "given attendance")
+    require_status(meeting, ALLOWED_IN[RecordAttendance], "given attendance")
     seen: set[tuple[str, str]] = set()
     for index, entry in enumerate(command.entries):
         field = f"entries.{index}"

@@ -113,9 +113,7 @@ def raise_finding(
     """An inspection, scheduled or held, records what it found; with arrears it names
     the employer (its credit code checked) and the active units concerned, so cases
     can receive it."""
-    require_status(
-        meeting, {MeetingStatus.SCHEDULED, MeetingStatus.HELD}, "given a finding"
-    )
+    require_status(meeting, ALLOWED_IN[RaiseFinding], "given a finding")
     if meeting.kind is not MeetingKind.INSPECTION:
         raise RuleViolated(
             "findings-only-at-inspections",

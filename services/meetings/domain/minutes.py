@@ -155,7 +155,7 @@ def draft_minutes(
     meeting: Meeting, command: DraftMinutes, *, today: date
 ) -> list[MeetingEvent]:
     """会议纪要: the first draft of the minutes, under the agenda items."""
-    require_minutes(meeting, {_S.NONE}, "drafted")
+    require_minutes(meeting, MINUTES_ALLOWED_IN[DraftMinutes], "drafted")
     _require_items(meeting, command.items)
     _require_after_meeting(meeting, command.drafted_on, "drafted_on", today=today)
     return [
@@ -167,7 +167,7 @@ def circulate_minutes(
     meeting: Meeting, command: CirculateMinutes, *, today: date
 ) -> list[MeetingEvent]:
     """The draft, or its latest amendment, goes to the units for comment."""
-    require_minutes(meeting, {_S.DRAFTED, _S.AMENDED}, "circulated")
+    require_minutes(meeting, MINUTES_ALLOWED_IN[CirculateMinutes], "circulated")
     _require_after_meeting(meeting, command.circulated_on, "circulated_on", today=today)
     return [
         MinutesCirculated(
@@ -180,7 +180,7 @@ def amend_minutes(
     meeting: Meeting, command: AmendMinutes, *, today: date
 ) -> list[MeetingEvent]:
     """A new revision of the minutes, with the reason; approved minutes stand."""
-    require_minutes(meeting, {_S.DRAFTED, _S.CIRCULATED, _S.AMENDED}, "amended")
+    require_minutes(meeting, MINUTES_ALLOWED_IN[AmendMinutes], "amended")
     _require_items(meeting, command.items)
     _require_after_meeting(meeting, command.amended_on, "amended_on", today=today)
     return [
@@ -199,7 +199,7 @@ def approve_minutes(
     """The convener or a deputy convener, on the roster on the day of approval,
     approves the circulated or amended minutes in their latest revision."""
     require_power(powers, command, what="approve minutes")
-    require_minutes(meeting, {_S.CIRCULATED, _S.AMENDED}, "approved")
+    require_minutes(meeting, MINUTES_ALLOWED_IN[ApproveMinutes], "approved")
     _require_after_meeting(meeting, command.approved_on, "approved_on", today=today)
     return [
         MinutesApproved(

@@ -125,7 +125,7 @@ def send_notice(
     """会议通知: once scheduled, the office notifies the units, asking each invited
     unit for materials due no earlier than the notice; a material id is used once in
     a meeting."""
-    require_status(meeting, {MeetingStatus.SCHEDULED}, "notified")
+    require_status(meeting, ALLOWED_IN[SendNotice], "notified")
     require_date(
         command.sent_on,
         field="sent_on",
@@ -149,9 +149,7 @@ def submit_material(
 ) -> list[MeetingEvent]:
     """A unit hands in a material a notice asked of it, before or after the meeting;
     handing it in again replaces the earlier one."""
-    require_status(
-        meeting, {MeetingStatus.SCHEDULED, MeetingStatus.HELD}, "given materials"
-    )
+    require_status(meeting, ALLOWED_IN[SubmitMaterial], "given materials")
     request = meeting.request(command.notice_id, command.material_id)
     notice = meeting.notice(command.notice_id)
     if request is None or notice is None:

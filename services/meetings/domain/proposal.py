@@ -115,7 +115,7 @@ def propose_meeting(
 ) -> list[MeetingEvent]:
     """The office proposes a meeting: a plenary invites every active unit, a special
     meeting or inspection the units it names; only an inspection has a plan."""
-    require_status(meeting, {MeetingStatus.NEW}, "proposed")
+    require_status(meeting, ALLOWED_IN[ProposeMeeting], "proposed")
     require_date(command.proposed_on, field="proposed_on", today=today)
     invited = _invited_units(command, units=units, meeting_id=meeting_id)
     _require_plan_for_inspections(command)
