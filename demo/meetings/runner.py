@@ -31,7 +31,7 @@ from demo.meetings.story import (
     Story,
 )
 from demo.meetings.summary import DemoSummary, summarize
-from services.meetings.domain import action_id_for
+from services.meetings.domain.deciding import action_id_for
 
 log = structlog.get_logger()
 

@@ -1,111 +1,67 @@
-"""Action items carried out: assigned from a decision or the work plan, reported on by
-their unit, accepted or sent back by the office, and flagged by the watcher when past
-due or when a required report was missed (rules.md §4.3; the due date and how often to
-report are per item, the seed sets neither)."""
+"""Misses on an action item: the watcher flags, once each, a due date that passed and a
+reporting period that ended with no report (rules.md §4.3), and asks which dates the
+unit must still meet."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from services.meetings.domain.action_events import (
-    ActionEvent,
-    ActionItemAccepted,
-    ActionItemAssigned,
-    ActionItemOverdue,
-    ActionItemSentBack,
-    OverdueKind,
-    ProgressReported,
-)
-from services.meetings.domain.action_item import RUNNING, ActionItem, ActionStatus
-from services.meetings.domain.commands import (
-    AcceptActionItem,
-    AssignActionItem,
-    MarkActionItemOverdue,
-    ReportProgress,
-    SendBackActionItem,
-)
-from services.meetings.domain.transitions import require_date, require_status
-from shared.errors import InvalidInput, NotPermitted
+from services.meetings.domain.lifecycle import RUNNING
+from shared.domain import Command, Event, Role
+from shared.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from services.meetings.domain.action_item import ActionEvent, ActionItem
 
 
-class OpenDeadline(BaseModel):
+class OverdueKind(StrEnum):
+    """Past its due date, or a required progress report missed for one period."""
+
+    PAST_DUE = "past_due"
+    MISSED_REPORT = "missed_report"
+
+
+class MarkActionItemOverdue(Command):
+    """Run by the watcher for a due date or a reporting period that passed."""
+
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
+
+    kind: OverdueKind
+    # Taken from the log by the watcher, not typed by anyone.
+    missed: date
+
+
+class ActionItemOverdue(Event):
+    """The task went past its due date, or the unit missed the report due by the end of
+    a reporting period (`missed` is the due date or the period's last day)."""
+
+    kind: OverdueKind
+    missed: date
+    flagged_on: date
+
+
+class OpenDeadline(BaseModel, frozen=True, extra="forbid"):
     """A date the unit must meet: the item's due date, or the last day of the first
     reporting period with no report that is not yet flagged. The watcher acts the
     day after (`today > due`)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: OverdueKind
     due: date
 
 
-def assign_action_item(
-    item: ActionItem, command: AssignActionItem
-) -> list[ActionEvent]:
-    """督办: a task from a recorded decision or work plan is opened, once."""
-    require_status(item, {ActionStatus.NEW}, "assigned")
-    return [ActionItemAssigned(**dict(command))]
+OverdueEvent = ActionItemOverdue
 
 
-def report_progress(
-    item: ActionItem, command: ReportProgress, *, today: date, unit: str
-) -> list[ActionEvent]:
-    """The responsible unit, and only it, reports progress; a report it calls complete
-    asks the office to accept the task."""
-    require_status(item, RUNNING, "reported on")
-    if unit != item.unit_code:
-        raise NotPermitted(
-            f"The action item is {item.unit_code}'s task; {unit} cannot report on it."
-        )
-    require_date(
-        command.reported_on,
-        field="reported_on",
-        today=today,
-        not_before=item.assigned_on,
-        since="assignment",
-    )
-    return [
-        ProgressReported(
-            reported_on=command.reported_on,
-            text=command.text,
-            document_ref=command.document_ref,
-            is_complete=command.is_complete,
-        )
-    ]
-
-
-def accept_action_item(
-    item: ActionItem, command: AcceptActionItem, *, today: date
-) -> list[ActionEvent]:
-    """The office accepts a task the unit reported complete."""
-    require_status(item, {ActionStatus.AWAITING_ACCEPTANCE}, "accepted")
-    require_date(
-        command.accepted_on,
-        field="accepted_on",
-        today=today,
-        not_before=item.last_reported_on,
-        since="report",
-    )
-    return [ActionItemAccepted(accepted_on=command.accepted_on, note=command.note)]
-
-
-def send_back_action_item(
-    item: ActionItem, command: SendBackActionItem, *, today: date
-) -> list[ActionEvent]:
-    """The office sends a task reported complete back to its unit, with the reason."""
-    require_status(item, {ActionStatus.AWAITING_ACCEPTANCE}, "sent back")
-    require_date(
-        command.sent_back_on,
-        field="sent_back_on",
-        today=today,
-        not_before=item.last_reported_on,
-        since="report",
-    )
-    return [
-        ActionItemSentBack(sent_back_on=command.sent_back_on, reason=command.reason)
-    ]
+def evolve_overdue(item: ActionItem, event: OverdueEvent) -> ActionItem:
+    """The item flagged past due, or with one more missed report."""
+    if event.kind is OverdueKind.PAST_DUE:
+        return item.model_copy(update={"flagged_past_due": True})
+    missed_reports = (*item.missed_reports, event.missed)
+    return item.model_copy(update={"missed_reports": missed_reports})
 
 
 def mark_action_item_overdue(
