@@ -32,8 +32,8 @@ from bench.synthetic import RAW_TABLE, envelope_messages, raw_rows, raw_stream_i
 from bench.tags import measure_tags
 from bench.timing import Figures, rate, record
 from bench.visibility import measure_visibility
+from qingqian_local.embedded import EmbeddedPostgres, Tansu, ensure_database, free_port
 from shared.db import create_pool, migrate
-from shared.local import EmbeddedPostgres, Tansu, ensure_database, free_port
 from shared.log import configure_logging
 from shared.store import EventStore
 from shared.verify import verify

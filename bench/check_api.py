@@ -18,6 +18,7 @@ import uvicorn
 from pydantic import SecretStr
 from stdnum.cn import uscc
 
+from qingqian_local.embedded import free_port
 from services.credit.app import create_app
 from services.credit.settings import CreditSettings
 from shared.auth import Actor, issue_token, public_key_pem
@@ -25,7 +26,6 @@ from shared.chain import new_private_key_pem
 from shared.db import create_pool, migrate
 from shared.domain import Role
 from shared.key_wrapping import Kek
-from shared.local import free_port
 
 CREDIT_MIGRATIONS = Path("services/credit/migrations")
 DISTRICT_FILE = Path("deploy/district.toml").absolute()
@@ -86,7 +86,7 @@ async def measure_check_api(
     server_url: str, *, listings: int, requests: int, concurrency: int
 ) -> dict[str, float]:
     """Fill a credit database with `listings` active listings and load `GET /check`."""
-    from shared.local import ensure_database
+    from qingqian_local.embedded import ensure_database
 
     database_url = await ensure_database(
         server_url, f"bench_credit_{uuid.uuid4().hex[:6]}"

@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from bench.sizes import Sizes
 from bench.timing import Figures, rate, record
-from shared.local import ensure_database
+from qingqian_local.embedded import ensure_database
 
 _PAGE = 5000
 _SAVE_BATCH = 200

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from bench.read_model import TABLE, AppliedCounter, BatchAppliedCounter
+from qingqian_local.embedded import ensure_database
 from shared.db import create_pool, migrate
-from shared.local import ensure_database
 from shared.projections import ProjectionRunner
 from shared.relay import Relay
 from shared.store import EventStore

@@ -20,8 +20,8 @@ import asyncpg
 from bench.kafka_limits import create_topic, produce
 from bench.read_model import TABLE, BatchAppliedCounter
 from bench.synthetic import envelope_messages
+from qingqian_local.embedded import ensure_database
 from shared.db import create_pool, migrate
-from shared.local import ensure_database
 from shared.log import configure_logging
 from shared.projections import ProjectionRunner
 

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
+from qingqian_local.embedded import ensure_database, free_port
 from shared.auth import Actor, issue_token, public_key_pem
 from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.key_wrapping import Kek
-from shared.local import ensure_database, free_port
 from shared.settings import ServiceSettings
 
 DISTRICT_FILE = Path("deploy/district.toml").absolute()

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from shared.local import free_port
+from qingqian_local.embedded import free_port
 
 
 def start_seconds(home: Path) -> float:
@@ -24,7 +24,7 @@ def start_seconds(home: Path) -> float:
         [
             sys.executable,
             "-m",
-            "shared.cli",
+            "qingqian_local.cli",
             "up",
             "--kafka-port",
             str(free_port()),

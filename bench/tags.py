@@ -21,9 +21,9 @@ from pathlib import Path
 
 from bench import kernel
 from bench.pipeline import measure_pipeline
+from qingqian_local.embedded import EmbeddedPostgres, Tansu, ensure_database, free_port
 from shared.chain import Ed25519Signer, sha256_hex, tag_message
 from shared.db import create_pool, migrate
-from shared.local import EmbeddedPostgres, Tansu, ensure_database, free_port
 from shared.log import configure_logging
 from shared.store import EventStore
 from shared.store.tags import TagChecker, WriterTags

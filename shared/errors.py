@@ -75,13 +75,22 @@ class InvalidTransition(DomainError):
     code = "invalid-transition"
     title = "Invalid transition"
 
-    def __init__(self, current: str, allowed: Sequence[str], detail: str = "") -> None:
+    def __init__(
+        self, current: str, allowed: Sequence[str | type], detail: str = ""
+    ) -> None:
         super().__init__(detail or f"not allowed while {current}")
         self.current = str(current)
-        self.allowed = tuple(str(a) for a in allowed)
+        # A domain may name the allowed steps by their command types; the service's
+        # command table names them by their verbs (`shared.command_pipeline.run`).
+        self.allowed: tuple[str | type, ...] = tuple(
+            a if isinstance(a, type) else str(a) for a in allowed
+        )
 
     def extensions(self) -> dict[str, object]:
-        return {"current": self.current, "allowed": list(self.allowed)}
+        return {
+            "current": self.current,
+            "allowed": [a if isinstance(a, str) else a.__name__ for a in self.allowed],
+        }
 
 
 class ConcurrencyConflict(DomainError):

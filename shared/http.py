@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
@@ -16,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
+from shared.command_check import check_table
+from shared.command_table import CommandTable
 from shared.db import (
     create_pool,
     is_superuser,
@@ -123,9 +126,14 @@ def create_service_app(
     migrations: Path | None = None,
     on_started: Sequence[Starter] = (),
     district: DistrictSettings | None = None,
+    command_tables: Sequence[CommandTable[Any]] = (),
 ) -> FastAPI:
     """A service app: pool, migrations, store, relay, projection runners (read models and
-    process managers) and background loops, all started and stopped in its lifespan."""
+    process managers) and background loops, all started and stopped in its lifespan.
+    Each of `command_tables` is checked first: a table that does not hold together
+    stops the service before it starts anything."""
+    for table in command_tables:
+        check_table(table)
     if settings.database_url is None:
         raise ValueError("DATABASE_URL must be resolved before the app is created")
     if settings.jwt_public_key is None:

@@ -14,7 +14,8 @@ from shared.trust import Jwk
 
 
 class ServiceSettings(BaseSettings):
-    """What every service reads: `None` database or broker means "the embedded one"."""
+    """What every service reads; a service process refuses to start while a required one
+    is unset (shared/serving.py: the database, the broker, the keys)."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
 

@@ -17,8 +17,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from shared.db import create_pool, migrate
-from shared.local import (
+from qingqian_local.embedded import (
     EmbeddedPostgres,
     Tansu,
     drop_database,
@@ -27,6 +26,7 @@ from shared.local import (
     with_database,
     with_user,
 )
+from shared.db import create_pool, migrate
 
 SERVICE_MIGRATIONS = [
     Path("services/members/migrations"),

@@ -15,11 +15,11 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from qingqian_local.embedded import free_port
 from shared.auth import Actor, Scope, issue_token, public_key_pem, service_account
 from shared.chain import new_private_key_pem
 from shared.domain import Role
 from shared.key_wrapping import Kek
-from shared.local import free_port
 from shared.settings import ServiceSettings
 from tests.conftest import RUNTIME_ROLES, clone_database
 

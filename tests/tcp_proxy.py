@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from shared.local import free_port
+from qingqian_local.embedded import free_port
 
 _CHUNK = 65_536
 

@@ -1,4 +1,4 @@
-"""`python -m services.cases`: run the cases service (embedded servers if unset)."""
+"""`python -m services.cases`: run the cases service (only with its settings)."""
 
 from __future__ import annotations
 

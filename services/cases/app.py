@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.cases.command_table import COMMANDS
 from services.cases.deadline_watcher import case_deadline_watcher
 from services.cases.process_managers import CasesFromInspectionFindings
 from services.cases.projections import CaseReadModels
@@ -54,6 +55,7 @@ def create_app(settings: CasesSettings) -> FastAPI:
         background=background,
         migrations=MIGRATIONS,
         district=district,
+        command_tables=[COMMANDS],
     )
     app.state.case_rules = rules
     return app

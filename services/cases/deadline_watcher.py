@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.cases.domain import CASE, DeadlineKind, RecordDeadlineMissed
-from services.cases.handlers import handle
+from services.cases.command_table import COMMANDS
+from services.cases.domain.case import CASE
+from services.cases.domain.escalation import RecordDeadlineMissed
+from services.cases.domain.state import DeadlineKind
 from services.cases.rules import CaseRules
+from shared.command_pipeline import run
 from shared.domain import Command
 from shared.handling import CommandContext
 from shared.store import Appended, EventStore
@@ -44,8 +47,10 @@ def case_deadline_watcher(
             for r in rows
         ]
 
-    async def run(ctx: CommandContext, command: Command, case_id: str) -> Appended:
-        return await handle(store, pool, rules, ctx, command, case_id)
+    async def record(ctx: CommandContext, command: Command, case_id: str) -> Appended:
+        return await run(
+            COMMANDS, command, case_id, ctx=ctx, store=store, pool=pool, context=rules
+        )
 
     return DeadlineWatcher(
         store,
@@ -53,5 +58,5 @@ def case_deadline_watcher(
         zone=zone,
         interval=interval,
         find_due=find_due,
-        run=run,
+        run=record,
     )

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from services.cases.domain import CaseSource, Employer, Project, ReceiveCase, Sector
-from services.cases.handlers import receive_case
+from services.cases.command_table import COMMANDS
+from services.cases.domain.intake import ReceiveCase
+from services.cases.domain.particulars import CaseSource, Employer, Project, Sector
 from services.cases.inbound_events import InspectionFindingRaised
 from services.cases.rules import CaseRules
 from shared.auth import SYSTEM_ACTOR
+from shared.command_pipeline import run
 from shared.db import DbConnection
 from shared.envelope import Envelope
 from shared.handling import CommandContext
@@ -82,7 +84,15 @@ class CasesFromInspectionFindings:
             today=finding.found_on,
             command_id=uuid.uuid5(_NAMESPACE, reference),
         )
-        await receive_case(self.store, self.pool, self.rules, ctx, command)
+        await run(
+            COMMANDS,
+            command,
+            None,
+            ctx=ctx,
+            store=self.store,
+            pool=self.pool,
+            context=self.rules,
+        )
 
 
 def _summary(finding: InspectionFindingRaised) -> str:

@@ -5,7 +5,9 @@ evolve, so the read model can never disagree with the aggregate about a rule."""
 
 from __future__ import annotations
 
-from services.cases.domain import CASE, Case, PaymentRecorded, open_deadlines
+from services.cases.domain.case import CASE
+from services.cases.domain.payments import PaymentRecorded
+from services.cases.domain.state import Case, open_deadlines
 from shared.db import DbConnection
 from shared.envelope import Envelope
 from shared.handling import decode_all

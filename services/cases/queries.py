@@ -9,7 +9,9 @@ from typing import Any
 
 import asyncpg
 
-from services.cases.domain import CASE, Case, allowed_after
+from services.cases.domain.case import CASE
+from services.cases.domain.lifecycle import allowed_after
+from services.cases.domain.state import Case
 from services.cases.views import (
     CaseDetailView,
     CaseSummaryView,

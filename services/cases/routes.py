@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
-from services.cases import domain, handlers, queries
-from services.cases.domain import CASE
+from services.cases import queries
+from services.cases.command_table import COMMANDS, CaseId
+from services.cases.domain import state
+from services.cases.domain.case import CASE
 from services.cases.projections import CASE_MODELS
 from services.cases.queries import TotalsBy
 from services.cases.rules import CaseRules
@@ -19,25 +21,18 @@ from services.cases.views import (
     WorkQueueView,
 )
 from shared.boundary import known_query_only
-from shared.commands import add_command_routes
+from shared.command_routes import add_table_routes
 from shared.dates import Moment
-from shared.domain import Command
-from shared.handling import CommandContext
 from shared.history import consistent_with, history_route
 from shared.http import (
     ActorDep,
-    CommandContextDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
     problem_responses,
-    runtime,
 )
-from shared.store import Appended
-from shared.values import CASE_ID_PATTERN, UNIT_CODE_PATTERN, QueryOffset, UnitCode
-
-CaseId = Annotated[str, Path(pattern=CASE_ID_PATTERN, examples=["2024-000123"])]
+from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
 
 async def _rules(request: Request) -> CaseRules:
@@ -64,175 +59,13 @@ reads = APIRouter(
 )
 
 
-@commands.post("/cases", status_code=201)
-async def receive_case(
-    command: domain.ReceiveCase,
-    ctx: CommandContextDep,
-    store: StoreDep,
-    pool: PoolDep,
-    rules: RulesDep,
-) -> Appended:
-    """Register a received case (complaint, report, platform clue, petition hand-over,
-    inspection finding…) under the next case number; the 5-working-day acceptance limit
-    starts. 422 names the field for a bad USCC (unless overridden with a reason), a bad
-    ID number or an unknown territorial unit."""
-    return await handlers.receive_case(store, pool, rules, ctx, command)
-
-
-async def _run(
-    request: Request, ctx: CommandContext, command: Command, case_id: str
-) -> Appended:
-    rt = runtime(request)
-    return await handlers.handle(
-        rt.store, rt.pool, await _rules(request), ctx, command, case_id
-    )
-
-
-add_command_routes(
-    commands,
-    prefix="cases",
-    id_pattern=CASE_ID_PATTERN,
-    routes=(
-        (
-            "accept",
-            domain.AcceptCase,
-            "Accept the case and open it (立案) the same day; the 60-working-day investigation starts.",
-        ),
-        ("reject", domain.RejectCase, "Refuse the case in writing with a reason."),
-        (
-            "request-supplement",
-            domain.RequestSupplement,
-            "Ask for supplementary material (补正).",
-        ),
-        (
-            "receive-supplement",
-            domain.ReceiveSupplement,
-            "The material arrived: the acceptance limit starts again.",
-        ),
-        (
-            "transfer-out",
-            domain.TransferCaseOut,
-            "Transfer the case to the competent department.",
-        ),
-        (
-            "extend-investigation",
-            domain.ExtendInvestigation,
-            "Extend the investigation once by 30 working days, with the head's approval.",
-        ),
-        (
-            "cancel",
-            domain.CancelCase,
-            "Cancel the case (撤销立案): minor and already corrected.",
-        ),
-        (
-            "order-payment",
-            domain.OrderPayment,
-            "Order payment within a time limit, saying how the order was served.",
-        ),
-        (
-            "record-payment",
-            domain.RecordPayment,
-            "Record a payment recovered; partial payments add up.",
-        ),
-        (
-            "decide-handling",
-            domain.DecideHandling,
-            "Overdue: decide extra compensation of 50–100 % of what is still owed.",
-        ),
-        (
-            "apply-court-enforcement",
-            domain.ApplyCourtEnforcement,
-            "Apply to the court to enforce an unpaid decision.",
-        ),
-        ("close", domain.CloseCase, "Close the case."),
-        (
-            "propose-referral",
-            domain.ProposeReferral,
-            "Propose referral to the police (拒不支付劳动报酬罪); the head decides within 3 days.",
-        ),
-        (
-            "approve-referral",
-            domain.ApproveReferral,
-            "Approve the referral; transfer within 24 hours.",
-        ),
-        (
-            "refuse-referral",
-            domain.RefuseReferral,
-            "Refuse the referral, with reasons.",
-        ),
-        (
-            "transfer-to-police",
-            domain.TransferToPolice,
-            "Transfer the case to the police; they answer within 3 days.",
-        ),
-        (
-            "record-police-filing",
-            domain.RecordPoliceFiling,
-            "The police filed the case.",
-        ),
-        (
-            "record-police-declining",
-            domain.RecordPoliceDeclining,
-            "The police declined; reconsideration may be asked within 3 days.",
-        ),
-        (
-            "request-reconsideration",
-            domain.RequestReconsideration,
-            "Ask the police to reconsider; they answer within 3 days.",
-        ),
-        (
-            "request-procuratorate-supervision",
-            domain.RequestProcuratorateSupervision,
-            "Ask the procuratorate to supervise.",
-        ),
-        (
-            "assign",
-            domain.AssignCase,
-            "Assign (交办) the case to a lead unit and helping units with a due date; re-assigns a returned case.",
-        ),
-        (
-            "report-progress",
-            domain.ReportProgress,
-            "An assigned unit reports progress.",
-        ),
-        (
-            "return-assignment",
-            domain.ReturnAssignment,
-            "The lead unit returns a mis-routed assignment with a reason.",
-        ),
-        (
-            "flag-mass-incident",
-            domain.FlagMassIncident,
-            "Flag a mass incident; the employer is recommended for credit punishment.",
-        ),
-        (
-            "flag-employer-absconded",
-            domain.FlagEmployerAbsconded,
-            "Flag that the employer absconded.",
-        ),
-    ),
-    run=_run,
-)
-
-
-@commands.post("/cases/{case_id}/forget-worker")
-async def forget_worker(
-    case_id: CaseId,
-    command: domain.ForgetWorker,
-    ctx: CommandContextDep,
-    store: StoreDep,
-    pool: PoolDep,
-    rules: RulesDep,
-) -> Appended:
-    """Forget a worker (office only, with a reason): their key is deleted, so no API,
-    read model, Kafka message or export shows their data again; the log still verifies."""
-    return await handlers.forget_worker(store, pool, rules, ctx, command, case_id)
+add_table_routes(commands, COMMANDS, _rules)
 
 
 @reads.get("/cases")
 async def list_cases(
     pool: PoolDep,
-    status: Annotated[domain.CaseStatus | None, Query()] = None,
+    status: Annotated[state.CaseStatus | None, Query()] = None,
     unit: Annotated[
         str | None,
         Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),

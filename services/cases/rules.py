@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.cases.domain import CaseLimits
+from services.cases.domain.limits import CaseLimits
 from shared.calendar import WorkingCalendar
 from shared.settings import DistrictSettings
 

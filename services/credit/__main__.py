@@ -1,4 +1,4 @@
-"""`python -m services.credit`: run the credit service (embedded servers if unset)."""
+"""`python -m services.credit`: run the credit service (only with its settings)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.routes import commands, reads
@@ -26,7 +28,10 @@ def create_app(settings: CreditSettings) -> FastAPI:
     """The credit app: routes, the unit directory, listings' read models, employers'
     cases, candidates from cases' recommendations, and the listing watcher."""
     district = load_district(settings)
-    rules = CreditRules.from_district(district)
+    context = CreditContext(
+        rules=CreditRules.from_district(district),
+        person_key_secret=_person_key_secret(settings),
+    )
 
     def consumers(rt: ServiceRuntime) -> list[Projection]:
         return [
@@ -34,7 +39,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
             ListingReadModels(rt.store, settings.events_topic),
             EmployerCases(settings.cases_topic),
             CandidatesFromCases(
-                rt.store, rt.pool, rules, cases_topic=settings.cases_topic
+                rt.store, rt.pool, context, cases_topic=settings.cases_topic
             ),
         ]
 
@@ -42,7 +47,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
         watcher = listing_watcher(
             rt.store,
             rt.pool,
-            rules,
+            context,
             zone=rt.zone,
             interval=settings.deadline_watch_seconds,
         )
@@ -56,9 +61,9 @@ def create_app(settings: CreditSettings) -> FastAPI:
         background=background,
         migrations=MIGRATIONS,
         district=district,
+        command_tables=[CREDIT_COMMANDS],
     )
-    app.state.credit_rules = rules
-    app.state.person_key_secret = _person_key_secret(settings)
+    app.state.credit_context = context
     return app
 
 

@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 import asyncpg
 from stdnum.cn import uscc as uscc_code
 
-from services.credit.domain import EmployerSubject, Grounds, OpenCandidate, OpenedFrom
-from services.credit.handlers import handle
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS
+from services.credit.domain.candidate import OpenCandidate
+from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.subjects import EmployerSubject
 from services.credit.inbound_events import CreditListingRecommended
-from services.credit.rules import CreditRules
 from shared.auth import SYSTEM_ACTOR
+from shared.command_pipeline import run
 from shared.db import DbConnection
 from shared.envelope import Envelope
 from shared.handling import CommandContext
@@ -37,13 +40,13 @@ class CandidatesFromCases:
         self,
         store: EventStore,
         pool: asyncpg.Pool,
-        rules: CreditRules,
+        context: CreditContext,
         *,
         cases_topic: str,
     ) -> None:
         self.store = store
         self.pool = pool
-        self.rules = rules
+        self.context = context
         self.topics = (cases_topic,)
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
@@ -83,11 +86,12 @@ class CandidatesFromCases:
             today=recommended.recommended_on,
             command_id=uuid.uuid5(_NAMESPACE, event.id),
         )
-        await handle(
-            self.store,
-            self.pool,
-            self.rules,
-            ctx,
+        await run(
+            CREDIT_COMMANDS,
             command,
             candidate_id(recommended.case_id),
+            ctx=ctx,
+            store=self.store,
+            pool=self.pool,
+            context=self.context,
         )

@@ -3,7 +3,10 @@ sanction tasks, deadlines, the change feed; and employers' cases from cases' top
 
 from __future__ import annotations
 
-from services.credit.domain import LISTING, EmployerSubject, Listing, open_deadlines
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.deadlines import open_deadlines
+from services.credit.domain.listing import Listing
+from services.credit.domain.subjects import EmployerSubject
 from services.credit.inbound_events import CaseReceived
 from shared.db import DbConnection
 from shared.envelope import Envelope

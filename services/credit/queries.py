@@ -7,7 +7,10 @@ from typing import Any
 
 import asyncpg
 
-from services.credit.domain import LISTING, EmployerSubject, allowed_after, is_in_force
+from services.credit.command_table import CREDIT_COMMANDS
+from services.credit.domain.aggregate import LISTING, allowed_after
+from services.credit.domain.listing import is_in_force
+from services.credit.domain.subjects import EmployerSubject
 from services.credit.views import (
     ChangeFeedView,
     CheckListingView,
@@ -199,7 +202,7 @@ async def listing_detail(
         listing_id=listing_id,
         version=records[-1].version,
         status=listing.status.value,
-        allowed_next=list(allowed_after(listing.status)),
+        allowed_next=CREDIT_COMMANDS.verbs(allowed_after(listing.status)),
         is_in_force=is_in_force(listing, today),
         state=state,
         history=[envelope_of(r, source=source, service=service) for r in records],

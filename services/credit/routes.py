@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
-from services.credit import domain, handlers, queries
-from services.credit.domain import LISTING, ListingStatus
+from services.credit import queries
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS, ListingIdPath
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.listing import ListingStatus
+from services.credit.person_key import person_key
 from services.credit.projections import LISTING_MODELS
-from services.credit.rules import CreditRules
 from services.credit.views import (
     ChangeFeedView,
     CheckView,
@@ -21,46 +24,32 @@ from services.credit.views import (
 )
 from shared.auth import Actor, Scope
 from shared.boundary import known_query_only
-from shared.commands import add_command_routes
-from shared.domain import Command
+from shared.command_routes import add_table_routes
 from shared.errors import InvalidInput
-from shared.handling import CommandContext
 from shared.history import consistent_with, history_route
 from shared.http import (
-    CommandContextDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
     problem_responses,
     reader,
-    runtime,
 )
-from shared.store import Appended
 from shared.values import (
-    LISTING_ID_PATTERN,
     CheckedResidentId,
     CheckedUscc,
     QueryOffset,
     UnitCode,
 )
 
-ListingId = Annotated[str, Path(pattern=LISTING_ID_PATTERN, examples=["c-2024-000123"])]
 
-
-async def _rules(request: Request) -> CreditRules:
+async def _context(request: Request) -> CreditContext:
     # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
-    rules: CreditRules = request.app.state.credit_rules
-    return rules
+    context: CreditContext = request.app.state.credit_context
+    return context
 
 
-async def _secret(request: Request) -> bytes:
-    secret: bytes = request.app.state.person_key_secret
-    return secret
-
-
-RulesDep = Annotated[CreditRules, Depends(_rules)]
-SecretDep = Annotated[bytes, Depends(_secret)]
+ContextDep = Annotated[CreditContext, Depends(_context)]
 
 commands = APIRouter(
     tags=["commands"],
@@ -81,99 +70,15 @@ reads = APIRouter(
 )
 
 
-@commands.post("/listings", status_code=201)
-async def open_candidate(
-    command: domain.OpenCandidate,
-    ctx: CommandContextDep,
-    store: StoreDep,
-    pool: PoolDep,
-    rules: RulesDep,
-    secret: SecretDep,
-) -> Appended:
-    """Open a candidate listing by hand, with its grounds (the labour inspection). A
-    person's lookup key is derived here from their ID number, which is kept sealed."""
-    return await handlers.open_by_hand(store, pool, rules, ctx, command, secret)
-
-
-async def _run(
-    request: Request, ctx: CommandContext, command: Command, listing_id: str
-) -> Appended:
-    rt = runtime(request)
-    return await handlers.handle(
-        rt.store, rt.pool, await _rules(request), ctx, command, listing_id
-    )
-
-
-add_command_routes(
-    commands,
-    prefix="listings",
-    id_pattern=LISTING_ID_PATTERN,
-    routes=(
-        (
-            "serve-notice",
-            domain.ServeNotice,
-            "Serve the notice of intent; the objection period (working days, district setting) starts.",
-        ),
-        (
-            "file-objection",
-            domain.FileObjection,
-            "Record the subject's objection (within the objection period).",
-        ),
-        (
-            "review-objection",
-            domain.ReviewObjection,
-            "Review the objection: upheld (then decide not to list) or not.",
-        ),
-        (
-            "decide",
-            domain.DecideListing,
-            "Decide to list (after the objection period or review); the listing runs 3 years.",
-        ),
-        (
-            "decide-not-to-list",
-            domain.DecideNotToList,
-            "Decide not to list (e.g. paid and committed before the decision).",
-        ),
-        (
-            "publish",
-            domain.PublishListing,
-            "Publish and share the listing: every unit with a sanction duty gets a task.",
-        ),
-        (
-            "record-sanction-applied",
-            domain.RecordSanctionApplied,
-            "A unit confirms it applied its sanction (its own tasks only).",
-        ),
-        (
-            "record-sanction-lifted",
-            domain.RecordSanctionLifted,
-            "A unit confirms it lifted its sanction after the listing ended.",
-        ),
-        (
-            "apply-for-early-removal",
-            domain.ApplyForEarlyRemoval,
-            "The employer applies for early removal (credit repair).",
-        ),
-        (
-            "decide-early-removal",
-            domain.DecideEarlyRemoval,
-            "Grant early removal if paid ≥ 6 months ago, no new arrears, committed in writing; else refuse with reasons.",
-        ),
-        (
-            "revoke",
-            domain.RevokeListing,
-            "Revoke the listing after reconsideration or a court ruling.",
-        ),
-    ),
-    run=_run,
-)
+# POST /listings and /listings/{listing_id}/<verb>: one route per routed row.
+add_table_routes(commands, CREDIT_COMMANDS, _context)
 
 
 @reads.get("/check", response_model=CheckView)
 async def check(
     pool: PoolDep,
     rt: RuntimeDep,
-    secret: SecretDep,
+    context: ContextDep,
     uscc: Annotated[CheckedUscc | None, Query()] = None,
     person: Annotated[
         CheckedResidentId | None, Query(description="resident ID number")
@@ -192,7 +97,7 @@ async def check(
             pool, uscc=uscc, person_key=None, query="uscc", today=today
         )
     assert person is not None  # noqa: S101 - one of the two is set
-    key = handlers.person_key(secret, person)
+    key = person_key(context.person_key_secret, person)
     return await queries.check(
         pool, uscc=None, person_key=key, query="person", today=today
     )
@@ -236,7 +141,7 @@ async def ending_soon(
 
 @reads.get("/listings/{listing_id}")
 async def get_listing(
-    listing_id: ListingId, store: StoreDep, rt: RuntimeDep, actor: CreditReaderDep
+    listing_id: ListingIdPath, store: StoreDep, rt: RuntimeDep, actor: CreditReaderDep
 ) -> ListingDetailView:
     """A listing with its state and full history."""
     return await queries.listing_detail(
@@ -253,7 +158,7 @@ history_route(
     reads,
     "/listings/{listing_id}/events",
     LISTING,
-    id_type=ListingId,
+    id_type=ListingIdPath,
     name="listing_events",
     description="The listing's history as CloudEvents.",
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.credit.domain import CreditLimits, SanctionDuty, default_sanction_duties
+from services.credit.domain.limits import CreditLimits
+from services.credit.domain.sanctions import SanctionDuty, default_sanction_duties
 from shared.calendar import WorkingCalendar
 from shared.settings import DistrictSettings
 

@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.credit.domain import (
-    LISTING,
-    DeadlineKind,
-    ExpireListing,
-    LapseObjectionPeriod,
-    MarkSanctionOverdue,
-)
-from services.credit.handlers import handle
-from services.credit.rules import CreditRules
+from services.credit.command_facts import CreditContext
+from services.credit.command_table import CREDIT_COMMANDS
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.deadlines import DeadlineKind
+from services.credit.domain.ending import ExpireListing
+from services.credit.domain.notice import LapseObjectionPeriod
+from services.credit.domain.sanctioning import MarkSanctionOverdue
+from shared.command_pipeline import run
 from shared.domain import Command
 from shared.handling import CommandContext
 from shared.store import Appended, EventStore
@@ -35,7 +34,7 @@ def _command(kind: DeadlineKind, task_id: str, due: date) -> Command:
 def listing_watcher(
     store: EventStore,
     pool: asyncpg.Pool,
-    rules: CreditRules,
+    context: CreditContext,
     *,
     zone: ZoneInfo,
     interval: float,
@@ -60,8 +59,18 @@ def listing_watcher(
             for r in rows
         ]
 
-    async def run(ctx: CommandContext, command: Command, listing_id: str) -> Appended:
-        return await handle(store, pool, rules, ctx, command, listing_id)
+    async def run_due(
+        ctx: CommandContext, command: Command, listing_id: str
+    ) -> Appended:
+        return await run(
+            CREDIT_COMMANDS,
+            command,
+            listing_id,
+            ctx=ctx,
+            store=store,
+            pool=pool,
+            context=context,
+        )
 
     return DeadlineWatcher(
         store,
@@ -69,5 +78,5 @@ def listing_watcher(
         zone=zone,
         interval=interval,
         find_due=find_due,
-        run=run,
+        run=run_due,
     )

@@ -1,4 +1,4 @@
-"""`python -m services.meetings`: run the meetings service (embedded servers if unset)."""
+"""`python -m services.meetings`: run the meetings service (only with its settings)."""
 
 from __future__ import annotations
 

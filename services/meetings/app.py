@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.meetings.command_table import COMMANDS
 from services.meetings.projections import (
     ActionItemsFromDecisions,
     FindingCases,
@@ -35,7 +36,7 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
             MemberDirectory(settings.members_topic),
             JointMeetingRoles(settings.members_topic),
             MeetingReadModels(rt.store, settings.events_topic),
-            ActionItemsFromDecisions(rt.store, settings.events_topic),
+            ActionItemsFromDecisions(rt.store, rt.pool, settings.events_topic),
             FindingCases(settings.cases_topic),
         ]
 
@@ -53,4 +54,5 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
         background=background,
         migrations=MIGRATIONS,
         district=district,
+        command_tables=[COMMANDS],
     )

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.meetings.domain import (
-    ACTION,
-    MEETING,
-    ActionItem,
-    ActionStatus,
-    DecisionRecorded,
-    Meeting,
-    WorkPlanAdopted,
-    open_deadlines,
-)
-from services.meetings.handlers import open_action_items
+import asyncpg
+
+from services.meetings.assignments import assignments, open_action_items
+from services.meetings.command_table import COMMANDS
+from services.meetings.domain.action_item import ACTION, ActionItem
+from services.meetings.domain.deciding import DecisionRecorded, WorkPlanAdopted
+from services.meetings.domain.lifecycle import ActionStatus
+from services.meetings.domain.meeting import MEETING, Meeting
+from services.meetings.domain.overdue import open_deadlines
 from services.meetings.inbound_events import CaseReceived
 from shared.auth import SYSTEM_ACTOR
 from shared.db import DbConnection
@@ -178,8 +176,9 @@ class ActionItemsFromDecisions:
     name = "action_items_from_decisions"
     tables: tuple[str, ...] = ()
 
-    def __init__(self, store: EventStore, topic: str) -> None:
+    def __init__(self, store: EventStore, pool: asyncpg.Pool, topic: str) -> None:
         self.store = store
+        self.pool = pool
         self.topics = (topic,)
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
@@ -199,6 +198,5 @@ class ActionItemsFromDecisions:
             now=now,
             today=now.date(),
         )
-        await open_action_items(
-            self.store, ctx, MEETING.entity_id(event.subject), recorded
-        )
+        opening = assignments(MEETING.entity_id(event.subject), recorded)
+        await open_action_items(COMMANDS, self.store, self.pool, ctx, opening)

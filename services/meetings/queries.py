@@ -7,13 +7,9 @@ from typing import Any, Literal
 
 import asyncpg
 
-from services.meetings.domain import (
-    ACTION,
-    ACTION_STEPS,
-    MEETING,
-    MEETING_STEPS,
-    Meeting,
-)
+from services.meetings.command_table import COMMANDS
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.meeting import MEETING, Meeting
 from services.meetings.domain.plenary_rule import plenary_rule
 from services.meetings.views import (
     ActionItemBriefView,
@@ -100,7 +96,7 @@ async def meeting_detail(
         meeting_id=meeting_id,
         version=records[-1].version,
         status=meeting.status.value,
-        allowed_next=list(MEETING_STEPS[meeting.status]),
+        allowed_next=COMMANDS.verbs(meeting.allowed_steps()),
         chair=await _chair(pool, meeting),
         materials=materials,
         missing_by_unit=missing,
@@ -214,7 +210,7 @@ async def action_item_detail(store: EventStore, action_id: str) -> ActionItemDet
         action_id=action_id,
         version=records[-1].version,
         status=item.status.value,
-        allowed_next=list(ACTION_STEPS[item.status]),
+        allowed_next=COMMANDS.verbs(item.allowed_steps()),
         is_overdue=item.is_overdue,
         state=item.model_dump(mode="json"),
     )

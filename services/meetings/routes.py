@@ -6,10 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query
 
-from services.meetings import domain, handlers, queries
-from services.meetings.domain import ACTION, MEETING, MeetingKind
+from services.meetings import queries
+from services.meetings.command_table import (
+    COMMANDS,
+    MEETING_ID_PATTERN,
+    ActionId,
+    MeetingId,
+)
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.proposal import MeetingKind
 from services.meetings.projections import MEETING_MODELS
 from services.meetings.views import (
     ActionItemDetailView,
@@ -20,26 +28,16 @@ from services.meetings.views import (
     PlenaryRuleView,
 )
 from shared.boundary import known_query_only
-from shared.commands import add_command_routes
-from shared.domain import Command
-from shared.handling import CommandContext
+from shared.command_routes import add_table_routes
 from shared.history import consistent_with, history_route
 from shared.http import (
-    CommandContextDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
     problem_responses,
-    runtime,
 )
-from shared.store import Appended
 from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
-
-MEETING_ID_PATTERN = r"^\d{4}-\d{3}$"
-ACTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
-MeetingId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-003"])]
-ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1-jsj"])]
 
 commands = APIRouter(
     tags=["commands"],
@@ -57,118 +55,12 @@ reads = APIRouter(
 )
 
 
-@commands.post("/meetings", status_code=201)
-async def propose_meeting(
-    command: domain.ProposeMeeting,
-    ctx: CommandContextDep,
-    store: StoreDep,
-    pool: PoolDep,
-) -> Appended:
-    """The office proposes a plenary (every active unit invited), a special meeting
-    (the convener must approve it) or a joint inspection (with its plan)."""
-    return await handlers.propose_meeting(store, pool, ctx, command)
+async def _no_context() -> None:
+    # The meetings table needs no service context: its facts come from the scope.
+    return None
 
 
-async def _run_meeting(
-    request: Request, ctx: CommandContext, command: Command, meeting_id: str
-) -> Appended:
-    rt = runtime(request)
-    return await handlers.handle_meeting(rt.store, rt.pool, ctx, command, meeting_id)
-
-
-async def _run_action(
-    request: Request, ctx: CommandContext, command: Command, action_id: str
-) -> Appended:
-    rt = runtime(request)
-    return await handlers.handle_action(rt.store, rt.pool, ctx, command, action_id)
-
-
-add_command_routes(
-    commands,
-    prefix="meetings",
-    id_pattern=MEETING_ID_PATTERN,
-    routes=(
-        (
-            "approve",
-            domain.ApproveMeeting,
-            "The convener (on the members roster today) approves a special meeting;"
-            " 403 for anyone else, whatever the token claims.",
-        ),
-        (
-            "decline",
-            domain.DeclineMeeting,
-            "The convener (on the members roster today) declines a special meeting.",
-        ),
-        (
-            "schedule",
-            domain.ScheduleMeeting,
-            "Set or move date, place and chair; a plenary or special meeting is chaired by the"
-            " convener or a deputy convener on that date (from members' roles).",
-        ),
-        ("cancel", domain.CancelMeeting, "Cancel a meeting not yet held."),
-        (
-            "send-notice",
-            domain.SendNotice,
-            "Send a notice naming, per unit, the materials to prepare and when they are due.",
-        ),
-        (
-            "submit-material",
-            domain.SubmitMaterial,
-            "A unit submits a material asked of it: a document reference and a note.",
-        ),
-        ("hold", domain.HoldMeeting, "Record that the meeting took place."),
-        (
-            "record-attendance",
-            domain.RecordAttendance,
-            "Record per unit and person: present, absent, excused or represented by someone.",
-        ),
-        ("draft-minutes", domain.DraftMinutes, "Draft the minutes under agenda items."),
-        ("circulate-minutes", domain.CirculateMinutes, "Circulate the draft minutes."),
-        ("amend-minutes", domain.AmendMinutes, "Amend the minutes, saying why."),
-        (
-            "approve-minutes",
-            domain.ApproveMinutes,
-            "The convener or a deputy convener (on the members roster on `approved_on`)"
-            " approves the minutes; 403 for anyone else.",
-        ),
-        (
-            "record-decision",
-            domain.RecordDecision,
-            "Record a decision; each responsible unit gets an action item.",
-        ),
-        (
-            "adopt-work-plan",
-            domain.AdoptWorkPlan,
-            "A plenary adopts the year's work plan; each task becomes an action item.",
-        ),
-        (
-            "raise-finding",
-            domain.RaiseFinding,
-            "Record an inspection finding; one about wage arrears becomes a case in cases.",
-        ),
-    ),
-    run=_run_meeting,
-)
-
-add_command_routes(
-    commands,
-    prefix="action-items",
-    id_pattern=ACTION_ID_PATTERN,
-    routes=(
-        (
-            "report-progress",
-            domain.ReportProgress,
-            "The responsible unit reports progress; `is_complete` asks the office to accept it.",
-        ),
-        ("accept", domain.AcceptActionItem, "The office accepts the item as done."),
-        (
-            "send-back",
-            domain.SendBackActionItem,
-            "The office sends the item back with a reason.",
-        ),
-    ),
-    run=_run_action,
-)
+add_table_routes(commands, COMMANDS, _no_context)
 
 
 @reads.get("/meetings")

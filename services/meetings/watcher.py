@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.meetings.domain import ACTION, MarkActionItemOverdue, OverdueKind
-from services.meetings.handlers import handle_action
+from services.meetings.command_table import COMMANDS
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.overdue import MarkActionItemOverdue, OverdueKind
+from shared.command_pipeline import run as run_command
 from shared.domain import Command
 from shared.handling import CommandContext
 from shared.store import Appended, EventStore
@@ -63,7 +65,9 @@ def action_watcher(
         ]
 
     async def run(ctx: CommandContext, command: Command, action_id: str) -> Appended:
-        return await handle_action(store, pool, ctx, command, action_id)
+        return await run_command(
+            COMMANDS, command, action_id, ctx=ctx, store=store, pool=pool, context=None
+        )
 
     return DeadlineWatcher(
         store,

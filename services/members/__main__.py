@@ -1,4 +1,4 @@
-"""`python -m services.members`: run the members service (embedded servers if unset)."""
+"""`python -m services.members`: run the members service (only with its settings)."""
 
 from __future__ import annotations
 

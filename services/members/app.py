@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.members.command_table import MEMBERS_COMMANDS
 from services.members.process_managers import EndRolesWhenRelieved
 from services.members.projections import MembersDirectory
 from services.members.routes import commands, reads
@@ -26,6 +27,7 @@ def create_app(settings: MembersSettings) -> FastAPI:
             MembersDirectory(settings.events_topic),
             EndRolesWhenRelieved(
                 rt.store,
+                rt.pool,
                 topic=settings.events_topic,
                 joint_meeting_id=settings.district,
             ),
@@ -38,4 +40,5 @@ def create_app(settings: MembersSettings) -> FastAPI:
         consumers=consumers,
         migrations=MIGRATIONS,
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],
+        command_tables=[MEMBERS_COMMANDS],
     )

@@ -5,9 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from services.members.domain import PERSON, EndRolesOfRelievedPerson, PersonRelieved
-from services.members.handlers import handle
+import asyncpg
+
+from services.members.command_table import MEMBERS_COMMANDS, MembersContext
+from services.members.domain.joint_meeting import EndRolesOfRelievedPerson
+from services.members.domain.person import PERSON, PersonRelieved
 from shared.auth import SYSTEM_ACTOR
+from shared.command_pipeline import run
 from shared.db import DbConnection
 from shared.envelope import Envelope
 from shared.handling import CommandContext
@@ -23,10 +27,18 @@ class EndRolesWhenRelieved:
     name = "end_roles_when_relieved"
     tables: tuple[str, ...] = ()
 
-    def __init__(self, store: EventStore, *, topic: str, joint_meeting_id: str) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        pool: asyncpg.Pool,
+        *,
+        topic: str,
+        joint_meeting_id: str,
+    ) -> None:
         self.store = store
+        self.pool = pool
         self.topics = (topic,)
-        self.joint_meeting_id = joint_meeting_id
+        self.context = MembersContext(joint_meeting_id=joint_meeting_id)
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
         """Run the command for a PersonRelieved event; ignore every other event."""
@@ -50,4 +62,12 @@ class EndRolesWhenRelieved:
             person_id=PERSON.entity_id(event.subject),
             effective_on=relieved.effective_on,
         )
-        await handle(self.store, ctx, command, self.joint_meeting_id)
+        await run(
+            MEMBERS_COMMANDS,
+            command,
+            None,
+            ctx=ctx,
+            store=self.store,
+            pool=self.pool,
+            context=self.context,
+        )

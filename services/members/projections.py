@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from services.members.domain import (
+from services.members.domain.joint_meeting import (
     JOINT_MEETING,
-    PERSON,
-    UNIT,
     JointMeetingEstablished,
     LeadUnitSet,
     OfficeHostSet,
+    RoleEnded,
+    RoleGranted,
+)
+from services.members.domain.person import (
+    PERSON,
     PersonAppointed,
     PersonMoved,
     PersonRelieved,
     PersonTitleChanged,
-    RoleEnded,
-    RoleGranted,
+)
+from services.members.domain.unit import (
+    UNIT,
     UnitAdmitted,
     UnitDutiesSet,
     UnitRenamed,

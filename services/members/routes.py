@@ -7,8 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from services.members import domain, handlers, queries
-from services.members.domain import JOINT_MEETING, PERSON, UNIT
+from services.members import queries
+from services.members.command_table import MEMBERS_COMMANDS, MembersContext
+from services.members.domain.joint_meeting import JOINT_MEETING
+from services.members.domain.person import PERSON, PersonStatus
+from services.members.domain.unit import UNIT, UnitKind, UnitStatus
 from services.members.projections import DIRECTORY
 from services.members.views import (
     JointMeetingView,
@@ -19,18 +22,17 @@ from services.members.views import (
     UnitView,
 )
 from shared.boundary import known_query_only
+from shared.command_routes import add_table_routes
 from shared.dates import BusinessDate, Moment
 from shared.handling import load_as_of
 from shared.history import consistent_with, history_route
 from shared.http import (
-    CommandContextDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
     problem_responses,
 )
-from shared.store import Appended
 from shared.values import UNIT_CODE_PATTERN, PersonId, UnitCode
 
 Consistent = Depends(consistent_with(DIRECTORY))
@@ -49,134 +51,20 @@ reads = APIRouter(
 )
 
 
-@commands.post("/units", status_code=201)
-async def admit_unit(
-    command: domain.AdmitUnit, ctx: CommandContextDep, store: StoreDep
-) -> Appended:
-    """Admit a member unit (office only). 409 if the code is taken by another unit."""
-    return await handlers.handle(store, ctx, command, command.code)
+async def _context(rt: RuntimeDep) -> MembersContext:
+    return MembersContext(joint_meeting_id=rt.settings.district)
 
 
-@commands.post("/units/{code}/rename")
-async def rename_unit(
-    code: UnitCode, command: domain.RenameUnit, ctx: CommandContextDep, store: StoreDep
-) -> Appended:
-    """Rename a unit (e.g. 安监局 → 应急管理局); former names stay in its history."""
-    return await handlers.handle(store, ctx, command, code)
-
-
-@commands.post("/units/{code}/set-duties")
-async def set_unit_duties(
-    code: UnitCode,
-    command: domain.SetUnitDuties,
-    ctx: CommandContextDep,
-    store: StoreDep,
-) -> Appended:
-    """Replace a unit's duty items (notice §3)."""
-    return await handlers.handle(store, ctx, command, code)
-
-
-@commands.post("/units/{code}/withdraw")
-async def withdraw_unit(
-    code: UnitCode,
-    command: domain.WithdrawUnit,
-    ctx: CommandContextDep,
-    store: StoreDep,
-) -> Appended:
-    """Withdraw a unit, optionally naming its successor. 409 if it is not active."""
-    return await handlers.handle(store, ctx, command, code)
-
-
-@commands.post("/people", status_code=201)
-async def appoint_person(
-    command: domain.AppointPerson, ctx: CommandContextDep, store: StoreDep
-) -> Appended:
-    """Appoint a person to an active unit. 422 if the unit is unknown or withdrawn."""
-    return await handlers.handle(store, ctx, command, command.person_id)
-
-
-@commands.post("/people/{person_id}/change-title")
-async def change_title(
-    person_id: PersonId,
-    command: domain.ChangeTitle,
-    ctx: CommandContextDep,
-    store: StoreDep,
-) -> Appended:
-    """Change a person's title."""
-    return await handlers.handle(store, ctx, command, person_id)
-
-
-@commands.post("/people/{person_id}/move")
-async def move_person(
-    person_id: PersonId,
-    command: domain.MovePerson,
-    ctx: CommandContextDep,
-    store: StoreDep,
-) -> Appended:
-    """Move a person to another active unit with a new title."""
-    return await handlers.handle(store, ctx, command, person_id)
-
-
-@commands.post("/people/{person_id}/relieve")
-async def relieve_person(
-    person_id: PersonId,
-    command: domain.RelievePerson,
-    ctx: CommandContextDep,
-    store: StoreDep,
-) -> Appended:
-    """Relieve a person; their roles end the same day. 409 if already relieved."""
-    return await handlers.handle(store, ctx, command, person_id)
-
-
-@commands.post("/joint-meeting/set-lead-unit")
-async def set_lead_unit(
-    command: domain.SetLeadUnit, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
-) -> Appended:
-    """Make another active unit the lead unit (牵头单位)."""
-    return await handlers.handle(store, ctx, command, rt.settings.district)
-
-
-@commands.post("/joint-meeting/set-office-host")
-async def set_office_host(
-    command: domain.SetOfficeHost,
-    ctx: CommandContextDep,
-    store: StoreDep,
-    rt: RuntimeDep,
-) -> Appended:
-    """Move the joint meeting's office to another active unit."""
-    return await handlers.handle(store, ctx, command, rt.settings.district)
-
-
-@commands.post("/joint-meeting/grant-role")
-async def grant_role(
-    command: domain.GrantRole, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
-) -> Appended:
-    """Grant a role (convener, deputy_convener, office_director, member, liaison).
-    409 `one-convener` if someone else is convener."""
-    return await handlers.handle(store, ctx, command, rt.settings.district)
-
-
-@commands.post("/joint-meeting/end-role")
-async def end_role(
-    command: domain.EndRole, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
-) -> Appended:
-    """End a role a person holds. 409 `role-not-held` otherwise."""
-    return await handlers.handle(store, ctx, command, rt.settings.district)
-
-
-@commands.post("/joint-meeting/change-role")
-async def change_role(
-    command: domain.ChangeRole, ctx: CommandContextDep, store: StoreDep, rt: RuntimeDep
-) -> Appended:
-    """End one role and grant another on the same day."""
-    return await handlers.handle(store, ctx, command, rt.settings.district)
+# POST /units, /units/{code}/<verb>, /people, /people/{person_id}/<verb> and
+# /joint-meeting/<verb>: one route per routed row of the table.
+add_table_routes(commands, MEMBERS_COMMANDS, _context)
 
 
 @reads.get("/units")
 async def list_units(
     pool: PoolDep,
-    status: Annotated[domain.UnitStatus | None, Query()] = None,
-    kind: Annotated[domain.UnitKind | None, Query()] = None,
+    status: Annotated[UnitStatus | None, Query()] = None,
+    kind: Annotated[UnitKind | None, Query()] = None,
 ) -> list[UnitView]:
     """Member units, optionally by status and kind."""
     return await queries.list_units(pool, status=status, kind=kind)
@@ -219,7 +107,7 @@ history_route(
 async def list_people(
     pool: PoolDep,
     unit: Annotated[str | None, Query(pattern=UNIT_CODE_PATTERN)] = None,
-    status: Annotated[domain.PersonStatus | None, Query()] = None,
+    status: Annotated[PersonStatus | None, Query()] = None,
 ) -> list[PersonView]:
     """People with their current roles, optionally of one unit."""
     return await queries.list_people(pool, unit_code=unit, status=status)

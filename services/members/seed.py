@@ -28,17 +28,14 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
-from services.members.domain import (
+from services.members.domain.joint_meeting import (
     JOINT_MEETING,
-    PERSON,
-    UNIT,
-    AdmitUnit,
-    AppointPerson,
     EstablishJointMeeting,
     GrantRole,
     MeetingRole,
-    UnitKind,
 )
+from services.members.domain.person import PERSON, AppointPerson
+from services.members.domain.unit import UNIT, AdmitUnit, UnitKind
 from shared.domain import Aggregate, Command
 
 ROSTER_FILE: Final = "seed_roster_2017.json"

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import structlog
 
-from services.members.handlers import handle
+from services.members.command_table import MEMBERS_COMMANDS, MembersContext
 from services.members.seed import load_roster, seed_plan
 from shared.auth import Actor
+from shared.command_pipeline import run
 from shared.domain import Role
 from shared.handling import CommandContext
 from shared.http import ServiceRuntime
@@ -32,6 +33,7 @@ async def load_seed_roster(rt: ServiceRuntime) -> None:
         )
         return
     steps = seed_plan()
+    context = MembersContext(joint_meeting_id=rt.settings.district)
     now = datetime.now(UTC)
     written = 0
     for step in steps:
@@ -43,6 +45,14 @@ async def load_seed_roster(rt: ServiceRuntime) -> None:
             command_id=step.command_id,
         )
         before = await rt.store.version(step.aggregate.stream_id(step.entity_id))
-        appended = await handle(rt.store, ctx, step.command, step.entity_id)
+        appended = await run(
+            MEMBERS_COMMANDS,
+            step.command,
+            step.entity_id,
+            ctx=ctx,
+            store=rt.store,
+            pool=rt.pool,
+            context=context,
+        )
         written += max(0, appended.version - before)
     log.info("seed_roster_loaded", steps=len(steps), events_written=written)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.cases.domain import CreditListingRecommended as CasesRecommendation
-from services.cases.domain.events import CaseReceived as CasesCaseReceived
+from services.cases.domain.escalation import (
+    CreditListingRecommended as CasesRecommendation,
+)
+from services.cases.domain.intake import CaseReceived as CasesCaseReceived
 from services.credit.inbound_events import CaseReceived, CreditListingRecommended
 from tests.unit.cases.factories import case_received
 

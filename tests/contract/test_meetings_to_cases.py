@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.cases.domain.events import CaseReceived as CasesCaseReceived
+from services.cases.domain.intake import CaseReceived as CasesCaseReceived
 from services.cases.inbound_events import InspectionFindingRaised as CasesReadFinding
-from services.meetings.domain import ArrearsFound, InspectionFindingRaised, Sector
+from services.meetings.domain.inspection import (
+    ArrearsFound,
+    InspectionFindingRaised,
+    Sector,
+)
 from services.meetings.inbound_events import CaseReceived as MeetingsReadCase
 from tests.unit.cases.factories import case_received
 

@@ -6,13 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.meetings import inbound_events as read
-from services.members.domain import (
-    MeetingRole,
-    PersonAppointed,
-    PersonMoved,
-    RoleEnded,
-    RoleGranted,
-)
+from services.members.domain.joint_meeting import MeetingRole, RoleEnded, RoleGranted
+from services.members.domain.person import PersonAppointed, PersonMoved
 
 
 def test_meetings_reads_a_role_granted_and_ended_by_members() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.members.domain import UnitAdmitted as MembersUnitAdmitted
-from services.members.domain import UnitKind
-from services.members.domain import UnitRenamed as MembersUnitRenamed
-from services.members.domain import UnitWithdrawn as MembersUnitWithdrawn
+from services.members.domain.unit import UnitAdmitted as MembersUnitAdmitted
+from services.members.domain.unit import UnitKind
+from services.members.domain.unit import UnitRenamed as MembersUnitRenamed
+from services.members.domain.unit import UnitWithdrawn as MembersUnitWithdrawn
 from shared.unit_directory import (
     MEMBER_UNIT_EVENTS,
     UnitAdmitted,

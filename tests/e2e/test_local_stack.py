@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from shared.local import free_port
+from qingqian_local.embedded import free_port
 from tests.e2e.steps import receive_and_assign
 from tests.kafka_reader import read_topic
 from tests.support import eventually
@@ -29,8 +29,6 @@ pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
     pytest.mark.timeout(240),
 ]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Stack:
@@ -69,8 +67,14 @@ class Stack:
         }
         return env | {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
 
+    @property
+    def elsewhere(self) -> Path:
+        """Where the commands run: outside the checkout, as a user's shell may be (the
+        district file and the rest are found from the package, not from here)."""
+        return self.home.parent
+
     def qingqian(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "shared.cli", *args]
+        return [sys.executable, "-m", "qingqian_local.cli", *args]
 
     def up(self) -> str:
         """Start and wait for 'ready'; returns the office token it printed."""
@@ -83,7 +87,7 @@ class Stack:
                 "--port-offset",
                 str(self.port_offset),
             ),
-            cwd=ROOT,
+            cwd=self.elsewhere,
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -115,7 +119,7 @@ class Stack:
         return subprocess.run(
             # The stack's own broker: verify holds each database against its seals.
             self.qingqian("verify", "--kafka", self.bootstrap),
-            cwd=ROOT,
+            cwd=self.elsewhere,
             env=self.env,
             capture_output=True,
             text=True,
@@ -126,7 +130,7 @@ class Stack:
     def export(self, service: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             self.qingqian("export", "--service", service),
-            cwd=ROOT,
+            cwd=self.elsewhere,
             env=self.env,
             capture_output=True,
             text=True,

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from shared.local import free_port
+from qingqian_local.embedded import free_port
 from tests.support import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ class Up:
     def command(self) -> list[str]:
         ports = ["--kafka-port", str(self.kafka_port)]
         ports += ["--port-offset", str(self.port_offset)]
-        return [sys.executable, "-m", "shared.cli", "up", *ports, *self.flags]
+        return [sys.executable, "-m", "qingqian_local.cli", "up", *ports, *self.flags]
 
     def port(self, service: str, replica: int = 1) -> int:
         return SERVICE_PORTS[service] + self.port_offset + 100 * (replica - 1)

@@ -64,7 +64,15 @@ async def published_ids(url: str, headers: dict[str, str]) -> list[str]:
 def export_ids(server_url: str, folder: Path) -> tuple[list[str], str]:
     """`qingqian export --service cases`: the event ids in order, and what it said."""
     out = folder / "cases-export.ndjson"
-    command = ["-m", "shared.cli", "export", "--service", "cases", "--output", str(out)]
+    command = [
+        "-m",
+        "qingqian_local.cli",
+        "export",
+        "--service",
+        "cases",
+        "--output",
+        str(out),
+    ]
     done = subprocess.run(
         [sys.executable, *command],
         cwd=ROOT,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.local import Tansu, free_port
+from qingqian_local.embedded import Tansu, free_port
 from tests.faults.scenario import UnderLoad, cases_under_load
 from tests.faults.servers import OwnPostgres
 

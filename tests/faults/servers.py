@@ -10,7 +10,7 @@ import threading
 import warnings
 from pathlib import Path
 
-from shared.local import free_port
+from qingqian_local.embedded import free_port
 
 
 class OwnPostgres:

@@ -1,4 +1,4 @@
-"""Services run as processes, as `qingqian up` runs them (shared/cli.py), on a
+"""Services run as processes, as `qingqian up` runs them (qingqian_local/cli.py), on a
 PostgreSQL and a broker the fault test owns: started, killed with SIGKILL, started again."""
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from shared.auth import Actor, issue_token
-from shared.domain import Role
-from shared.local import (
-    LocalKeys,
+from qingqian_local.embedded import (
     drop_database,
     ensure_database,
     free_port,
     with_database,
 )
+from qingqian_local.keys import LocalKeys
+from shared.auth import Actor, issue_token
+from shared.domain import Role
 from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import asyncpg
 
-from shared.local import Tansu
+from qingqian_local.embedded import Tansu
 from tests.faults.checks import topic_messages
 from tests.faults.scenario import FAULT_TEST, UnderLoad
 

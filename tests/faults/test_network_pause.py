@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.local import Tansu
+from qingqian_local.embedded import Tansu
 from tests.faults.scenario import FaultRun, start_all
 from tests.faults.servers import OwnPostgres, PausableProxy
 from tests.faults.stack import fault_stack

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from shared.local import Tansu
+from qingqian_local.embedded import Tansu
 from tests.faults.checks import acknowledged_payments, topic_messages
 from tests.faults.scenario import FaultRun, start_all
 from tests.faults.servers import OwnPostgres

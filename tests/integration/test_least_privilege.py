@@ -15,19 +15,19 @@ import pytest
 import pytest_asyncio
 from pydantic import SecretStr
 
+from qingqian_local.embedded import (
+    drop_database,
+    ensure_database,
+    ensure_service_database,
+    with_database,
+)
+from qingqian_local.keys import LocalKeys
 from services.members.app import create_app
 from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
 from shared.db import create_pool, is_superuser, migrate, migrate_as_owner
 from shared.domain import Role
 from shared.key_wrapping import Kek
-from shared.local import (
-    LocalKeys,
-    drop_database,
-    ensure_database,
-    ensure_service_database,
-    with_database,
-)
 from tests.conftest import SERVICE_MIGRATIONS, RuntimeRole
 from tests.service_server import new_token_maker, serving, unique_namespace
 from tests.support import eventually

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from shared.local import drop_database, ensure_database
+from qingqian_local.embedded import drop_database, ensure_database
 
 pytestmark = [
     pytest.mark.integration,

@@ -17,6 +17,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from qingqian_local.embedded import Tansu, drop_database
 from services.members.app import MIGRATIONS
 from services.members.process_managers import EndRolesWhenRelieved
 from services.members.projections import MembersDirectory
@@ -27,7 +28,6 @@ from shared.domain import Command, Role
 from shared.handling import CommandContext
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.key_wrapping import Kek
-from shared.local import Tansu, drop_database
 from shared.projections import Projection
 from shared.store import Appended
 from shared.watcher import DeadlineWatcher, Due
@@ -69,7 +69,10 @@ def outage_app(settings: MembersSettings) -> FastAPI:
         return [
             MembersDirectory(settings.events_topic),
             EndRolesWhenRelieved(
-                rt.store, topic=settings.events_topic, joint_meeting_id="chengdong"
+                rt.store,
+                rt.pool,
+                topic=settings.events_topic,
+                joint_meeting_id="chengdong",
             ),
         ]
 

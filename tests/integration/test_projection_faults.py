@@ -11,11 +11,11 @@ import asyncpg
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
 
+from qingqian_local.embedded import Tansu
 from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import create_pool
 from shared.envelope import Envelope
 from shared.handling import execute
-from shared.local import Tansu
 from shared.loops import Backoff, LoopState
 from shared.projections import ProjectionRunner
 from shared.projections.batches import BatchApplier

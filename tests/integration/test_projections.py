@@ -17,11 +17,11 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from prometheus_client import REGISTRY
 
+from qingqian_local.embedded import Tansu
 from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import DbConnection
 from shared.envelope import Envelope, type_name
 from shared.handling import execute
-from shared.local import Tansu
 from shared.projections import ProjectionRunner, wait_for_position
 from shared.relay import EPOCH_HEADER, Relay
 from shared.store import EventStore

@@ -14,11 +14,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
+from qingqian_local.embedded import Tansu
 from shared.anchors import parse_seal
 from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.envelope import envelope_json
 from shared.handling import execute
-from shared.local import Tansu
 from shared.relay import EPOCH_HEADER, Relay
 from shared.store import EventStore
 from tests.kafka_reader import read_topic

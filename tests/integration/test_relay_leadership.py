@@ -12,10 +12,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from qingqian_local.embedded import drop_database
 from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.db import create_pool
 from shared.handling import execute
-from shared.local import drop_database
 from shared.loops import Backoff, LoopState, supervise
 from shared.relay import Relay
 from shared.store import EventStore

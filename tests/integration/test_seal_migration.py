@@ -11,10 +11,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from qingqian_local.embedded import drop_database, ensure_database
 from shared.chain import GENESIS, Ed25519Signer, new_private_key_pem
 from shared.db import KERNEL_MIGRATIONS, create_pool, migrate
 from shared.handling import execute
-from shared.local import drop_database, ensure_database
 from shared.relay import Relay
 from shared.store import EventStore
 from shared.trust import Jwks

@@ -14,8 +14,8 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from qingqian_local.embedded import EmbeddedPostgres
 from shared.db import DbConnection, create_pool, migrate
-from shared.local import EmbeddedPostgres
 from shared.log_json import committed_count, log_pages, published_lines
 from shared.store import EventMetadata, EventStore
 from shared.verify import verify

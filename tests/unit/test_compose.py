@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from shared.cli import main
+from qingqian_local.cli import main
 from shared.key_wrapping import Kek
 from shared.relay.topics import TopicPolicy
 from shared.settings import DistrictSettings, ServiceSettings

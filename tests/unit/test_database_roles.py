@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
+from qingqian_local.embedded import with_user
 from shared.db import role_of, runtime_role
-from shared.local import with_user
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"

@@ -4,24 +4,120 @@ punishment (rules.md §3.1, §3.5, §4.1)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import ClassVar, Final, assert_never
 
-from services.cases.domain.aggregate import CaseEvent, evolve
-from services.cases.domain.case import Case, CaseStatus, DeadlineKind
-from services.cases.domain.commands import (
-    FlagEmployerAbsconded,
-    FlagMassIncident,
-    RecordDeadlineMissed,
-)
-from services.cases.domain.escalation_events import (
-    CreditListingRecommended,
-    DeadlineMissed,
-    EmployerAbscondedFlagged,
-    MassIncidentFlagged,
-)
+from services.cases.domain.lifecycle import OPEN, require_status, require_step_date
 from services.cases.domain.limits import CaseLimits
-from services.cases.domain.transitions import OPEN, require_date, require_status
+from services.cases.domain.state import Case, CaseStatus, DeadlineKind, OpenDeadline
+from shared.amounts import RecordedMoney
+from shared.dates import BusinessDate
+from shared.domain import Command, Event, Role
 from shared.errors import RuleViolated
+from shared.values import Note
+
+
+class FlagMassIncident(Command):
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+    flagged_on: BusinessDate
+    note: Note = ""
+
+
+class FlagEmployerAbsconded(Command):
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+    flagged_on: BusinessDate
+    note: Note = ""
+
+
+class RecordDeadlineMissed(Command):
+    # Run by the deadline watcher only.
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
+
+    kind: DeadlineKind
+    # Taken from the log, not typed by anyone: what was recorded must always load.
+    due: date
+
+
+class MassIncidentFlagged(Event):
+    """群体性事件: the arrears led to a mass or extreme incident; handled at once with
+    other units (条例 art. 14) and grounds for listing (Order 45 art. 5(2))."""
+
+    flagged_on: date
+    note: str
+
+
+class EmployerAbscondedFlagged(Event):
+    """逃匿: the employer fled or hid, so an order may be served by posting it and
+    recording that on photo or video (法释〔2013〕3号 arts. 2, 4)."""
+
+    flagged_on: date
+    note: str
+
+
+class DeadlineMissed(Event):
+    """A time limit passed with its step not done; the deadline watcher records it once."""
+
+    kind: DeadlineKind
+    due: date
+    detected_on: date
+
+
+class CreditListingRecommended(Event):
+    """The case recommends the employer for the 失信联合惩戒名单 (joint credit
+    punishment list): an overdue payment order above the crime threshold, or a mass
+    incident (Order 45 art. 5, rules.md §4.1). Read by the credit service."""
+
+    case_id: str
+    employer_name: str
+    employer_uscc: str | None
+    amount_still_owed: RecordedMoney
+    months_owed: int
+    workers_count: int
+    is_mass_incident: bool
+    is_order_overdue: bool
+    recommended_on: date
+
+
+EscalationEvent = (
+    MassIncidentFlagged
+    | EmployerAbscondedFlagged
+    | DeadlineMissed
+    | CreditListingRecommended
+)
+
+
+def evolve_escalation(case: Case, event: EscalationEvent) -> Case:
+    """The case after a flag, a missed deadline or a recommendation."""
+    match event:
+        case MassIncidentFlagged():
+            return case.model_copy(update={"is_mass_incident": True})
+        case EmployerAbscondedFlagged():
+            return case.model_copy(update={"is_employer_absconded": True})
+        case DeadlineMissed():
+            return _missed(case, event)
+        case CreditListingRecommended():
+            return case.model_copy(update={"is_credit_listing_recommended": True})
+        case _:
+            assert_never(event)
+
+
+def _missed(case: Case, event: DeadlineMissed) -> Case:
+    missed = case.deadline(event.kind)
+    if missed is None or missed.due != event.due:
+        missed = OpenDeadline(kind=event.kind, due=event.due)
+    # A payment order unpaid past its date makes the case overdue (rules.md §4.1).
+    is_overdue = (
+        event.kind is DeadlineKind.PAYMENT_ORDER
+        and case.status is CaseStatus.ORDERED_TO_PAY
+    )
+    return case.model_copy(
+        update={
+            "status": CaseStatus.OVERDUE if is_overdue else case.status,
+            "missed": (*case.missed, missed),
+        }
+    )
+
 
 # A "large amount" is one worker unpaid for 3 months or more, or 10 workers or more; the
 # amounts X1 and X2 are the district's (法释〔2013〕3号 art. 3, rules.md §3.5).
@@ -68,7 +164,7 @@ def record_deadline_missed(
     today: date,
     limits: CaseLimits,
     case_id: str,
-) -> list[CaseEvent]:
+) -> list[EscalationEvent]:
     """A passed deadline is recorded once; one not open, or already recorded, changes
     nothing, so the watcher may run it again. A missed payment order makes the case
     overdue and, at the crime threshold, recommends the employer for credit
@@ -82,7 +178,7 @@ def record_deadline_missed(
             f"The {command.kind} deadline is {command.due}; it has not passed.",
         )
     missed = DeadlineMissed(kind=command.kind, due=command.due, detected_on=today)
-    after = evolve(case, missed)
+    after = evolve_escalation(case, missed)
     is_recommended = (
         command.kind is DeadlineKind.PAYMENT_ORDER
         and after.status is CaseStatus.OVERDUE
@@ -96,26 +192,26 @@ def record_deadline_missed(
 
 def flag_mass_incident(
     case: Case, command: FlagMassIncident, *, today: date, case_id: str
-) -> list[CaseEvent]:
+) -> list[EscalationEvent]:
     """An open case is flagged as a mass incident once, which recommends the employer
     for credit punishment (Order 45 art. 5(2)) unless the case already did."""
     require_status(case, OPEN, "flagged")
-    require_date(command.flagged_on, field="flagged_on", case=case, today=today)
+    require_step_date(case, command.flagged_on, field="flagged_on", today=today)
     if case.is_mass_incident:
         return []
     flagged = MassIncidentFlagged(flagged_on=command.flagged_on, note=command.note)
     if case.is_credit_listing_recommended:
         return [flagged]
-    after = evolve(case, flagged)
+    after = evolve_escalation(case, flagged)
     return [flagged, recommendation(after, case_id=case_id, on=command.flagged_on)]
 
 
 def flag_employer_absconded(
     case: Case, command: FlagEmployerAbsconded, *, today: date
-) -> list[CaseEvent]:
+) -> list[EscalationEvent]:
     """An open case's employer is flagged as absconded once."""
     require_status(case, OPEN, "flagged")
-    require_date(command.flagged_on, field="flagged_on", case=case, today=today)
+    require_step_date(case, command.flagged_on, field="flagged_on", today=today)
     if case.is_employer_absconded:
         return []
     return [EmployerAbscondedFlagged(flagged_on=command.flagged_on, note=command.note)]

@@ -1,40 +1,184 @@
-"""Intake: a case is received and accepted, rejected, sent for supplementary material
-or transferred out (rules.md §3.4.1 items 1–4, §4.1)."""
+"""Intake: a case is received and then accepted, rejected or transferred out
+(rules.md §3.4.1 items 1–4, §4.1); asking for supplementary material is in
+`supplement`."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar, Self, assert_never
 
-from stdnum.cn import ric, uscc
+from pydantic import Field, model_validator
+from stdnum.cn import ric
 
-from services.cases.domain.aggregate import CaseEvent, evolve
-from services.cases.domain.case import Case, CaseStatus
-from services.cases.domain.commands import (
-    AcceptCase,
-    ReceiveCase,
-    ReceiveSupplement,
-    RejectCase,
-    RequestSupplement,
-    TransferCaseOut,
+from services.cases.domain.escalation import CreditListingRecommended, recommendation
+from services.cases.domain.lifecycle import (
+    BEFORE_ACCEPTANCE,
+    require_status,
+    require_step_date,
 )
-from services.cases.domain.escalation import recommendation
-from services.cases.domain.events import (
-    CaseAccepted,
-    CaseReceived,
-    CaseRejected,
-    CaseTransferredOut,
-    SupplementReceived,
-    SupplementRequested,
-)
-from services.cases.domain.facts import Employer, Worker, WorkerDetails
 from services.cases.domain.limits import CaseLimits
-from services.cases.domain.transitions import require_date, require_status, require_unit
-from shared.dates import require_within_years_ahead
-from shared.domain import WorkingDays
+from services.cases.domain.particulars import (
+    CaseSource,
+    Employer,
+    Project,
+    Sector,
+    SourceReference,
+    Worker,
+    WorkerDetails,
+)
+from services.cases.domain.state import (
+    Case,
+    CaseStatus,
+    DeadlineKind,
+    with_deadline,
+    without_deadlines,
+)
+from shared.amounts import Money, RecordedMoney
+from shared.dates import BusinessDate
+from shared.domain import Command, Deadline, Event, Role, WorkingDays
 from shared.errors import InvalidInput
-from shared.values import is_valid_resident_id
+from shared.unit_guard import require_active_unit
+from shared.uscc_check import checked_uscc
+from shared.values import Note, Text, UnitCode, is_valid_resident_id
 
-_BEFORE_ACCEPTANCE = frozenset({CaseStatus.RECEIVED, CaseStatus.AWAITING_SUPPLEMENT})
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
+
+
+class ReceiveCase(Command):
+    # A process manager also opens cases, from inspection findings and platform clues.
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE, Role.SYSTEM})
+    personal_paths: ClassVar[tuple[str, ...]] = (
+        "workers.*.subject",
+        "workers.*.name",
+        "workers.*.id_number",
+        "workers.*.phone",
+    )
+
+    source: CaseSource
+    sector: Sector
+    employer: Employer
+    project: Project | None = None
+    workers_count: int = Field(ge=1, le=100_000)
+    workers: tuple[WorkerDetails, ...] = ()
+    months_owed: int = Field(ge=0, le=600)
+    amount_owed: Money
+    territorial_unit: UnitCode
+    summary: Note = ""
+    is_mass_incident: bool = False
+    is_employer_absconded: bool = False
+    received_on: BusinessDate
+    # Where it came from when another service raised it: `meeting-2024-003/f1`.
+    source_reference: SourceReference | None = None
+
+    @model_validator(mode="after")
+    def _workers_fit_the_count(self) -> Self:
+        if len(self.workers) > self.workers_count:
+            raise ValueError("more workers are named than workers_count")
+        subjects = [w.subject for w in self.workers]
+        if len(set(subjects)) != len(subjects):
+            raise ValueError("two named workers have the same subject")
+        return self
+
+
+class AcceptCase(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    accepted_on: BusinessDate
+
+
+class RejectCase(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    rejected_on: BusinessDate
+    reason: Text
+
+
+class TransferCaseOut(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    transferred_on: BusinessDate
+    to: Text
+    reason: Text
+
+
+class CaseReceived(Event):
+    """登记: a complaint, report, clue, hand-over or finding is registered as a case;
+    the acceptance deadline starts."""
+
+    source: CaseSource
+    sector: Sector
+    employer: Employer
+    project: Project | None
+    workers_count: int
+    workers: tuple[Worker, ...]
+    months_owed: int
+    amount_owed: RecordedMoney
+    territorial_unit: str
+    summary: str
+    is_mass_incident: bool
+    is_employer_absconded: bool
+    received_on: date
+    acceptance_deadline: Deadline
+    source_reference: str | None = None
+
+
+class CaseAccepted(Event):
+    """受理 and 立案 the same day: the case is opened and the investigation starts."""
+
+    accepted_on: date
+    investigation_deadline: Deadline
+
+
+class CaseRejected(Event):
+    """不予受理: the case is refused, the reason given to the complainant in writing."""
+
+    rejected_on: date
+    reason: str
+
+
+class CaseTransferredOut(Event):
+    """Not an inspection matter, another authority's, or already in arbitration or
+    court: the complainant is told where to go."""
+
+    transferred_on: date
+    to: str
+    reason: str
+
+
+IntakeEvent = CaseReceived | CaseAccepted | CaseRejected | CaseTransferredOut
+
+
+def evolve_intake(case: Case, event: IntakeEvent) -> Case:
+    """The case after it was received, accepted, rejected or transferred out."""
+    match event:
+        case CaseReceived():
+            facts = {k: v for k, v in event if k != "acceptance_deadline"}
+            deadlines = with_deadline(
+                (), DeadlineKind.ACCEPTANCE, event.acceptance_deadline
+            )
+            return Case(status=CaseStatus.RECEIVED, **facts, deadlines=deadlines)
+        case CaseAccepted():
+            deadlines = with_deadline(
+                without_deadlines(case.deadlines, DeadlineKind.ACCEPTANCE),
+                DeadlineKind.INVESTIGATION,
+                event.investigation_deadline,
+            )
+            update = {
+                "status": CaseStatus.INVESTIGATING,
+                "accepted_on": event.accepted_on,
+                "deadlines": deadlines,
+            }
+            return case.model_copy(update=update)
+        case CaseRejected():
+            return case.model_copy(
+                update={"status": CaseStatus.REJECTED, "deadlines": ()}
+            )
+        case CaseTransferredOut():
+            return case.model_copy(
+                update={"status": CaseStatus.TRANSFERRED_OUT, "deadlines": ()}
+            )
+        case _:
+            assert_never(event)
 
 
 def receive_case(
@@ -46,13 +190,13 @@ def receive_case(
     limits: CaseLimits,
     units: frozenset[str],
     case_id: str,
-) -> list[CaseEvent]:
+) -> list[IntakeEvent | CreditListingRecommended]:
     """A new case is registered with a checked employer code, checked ID numbers and a
     known territorial unit; the acceptance deadline starts. A case received as a mass
     incident is recommended for credit punishment at once."""
     require_status(case, {CaseStatus.NEW}, "received again")
-    require_date(command.received_on, field="received_on", case=case, today=today)
-    require_unit(command.territorial_unit, units, field="territorial_unit")
+    require_step_date(case, command.received_on, field="received_on", today=today)
+    require_active_unit(command.territorial_unit, units=units, field="territorial_unit")
     received = CaseReceived(
         **{k: v for k, v in command if k not in {"employer", "workers"}},
         employer=_checked_employer(command.employer),
@@ -64,10 +208,8 @@ def receive_case(
     )
     if not command.is_mass_incident:
         return [received]
-    return [
-        received,
-        recommendation(evolve(case, received), case_id=case_id, on=command.received_on),
-    ]
+    after = evolve_intake(case, received)
+    return [received, recommendation(after, case_id=case_id, on=command.received_on)]
 
 
 def accept_case(
@@ -77,12 +219,12 @@ def accept_case(
     today: date,
     calendar: WorkingDays,
     limits: CaseLimits,
-) -> list[CaseEvent]:
+) -> list[IntakeEvent]:
     """A received case is accepted and opened the same day, which starts the
     investigation. Accepting late is still accepting: the watcher will have recorded
     the missed acceptance deadline."""
     require_status(case, {CaseStatus.RECEIVED}, "accepted")
-    require_date(command.accepted_on, field="accepted_on", case=case, today=today)
+    require_step_date(case, command.accepted_on, field="accepted_on", today=today)
     return [
         CaseAccepted(
             accepted_on=command.accepted_on,
@@ -94,67 +236,24 @@ def accept_case(
     ]
 
 
-def reject_case(case: Case, command: RejectCase, *, today: date) -> list[CaseEvent]:
+def reject_case(case: Case, command: RejectCase, *, today: date) -> list[IntakeEvent]:
     """A case not yet accepted is rejected, with a reason the complainant gets in
     writing (rules.md §3.4.1 item 2)."""
-    require_status(case, _BEFORE_ACCEPTANCE, "rejected")
-    require_date(command.rejected_on, field="rejected_on", case=case, today=today)
+    require_status(case, BEFORE_ACCEPTANCE, "rejected")
+    require_step_date(case, command.rejected_on, field="rejected_on", today=today)
     return [CaseRejected(rejected_on=command.rejected_on, reason=command.reason)]
-
-
-def request_supplement(
-    case: Case, command: RequestSupplement, *, today: date, limits: CaseLimits
-) -> list[CaseEvent]:
-    """A received case waits for supplementary material; its acceptance clock stops."""
-    require_status(case, {CaseStatus.RECEIVED}, "sent for supplementary material")
-    require_date(command.requested_on, field="requested_on", case=case, today=today)
-    if command.due is not None:
-        require_within_years_ahead(
-            command.due, field="due", today=today, years=limits.max_years_ahead
-        )
-    return [
-        SupplementRequested(
-            requested_on=command.requested_on, what=command.what, due=command.due
-        )
-    ]
-
-
-def receive_supplement(
-    case: Case,
-    command: ReceiveSupplement,
-    *,
-    today: date,
-    calendar: WorkingDays,
-    limits: CaseLimits,
-) -> list[CaseEvent]:
-    """The material arrived: the case is received again with a new acceptance
-    deadline counted from that day."""
-    require_status(
-        case, {CaseStatus.AWAITING_SUPPLEMENT}, "given supplementary material"
-    )
-    require_date(command.received_on, field="received_on", case=case, today=today)
-    return [
-        SupplementReceived(
-            received_on=command.received_on,
-            acceptance_deadline=calendar.add_working_days(
-                command.received_on, limits.acceptance_working_days
-            ),
-        )
-    ]
 
 
 def transfer_case_out(
     case: Case, command: TransferCaseOut, *, today: date
-) -> list[CaseEvent]:
+) -> list[IntakeEvent]:
     """A case not yet accepted that is not ours goes to the competent body
     (条例 arts. 18, 21; Decree 724 art. 10)."""
-    require_status(case, _BEFORE_ACCEPTANCE, "transferred out")
-    require_date(command.transferred_on, field="transferred_on", case=case, today=today)
+    require_status(case, BEFORE_ACCEPTANCE, "transferred out")
+    require_step_date(case, command.transferred_on, field="transferred_on", today=today)
     return [
         CaseTransferredOut(
-            transferred_on=command.transferred_on,
-            to=command.to,
-            reason=command.reason,
+            transferred_on=command.transferred_on, to=command.to, reason=command.reason
         )
     ]
 
@@ -162,15 +261,12 @@ def transfer_case_out(
 def _checked_employer(employer: Employer) -> Employer:
     if employer.uscc is None:
         return employer
-    code = uscc.compact(employer.uscc)
     # Some early real codes fail the check digit; the office may keep them with a reason.
-    if not uscc.is_valid(code) and employer.uscc_override_reason is None:
-        raise InvalidInput(
-            field="employer.uscc",
-            rule="uscc_checksum",
-            detail=f"{code} is not a valid unified social credit code "
-            "(GB 32100-2015); give uscc_override_reason to keep it anyway.",
-        )
+    code = checked_uscc(
+        employer.uscc,
+        override_reason=employer.uscc_override_reason,
+        field="employer.uscc",
+    )
     return employer.model_copy(update={"uscc": code})
 
 

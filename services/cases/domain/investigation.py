@@ -4,33 +4,35 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar, Self, assert_never
 
-from services.cases.domain.aggregate import CaseEvent
-from services.cases.domain.case import Case, CaseOutcome, CaseStatus, ServiceMethod
-from services.cases.domain.commands import (
-    CancelCase,
-    CloseCase,
-    ExtendInvestigation,
-    OrderPayment,
-)
-from services.cases.domain.escalation_events import EmployerAbscondedFlagged
-from services.cases.domain.events import (
-    CaseCancelled,
-    CaseClosed,
-    InvestigationExtended,
-    PaymentOrdered,
-)
-from services.cases.domain.limits import CaseLimits
-from services.cases.domain.transitions import (
+from pydantic import model_validator
+
+from services.cases.domain.escalation import EmployerAbscondedFlagged
+from services.cases.domain.lifecycle import (
     CRIMINAL_PENDING,
     refused,
-    require_date,
     require_status,
+    require_step_date,
 )
-from shared.dates import require_within_years_ahead
-from shared.domain import WorkingDays
+from services.cases.domain.limits import CaseLimits
+from services.cases.domain.state import (
+    Case,
+    CaseOutcome,
+    CaseStatus,
+    DeadlineKind,
+    PaymentOrder,
+    ServiceMethod,
+    with_deadline,
+    without_deadlines,
+)
+from shared.amounts import PositiveMoney, RecordedMoney
+from shared.dates import BusinessDate, require_within_years_ahead
+from shared.domain import Command, Deadline, Event, Role, WorkingDays
 from shared.errors import RuleViolated
+from shared.values import Text
 
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 _INVESTIGATING = frozenset({CaseStatus.ACCEPTED, CaseStatus.INVESTIGATING})
 _CLOSABLE = frozenset(
     {
@@ -42,6 +44,121 @@ _CLOSABLE = frozenset(
 )
 
 
+class ExtendInvestigation(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    approved_by: Text
+    approved_on: BusinessDate
+
+
+class CancelCase(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    cancelled_on: BusinessDate
+    reason: Text
+
+
+class OrderPayment(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    ordered_on: BusinessDate
+    # The payment period is set in each order; no national figure (rules.md §3.4.1 item 9)
+    pay_by: BusinessDate
+    served_on: BusinessDate
+    service_method: ServiceMethod
+    amount: PositiveMoney
+    is_employer_absconded: bool = False
+
+    @model_validator(mode="after")
+    def _served_then_due(self) -> Self:
+        if self.served_on < self.ordered_on:
+            raise ValueError("served_on is before ordered_on")
+        if self.pay_by <= self.served_on:
+            raise ValueError("pay_by is not after served_on")
+        return self
+
+
+class CloseCase(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    closed_on: BusinessDate
+
+
+class InvestigationExtended(Event):
+    """The head approved the one extension of a complex investigation."""
+
+    approved_by: str
+    approved_on: date
+    investigation_deadline: Deadline
+
+
+class CaseCancelled(Event):
+    """撤销立案: the violation was minor and is already corrected."""
+
+    cancelled_on: date
+    reason: str
+
+
+class PaymentOrdered(Event):
+    """责令限期支付: the employer is ordered (限期整改指令书) to pay what is still owed by
+    a date; the order says when and how it was served."""
+
+    ordered_on: date
+    pay_by: date
+    served_on: date
+    service_method: ServiceMethod
+    amount: RecordedMoney
+
+
+class CaseClosed(Event):
+    """结案: the case is closed and filed."""
+
+    closed_on: date
+    outcome: CaseOutcome
+
+
+InvestigationEvent = InvestigationExtended | CaseCancelled | PaymentOrdered | CaseClosed
+
+
+def evolve_investigation(case: Case, event: InvestigationEvent) -> Case:
+    """The case after its investigation was extended, cancelled or ended in an order,
+    or after it was closed."""
+    match event:
+        case InvestigationExtended(investigation_deadline=deadline):
+            deadlines = with_deadline(
+                case.deadlines, DeadlineKind.INVESTIGATION, deadline
+            )
+            update = {"is_investigation_extended": True, "deadlines": deadlines}
+            return case.model_copy(update=update)
+        case CaseCancelled():
+            return case.model_copy(
+                update={"status": CaseStatus.CANCELLED, "deadlines": ()}
+            )
+        case PaymentOrdered():
+            return _ordered(case, event)
+        case CaseClosed(outcome=outcome):
+            update = {"status": CaseStatus.CLOSED, "outcome": outcome, "deadlines": ()}
+            return case.model_copy(update=update)
+        case _:
+            assert_never(event)
+
+
+def _ordered(case: Case, event: PaymentOrdered) -> Case:
+    # The order states what is still to be paid, as the investigation established it.
+    deadlines = with_deadline(
+        without_deadlines(case.deadlines, DeadlineKind.INVESTIGATION),
+        DeadlineKind.PAYMENT_ORDER,
+        Deadline(due=event.pay_by, is_provisional=False),
+    )
+    update = {
+        "status": CaseStatus.ORDERED_TO_PAY,
+        "payment_order": PaymentOrder(**dict(event)),
+        "amount_owed": case.amount_recovered + event.amount,
+        "deadlines": deadlines,
+    }
+    return case.model_copy(update=update)
+
+
 def extend_investigation(
     case: Case,
     command: ExtendInvestigation,
@@ -49,7 +166,7 @@ def extend_investigation(
     today: date,
     calendar: WorkingDays,
     limits: CaseLimits,
-) -> list[CaseEvent]:
+) -> list[InvestigationEvent]:
     """A complex investigation is extended once, with the head's approval, to 60 + 30
     working days from opening (条例 art. 17, rules.md §3.4.1 item 7)."""
     require_status(case, _INVESTIGATING, "extended")
@@ -59,7 +176,7 @@ def extend_investigation(
         raise RuleViolated(
             "one-extension", "An investigation is extended once at most."
         )
-    require_date(command.approved_on, field="approved_on", case=case, today=today)
+    require_step_date(case, command.approved_on, field="approved_on", today=today)
     return [
         InvestigationExtended(
             approved_by=command.approved_by,
@@ -72,11 +189,13 @@ def extend_investigation(
     ]
 
 
-def cancel_case(case: Case, command: CancelCase, *, today: date) -> list[CaseEvent]:
+def cancel_case(
+    case: Case, command: CancelCase, *, today: date
+) -> list[InvestigationEvent]:
     """A case under investigation is cancelled when the violation was minor and is
     already corrected: nothing is owed any more (条例 art. 18(3))."""
     require_status(case, _INVESTIGATING, "cancelled")
-    require_date(command.cancelled_on, field="cancelled_on", case=case, today=today)
+    require_step_date(case, command.cancelled_on, field="cancelled_on", today=today)
     if case.amount_still_owed > 0:
         raise RuleViolated(
             "not-yet-corrected",
@@ -88,13 +207,13 @@ def cancel_case(case: Case, command: CancelCase, *, today: date) -> list[CaseEve
 
 def order_payment(
     case: Case, command: OrderPayment, *, today: date, limits: CaseLimits
-) -> list[CaseEvent]:
+) -> list[InvestigationEvent | EmployerAbscondedFlagged]:
     """The investigation ends in an order to pay what is still owed by a date, served
     on the employer. Posting it and recording that on photo or video is service only
     when the employer absconded; saying so in the order flags the employer."""
     require_status(case, _INVESTIGATING, "ordered to pay")
-    require_date(command.ordered_on, field="ordered_on", case=case, today=today)
-    require_date(command.served_on, field="served_on", case=case, today=today)
+    require_step_date(case, command.ordered_on, field="ordered_on", today=today)
+    require_step_date(case, command.served_on, field="served_on", today=today)
     require_within_years_ahead(
         command.pay_by, field="pay_by", today=today, years=limits.max_years_ahead
     )
@@ -122,11 +241,13 @@ def order_payment(
     return [flagged, ordered]
 
 
-def close_case(case: Case, command: CloseCase, *, today: date) -> list[CaseEvent]:
+def close_case(
+    case: Case, command: CloseCase, *, today: date
+) -> list[InvestigationEvent]:
     """A case is closed once paid, decided, sent for court enforcement or cancelled,
     and not while a referral waits on the head or the police."""
     require_status(case, _CLOSABLE, "closed")
-    require_date(command.closed_on, field="closed_on", case=case, today=today)
+    require_step_date(case, command.closed_on, field="closed_on", today=today)
     _require_no_pending_referral(case)
     return [CaseClosed(closed_on=command.closed_on, outcome=CaseOutcome(case.status))]
 

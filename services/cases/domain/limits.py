@@ -8,7 +8,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.cases.domain.facts import Rate
+from services.cases.domain.particulars import Rate
 
 _Days = Annotated[int, Field(ge=1, le=366)]
 _Yuan = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]

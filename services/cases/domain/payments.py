@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
+from typing import ClassVar, Final, assert_never
 
-from services.cases.domain.aggregate import CaseEvent
-from services.cases.domain.case import Case, CaseStatus
-from services.cases.domain.commands import (
-    ApplyCourtEnforcement,
-    DecideHandling,
-    RecordPayment,
-)
-from services.cases.domain.events import (
-    ArrearsCleared,
-    CourtEnforcementApplied,
-    HandlingDecided,
-    PaymentRecorded,
-)
+from services.cases.domain.lifecycle import require_status, require_step_date
 from services.cases.domain.limits import CaseLimits
-from services.cases.domain.transitions import require_date, require_status
+from services.cases.domain.particulars import Rate
+from services.cases.domain.state import (
+    Case,
+    CaseStatus,
+    DeadlineKind,
+    without_deadlines,
+)
+from shared.amounts import PositiveMoney, RecordedMoney
+from shared.dates import BusinessDate
+from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput, RuleViolated
 
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 _CENT: Final = Decimal("0.01")
 _PAYABLE = frozenset(
     {
@@ -39,14 +37,96 @@ _PAYABLE = frozenset(
 _ENFORCEABLE = frozenset({CaseStatus.OVERDUE, CaseStatus.HANDLING_DECIDED})
 
 
+class RecordPayment(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    paid_on: BusinessDate
+    amount: PositiveMoney
+    is_overpayment: bool = False
+
+
+class DecideHandling(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    decided_on: BusinessDate
+    compensation_rate: Rate
+
+
+class ApplyCourtEnforcement(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    applied_on: BusinessDate
+
+
+class PaymentRecorded(Event):
+    """Wages recovered; partial payments add up."""
+
+    paid_on: date
+    amount: RecordedMoney
+    is_overpayment: bool
+
+
+class ArrearsCleared(Event):
+    """Nothing is owed any more."""
+
+    cleared_on: date
+    amount_recovered: RecordedMoney
+
+
+class HandlingDecided(Event):
+    """行政处理决定: the order went unpaid, so the employer must pay extra compensation
+    (加付赔偿金) of a rate of what is still owed."""
+
+    decided_on: date
+    amount_still_owed: RecordedMoney
+    compensation_rate: Rate
+    compensation_amount: RecordedMoney
+
+
+class CourtEnforcementApplied(Event):
+    """申请人民法院强制执行: an unpaid decision goes to the court for enforcement."""
+
+    applied_on: date
+    amount_still_owed: RecordedMoney
+
+
+PaymentEvent = (
+    PaymentRecorded | ArrearsCleared | HandlingDecided | CourtEnforcementApplied
+)
+
+
+def evolve_payments(case: Case, event: PaymentEvent) -> Case:
+    """The case after a payment, the arrears cleared, a decision or enforcement."""
+    update: dict[str, object]
+    match event:
+        case PaymentRecorded(amount=amount):
+            recovered = case.amount_recovered + amount
+            return case.model_copy(update={"amount_recovered": recovered})
+        case ArrearsCleared():
+            paid = case.status in (CaseStatus.ORDERED_TO_PAY, CaseStatus.OVERDUE)
+            update = {"status": CaseStatus.PAID if paid else case.status}
+        case HandlingDecided(compensation_amount=compensation):
+            update = {
+                "status": CaseStatus.HANDLING_DECIDED,
+                "compensation_amount": compensation,
+            }
+        case CourtEnforcementApplied():
+            update = {"status": CaseStatus.COURT_ENFORCEMENT}
+        case _:
+            assert_never(event)
+    # Each of these ends the time limit of the order to pay.
+    deadlines = without_deadlines(case.deadlines, DeadlineKind.PAYMENT_ORDER)
+    return case.model_copy(update={**update, "deadlines": deadlines})
+
+
 def record_payment(
     case: Case, command: RecordPayment, *, today: date
-) -> list[CaseEvent]:
+) -> list[PaymentEvent]:
     """Payments add up. One above what is still owed is refused unless the command
     says it is an overpayment, so what is owed never goes below zero; paying the rest
     clears the arrears, and an ordered or overdue case is then paid."""
     require_status(case, _PAYABLE, "paid")
-    require_date(command.paid_on, field="paid_on", case=case, today=today)
+    require_step_date(case, command.paid_on, field="paid_on", today=today)
     still_owed = case.amount_still_owed
     is_overpayment = command.amount > still_owed
     if is_overpayment and not command.is_overpayment:
@@ -69,12 +149,12 @@ def record_payment(
 
 def decide_handling(
     case: Case, command: DecideHandling, *, today: date, limits: CaseLimits
-) -> list[CaseEvent]:
+) -> list[PaymentEvent]:
     """An overdue order is followed by a handling decision: extra compensation at a
     rate within the district's limits of what is still owed, rounded to the cent
     (条例 art. 26)."""
     require_status(case, {CaseStatus.OVERDUE}, "given a handling decision")
-    require_date(command.decided_on, field="decided_on", case=case, today=today)
+    require_step_date(case, command.decided_on, field="decided_on", today=today)
     rate = command.compensation_rate
     if not limits.compensation_rate_min <= rate <= limits.compensation_rate_max:
         raise InvalidInput(
@@ -96,11 +176,11 @@ def decide_handling(
 
 def apply_court_enforcement(
     case: Case, command: ApplyCourtEnforcement, *, today: date
-) -> list[CaseEvent]:
+) -> list[PaymentEvent]:
     """An overdue order or an unpaid handling decision goes to the court for
     enforcement (Decree 724 art. 42)."""
     require_status(case, _ENFORCEABLE, "sent for court enforcement")
-    require_date(command.applied_on, field="applied_on", case=case, today=today)
+    require_step_date(case, command.applied_on, field="applied_on", today=today)
     return [
         CourtEnforcementApplied(
             applied_on=command.applied_on, amount_still_owed=case.amount_still_owed

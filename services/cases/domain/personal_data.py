@@ -3,11 +3,21 @@ their personal data is unreadable everywhere while the log stays whole (DESIGN.m
 
 from __future__ import annotations
 
-from services.cases.domain.case import Case, CaseStatus
-from services.cases.domain.commands import ForgetWorker
-from services.cases.domain.transitions import refused
-from shared.domain import Event
+from typing import ClassVar
+
+from services.cases.domain.lifecycle import refused
+from services.cases.domain.particulars import Subject
+from services.cases.domain.state import Case, CaseStatus
+from shared.domain import Command, Event, Role
 from shared.errors import RuleViolated
+from shared.values import Text
+
+
+class ForgetWorker(Command):
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+    subject: Subject
+    reason: Text
 
 
 class WorkerDataForgotten(Event):

@@ -1,26 +1,83 @@
-"""The listing aggregate: every event of a listing and how it changes the listing
-(stream `listing-<id>`)."""
+"""The listing aggregate (stream `listing-<id>`): every event of a listing, each
+capability's evolve branch for its own events, the steps each status allows, and the
+aggregate the kernel runs.
+
+The listing's state and its guards are in `listing`, which every capability builds
+on; this module sits above them all."""
 
 from __future__ import annotations
 
-from services.credit.domain.end_events import EndEvent, evolve_end
-from services.credit.domain.events import ProcedureEvent, evolve_procedure
-from services.credit.domain.listing import Listing
-from services.credit.domain.sanction_events import SanctionEvent, evolve_sanctions
-from shared.domain import Aggregate
+from typing import Final
 
-ListingEvent = ProcedureEvent | SanctionEvent | EndEvent
+from services.credit.domain import (
+    candidate,
+    decision,
+    early_removal,
+    ending,
+    notice,
+    publication,
+    sanctioning,
+)
+from services.credit.domain.listing import Listing, ListingStatus
+from shared.domain import Aggregate, Command
+
+ListingEvent = (
+    candidate.CandidateEvent
+    | notice.NoticeEvent
+    | decision.DecisionEvent
+    | publication.PublicationEvent
+    | sanctioning.SanctionEvent
+    | ending.EndingEvent
+    | early_removal.EarlyRemovalEvent
+)
 
 
 def evolve(listing: Listing, event: ListingEvent) -> Listing:
-    """The listing after one more event."""
-    if isinstance(event, ProcedureEvent):
-        return evolve_procedure(listing, event)
-    if isinstance(event, SanctionEvent):
-        return evolve_sanctions(listing, event)
-    return evolve_end(listing, event)
+    """The listing after one more event, by the capability the event belongs to."""
+    if isinstance(event, candidate.CandidateEvent):
+        return candidate.evolve_candidate(listing, event)
+    if isinstance(event, notice.NoticeEvent):
+        return notice.evolve_notice(listing, event)
+    if isinstance(event, decision.DecisionEvent):
+        return decision.evolve_decision(listing, event)
+    if isinstance(event, publication.PublicationEvent):
+        return publication.evolve_publication(listing, event)
+    if isinstance(event, sanctioning.SanctionEvent):
+        return sanctioning.evolve_sanctioning(listing, event)
+    if isinstance(event, ending.EndingEvent):
+        return ending.evolve_ending(listing, event)
+    return early_removal.evolve_early_removal(listing, event)
 
 
 LISTING: Aggregate[Listing, ListingEvent] = Aggregate(
     category="listing", initial=Listing(), evolve=evolve, events=ListingEvent
 )
+
+# Each capability says in which statuses its commands are next steps; a status's
+# steps are listed capability by capability, in the order `allowed_next` always had.
+_STEPS_BY_CAPABILITY: Final = (
+    candidate.ALLOWED_IN,
+    notice.ALLOWED_IN,
+    decision.ALLOWED_IN,
+    publication.ALLOWED_IN,
+    sanctioning.ALLOWED_IN,
+    early_removal.ALLOWED_IN,
+    ending.ALLOWED_IN,
+)
+
+ALLOWED_AFTER: Final[dict[ListingStatus, tuple[type[Command], ...]]] = {
+    status: tuple(
+        command
+        for steps in _STEPS_BY_CAPABILITY
+        for command, statuses in steps.items()
+        if status in statuses
+    )
+    for status in ListingStatus
+}
+"""The commands each status allows; the service's command table names them by their
+verbs (`allowed_next`, and the refusals on the wire)."""
+
+
+def allowed_after(status: ListingStatus) -> tuple[type[Command], ...]:
+    """The commands a status allows next."""
+    return ALLOWED_AFTER[status]

@@ -4,27 +4,90 @@ hand, with its identifiers checked (rules.md §3.1.1 "Who is listed", §4.2, §5
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, ClassVar, Final, Self
 
-from stdnum.cn import ric, uscc
+from pydantic import StringConstraints, model_validator
+from stdnum.cn import ric
 
-from services.credit.domain.aggregate import ListingEvent
-from services.credit.domain.commands import OpenCandidate
-from services.credit.domain.events import CandidateOpened
-from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.listing import Listing, ListingStatus, require_status
 from services.credit.domain.subjects import (
     EmployerSubject,
     PersonDetails,
     PersonSubject,
     Subject,
+    SubjectDetails,
 )
-from services.credit.domain.transitions import require_date, require_status
+from shared.dates import BusinessDate, require_date
+from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput
+from shared.uscc_check import checked_uscc
 from shared.values import is_valid_resident_id
+
+EventId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+]
+"""The id of an event of another service (a UUID in its envelope)."""
+
+
+class OpenCandidate(Command):
+    # The process manager opens candidates from cases' recommendations.
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM, Role.OFFICE})
+    personal_paths: ClassVar[tuple[str, ...]] = ("subject.name", "subject.id_number")
+
+    subject: SubjectDetails
+    grounds: Grounds
+    opened_from: OpenedFrom
+    source_event_id: EventId | None = None
+    opened_on: BusinessDate
+
+    @model_validator(mode="after")
+    def _source_fits(self) -> Self:
+        is_recommended = self.opened_from is OpenedFrom.CASE_RECOMMENDATION
+        if is_recommended != (self.source_event_id is not None):
+            raise ValueError(
+                "source_event_id is given exactly when opened from a recommendation"
+            )
+        if is_recommended and not self.grounds.case_ids:
+            raise ValueError("a recommendation names its case in grounds.case_ids")
+        return self
+
+
+class OpenByHand(OpenCandidate):
+    """The labour inspection opens a candidate itself (the body of `POST /listings`),
+    under the next number of the year; the service derives a person's lookup key from
+    their ID number."""
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    OpenCandidate: frozenset({ListingStatus.NEW}),
+    OpenByHand: frozenset({ListingStatus.NEW}),
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
+class CandidateOpened(Event):
+    """A subject became a candidate for listing, on a case's recommendation (the
+    id of the event it came from) or by hand."""
+
+    subject: Subject
+    grounds: Grounds
+    opened_from: OpenedFrom
+    source_event_id: str | None
+    opened_on: date
+
+
+CandidateEvent = CandidateOpened
+
+
+def evolve_candidate(listing: Listing, event: CandidateEvent) -> Listing:
+    """The listing once opened: a candidate for its subject (a new stream has none)."""
+    return Listing(status=ListingStatus.CANDIDATE, **dict(event))
 
 
 def open_candidate(
     listing: Listing, command: OpenCandidate, *, today: date
-) -> list[ListingEvent]:
+) -> list[CandidateEvent]:
     """A new listing opens as a candidate for one subject: an employer with a checked
     code (or the reason to keep it), or a person whose ID number is checked before it
     is sealed as personal data."""
@@ -41,6 +104,18 @@ def open_candidate(
     ]
 
 
+def open_by_hand(
+    listing: Listing, command: OpenByHand, *, today: date, person_key: str | None
+) -> list[CandidateEvent]:
+    """A candidate opened by hand, as any other, once the person's lookup key the
+    service derived (None for an employer) replaces whatever the body gave."""
+    subject = command.subject
+    if isinstance(subject, PersonDetails):
+        keyed = subject.model_copy(update={"person_key": person_key})
+        command = command.model_copy(update={"subject": keyed})
+    return open_candidate(listing, command, today=today)
+
+
 def checked_subject(details: EmployerSubject | PersonDetails) -> Subject:
     """The subject as the listing keeps it, once its identifiers are checked."""
     if isinstance(details, EmployerSubject):
@@ -51,9 +126,8 @@ def checked_subject(details: EmployerSubject | PersonDetails) -> Subject:
 def _checked_employer(employer: EmployerSubject) -> EmployerSubject:
     # Some early real codes fail the check character, and some employers have none;
     # the office may keep them with a reason.
-    is_overridden = employer.uscc_override_reason is not None
     if employer.uscc is None:
-        if is_overridden:
+        if employer.uscc_override_reason is not None:
             return employer
         raise InvalidInput(
             field="subject.uscc",
@@ -61,14 +135,11 @@ def _checked_employer(employer: EmployerSubject) -> EmployerSubject:
             detail="An employer is listed by its unified social credit code; "
             "give uscc_override_reason to list one without it.",
         )
-    code = uscc.compact(employer.uscc)
-    if not uscc.is_valid(code) and not is_overridden:
-        raise InvalidInput(
-            field="subject.uscc",
-            rule="uscc_checksum",
-            detail=f"{code} is not a valid unified social credit code "
-            "(GB 32100-2015); give uscc_override_reason to keep it anyway.",
-        )
+    code = checked_uscc(
+        employer.uscc,
+        override_reason=employer.uscc_override_reason,
+        field="subject.uscc",
+    )
     return employer.model_copy(update={"uscc": code})
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
-
 from services.credit.domain.listing import IN_FORCE, Listing, ListingStatus
 from services.credit.domain.sanctions import SanctionTaskStatus
+from shared.open_deadline import OpenDeadline
 
 
 class DeadlineKind(StrEnum):
@@ -21,15 +20,11 @@ class DeadlineKind(StrEnum):
     EXPIRY = "expiry"
 
 
-class OpenDeadline(BaseModel):
+class ListingDeadline(OpenDeadline[DeadlineKind]):
     """A time limit running on the listing. `due` is the last day of a period (the
     objection period, a unit's confirmation), or the day an expiring listing ends;
     `task_id` names the sanction task of a confirmation."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: DeadlineKind
-    due: date
     task_id: str = ""
 
     def has_passed(self, today: date) -> bool:
@@ -37,18 +32,18 @@ class OpenDeadline(BaseModel):
         or on the day a listing ends."""
         if self.kind is DeadlineKind.EXPIRY:
             return today >= self.due
-        return today > self.due
+        return super().has_passed(today)
 
 
-def open_deadlines(listing: Listing) -> tuple[OpenDeadline, ...]:
+def open_deadlines(listing: Listing) -> tuple[ListingDeadline, ...]:
     """The deadlines the watchers check: the objection period while the notice
     stands, each sanction task not yet confirmed nor marked overdue, and the expiry
     of a listing in force."""
-    deadlines: list[OpenDeadline] = []
+    deadlines: list[ListingDeadline] = []
     period = listing.objection_deadline
     if listing.status is ListingStatus.NOTICE_SERVED and period is not None:
         deadlines.append(
-            OpenDeadline(kind=DeadlineKind.OBJECTION_PERIOD, due=period.due)
+            ListingDeadline(kind=DeadlineKind.OBJECTION_PERIOD, due=period.due)
         )
     for task in listing.sanction_tasks:
         if task.is_confirmed or task.is_overdue:
@@ -58,8 +53,10 @@ def open_deadlines(listing: Listing) -> tuple[OpenDeadline, ...]:
             if task.status is SanctionTaskStatus.LIFT_PENDING
             else DeadlineKind.SANCTION_CONFIRMATION
         )
-        deadlines.append(OpenDeadline(kind=kind, due=task.due, task_id=task.task_id))
+        deadlines.append(ListingDeadline(kind=kind, due=task.due, task_id=task.task_id))
     decision = listing.decision
     if listing.status in IN_FORCE and decision is not None:
-        deadlines.append(OpenDeadline(kind=DeadlineKind.EXPIRY, due=decision.ends_on))
+        deadlines.append(
+            ListingDeadline(kind=DeadlineKind.EXPIRY, due=decision.ends_on)
+        )
     return tuple(deadlines)

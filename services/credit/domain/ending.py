@@ -1,43 +1,90 @@
-"""The end of a listing: expiry after the listing period, early removal on credit
-repair, revocation on appeal; each end asks every unit to lift its sanction
-(rules.md §3.1.1, §4.2)."""
+"""The end of a listing in force: expiry after the listing period, revocation on
+appeal. Every end turns each sanction not yet lifted into one to lift, by a new due
+date (rules.md §3.1.1, §4.2 "Removal propagates")."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar, Final, assert_never
 
-from services.credit.domain.aggregate import ListingEvent
-from services.credit.domain.commands import (
-    ApplyForEarlyRemoval,
-    DecideEarlyRemoval,
-    ExpireListing,
-    RevokeListing,
-)
-from services.credit.domain.end_events import (
-    EarlyRemovalApplied,
-    EarlyRemovalGranted,
-    EarlyRemovalRefused,
-    ListingExpired,
-    ListingRevoked,
-    RefusalReason,
-)
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import (
-    IN_FORCE,
-    EarlyRemovalApplication,
-    Listing,
-    ListingStatus,
-)
-from services.credit.domain.months import has_full_months_passed
-from services.credit.domain.sanctions import SanctionTaskStatus
-from services.credit.domain.transitions import (
     ENDED,
+    IN_FORCE,
+    EndKind,
+    Listing,
+    ListingEnd,
+    ListingStatus,
+    RevokedBy,
     refused,
-    require_date,
     require_status,
 )
-from shared.domain import WorkingDays
+from services.credit.domain.sanctions import SanctionTaskStatus
+from shared.dates import BusinessDate, require_date
+from shared.domain import Command, Event, Role, WorkingDays
 from shared.errors import RuleViolated
+from shared.values import Text
+
+
+class ExpireListing(Command):
+    # Run by the expiry watcher only.
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.SYSTEM})
+
+
+class RevokeListing(Command):
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+    revoked_on: BusinessDate
+    by: RevokedBy
+    reference: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    ExpireListing: IN_FORCE,
+    RevokeListing: IN_FORCE,
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
+class ListingExpired(Event):
+    """The listing period ran out; the units are to lift the sanctions named, by
+    `lift_due` (None when there is nothing to lift)."""
+
+    expired_on: date
+    sanctions_to_lift: tuple[str, ...]
+    lift_due: date | None
+
+
+class ListingRevoked(Event):
+    """A reconsideration body or a court set the decision aside; the units are to
+    lift the sanctions named."""
+
+    revoked_on: date
+    by: RevokedBy
+    reference: str
+    sanctions_to_lift: tuple[str, ...]
+    lift_due: date | None
+
+
+EndingEvent = ListingExpired | ListingRevoked
+
+
+def evolve_ending(listing: Listing, event: EndingEvent) -> Listing:
+    """The listing once expired or revoked."""
+    match event:
+        case ListingExpired(expired_on=ended_on):
+            end = ListingEnd(ended_on=ended_on, how=EndKind.EXPIRED)
+            return _ended_by(listing, ListingStatus.EXPIRED, end, event)
+        case ListingRevoked():
+            end = ListingEnd(
+                ended_on=event.revoked_on,
+                how=EndKind.REVOKED,
+                reason=event.reference,
+                revoked_by=event.by,
+            )
+            return _ended_by(listing, ListingStatus.REVOKED, end, event)
+        case _:
+            assert_never(event)
 
 
 def expire_listing(
@@ -47,7 +94,7 @@ def expire_listing(
     today: date,
     calendar: WorkingDays,
     limits: CreditLimits,
-) -> list[ListingEvent]:
+) -> list[EndingEvent]:
     """The watcher expires a listing on the day its period ends (rules.md §3.1.1:
     3 years from the decision), once; a listing already ended changes nothing."""
     if listing.status in ENDED:
@@ -62,106 +109,10 @@ def expire_listing(
             "not-yet-expired",
             f"The listing is in force until the day before {ends_on}.",
         )
-    to_lift, lift_due = _sanctions_to_lift(listing, today, calendar, limits)
+    to_lift, lift_due = sanctions_to_lift(listing, today, calendar, limits)
     return [
         ListingExpired(expired_on=ends_on, sanctions_to_lift=to_lift, lift_due=lift_due)
     ]
-
-
-def apply_for_early_removal(
-    listing: Listing,
-    command: ApplyForEarlyRemoval,
-    *,
-    today: date,
-    has_new_arrears: bool,
-) -> list[ListingEvent]:
-    """The employer applies to the listing department for early removal, one
-    application at a time; the application records whether new arrears of the
-    employer were known then (from cases' events)."""
-    require_status(listing, {ListingStatus.ACTIVE}, "removed early")
-    if listing.early_removal is not None:
-        raise RuleViolated(
-            "early-removal-pending",
-            f"An application of {listing.early_removal.applied_on} awaits a decision.",
-        )
-    require_date(
-        command.applied_on,
-        field="applied_on",
-        today=today,
-        not_before=listing.decision.decided_on if listing.decision else None,
-        since="decision",
-    )
-    return [
-        EarlyRemovalApplied(
-            applied_on=command.applied_on,
-            paid_on=command.paid_on,
-            commitment_text=command.commitment_text,
-            has_new_arrears=has_new_arrears,
-        )
-    ]
-
-
-def decide_early_removal(
-    listing: Listing,
-    command: DecideEarlyRemoval,
-    *,
-    today: date,
-    calendar: WorkingDays,
-    limits: CreditLimits,
-    has_new_arrears: bool,
-) -> list[ListingEvent]:
-    """The application is granted, removing the listing, only when every condition
-    holds (rules.md §3.1.1 "Early removal"); otherwise it is refused, naming each
-    condition not met, and the listing stays in force."""
-    require_status(listing, {ListingStatus.ACTIVE}, "removed early")
-    application = listing.early_removal
-    if application is None:
-        raise RuleViolated(
-            "no-early-removal-application", "The employer has not applied."
-        )
-    require_date(
-        command.decided_on,
-        field="decided_on",
-        today=today,
-        not_before=application.applied_on,
-        since="application",
-    )
-    reasons = refusal_reasons(
-        application, limits=limits, has_new_arrears=has_new_arrears
-    )
-    if reasons:
-        return [EarlyRemovalRefused(decided_on=command.decided_on, reasons=reasons)]
-    to_lift, lift_due = _sanctions_to_lift(listing, today, calendar, limits)
-    return [
-        EarlyRemovalGranted(
-            decided_on=command.decided_on, sanctions_to_lift=to_lift, lift_due=lift_due
-        )
-    ]
-
-
-def refusal_reasons(
-    application: EarlyRemovalApplication,
-    *,
-    limits: CreditLimits,
-    has_new_arrears: bool,
-) -> tuple[RefusalReason, ...]:
-    """The conditions of early removal not met: wages paid; 6 whole months from the
-    correction (the payment) to the application, counted in calendar months; no new
-    arrears during the listing, known at the application or now; and a written
-    commitment (rules.md §3.1.1)."""
-    reasons: list[RefusalReason] = []
-    if application.paid_on is None:
-        reasons.append(RefusalReason.NOT_PAID)
-    # 6 whole months from the correction give the right to apply (rules.md §3.1.1).
-    elif not has_full_months_passed(
-        application.paid_on, application.applied_on, limits.early_removal_min_months
-    ):
-        reasons.append(RefusalReason.TOO_SOON_AFTER_CORRECTION)
-    if has_new_arrears or application.has_new_arrears:
-        reasons.append(RefusalReason.NEW_ARREARS)
-    if not application.commitment_text:
-        reasons.append(RefusalReason.NO_WRITTEN_COMMITMENT)
-    return tuple(reasons)
 
 
 def revoke_listing(
@@ -171,7 +122,7 @@ def revoke_listing(
     today: date,
     calendar: WorkingDays,
     limits: CreditLimits,
-) -> list[ListingEvent]:
+) -> list[EndingEvent]:
     """A reconsideration body or a court set the listing decision aside; the listing
     ends and its sanctions are to be lifted (rules.md §4.2 "→ Revoked")."""
     require_status(listing, IN_FORCE, "revoked")
@@ -182,7 +133,7 @@ def revoke_listing(
         not_before=listing.decision.decided_on if listing.decision else None,
         since="decision",
     )
-    to_lift, lift_due = _sanctions_to_lift(listing, today, calendar, limits)
+    to_lift, lift_due = sanctions_to_lift(listing, today, calendar, limits)
     return [
         ListingRevoked(
             revoked_on=command.revoked_on,
@@ -194,9 +145,10 @@ def revoke_listing(
     ]
 
 
-def _sanctions_to_lift(
+def sanctions_to_lift(
     listing: Listing, today: date, calendar: WorkingDays, limits: CreditLimits
 ) -> tuple[tuple[str, ...], date | None]:
+    """The tasks to lift at the end of the listing, and the day to confirm it by."""
     # Every task not lifted, applied or not: each unit confirms nothing remains. Units
     # learn of the end today and confirm within the same working days as applying
     # (rules.md §4.2 "Removal propagates"; the limit is local, §3.1.5).
@@ -210,3 +162,41 @@ def _sanctions_to_lift(
     return to_lift, calendar.add_working_days(
         today, limits.sanction_confirm_working_days
     ).due
+
+
+def ended(
+    listing: Listing,
+    status: ListingStatus,
+    end: ListingEnd,
+    *,
+    to_lift: tuple[str, ...],
+    lift_due: date | None,
+) -> Listing:
+    """The listing ended that way, each sanction named to be lifted by `lift_due`."""
+    tasks = tuple(
+        t.model_copy(
+            update={
+                "status": SanctionTaskStatus.LIFT_PENDING,
+                "due": lift_due or t.due,
+                "is_overdue": False,
+            }
+        )
+        if t.task_id in to_lift
+        else t
+        for t in listing.sanction_tasks
+    )
+    return listing.model_copy(
+        update={"status": status, "end": end, "sanction_tasks": tasks}
+    )
+
+
+def _ended_by(
+    listing: Listing, status: ListingStatus, end: ListingEnd, event: EndingEvent
+) -> Listing:
+    return ended(
+        listing,
+        status,
+        end,
+        to_lift=event.sanctions_to_lift,
+        lift_due=event.lift_due,
+    )

@@ -1,17 +1,22 @@
 """The state of one listing (stream `listing-<id>`) and its parts: the notice, the
-objection, the decision, the sanction tasks and how it ended (rules.md §4.2)."""
+objection, the decision, the sanction tasks and how it ended; the guards that
+refuse a step the status does not allow (rules.md §4.2; the steps each status allows
+are the aggregate's, in `aggregate.ALLOWED_AFTER`)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from enum import StrEnum
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from services.credit.domain.facts import Grounds, OpenedFrom, ServiceMethod
+from services.credit.domain.grounds import Grounds, OpenedFrom
 from services.credit.domain.sanctions import SanctionTask
 from services.credit.domain.subjects import Subject
 from shared.domain import Deadline
+from shared.errors import InvalidTransition
 
 
 class ListingStatus(StrEnum):
@@ -47,6 +52,17 @@ class RevokedBy(StrEnum):
 
     RECONSIDERATION = "reconsideration"
     COURT = "court"
+
+
+class ServiceMethod(StrEnum):
+    """送达: how the notice of intent reached the subject; posting it and recording that
+    by photo or video, or a public announcement, when the subject cannot be found."""
+
+    IN_PERSON = "in_person"
+    MAIL = "mail"
+    ELECTRONIC = "electronic"
+    POSTED_AND_PHOTOGRAPHED = "posted_and_photographed"
+    PUBLIC_ANNOUNCEMENT = "public_announcement"
 
 
 class Notice(BaseModel):
@@ -172,3 +188,40 @@ def is_in_force(listing: Listing, on: date) -> bool:
         and decision is not None
         and decision.decided_on <= on < decision.ends_on
     )
+
+
+BEFORE_DECISION: Final = frozenset(
+    {
+        ListingStatus.CANDIDATE,
+        ListingStatus.NOTICE_SERVED,
+        ListingStatus.OBJECTION_FILED,
+        ListingStatus.UNDER_REVIEW,
+    }
+)
+"""Statuses in which the subject may still be spared listing."""
+
+ENDED: Final = frozenset(
+    {ListingStatus.EXPIRED, ListingStatus.REMOVED, ListingStatus.REVOKED}
+)
+"""Statuses after the listing ended, when its sanctions are lifted."""
+
+
+def refused(status: ListingStatus, what: str) -> InvalidTransition:
+    """The refusal of a step the status does not allow, naming what it allows."""
+    # The steps are the commands of every capability, and every capability builds on
+    # this module: the aggregate's map is read when a step is refused, not at import.
+    from services.credit.domain.aggregate import allowed_after
+
+    return InvalidTransition(
+        current=status,
+        allowed=allowed_after(status),
+        detail=f"The listing is {status} and cannot be {what}.",
+    )
+
+
+def require_status(
+    listing: Listing, allowed: Collection[ListingStatus], what: str
+) -> None:
+    """Refuses the step unless the listing is in one of the allowed statuses."""
+    if listing.status not in allowed:
+        raise refused(listing.status, what)

@@ -4,17 +4,21 @@ apply")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from shared.values import UNIT_CODE_PATTERN
+
 EVERY_UNIT: Final = "*"
 """The unit code of a duty that every active member unit has."""
 
-DutyUnit = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9-]{1,39}|\*)$")]
+DutyUnit = Annotated[
+    str, StringConstraints(pattern=rf"^({UNIT_CODE_PATTERN[1:-1]}|\*)$")
+]
 """A member unit's code, or `*` for every active unit."""
 
 
@@ -113,11 +117,11 @@ def task_id_of(unit_code: str, measure: SanctionMeasure) -> str:
 
 
 def sanction_tasks_for(
-    duties: Iterable[SanctionDuty], units: Mapping[str, str], *, due: date
+    duties: Iterable[SanctionDuty], units: Collection[str], *, due: date
 ) -> tuple[SanctionTask, ...]:
-    """One task per unit and measure, for the units of the directory (active units,
-    code → name) that have the duty, due by `due`, in task-id order. A unit named in
-    a duty but not active gets none; a renamed unit keeps its code, so its duty."""
+    """One task per unit and measure, for the active units of the directory (by code)
+    that have the duty, due by `due`, in task-id order. A unit named in a duty but not
+    active gets none; a renamed unit keeps its code, so its duty."""
     pairs = {
         (code, duty.measure)
         for duty in duties

@@ -1,57 +1,30 @@
-"""The state of one action item (stream `action-<id>`): one unit's task from a decision
-or the work plan, its progress reports, acceptance, and the misses flagged on it."""
+"""The action item aggregate (stream `action-<id>`): one unit's task from a decision or
+the work plan, its progress reports, acceptance, and the misses flagged on it. Each
+step lives in its capability's module; this one holds the state and sends each event
+to its capability's evolve branch."""
 
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
-from typing import assert_never
+from typing import Final, assert_never
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from services.meetings.domain.action_events import (
-    ActionEvent,
-    ActionItemAccepted,
-    ActionItemAssigned,
-    ActionItemOverdue,
-    ActionItemSentBack,
-    OverdueKind,
-    ProgressReported,
+from services.meetings.domain import carrying_out
+from services.meetings.domain.carrying_out import (
+    ActionOrigin,
+    CarryingOutEvent,
+    Report,
+    evolve_carrying_out,
 )
-from services.meetings.domain.facts import ActionOrigin
+from services.meetings.domain.lifecycle import RUNNING, ActionStatus, steps_by_status
+from services.meetings.domain.overdue import OverdueEvent, evolve_overdue
+from shared.domain import Aggregate, Command
 
 
-class ActionStatus(StrEnum):
-    """Where an action item stands: open until the unit first reports, in progress,
-    awaiting the office's acceptance once the unit reports it done, completed."""
-
-    NEW = "new"
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    AWAITING_ACCEPTANCE = "awaiting_acceptance"
-    COMPLETED = "completed"
-
-
-RUNNING = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
-"""Statuses in which the unit still owes work and reports, so misses count."""
-
-
-class Report(BaseModel):
-    """A progress report of the unit; `is_complete` says it considers the task done."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    reported_on: date
-    text: str
-    document_ref: str | None = None
-    is_complete: bool = False
-
-
-class ActionItem(BaseModel):
+class ActionItem(BaseModel, frozen=True, extra="forbid"):
     """督办事项 action item: a task handed to one unit, tracked until the office
     accepts it as done; a stream with no events is NEW."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     status: ActionStatus = ActionStatus.NEW
     meeting_id: str = ""
@@ -69,6 +42,10 @@ class ActionItem(BaseModel):
     sent_back_reasons: tuple[str, ...] = ()
     flagged_past_due: bool = False
     missed_reports: tuple[date, ...] = ()
+
+    def allowed_steps(self) -> tuple[type[Command], ...]:
+        """The commands the item's status allows."""
+        return ACTION_STEPS[self.status]
 
     @property
     def last_reported_on(self) -> date | None:
@@ -89,32 +66,23 @@ class ActionItem(BaseModel):
         return self.flagged_past_due or has_unanswered_miss
 
 
+ACTION_STEPS: Final = steps_by_status(ActionStatus, (carrying_out.ALLOWED_IN,))
+"""The commands each status of an action item allows (the watcher's is no one's next
+step: it runs only when a date passed)."""
+
+ActionEvent = CarryingOutEvent | OverdueEvent
+"""Every event of an action item: each capability's own."""
+
+
 def evolve_action(item: ActionItem, event: ActionEvent) -> ActionItem:
-    """The action item after one more event."""
-    match event:
-        case ActionItemAssigned():
-            return ActionItem(status=ActionStatus.OPEN, **dict(event))
-        case ProgressReported(is_complete=is_complete):
-            status = (
-                ActionStatus.AWAITING_ACCEPTANCE
-                if is_complete
-                else ActionStatus.IN_PROGRESS
-            )
-            report = Report(**dict(event))
-            return _moved(item, status, reports=(*item.reports, report))
-        case ActionItemAccepted(accepted_on=accepted_on):
-            return _moved(item, ActionStatus.COMPLETED, accepted_on=accepted_on)
-        case ActionItemSentBack(reason=reason):
-            reasons = (*item.sent_back_reasons, reason)
-            return _moved(item, ActionStatus.IN_PROGRESS, sent_back_reasons=reasons)
-        case ActionItemOverdue(kind=OverdueKind.PAST_DUE):
-            return item.model_copy(update={"flagged_past_due": True})
-        case ActionItemOverdue(missed=missed):
-            missed_reports = (*item.missed_reports, missed)
-            return item.model_copy(update={"missed_reports": missed_reports})
-        case _:
-            assert_never(event)
+    """The action item after one more event, as its capability evolves it."""
+    if isinstance(event, CarryingOutEvent):
+        return evolve_carrying_out(item, event)
+    if isinstance(event, OverdueEvent):
+        return evolve_overdue(item, event)
+    assert_never(event)
 
 
-def _moved(item: ActionItem, status: ActionStatus, **changes: object) -> ActionItem:
-    return item.model_copy(update={"status": status, **changes})
+ACTION: Aggregate[ActionItem, ActionEvent] = Aggregate(
+    category="action", initial=ActionItem(), evolve=evolve_action, events=ActionEvent
+)

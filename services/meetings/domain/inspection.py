@@ -4,20 +4,107 @@ after; a finding of wage arrears goes to cases as a case (DESIGN.md §4 "meeting
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar, Final
 
-from stdnum.cn import uscc
+from pydantic import BaseModel, Field
 
-from services.meetings.domain.commands import RaiseFinding
-from services.meetings.domain.events import (
-    FindingRecorded,
-    InspectionFindingRaised,
-    MeetingEvent,
-)
-from services.meetings.domain.facts import ArrearsFound, MeetingKind
-from services.meetings.domain.meeting import Meeting, MeetingStatus
-from services.meetings.domain.transitions import require_date, require_status
-from services.meetings.domain.units import require_active_unit
+from services.meetings.domain.lifecycle import MeetingStatus, require_status
+from services.meetings.domain.proposal import MeetingKind
+from shared.amounts import Money
+from shared.dates import BusinessDate, require_date
+from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput, RuleViolated
+from shared.unit_guard import require_active_unit
+from shared.uscc_check import checked_uscc
+from shared.values import Name, Text, UnitCode, Uscc
+
+if TYPE_CHECKING:
+    from services.meetings.domain.meeting import Meeting, MeetingEvent
+
+
+class Sector(StrEnum):
+    """Construction, where most arrears are, or any other sector (as cases keeps it)."""
+
+    CONSTRUCTION = "construction"
+    OTHER = "other"
+
+
+class ArrearsFound(BaseModel, frozen=True, extra="forbid"):
+    """What an inspection found about wage arrears: enough for cases to receive a case."""
+
+    employer_name: Name
+    employer_uscc: Uscc | None = None
+    uscc_override_reason: Text | None = None
+    sector: Sector
+    project_name: Name | None = None
+    workers_count: int = Field(ge=1, le=100_000)
+    months_owed: int = Field(ge=0, le=600)
+    amount_owed: Money
+    territorial_unit: UnitCode
+    is_mass_incident: bool = False
+
+
+class RaiseFinding(Command):
+    """An inspection finding; with `arrears` it becomes a case in cases."""
+
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+
+    found_on: BusinessDate
+    description: Text
+    unit_code: UnitCode | None = None
+    arrears: ArrearsFound | None = None
+    suggested_lead_unit: UnitCode | None = None
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
+    # An inspection finds while it runs, and after.
+    RaiseFinding: frozenset({MeetingStatus.SCHEDULED, MeetingStatus.HELD}),
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
+class FindingRecorded(Event):
+    """An inspection finding about something other than wage arrears."""
+
+    finding_id: str
+    found_on: date
+    description: str
+    unit_code: str | None
+
+
+class InspectionFindingRaised(Event):
+    """An inspection found wage arrears: cases receives it as a case (source
+    `inspection_finding`), once per finding."""
+
+    finding_id: str
+    found_on: date
+    description: str
+    arrears: ArrearsFound
+    suggested_lead_unit: str | None
+    # The unit the finding concerns, if the inspectors named one (added with a
+    # default, so events stored without it read back unchanged).
+    unit_code: str | None = None
+
+
+InspectionEvent = FindingRecorded | InspectionFindingRaised
+
+
+class Finding(BaseModel, frozen=True, extra="forbid"):
+    """What an inspection found; with `arrears` it goes to cases as a case."""
+
+    finding_id: str
+    found_on: date
+    description: str
+    unit_code: str | None = None
+    arrears: ArrearsFound | None = None
+    suggested_lead_unit: str | None = None
+
+
+def evolve_inspection(meeting: Meeting, event: InspectionEvent) -> Meeting:
+    """One more finding of the inspection."""
+    findings = (*meeting.findings, Finding(**dict(event)))
+    return meeting.model_copy(update={"findings": findings})
 
 
 def raise_finding(
@@ -26,12 +113,10 @@ def raise_finding(
     """An inspection, scheduled or held, records what it found; with arrears it names
     the employer (its credit code checked) and the active units concerned, so cases
     can receive it."""
-    require_status(
-        meeting, {MeetingStatus.SCHEDULED, MeetingStatus.HELD}, "given a finding"
-    )
+    require_status(meeting, ALLOWED_IN[RaiseFinding], "given a finding")
     if meeting.kind is not MeetingKind.INSPECTION:
         raise RuleViolated(
-            "findings_only_at_inspections",
+            "findings-only-at-inspections",
             f"A {meeting.kind} meeting records decisions, not inspection findings.",
         )
     require_date(
@@ -80,13 +165,9 @@ def _checked_arrears(arrears: ArrearsFound, *, units: frozenset[str]) -> Arrears
     )
     if arrears.employer_uscc is None:
         return arrears
-    code = uscc.compact(arrears.employer_uscc)
-    # Some early real codes fail the check digit; the office may keep them with a reason.
-    if not uscc.is_valid(code) and arrears.uscc_override_reason is None:
-        raise InvalidInput(
-            field="arrears.employer_uscc",
-            rule="uscc_checksum",
-            detail=f"{code} is not a valid unified social credit code "
-            "(GB 32100-2015); give uscc_override_reason to keep it anyway.",
-        )
+    code = checked_uscc(
+        arrears.employer_uscc,
+        override_reason=arrears.uscc_override_reason,
+        field="arrears.employer_uscc",
+    )
     return arrears.model_copy(update={"employer_uscc": code})

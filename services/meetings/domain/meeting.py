@@ -1,130 +1,77 @@
-"""The state of one meeting (stream `meeting-<id>`) and its parts: notices and the
-materials units submitted, attendance, minutes, decisions, the work plan and an
-inspection's findings (rules.md §4.3)."""
+"""The meeting aggregate (stream `meeting-<id>`): a plenary, special meeting or joint
+inspection from its proposal through notice, attendance and minutes to its decisions,
+work plan and findings (rules.md §4.3). Each step lives in its capability's module;
+this one holds the state and sends each event to its capability's evolve branch."""
 
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
-from typing import assert_never
+from typing import Final, assert_never
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from services.meetings.domain.events import (
-    AttendanceRecorded,
-    DecisionRecorded,
-    FindingRecorded,
-    InspectionFindingRaised,
-    MaterialSubmitted,
-    MeetingApproved,
-    MeetingCancelled,
-    MeetingDeclined,
-    MeetingEvent,
-    MeetingHeld,
-    MeetingProposed,
-    MeetingScheduled,
-    MinutesAmended,
-    MinutesApproved,
-    MinutesCirculated,
-    MinutesDrafted,
-    NoticeSent,
-    WorkPlanAdopted,
+from services.meetings.domain import (
+    approval,
+    cancellation,
+    deciding,
+    holding,
+    inspection,
+    minutes,
+    notices,
+    proposal,
+    scheduling,
 )
-from services.meetings.domain.facts import (
-    AgendaItem,
-    ArrearsFound,
+from services.meetings.domain.approval import (
+    ApprovalEvent,
+    evolve_approval,
+)
+from services.meetings.domain.cancellation import CancellationEvent, evolve_cancellation
+from services.meetings.domain.deciding import (
+    DecidingEvent,
+    Decision,
+    WorkPlan,
+    evolve_deciding,
+)
+from services.meetings.domain.holding import (
     AttendanceEntry,
-    InspectionPlan,
-    MaterialRequest,
-    MeetingKind,
-    MinutesItem,
-    MinutesStatus,
-    TaskAssignment,
+    HoldingEvent,
+    evolve_holding,
 )
+from services.meetings.domain.inspection import (
+    Finding,
+    InspectionEvent,
+    evolve_inspection,
+)
+from services.meetings.domain.lifecycle import MeetingStatus, steps_by_status
+from services.meetings.domain.minutes import (
+    Minutes,
+    MinutesEvent,
+    evolve_minutes,
+)
+from services.meetings.domain.notices import (
+    MaterialRequest,
+    Notice,
+    NoticeEvent,
+    Submission,
+    evolve_notices,
+)
+from services.meetings.domain.proposal import (
+    AgendaItem,
+    InspectionPlan,
+    MeetingKind,
+    ProposalEvent,
+    evolve_proposal,
+)
+from services.meetings.domain.scheduling import (
+    SchedulingEvent,
+    evolve_scheduling,
+)
+from shared.domain import Aggregate, Command
 
 
-class MeetingStatus(StrEnum):
-    """Where a meeting stands: proposed by the office, approved or declined by the
-    convener (special meetings only), scheduled, held, or cancelled."""
-
-    NEW = "new"
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    DECLINED = "declined"
-    SCHEDULED = "scheduled"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Notice(_Part):
-    """会议通知: a notice sent to the units, with the materials it asks of each."""
-
-    notice_id: str
-    sent_on: date
-    text: str
-    requests: tuple[MaterialRequest, ...] = ()
-
-
-class Submission(_Part):
-    """A material a unit handed in for a notice; the latest one counts."""
-
-    notice_id: str
-    material_id: str
-    unit_code: str
-    document_ref: str
-    note: str
-    submitted_on: date
-
-
-class Minutes(_Part):
-    """会议纪要: the minutes in their latest revision, and why they were last amended."""
-
-    status: MinutesStatus = MinutesStatus.NONE
-    revision: int = 0
-    items: tuple[MinutesItem, ...] = ()
-    reason: str = ""
-    approved_on: date | None = None
-
-
-class Decision(_Part):
-    """议定事项: a decision and the task it hands each responsible unit."""
-
-    decision_id: str
-    agenda_item_id: str | None
-    text: str
-    decided_on: date
-    tasks: tuple[TaskAssignment, ...] = ()
-
-
-class WorkPlan(_Part):
-    """The year's work plan a plenary adopted, with its tasks."""
-
-    year: int
-    title: str
-    adopted_on: date
-    tasks: tuple[TaskAssignment, ...] = ()
-
-
-class Finding(_Part):
-    """What an inspection found; with `arrears` it goes to cases as a case."""
-
-    finding_id: str
-    found_on: date
-    description: str
-    unit_code: str | None = None
-    arrears: ArrearsFound | None = None
-    suggested_lead_unit: str | None = None
-
-
-class Meeting(BaseModel):
+class Meeting(BaseModel, frozen=True, extra="forbid"):
     """联席会议 meeting: a plenary, special meeting or joint inspection from its
     proposal to its decisions; a stream with no events is NEW."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     status: MeetingStatus = MeetingStatus.NEW
     kind: MeetingKind | None = None
@@ -166,6 +113,14 @@ class Meeting(BaseModel):
         requests = notice.requests if notice else ()
         return next((r for r in requests if r.material_id == material_id), None)
 
+    def allowed_steps(self) -> tuple[type[Command], ...]:
+        """The commands the meeting's status allows."""
+        return MEETING_STEPS[self.status]
+
+    def minutes_steps(self) -> tuple[type[Command], ...]:
+        """The minutes commands the minutes' status allows."""
+        return minutes.MINUTES_STEPS[self.minutes.status]
+
     def missing_materials(self) -> tuple[MaterialRequest, ...]:
         """The materials asked for and not yet submitted, in the notices' order."""
         submitted = {(s.notice_id, s.material_id) for s in self.submissions}
@@ -177,113 +132,60 @@ class Meeting(BaseModel):
         )
 
 
+MEETING_STEPS: Final = steps_by_status(
+    MeetingStatus,
+    (
+        proposal.ALLOWED_IN,
+        approval.ALLOWED_IN,
+        scheduling.ALLOWED_IN,
+        notices.ALLOWED_IN,
+        holding.ALLOWED_IN,
+        minutes.ALLOWED_IN,
+        deciding.ALLOWED_IN,
+        inspection.ALLOWED_IN,
+        cancellation.ALLOWED_IN,
+    ),
+)
+"""The commands each status of a meeting allows, in the order `allowed_next` has
+always shown them (the capabilities' order, then each one's own)."""
+
+MeetingEvent = (
+    ProposalEvent
+    | ApprovalEvent
+    | SchedulingEvent
+    | NoticeEvent
+    | HoldingEvent
+    | MinutesEvent
+    | DecidingEvent
+    | InspectionEvent
+    | CancellationEvent
+)
+"""Every event of a meeting: each capability's own."""
+
+
 def evolve_meeting(meeting: Meeting, event: MeetingEvent) -> Meeting:
-    """The meeting after one more event."""
-    match event:
-        case MeetingProposed():
-            return Meeting(status=MeetingStatus.PROPOSED, **dict(event))
-        case MeetingApproved(approved_on=approved_on):
-            return _moved(meeting, MeetingStatus.APPROVED, approved_on=approved_on)
-        case MeetingDeclined(declined_on=declined_on, reason=reason):
-            return _moved(
-                meeting,
-                MeetingStatus.DECLINED,
-                declined_on=declined_on,
-                declined_reason=reason,
-            )
-        case MeetingScheduled():
-            return _moved(meeting, MeetingStatus.SCHEDULED, **dict(event))
-        case MeetingCancelled(cancelled_on=cancelled_on, reason=reason):
-            return _moved(
-                meeting,
-                MeetingStatus.CANCELLED,
-                cancelled_on=cancelled_on,
-                cancelled_reason=reason,
-            )
-        case NoticeSent():
-            notices = (*meeting.notices, Notice(**dict(event)))
-            return meeting.model_copy(update={"notices": notices})
-        case MaterialSubmitted():
-            return _with_submission(meeting, Submission(**dict(event)))
-        case MeetingHeld(held_on=held_on):
-            return _moved(meeting, MeetingStatus.HELD, held_on=held_on)
-        case AttendanceRecorded(entries=entries):
-            return _with_attendance(meeting, entries)
-        case (
-            MinutesDrafted()
-            | MinutesCirculated()
-            | MinutesAmended()
-            | MinutesApproved()
-        ):
-            return meeting.model_copy(
-                update={"minutes": _evolve_minutes(meeting.minutes, event)}
-            )
-        case DecisionRecorded():
-            decisions = (*meeting.decisions, Decision(**dict(event)))
-            return meeting.model_copy(update={"decisions": decisions})
-        case WorkPlanAdopted():
-            return meeting.model_copy(update={"work_plan": WorkPlan(**dict(event))})
-        case FindingRecorded() | InspectionFindingRaised():
-            findings = (*meeting.findings, Finding(**dict(event)))
-            return meeting.model_copy(update={"findings": findings})
-        case _:
-            assert_never(event)
+    """The meeting after one more event, as its capability evolves it."""
+    if isinstance(event, ProposalEvent):
+        return evolve_proposal(meeting, event)
+    if isinstance(event, ApprovalEvent):
+        return evolve_approval(meeting, event)
+    if isinstance(event, SchedulingEvent):
+        return evolve_scheduling(meeting, event)
+    if isinstance(event, NoticeEvent):
+        return evolve_notices(meeting, event)
+    if isinstance(event, HoldingEvent):
+        return evolve_holding(meeting, event)
+    if isinstance(event, MinutesEvent):
+        return evolve_minutes(meeting, event)
+    if isinstance(event, DecidingEvent):
+        return evolve_deciding(meeting, event)
+    if isinstance(event, InspectionEvent):
+        return evolve_inspection(meeting, event)
+    if isinstance(event, CancellationEvent):
+        return evolve_cancellation(meeting, event)
+    assert_never(event)
 
 
-_MinutesEvent = MinutesDrafted | MinutesCirculated | MinutesAmended | MinutesApproved
-
-
-def _evolve_minutes(minutes: Minutes, event: _MinutesEvent) -> Minutes:
-    match event:
-        case MinutesDrafted(revision=revision, items=items):
-            return Minutes(status=MinutesStatus.DRAFTED, revision=revision, items=items)
-        case MinutesCirculated(revision=revision):
-            return minutes.model_copy(
-                update={"status": MinutesStatus.CIRCULATED, "revision": revision}
-            )
-        case MinutesAmended(revision=revision, items=items, reason=reason):
-            return minutes.model_copy(
-                update={
-                    "status": MinutesStatus.AMENDED,
-                    "revision": revision,
-                    "items": items,
-                    "reason": reason,
-                }
-            )
-        case MinutesApproved(revision=revision, approved_on=approved_on):
-            return minutes.model_copy(
-                update={
-                    "status": MinutesStatus.APPROVED,
-                    "revision": revision,
-                    "approved_on": approved_on,
-                }
-            )
-        case _:
-            assert_never(event)
-
-
-def _with_submission(meeting: Meeting, submission: Submission) -> Meeting:
-    # A resubmission replaces the earlier one in its place.
-    def key(s: Submission) -> tuple[str, str]:
-        return (s.notice_id, s.material_id)
-
-    earlier = meeting.submissions
-    if any(key(s) == key(submission) for s in earlier):
-        submissions = tuple(
-            submission if key(s) == key(submission) else s for s in earlier
-        )
-    else:
-        submissions = (*earlier, submission)
-    return meeting.model_copy(update={"submissions": submissions})
-
-
-def _with_attendance(meeting: Meeting, entries: tuple[AttendanceEntry, ...]) -> Meeting:
-    # A later entry for the same person of the same unit corrects the earlier one.
-    by_person = {(e.unit_code, e.person_name): e for e in meeting.attendance}
-    for entry in entries:
-        by_person[entry.unit_code, entry.person_name] = entry
-    return meeting.model_copy(update={"attendance": tuple(by_person.values())})
-
-
-def _moved(meeting: Meeting, status: MeetingStatus, **changes: object) -> Meeting:
-    return meeting.model_copy(update={"status": status, **changes})
+MEETING: Aggregate[Meeting, MeetingEvent] = Aggregate(
+    category="meeting", initial=Meeting(), evolve=evolve_meeting, events=MeetingEvent
+)

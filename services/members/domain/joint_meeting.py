@@ -37,14 +37,6 @@ SINGLE_HOLDER: Final[dict[MeetingRole, str]] = {
     MeetingRole.OFFICE_DIRECTOR: "one-office-director",
 }
 
-ALLOWED_WHEN_ESTABLISHED: Final = (
-    "set-lead-unit",
-    "set-office-host",
-    "grant-role",
-    "end-role",
-    "change-role",
-)
-
 
 class Holding(BaseModel, frozen=True):
     """A role a person holds now, for the unit they sat for when it was granted."""
@@ -156,6 +148,14 @@ class EndRolesOfRelievedPerson(Command):
     effective_on: date
 
 
+# The commands the joint meeting allows before and after it is established
+# (`allowed` in a refusal; the command table names them by their verbs).
+ALLOWED_AFTER: Final[dict[str, tuple[type[Command], ...]]] = {
+    "new": (EstablishJointMeeting,),
+    "established": (SetLeadUnit, SetOfficeHost, GrantRole, EndRole, ChangeRole),
+}
+
+
 def evolve(meeting: JointMeeting, event: JointMeetingEvent) -> JointMeeting:
     match event:
         case JointMeetingEstablished():
@@ -209,7 +209,7 @@ def establish_joint_meeting(
             return []
         raise InvalidTransition(
             current="established",
-            allowed=ALLOWED_WHEN_ESTABLISHED,
+            allowed=ALLOWED_AFTER["established"],
             detail="The joint meeting is already established.",
         )
     require_active_unit(lead_unit, field="lead_unit", code=command.lead_unit)
@@ -363,7 +363,7 @@ def _require_established(meeting: JointMeeting) -> None:
     if not meeting.is_established:
         raise InvalidTransition(
             current="new",
-            allowed=("establish",),
+            allowed=ALLOWED_AFTER["new"],
             detail="The joint meeting has not been established yet.",
         )
 

@@ -83,9 +83,11 @@ class RelievePerson(Command):
     effective_on: BusinessDate
 
 
-ALLOWED_AFTER: Final[dict[PersonStatus, tuple[str, ...]]] = {
-    PersonStatus.NEW: ("appoint",),
-    PersonStatus.ACTIVE: ("change-title", "move", "relieve"),
+# The commands each status allows (`allowed` in a refusal; the command table names
+# them by their verbs).
+ALLOWED_AFTER: Final[dict[PersonStatus, tuple[type[Command], ...]]] = {
+    PersonStatus.NEW: (AppointPerson,),
+    PersonStatus.ACTIVE: (ChangeTitle, MovePerson, RelievePerson),
     PersonStatus.RELIEVED: (),
 }
 

@@ -102,9 +102,11 @@ class WithdrawUnit(Command):
     succeeded_by: UnitCode | None = None
 
 
-ALLOWED_AFTER: Final[dict[UnitStatus, tuple[str, ...]]] = {
-    UnitStatus.NEW: ("admit",),
-    UnitStatus.ACTIVE: ("rename", "set-duties", "withdraw"),
+# The commands each status allows (`allowed` in a refusal; the command table names
+# them by their verbs).
+ALLOWED_AFTER: Final[dict[UnitStatus, tuple[type[Command], ...]]] = {
+    UnitStatus.NEW: (AdmitUnit,),
+    UnitStatus.ACTIVE: (RenameUnit, SetUnitDuties, WithdrawUnit),
     UnitStatus.WITHDRAWN: (),
 }
 

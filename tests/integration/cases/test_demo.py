@@ -11,7 +11,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services.cases.demo import run_demo
+from demo.cases import run_demo
 from shared.domain import Role
 from tests.integration.cases.conftest import TODAY, TOKENS, Stack, running_stack
 from tests.support import eventually

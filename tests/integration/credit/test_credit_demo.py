@@ -9,7 +9,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services.credit.demo import run_demo
+from demo.credit import run_demo
 from shared.domain import Role
 from tests.integration.credit.conftest import TODAY, TOKENS, Chain, running_chain
 

@@ -15,9 +15,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services.meetings.demo import DemoSummary, run_demo
+from demo.meetings import DemoSummary, run_demo
+from qingqian_local.commands import DEMO_UNITS
 from services.meetings.watcher import action_watcher
-from shared.cli import DEMO_UNITS
 from shared.db import create_pool
 from shared.domain import Role
 from shared.jwks import service_signer

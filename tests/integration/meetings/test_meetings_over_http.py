@@ -373,7 +373,7 @@ async def test_a_special_meeting_waits_for_the_convener_and_a_deputy_chairs_only
     }
     early = await g.post(f"{base}/schedule", json=schedule)
     assert early.status_code == 409, early.text
-    assert early.json()["type"].endswith("convener_approval_required")
+    assert early.json()["type"].endswith("convener-approval-required")
     assert (
         await g.post(f"{base}/approve", json={"approved_on": day(-4)})
     ).status_code == 403

@@ -315,6 +315,31 @@ async def test_an_illegal_transition_is_409_naming_current_and_allowed(
     assert body["allowed"] == []
 
 
+async def test_a_refusal_names_the_allowed_steps_by_their_route_verbs(
+    api: httpx.AsyncClient,
+) -> None:
+    unit = code()
+    await admit(api, unit)
+
+    answer = await api.post(
+        "/units",
+        json={
+            "code": unit,
+            "name_zh": "区另一局",
+            "name_en": "Another Bureau",
+            "kind": "bureau",
+            "effective_on": "2020-01-01",
+        },
+        headers=OFFICE,
+    )
+
+    body = problem(answer, 409, "invalid-transition")
+    assert (body["current"], body["allowed"]) == (
+        "active",
+        ["rename", "set-duties", "withdraw"],
+    )
+
+
 async def test_a_stale_if_match_is_412_and_a_current_one_succeeds(
     api: httpx.AsyncClient,
 ) -> None:

@@ -6,55 +6,65 @@ ordered to pay on 2024-04-01 by 2024-04-12; today is Monday 2024-05-06."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.cases.domain import (
-    CASE,
-    ArrearsCleared,
+from services.cases.domain.assignment import (
     AssignmentReturned,
-    Case,
-    CaseAccepted,
     CaseAssigned,
-    CaseCancelled,
-    CaseClosed,
-    CaseEvent,
-    CaseLimits,
-    CaseOutcome,
+    ProgressReported,
+)
+from services.cases.domain.case import CASE, CaseEvent
+from services.cases.domain.escalation import (
+    CreditListingRecommended,
+    DeadlineMissed,
+    EmployerAbscondedFlagged,
+    MassIncidentFlagged,
+)
+from services.cases.domain.intake import (
+    CaseAccepted,
     CaseReceived,
     CaseRejected,
-    CaseSource,
     CaseTransferredOut,
-    CaseTransferredToPolice,
-    CourtEnforcementApplied,
-    CreditListingRecommended,
-    DeadlineKind,
-    DeadlineMissed,
-    Employer,
-    EmployerAbscondedFlagged,
-    HandlingDecided,
+)
+from services.cases.domain.investigation import (
+    CaseCancelled,
+    CaseClosed,
     InvestigationExtended,
-    MassIncidentFlagged,
     PaymentOrdered,
+)
+from services.cases.domain.limits import CaseLimits
+from services.cases.domain.particulars import (
+    CaseSource,
+    Employer,
+    Project,
+    Sector,
+    Worker,
+    WorkerDetails,
+)
+from services.cases.domain.payments import (
+    ArrearsCleared,
+    CourtEnforcementApplied,
+    HandlingDecided,
     PaymentRecorded,
+)
+from services.cases.domain.personal_data import WorkerDataForgotten
+from services.cases.domain.police_answer import (
     PoliceDeclined,
     PoliceFiled,
     ProcuratorateSupervisionRequested,
-    ProgressReported,
-    Project,
     ReconsiderationRequested,
+)
+from services.cases.domain.referral import (
+    CaseTransferredToPolice,
     ReferralApproved,
     ReferralProposed,
     ReferralRefused,
-    Sector,
-    ServiceMethod,
-    SupplementReceived,
-    SupplementRequested,
-    Worker,
-    WorkerDataForgotten,
-    WorkerDetails,
 )
+from services.cases.domain.state import Case, CaseOutcome, DeadlineKind, ServiceMethod
+from services.cases.domain.supplement import SupplementReceived, SupplementRequested
 from shared.domain import Deadline
 from tests.weekend_calendar import WeekendCalendar
 
@@ -418,6 +428,6 @@ def overdue(**overrides: Any) -> list[CaseEvent]:
     return [*ordered(**overrides), deadline_missed()]
 
 
-def case_of(*histories: list[CaseEvent]) -> Case:
+def case_of(*histories: Sequence[CaseEvent]) -> Case:
     """The case after these histories, one after the other."""
     return CASE.replay(event for history in histories for event in history)

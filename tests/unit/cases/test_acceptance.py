@@ -3,26 +3,27 @@ supplementary material or transferred out, then events or a refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 from pydantic import ValidationError
 
-from services.cases.domain import (
-    CASE,
+from services.cases.domain.case import CASE, CaseEvent
+from services.cases.domain.intake import (
     AcceptCase,
-    Case,
-    CaseEvent,
-    CaseStatus,
-    ReceiveSupplement,
     RejectCase,
-    RequestSupplement,
     TransferCaseOut,
     accept_case,
-    receive_supplement,
     reject_case,
-    request_supplement,
     transfer_case_out,
+)
+from services.cases.domain.state import Case, CaseStatus
+from services.cases.domain.supplement import (
+    ReceiveSupplement,
+    RequestSupplement,
+    receive_supplement,
+    request_supplement,
 )
 from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.cases.factories import (
@@ -43,7 +44,7 @@ from tests.unit.cases.factories import (
 )
 
 
-def accepted(case: Case, accepted_on: date) -> list[CaseEvent]:
+def accepted(case: Case, accepted_on: date) -> Sequence[CaseEvent]:
     return accept_case(
         case,
         AcceptCase(accepted_on=accepted_on),

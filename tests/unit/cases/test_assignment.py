@@ -3,24 +3,27 @@ lead unit returns it, then events or a refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 from pydantic import ValidationError
 
-from services.cases.domain import (
+from services.cases.domain.assignment import (
     AssignCase,
-    Assignment,
-    AssignmentStatus,
-    CaseEvent,
-    CaseStatus,
-    DeadlineKind,
-    OpenDeadline,
     ReportProgress,
     ReturnAssignment,
     assign_case,
     report_progress,
     return_assignment,
+)
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.state import (
+    Assignment,
+    AssignmentStatus,
+    CaseStatus,
+    DeadlineKind,
+    OpenDeadline,
 )
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolated
@@ -52,7 +55,7 @@ def assign(**overrides: object) -> AssignCase:
     return AssignCase.model_validate(fields | overrides)
 
 
-def assigned(history: list[CaseEvent], command: AssignCase) -> list[CaseEvent]:
+def assigned(history: list[CaseEvent], command: AssignCase) -> Sequence[CaseEvent]:
     return assign_case(
         case_of(history), command, today=TODAY, units=UNITS, limits=LIMITS
     )
@@ -96,7 +99,7 @@ def test_a_case_is_assigned_only_to_known_active_units(
     with pytest.raises(InvalidInput) as refused:
         assigned(investigating(), assign(**overrides))
 
-    assert (refused.value.field, refused.value.rule) == (field, "unit_known_and_active")
+    assert (refused.value.field, refused.value.rule) == (field, "unit_active")
 
 
 def test_the_lead_unit_is_not_also_a_helping_unit() -> None:

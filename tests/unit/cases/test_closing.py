@@ -8,13 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from services.cases.domain import (
-    CaseEvent,
-    CaseOutcome,
-    CaseStatus,
-    CloseCase,
-    close_case,
-)
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.investigation import CloseCase, close_case
+from services.cases.domain.state import CaseOutcome, CaseStatus
 from shared.errors import InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
     TODAY,

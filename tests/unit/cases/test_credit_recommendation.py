@@ -4,15 +4,14 @@ or a mass incident; once per case. X1 = 10,000 and X2 = 50,000 here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from services.cases.domain import (
-    CaseEvent,
-    CaseStatus,
-    DeadlineKind,
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.escalation import (
     FlagEmployerAbsconded,
     FlagMassIncident,
     RecordDeadlineMissed,
@@ -21,6 +20,7 @@ from services.cases.domain import (
     meets_crime_threshold,
     record_deadline_missed,
 )
+from services.cases.domain.state import CaseStatus, DeadlineKind
 from shared.errors import InvalidTransition
 from tests.unit.cases.factories import (
     CASE_ID,
@@ -43,7 +43,7 @@ from tests.unit.cases.factories import (
 FLAG = FlagMassIncident(flagged_on=date(2024, 4, 15), note="二十余名工人聚集讨薪")
 
 
-def payment_order_missed(history: list[CaseEvent]) -> list[CaseEvent]:
+def payment_order_missed(history: list[CaseEvent]) -> Sequence[CaseEvent]:
     return record_deadline_missed(
         case_of(history),
         RecordDeadlineMissed(kind=DeadlineKind.PAYMENT_ORDER, due=PAY_BY),

@@ -3,19 +3,22 @@ exactly once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from services.cases.domain import (
-    CaseEvent,
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.escalation import (
+    RecordDeadlineMissed,
+    record_deadline_missed,
+)
+from services.cases.domain.state import (
     CaseStatus,
     DeadlineKind,
     OpenDeadline,
-    RecordDeadlineMissed,
     open_deadlines,
-    record_deadline_missed,
 )
 from shared.domain import Role
 from shared.errors import RuleViolated
@@ -43,7 +46,7 @@ from tests.unit.cases.factories import (
 
 def missed(
     history: list[CaseEvent], kind: DeadlineKind, due: date, *, today: date = TODAY
-) -> list[CaseEvent]:
+) -> Sequence[CaseEvent]:
     return record_deadline_missed(
         case_of(history),
         RecordDeadlineMissed(kind=kind, due=due),

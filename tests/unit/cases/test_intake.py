@@ -3,23 +3,17 @@ received with checked identifiers and its acceptance deadline, or refused."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
-from services.cases.domain import (
-    CASE,
-    Case,
-    CaseEvent,
-    CaseSource,
-    CaseStatus,
-    Employer,
-    ReceiveCase,
-    Sector,
-    receive_case,
-)
+from services.cases.domain.case import CASE, CaseEvent
+from services.cases.domain.intake import ReceiveCase, receive_case
+from services.cases.domain.particulars import CaseSource, Employer, Sector
+from services.cases.domain.state import Case, CaseStatus
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.cases.factories import (
@@ -64,7 +58,7 @@ def receive(**overrides: object) -> ReceiveCase:
     return ReceiveCase.model_validate(fields | overrides)
 
 
-def received_case(command: ReceiveCase) -> list[CaseEvent]:
+def received_case(command: ReceiveCase) -> Sequence[CaseEvent]:
     return receive_case(
         Case(),
         command,
@@ -248,7 +242,7 @@ def test_the_territorial_unit_is_an_active_member_unit(code: str) -> None:
 
     assert (refused.value.field, refused.value.rule) == (
         "territorial_unit",
-        "unit_known_and_active",
+        "unit_active",
     )
 
 

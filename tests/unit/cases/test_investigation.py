@@ -3,24 +3,23 @@ pay, then events or a refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
-from services.cases.domain import (
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.investigation import (
     CancelCase,
-    CaseEvent,
-    CaseStatus,
     ExtendInvestigation,
     OrderPayment,
-    PaymentOrder,
-    ServiceMethod,
     cancel_case,
     extend_investigation,
     order_payment,
 )
+from services.cases.domain.state import CaseStatus, PaymentOrder, ServiceMethod
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
     CALENDAR,
@@ -58,7 +57,7 @@ def order(**overrides: object) -> OrderPayment:
     return OrderPayment.model_validate(fields | overrides)
 
 
-def extended(history: list[CaseEvent]) -> list[CaseEvent]:
+def extended(history: list[CaseEvent]) -> Sequence[CaseEvent]:
     return extend_investigation(
         case_of(history), EXTEND, today=TODAY, calendar=CALENDAR, limits=LIMITS
     )

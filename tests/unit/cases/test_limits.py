@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from services.cases.domain import CaseLimits
+from services.cases.domain.limits import CaseLimits
 
 
 def limits(**overrides: object) -> CaseLimits:

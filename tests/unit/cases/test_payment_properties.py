@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.cases.domain import (
-    CASE,
-    CaseEvent,
+from services.cases.domain.case import CASE, CaseEvent
+from services.cases.domain.payments import (
     PaymentRecorded,
     RecordPayment,
     record_payment,

@@ -3,21 +3,22 @@ enforcement applied, then events or a refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from services.cases.domain import (
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.payments import (
     ApplyCourtEnforcement,
-    CaseEvent,
-    CaseStatus,
     DecideHandling,
     RecordPayment,
     apply_court_enforcement,
     decide_handling,
     record_payment,
 )
+from services.cases.domain.state import CaseStatus
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
     LIMITS,
@@ -41,11 +42,11 @@ def pay(amount: str, *, is_overpayment: bool = False) -> RecordPayment:
     )
 
 
-def paid(history: list[CaseEvent], command: RecordPayment) -> list[CaseEvent]:
+def paid(history: list[CaseEvent], command: RecordPayment) -> Sequence[CaseEvent]:
     return record_payment(case_of(history), command, today=TODAY)
 
 
-def decided(history: list[CaseEvent], rate: str) -> list[CaseEvent]:
+def decided(history: list[CaseEvent], rate: str) -> Sequence[CaseEvent]:
     command = DecideHandling(
         decided_on=date(2024, 4, 22), compensation_rate=Decimal(rate)
     )

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.cases.domain import (
-    CaseStatus,
-    ForgetWorker,
-    Worker,
-    forget_worker,
-)
+from services.cases.domain.particulars import Worker
+from services.cases.domain.personal_data import ForgetWorker, forget_worker
+from services.cases.domain.state import CaseStatus
 from shared.domain import Personal, Role
 from shared.errors import InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (

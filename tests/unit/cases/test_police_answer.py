@@ -4,15 +4,13 @@ events or a refusal. Its limits count calendar days (310号令 arts. 8–9)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 
-from services.cases.domain import (
-    CaseEvent,
-    CriminalStatus,
-    DeadlineKind,
-    OpenDeadline,
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.police_answer import (
     RecordPoliceDeclining,
     RecordPoliceFiling,
     RequestProcuratorateSupervision,
@@ -22,6 +20,7 @@ from services.cases.domain import (
     request_procuratorate_supervision,
     request_reconsideration,
 )
+from services.cases.domain.state import CriminalStatus, DeadlineKind, OpenDeadline
 from shared.errors import InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
     LIMITS,
@@ -53,7 +52,7 @@ DECLINED_AGAIN = [
 ]
 
 
-def declined(history: list[CaseEvent], declined_on: date) -> list[CaseEvent]:
+def declined(history: list[CaseEvent], declined_on: date) -> Sequence[CaseEvent]:
     command = RecordPoliceDeclining(declined_on=declined_on, reason="不符合立案条件")
     return record_police_declining(
         case_of(history), command, today=TODAY, limits=LIMITS

@@ -4,25 +4,28 @@ calendar days (310号令 arts. 5–8)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 
-from services.cases.domain import (
+from services.cases.domain.case import CaseEvent
+from services.cases.domain.referral import (
     ApproveReferral,
-    CaseEvent,
-    CaseStatus,
-    CriminalStatus,
-    DeadlineKind,
-    OpenDeadline,
     ProposeReferral,
     RefuseReferral,
     TransferToPolice,
     approve_referral,
-    open_deadlines,
     propose_referral,
     refuse_referral,
     transfer_to_police,
+)
+from services.cases.domain.state import (
+    CaseStatus,
+    CriminalStatus,
+    DeadlineKind,
+    OpenDeadline,
+    open_deadlines,
 )
 from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.cases.factories import (
@@ -49,7 +52,7 @@ PROPOSED = [*overdue(), referral_proposed()]
 APPROVED = [*PROPOSED, referral_approved()]
 
 
-def proposed(history: list[CaseEvent]) -> list[CaseEvent]:
+def proposed(history: list[CaseEvent]) -> Sequence[CaseEvent]:
     return propose_referral(case_of(history), PROPOSE, today=TODAY, limits=LIMITS)
 
 
@@ -175,7 +178,7 @@ def test_a_referral_goes_to_a_police_unit_of_the_member_directory() -> None:
 
     assert (refused.value.field, refused.value.rule) == (
         "police_unit",
-        "unit_known_and_active",
+        "unit_active",
     )
 
 

@@ -14,42 +14,46 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.credit.domain import (
-    CREDIT_CHINA,
-    CREDIT_SHARING_PLATFORM,
-    LISTING,
-    CandidateOpened,
-    CreditLimits,
+from services.credit.domain.aggregate import LISTING, ListingEvent
+from services.credit.domain.candidate import CandidateOpened
+from services.credit.domain.decision import ListingDecided, NotListed
+from services.credit.domain.early_removal import (
     EarlyRemovalApplied,
     EarlyRemovalGranted,
     EarlyRemovalRefused,
-    EmployerSubject,
-    Grounds,
-    Listing,
-    ListingActivated,
-    ListingDecided,
-    ListingEvent,
-    ListingExpired,
-    ListingPublished,
-    ListingRevoked,
+    RefusalReason,
+)
+from services.credit.domain.ending import ListingExpired, ListingRevoked
+from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.limits import CreditLimits
+from services.credit.domain.listing import Listing, RevokedBy, ServiceMethod
+from services.credit.domain.notice import (
     NoticeServed,
-    NotListed,
     ObjectionFiled,
     ObjectionPeriodLapsed,
     ObjectionReviewed,
-    OpenedFrom,
-    PersonDetails,
-    PersonSubject,
-    RefusalReason,
-    RevokedBy,
+)
+from services.credit.domain.publication import (
+    CREDIT_CHINA,
+    CREDIT_SHARING_PLATFORM,
+    ListingActivated,
+    ListingPublished,
+)
+from services.credit.domain.sanctioning import (
     SanctionApplied,
     SanctionLifted,
-    SanctionMeasure,
     SanctionOverdue,
-    ServiceMethod,
-    SubjectKind,
+)
+from services.credit.domain.sanctions import (
+    SanctionMeasure,
     default_sanction_duties,
     sanction_tasks_for,
+)
+from services.credit.domain.subjects import (
+    EmployerSubject,
+    PersonDetails,
+    PersonSubject,
+    SubjectKind,
 )
 from shared.domain import Deadline
 from tests.weekend_calendar import WeekendCalendar

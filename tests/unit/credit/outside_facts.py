@@ -4,10 +4,11 @@ running a decide function with the ones it names, as the handlers do."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from services.credit.domain import Listing, ListingEvent
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.listing import Listing
 from shared.domain import Command
 from tests.unit.credit.factories import (
     CALENDAR,
@@ -27,12 +28,13 @@ FACTS: dict[str, Any] = {
     "duties": DUTIES,
     "units": UNITS,
     "has_new_arrears": False,
+    "person_key": None,
 }
 """Every fact from outside a decide function may ask for, with its default."""
 
 
 def run(
-    decide: Callable[..., list[ListingEvent]],
+    decide: Callable[..., Sequence[ListingEvent]],
     listing: Listing,
     command: Command,
     **facts: Any,
@@ -40,4 +42,4 @@ def run(
     """Run a decide function with the facts it names, as the handlers do."""
     wanted = inspect.signature(decide).parameters
     given = {k: v for k, v in (FACTS | facts).items() if k in wanted}
-    return decide(listing, command, **given)
+    return list(decide(listing, command, **given))

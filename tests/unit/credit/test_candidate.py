@@ -9,16 +9,17 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.credit.domain import (
-    LISTING,
-    Listing,
-    ListingEvent,
-    ListingStatus,
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.candidate import (
+    CandidateEvent,
     OpenCandidate,
-    OpenedFrom,
-    SubjectKind,
     open_candidate,
 )
+from services.credit.domain.decision import DecideNotToList
+from services.credit.domain.grounds import OpenedFrom
+from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.notice import ServeNotice
+from services.credit.domain.subjects import SubjectKind
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.credit.factories import (
@@ -48,7 +49,7 @@ def opening(**overrides: Any) -> OpenCandidate:
     return OpenCandidate.model_validate(fields | overrides)
 
 
-def opened(command: OpenCandidate) -> list[ListingEvent]:
+def opened(command: OpenCandidate) -> list[CandidateEvent]:
     return open_candidate(Listing(), command, today=TODAY)
 
 
@@ -97,7 +98,7 @@ def test_a_listing_is_opened_once() -> None:
         open_candidate(listing_of(candidate()), opening(), today=TODAY)
 
     assert refused.value.current == ListingStatus.CANDIDATE
-    assert refused.value.allowed == ("serve-notice", "decide-not-to-list")
+    assert refused.value.allowed == (ServeNotice, DecideNotToList)
 
 
 def test_a_candidate_is_not_opened_on_a_future_day() -> None:

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.deadlines import (
     DeadlineKind,
-    ListingEvent,
-    OpenDeadline,
-    is_in_force,
+    ListingDeadline,
     open_deadlines,
 )
+from services.credit.domain.listing import is_in_force
 from tests.unit.credit.factories import (
     DECIDED_ON,
     ENDS_ON,
@@ -50,25 +50,25 @@ def with_two_tasks(*later: ListingEvent) -> list[ListingEvent]:
     return [*active()[:-1], TWO_TASKS, *later]
 
 
-def expiry() -> OpenDeadline:
-    return OpenDeadline(kind=DeadlineKind.EXPIRY, due=ENDS_ON)
+def expiry() -> ListingDeadline:
+    return ListingDeadline(kind=DeadlineKind.EXPIRY, due=ENDS_ON)
 
 
-def confirmation(task_id: str, due: date = SANCTION_DUE) -> OpenDeadline:
-    return OpenDeadline(
+def confirmation(task_id: str, due: date = SANCTION_DUE) -> ListingDeadline:
+    return ListingDeadline(
         kind=DeadlineKind.SANCTION_CONFIRMATION, due=due, task_id=task_id
     )
 
 
-def lift(task_id: str) -> OpenDeadline:
-    return OpenDeadline(
+def lift(task_id: str) -> ListingDeadline:
+    return ListingDeadline(
         kind=DeadlineKind.SANCTION_LIFT, due=LIFT_DUE_AFTER_EXPIRY, task_id=task_id
     )
 
 
 def test_while_the_notice_stands_the_objection_period_runs() -> None:
     assert open_deadlines(listing_of(served())) == (
-        OpenDeadline(kind=DeadlineKind.OBJECTION_PERIOD, due=OBJECTION_DUE),
+        ListingDeadline(kind=DeadlineKind.OBJECTION_PERIOD, due=OBJECTION_DUE),
     )
 
 
@@ -110,7 +110,7 @@ def test_after_the_end_the_watchers_wait_for_each_lift_and_nothing_else() -> Non
 
 
 def test_a_watcher_acts_after_a_periods_last_day_and_on_the_expiry_day() -> None:
-    period = OpenDeadline(kind=DeadlineKind.OBJECTION_PERIOD, due=OBJECTION_DUE)
+    period = ListingDeadline(kind=DeadlineKind.OBJECTION_PERIOD, due=OBJECTION_DUE)
 
     assert not period.has_passed(OBJECTION_DUE)
     assert period.has_passed(date(2024, 5, 16))

@@ -9,16 +9,19 @@ from typing import Any
 
 import pytest
 
-from services.credit.domain import (
-    CreditLimits,
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.decision import (
     DecideListing,
     DecideNotToList,
-    Listing,
-    ListingEvent,
-    ListingStatus,
+    DecisionEvent,
     decide_listing,
     decide_not_to_list,
 )
+from services.credit.domain.ending import ExpireListing, RevokeListing
+from services.credit.domain.limits import CreditLimits
+from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.notice import ObjectionPeriodLapsed, ServeNotice
+from services.credit.domain.publication import PublishListing
 from shared.domain import Deadline, Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -62,7 +65,7 @@ def decided(
     *,
     listing_id: str = EMPLOYER_LISTING_ID,
     **facts: Any,
-) -> list[ListingEvent]:
+) -> list[ObjectionPeriodLapsed | DecisionEvent]:
     given: dict[str, Any] = {"today": TODAY, "calendar": CALENDAR, "limits": LIMITS}
     return decide_listing(listing, command, listing_id=listing_id, **(given | facts))
 
@@ -221,7 +224,7 @@ def test_a_candidate_without_a_notice_is_not_decided() -> None:
         decided(listing_of(candidate()))
 
     assert refused.value.current == ListingStatus.CANDIDATE
-    assert refused.value.allowed == ("serve-notice", "decide-not-to-list")
+    assert refused.value.allowed == (ServeNotice, DecideNotToList)
 
 
 def test_a_listing_is_decided_once() -> None:
@@ -229,7 +232,7 @@ def test_a_listing_is_decided_once() -> None:
         decided(listing_of(listed()))
 
     assert refused.value.current == ListingStatus.LISTED
-    assert refused.value.allowed == ("publish", "expire", "revoke")
+    assert refused.value.allowed == (PublishListing, ExpireListing, RevokeListing)
 
 
 @pytest.mark.parametrize(

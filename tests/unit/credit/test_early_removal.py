@@ -11,15 +11,18 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.early_removal import (
     ApplyForEarlyRemoval,
     DecideEarlyRemoval,
-    ListingEvent,
-    ListingStatus,
+    EarlyRemovalEvent,
     RefusalReason,
     apply_for_early_removal,
     decide_early_removal,
 )
+from services.credit.domain.ending import ExpireListing, RevokeListing
+from services.credit.domain.listing import ListingStatus
+from services.credit.domain.publication import PublishListing
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -47,7 +50,7 @@ def applied(
     command: ApplyForEarlyRemoval = APPLY,
     *,
     has_new_arrears: bool = False,
-) -> list[ListingEvent]:
+) -> list[EarlyRemovalEvent]:
     return apply_for_early_removal(
         listing_of(history),
         command,
@@ -58,7 +61,7 @@ def applied(
 
 def decided(
     history: list[ListingEvent], *, has_new_arrears: bool = False, **facts: Any
-) -> list[ListingEvent]:
+) -> list[EarlyRemovalEvent]:
     given: dict[str, Any] = {
         "today": DECIDED_ON,
         "calendar": CALENDAR,
@@ -106,7 +109,7 @@ def test_a_listing_not_yet_active_is_not_removed_early() -> None:
         applied(listed())
 
     assert refused.value.current == ListingStatus.LISTED
-    assert refused.value.allowed == ("publish", "expire", "revoke")
+    assert refused.value.allowed == (PublishListing, ExpireListing, RevokeListing)
 
 
 def test_a_payment_after_the_application_is_refused() -> None:

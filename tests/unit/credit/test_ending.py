@@ -9,21 +9,22 @@ from typing import Any
 
 import pytest
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.ending import (
+    EndingEvent,
     ExpireListing,
-    ListingEvent,
-    ListingStatus,
-    MarkSanctionOverdue,
-    RecordSanctionLifted,
-    RevokedBy,
     RevokeListing,
-    SanctionTaskStatus,
     expire_listing,
-    is_in_force,
-    mark_sanction_overdue,
-    record_sanction_lifted,
     revoke_listing,
 )
+from services.credit.domain.listing import ListingStatus, RevokedBy, is_in_force
+from services.credit.domain.sanctioning import (
+    MarkSanctionOverdue,
+    RecordSanctionLifted,
+    mark_sanction_overdue,
+    record_sanction_lifted,
+)
+from services.credit.domain.sanctions import SanctionTaskStatus
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolated
 from tests.unit.credit.factories import (
@@ -66,7 +67,7 @@ ENDINGS: dict[str, list[ListingEvent]] = {
 }
 
 
-def expired(history: list[ListingEvent], today: date) -> list[ListingEvent]:
+def expired(history: list[ListingEvent], today: date) -> list[EndingEvent]:
     return expire_listing(
         listing_of(history),
         ExpireListing(),
@@ -76,7 +77,7 @@ def expired(history: list[ListingEvent], today: date) -> list[ListingEvent]:
     )
 
 
-def revoked(history: list[ListingEvent], **facts: Any) -> list[ListingEvent]:
+def revoked(history: list[ListingEvent], **facts: Any) -> list[EndingEvent]:
     given: dict[str, Any] = {
         "today": date(2024, 8, 30),
         "calendar": CALENDAR,
@@ -156,7 +157,7 @@ def test_an_ended_listing_is_not_revoked(ending: str) -> None:
         revoked(ENDINGS[ending], today=ENDS_ON)
 
     assert refused.value.current == ending
-    assert refused.value.allowed == ("record-sanction-lifted", "mark-sanction-overdue")
+    assert refused.value.allowed == (RecordSanctionLifted, MarkSanctionOverdue)
 
 
 @pytest.mark.parametrize("ending", ["expired", "removed", "revoked"])

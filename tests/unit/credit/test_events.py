@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.credit.domain import LISTING, ListingEvent
+from services.credit.domain.aggregate import LISTING, ListingEvent
 from shared.domain import event_classes
 from tests.unit.credit.factories import (
     candidate_opened,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from services.credit.domain import CreditLimits
+from services.credit.domain.limits import CreditLimits
 
 
 def limits(**overrides: object) -> CreditLimits:

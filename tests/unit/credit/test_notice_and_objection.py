@@ -8,14 +8,14 @@ from datetime import date
 
 import pytest
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.decision import DecideListing, DecideNotToList
+from services.credit.domain.listing import ListingStatus, ServiceMethod
+from services.credit.domain.notice import (
     FileObjection,
     LapseObjectionPeriod,
-    ListingEvent,
-    ListingStatus,
     ReviewObjection,
     ServeNotice,
-    ServiceMethod,
     file_objection,
     lapse_objection_period,
     review_objection,
@@ -89,10 +89,10 @@ def test_a_notice_is_served_once() -> None:
 
     assert refused.value.current == ListingStatus.NOTICE_SERVED
     assert refused.value.allowed == (
-        "file-objection",
-        "lapse-objection-period",
-        "decide",
-        "decide-not-to-list",
+        FileObjection,
+        LapseObjectionPeriod,
+        DecideListing,
+        DecideNotToList,
     )
 
 
@@ -147,7 +147,7 @@ def test_a_second_objection_is_refused() -> None:
         file_objection(listing_of(objected()), OBJECT, today=TODAY)
 
     assert refused.value.current == ListingStatus.OBJECTION_FILED
-    assert refused.value.allowed == ("review-objection", "decide-not-to-list")
+    assert refused.value.allowed == (ReviewObjection, DecideNotToList)
 
 
 def test_a_candidate_without_a_notice_cannot_object() -> None:
@@ -181,7 +181,7 @@ def test_there_is_nothing_to_review_without_an_objection() -> None:
         review_objection(listing_of(lapsed()), REVIEW, today=TODAY)
 
     assert refused.value.current == ListingStatus.UNDER_REVIEW
-    assert refused.value.allowed == ("decide", "decide-not-to-list")
+    assert refused.value.allowed == (DecideListing, DecideNotToList)
 
 
 def test_the_watcher_lapses_the_period_the_day_after_its_last_day() -> None:

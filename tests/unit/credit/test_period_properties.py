@@ -11,17 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.credit.domain import (
+from services.credit.domain.early_removal import (
     DecideEarlyRemoval,
-    ExpireListing,
-    ListingEvent,
+    EarlyRemovalEvent,
     RefusalReason,
-    add_months,
     decide_early_removal,
-    expire_listing,
-    is_in_force,
 )
+from services.credit.domain.ending import ExpireListing, expire_listing
+from services.credit.domain.listing import is_in_force
 from shared.errors import RuleViolated
+from shared.months import add_months
 from tests.unit.credit.factories import (
     CALENDAR,
     LIMITS,
@@ -51,7 +50,7 @@ def six_whole_months(paid_on: date, applied_on: date) -> bool:
     )
 
 
-def decided_on_removal(paid_on: date, applied_on: date) -> list[ListingEvent]:
+def decided_on_removal(paid_on: date, applied_on: date) -> list[EarlyRemovalEvent]:
     """The decision, the day of the application, on removal for that payment."""
     history = [
         *active(),

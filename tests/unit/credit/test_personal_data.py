@@ -3,35 +3,35 @@ no event anywhere but inside a personal-data value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 
-from services.credit.domain import (
-    DecideListing,
-    ExpireListing,
-    LapseObjectionPeriod,
-    Listing,
-    ListingEvent,
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.candidate import (
+    CandidateEvent,
     OpenCandidate,
-    OpenedFrom,
-    PersonDetails,
-    PublishListing,
-    RecordSanctionApplied,
-    RecordSanctionLifted,
-    ServeNotice,
-    ServiceMethod,
-    SubjectKind,
-    decide_listing,
-    expire_listing,
-    lapse_objection_period,
     open_candidate,
-    publish_listing,
-    record_sanction_applied,
-    record_sanction_lifted,
+)
+from services.credit.domain.decision import DecideListing, decide_listing
+from services.credit.domain.ending import ExpireListing, expire_listing
+from services.credit.domain.grounds import OpenedFrom
+from services.credit.domain.listing import Listing, ServiceMethod
+from services.credit.domain.notice import (
+    LapseObjectionPeriod,
+    ServeNotice,
+    lapse_objection_period,
     serve_notice,
 )
+from services.credit.domain.publication import PublishListing, publish_listing
+from services.credit.domain.sanctioning import (
+    RecordSanctionApplied,
+    RecordSanctionLifted,
+    record_sanction_applied,
+    record_sanction_lifted,
+)
+from services.credit.domain.subjects import PersonDetails, SubjectKind
 from shared.domain import Command, Personal
 from shared.errors import InvalidInput
 from tests.unit.credit.factories import (
@@ -66,7 +66,7 @@ def opening_for(details: PersonDetails) -> OpenCandidate:
     )
 
 
-def opened_for(details: PersonDetails) -> list[ListingEvent]:
+def opened_for(details: PersonDetails) -> list[CandidateEvent]:
     return open_candidate(Listing(), opening_for(details), today=TODAY)
 
 
@@ -128,7 +128,9 @@ def test_the_name_and_id_number_are_sealed_under_the_person_key() -> None:
 
 def whole_life_of_a_person_listing() -> list[ListingEvent]:
     """Every step of a person's listing, from opening to lifting, as decided."""
-    steps: list[tuple[Callable[..., list[ListingEvent]], Command, dict[str, Any]]] = [
+    steps: list[
+        tuple[Callable[..., Sequence[ListingEvent]], Command, dict[str, Any]]
+    ] = [
         (open_candidate, opening_for(person_details()), {"today": OPENED_ON}),
         (
             serve_notice,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.credit.domain import (
+from services.credit.domain.sanctions import (
     EVERY_UNIT,
     SanctionDuty,
     SanctionMeasure,

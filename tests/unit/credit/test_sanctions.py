@@ -10,20 +10,22 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.credit.domain import (
+from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.publication import (
     CREDIT_CHINA,
     CREDIT_SHARING_PLATFORM,
-    Listing,
-    ListingEvent,
-    ListingStatus,
-    MarkSanctionOverdue,
+    PublicationEvent,
     PublishListing,
-    RecordSanctionApplied,
-    SanctionTaskStatus,
-    mark_sanction_overdue,
     publish_listing,
+)
+from services.credit.domain.sanctioning import (
+    MarkSanctionOverdue,
+    RecordSanctionApplied,
+    mark_sanction_overdue,
     record_sanction_applied,
 )
+from services.credit.domain.sanctions import SanctionTaskStatus
 from shared.domain import Role
 from shared.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolated
 from tests.unit.credit.factories import (
@@ -62,7 +64,7 @@ AFTER_DUE = date(2024, 6, 6)
 
 def published(
     listing: Listing, command: PublishListing = PUBLISH, **facts: Any
-) -> list[ListingEvent]:
+) -> list[PublicationEvent]:
     given: dict[str, Any] = {
         "today": TODAY,
         "calendar": CALENDAR,

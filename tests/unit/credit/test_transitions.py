@@ -4,52 +4,65 @@ and the steps it allows, except the watchers' steps and the ones out of time."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 import pytest
 
-from services.credit.domain import (
-    ApplyForEarlyRemoval,
-    DecideEarlyRemoval,
+from services.credit import domain
+from services.credit.domain.aggregate import ListingEvent, allowed_after
+from services.credit.domain.candidate import (
+    OpenByHand,
+    OpenCandidate,
+    open_by_hand,
+    open_candidate,
+)
+from services.credit.domain.decision import (
     DecideListing,
     DecideNotToList,
-    ExpireListing,
-    FileObjection,
-    LapseObjectionPeriod,
-    Listing,
-    ListingEvent,
-    ListingStatus,
-    MarkSanctionOverdue,
-    OpenCandidate,
-    OpenedFrom,
-    PublishListing,
-    RecordSanctionApplied,
-    RecordSanctionLifted,
-    ReviewObjection,
-    RevokedBy,
-    RevokeListing,
-    ServeNotice,
-    ServiceMethod,
-    allowed_after,
-    apply_for_early_removal,
-    decide_early_removal,
     decide_listing,
     decide_not_to_list,
+)
+from services.credit.domain.early_removal import (
+    ApplyForEarlyRemoval,
+    DecideEarlyRemoval,
+    apply_for_early_removal,
+    decide_early_removal,
+)
+from services.credit.domain.ending import (
+    ExpireListing,
+    RevokeListing,
     expire_listing,
+    revoke_listing,
+)
+from services.credit.domain.grounds import OpenedFrom
+from services.credit.domain.listing import (
+    Listing,
+    ListingStatus,
+    RevokedBy,
+    ServiceMethod,
+)
+from services.credit.domain.notice import (
+    FileObjection,
+    LapseObjectionPeriod,
+    ReviewObjection,
+    ServeNotice,
     file_objection,
     lapse_objection_period,
-    mark_sanction_overdue,
-    open_candidate,
-    publish_listing,
-    record_sanction_applied,
-    record_sanction_lifted,
     review_objection,
-    revoke_listing,
     serve_notice,
 )
-from services.credit.domain import commands as command_module
+from services.credit.domain.publication import PublishListing, publish_listing
+from services.credit.domain.sanctioning import (
+    MarkSanctionOverdue,
+    RecordSanctionApplied,
+    RecordSanctionLifted,
+    mark_sanction_overdue,
+    record_sanction_applied,
+    record_sanction_lifted,
+)
 from shared.domain import Command
 from shared.errors import DomainError, InvalidTransition, RuleViolated
 from tests.unit.credit.factories import (
@@ -78,10 +91,16 @@ from tests.unit.credit.factories import (
 )
 from tests.unit.credit.outside_facts import run
 
-Decide = Callable[..., list[ListingEvent]]
+Decide = Callable[..., Sequence[ListingEvent]]
 
-STEPS: dict[str, tuple[Decide, Command]] = {
-    "open-candidate": (
+DOMAIN_MODULES = tuple(
+    importlib.import_module(f"{domain.__name__}.{m.name}")
+    for m in pkgutil.iter_modules(domain.__path__)
+)
+"""Every module of the domain, wherever a capability keeps its commands."""
+
+STEPS: dict[type[Command], tuple[Decide, Command]] = {
+    OpenCandidate: (
         open_candidate,
         OpenCandidate(
             subject=employer_subject(),
@@ -91,31 +110,40 @@ STEPS: dict[str, tuple[Decide, Command]] = {
             opened_on=OPENED_ON,
         ),
     ),
-    "serve-notice": (
+    OpenByHand: (
+        open_by_hand,
+        OpenByHand(
+            subject=employer_subject(),
+            grounds=grounds(),
+            opened_from=OpenedFrom.BY_HAND,
+            opened_on=OPENED_ON,
+        ),
+    ),
+    ServeNotice: (
         serve_notice,
         ServeNotice(served_on=date(2024, 5, 8), method=ServiceMethod.IN_PERSON),
     ),
-    "file-objection": (
+    FileObjection: (
         file_objection,
         FileObjection(filed_on=date(2024, 5, 13), text="异议"),
     ),
-    "review-objection": (
+    ReviewObjection: (
         review_objection,
         ReviewObjection(reviewed_on=date(2024, 5, 17), upheld=False, reasoning="理由"),
     ),
-    "lapse-objection-period": (lapse_objection_period, LapseObjectionPeriod()),
-    "decide": (
+    LapseObjectionPeriod: (lapse_objection_period, LapseObjectionPeriod()),
+    DecideListing: (
         decide_listing,
         DecideListing(
             decided_on=DECIDED_ON, decision_id=DECISION_ID, decided_by="局长"
         ),
     ),
-    "decide-not-to-list": (
+    DecideNotToList: (
         decide_not_to_list,
         DecideNotToList(decided_on=DECIDED_ON, reason="已清偿并承诺"),
     ),
-    "publish": (publish_listing, PublishListing(published_on=PUBLISHED_ON)),
-    "record-sanction-applied": (
+    PublishListing: (publish_listing, PublishListing(published_on=PUBLISHED_ON)),
+    RecordSanctionApplied: (
         record_sanction_applied,
         RecordSanctionApplied(
             task_id=JSJ_PERMITS,
@@ -124,26 +152,26 @@ STEPS: dict[str, tuple[Decide, Command]] = {
             reference="函",
         ),
     ),
-    "record-sanction-lifted": (
+    RecordSanctionLifted: (
         record_sanction_lifted,
         RecordSanctionLifted(
             task_id=JSJ_PERMITS, lifted_on=date(2027, 5, 24), reference="函"
         ),
     ),
-    "mark-sanction-overdue": (
+    MarkSanctionOverdue: (
         mark_sanction_overdue,
         MarkSanctionOverdue(task_id=JSJ_PERMITS, due=SANCTION_DUE),
     ),
-    "expire": (expire_listing, ExpireListing()),
-    "apply-for-early-removal": (
+    ExpireListing: (expire_listing, ExpireListing()),
+    ApplyForEarlyRemoval: (
         apply_for_early_removal,
         ApplyForEarlyRemoval(applied_on=date(2024, 5, 27), commitment_text="承诺"),
     ),
-    "decide-early-removal": (
+    DecideEarlyRemoval: (
         decide_early_removal,
         DecideEarlyRemoval(decided_on=date(2024, 5, 27)),
     ),
-    "revoke": (
+    RevokeListing: (
         revoke_listing,
         RevokeListing(
             revoked_on=date(2024, 5, 27), by=RevokedBy.COURT, reference="判决"
@@ -172,14 +200,14 @@ HISTORIES: dict[ListingStatus, list[ListingEvent]] = {
 
 # Not named as next steps, yet answered otherwise than as an illegal transition: the
 # watchers' repeats change nothing, and a step out of time names its rule.
-ANSWERED_BY_RULE: dict[tuple[ListingStatus, str], str] = {
-    (ListingStatus.OBJECTION_FILED, "decide"): "objection-period-running",
-    (ListingStatus.UNDER_REVIEW, "file-objection"): "objection-period-over",
+ANSWERED_BY_RULE: dict[tuple[ListingStatus, type[Command]], str] = {
+    (ListingStatus.OBJECTION_FILED, DecideListing): "objection-period-running",
+    (ListingStatus.UNDER_REVIEW, FileObjection): "objection-period-over",
 }
-NOTHING_TO_DO: frozenset[tuple[ListingStatus, str]] = frozenset(
+NOTHING_TO_DO: frozenset[tuple[ListingStatus, type[Command]]] = frozenset(
     {
         *(
-            (s, "lapse-objection-period")
+            (s, LapseObjectionPeriod)
             for s in HISTORIES
             if s
             not in (
@@ -188,9 +216,9 @@ NOTHING_TO_DO: frozenset[tuple[ListingStatus, str]] = frozenset(
                 ListingStatus.NOTICE_SERVED,
             )
         ),
-        (ListingStatus.EXPIRED, "expire"),
-        (ListingStatus.REMOVED, "expire"),
-        (ListingStatus.REVOKED, "expire"),
+        (ListingStatus.EXPIRED, ExpireListing),
+        (ListingStatus.REMOVED, ExpireListing),
+        (ListingStatus.REVOKED, ExpireListing),
     }
 )
 
@@ -204,8 +232,15 @@ def refusal(decide: Decide, listing: Listing, command: Command) -> DomainError |
     return None
 
 
-def step_name(command: type[Command]) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", command.__name__).lower()
+def in_order(
+    pairs: Iterable[tuple[ListingStatus, type[Command]]],
+) -> list[tuple[ListingStatus, type[Command]]]:
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1].__name__))
+
+
+def named(value: object) -> str:
+    """A test id: a command by its class name, a status by its value."""
+    return value.__name__ if isinstance(value, type) else str(value)
 
 
 def test_every_status_names_its_next_steps() -> None:
@@ -216,17 +251,13 @@ def test_every_status_names_its_next_steps() -> None:
 def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
     commands = {
         obj
-        for obj in vars(command_module).values()
+        for module in DOMAIN_MODULES
+        for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
     }
     steps = {s for status in ListingStatus for s in allowed_after(status)}
-    # Steps drop the noun the path already names: `listings/{id}/decide`.
-    full = {
-        f"{s}-listing" if f"{s}-listing" in {step_name(c) for c in commands} else s
-        for s in steps | {"open-candidate"}
-    }
 
-    assert full == {step_name(c) for c in commands}
+    assert steps == commands
     assert set(STEPS) == steps
 
 
@@ -246,9 +277,10 @@ def test_the_histories_reach_their_statuses() -> None:
         and (status, step) not in ANSWERED_BY_RULE
         and (status, step) not in NOTHING_TO_DO
     ],
+    ids=named,
 )
 def test_a_step_the_status_does_not_allow_is_refused_naming_what_it_allows(
-    status: ListingStatus, step: str
+    status: ListingStatus, step: type[Command]
 ) -> None:
     decide, command = STEPS[step]
 
@@ -262,9 +294,10 @@ def test_a_step_the_status_does_not_allow_is_refused_naming_what_it_allows(
 @pytest.mark.parametrize(
     ("status", "step"),
     [(status, step) for status in ListingStatus for step in allowed_after(status)],
+    ids=named,
 )
 def test_a_step_the_status_allows_is_never_an_illegal_transition(
-    status: ListingStatus, step: str
+    status: ListingStatus, step: type[Command]
 ) -> None:
     decide, command = STEPS[step]
 
@@ -274,9 +307,9 @@ def test_a_step_the_status_allows_is_never_an_illegal_transition(
     assert not isinstance(answer, InvalidTransition)
 
 
-@pytest.mark.parametrize(("status", "step"), sorted(ANSWERED_BY_RULE))
+@pytest.mark.parametrize(("status", "step"), in_order(ANSWERED_BY_RULE), ids=named)
 def test_a_step_out_of_time_is_refused_naming_the_rule(
-    status: ListingStatus, step: str
+    status: ListingStatus, step: type[Command]
 ) -> None:
     decide, command = STEPS[step]
 
@@ -286,9 +319,9 @@ def test_a_step_out_of_time_is_refused_naming_the_rule(
     assert refused.value.code == ANSWERED_BY_RULE[status, step]
 
 
-@pytest.mark.parametrize(("status", "step"), sorted(NOTHING_TO_DO))
+@pytest.mark.parametrize(("status", "step"), in_order(NOTHING_TO_DO), ids=named)
 def test_a_watchers_step_once_it_no_longer_applies_changes_nothing(
-    status: ListingStatus, step: str
+    status: ListingStatus, step: type[Command]
 ) -> None:
     decide, command = STEPS[step]
 

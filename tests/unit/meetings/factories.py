@@ -15,49 +15,55 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.meetings.domain import (
-    ACTION,
-    MEETING,
-    ActionEvent,
-    ActionItem,
+from services.meetings.domain.action_item import ACTION, ActionEvent, ActionItem
+from services.meetings.domain.approval import MeetingApproved, MeetingDeclined
+from services.meetings.domain.cancellation import MeetingCancelled
+from services.meetings.domain.carrying_out import (
     ActionItemAccepted,
     ActionItemAssigned,
-    ActionItemOverdue,
     ActionItemSentBack,
     ActionOrigin,
-    AgendaItem,
-    ArrearsFound,
+    ProgressReported,
+)
+from services.meetings.domain.deciding import (
+    DecisionRecorded,
+    TaskAssignment,
+    WorkPlanAdopted,
+)
+from services.meetings.domain.holding import (
     AttendanceEntry,
     AttendanceRecorded,
     AttendanceStatus,
-    DecisionRecorded,
+    MeetingHeld,
+)
+from services.meetings.domain.inspection import (
+    ArrearsFound,
     FindingRecorded,
     InspectionFindingRaised,
-    InspectionPlan,
-    MaterialRequest,
-    MaterialSubmitted,
-    Meeting,
-    MeetingApproved,
-    MeetingCancelled,
-    MeetingDeclined,
-    MeetingEvent,
-    MeetingHeld,
-    MeetingKind,
-    MeetingProposed,
-    MeetingScheduled,
+    Sector,
+)
+from services.meetings.domain.meeting import MEETING, Meeting, MeetingEvent
+from services.meetings.domain.minutes import (
     MinutesAmended,
     MinutesApproved,
     MinutesCirculated,
     MinutesDrafted,
     MinutesItem,
-    NoticeSent,
-    OverdueKind,
-    Powers,
-    ProgressReported,
-    Sector,
-    TaskAssignment,
-    WorkPlanAdopted,
 )
+from services.meetings.domain.notices import (
+    MaterialRequest,
+    MaterialSubmitted,
+    NoticeSent,
+)
+from services.meetings.domain.overdue import ActionItemOverdue, OverdueKind
+from services.meetings.domain.powers import Powers
+from services.meetings.domain.proposal import (
+    AgendaItem,
+    InspectionPlan,
+    MeetingKind,
+    MeetingProposed,
+)
+from services.meetings.domain.scheduling import MeetingScheduled
 
 MEETING_ID = "2024-001"
 UNITS = frozenset({"rsj", "jsj", "gafj", "fy", "czj", "sq-linjiaya"})

@@ -10,23 +10,25 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-from services.meetings.domain import (
+from services.meetings.domain.action_item import ActionEvent
+from services.meetings.domain.carrying_out import (
     AcceptActionItem,
-    ActionEvent,
     ActionOrigin,
-    ActionStatus,
     AssignActionItem,
-    MarkActionItemOverdue,
-    OpenDeadline,
-    OverdueKind,
     ReportProgress,
     SendBackActionItem,
     accept_action_item,
     assign_action_item,
-    mark_action_item_overdue,
-    open_deadlines,
     report_progress,
     send_back_action_item,
+)
+from services.meetings.domain.lifecycle import ActionStatus
+from services.meetings.domain.overdue import (
+    MarkActionItemOverdue,
+    OpenDeadline,
+    OverdueKind,
+    mark_action_item_overdue,
+    open_deadlines,
 )
 from shared.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.unit.meetings.factories import (

@@ -11,11 +11,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.meetings.domain import (
+from services.meetings.domain.deciding import (
     AdoptWorkPlan,
-    MeetingEvent,
-    MeetingKind,
-    MeetingStatus,
     RecordDecision,
     TaskSpec,
     action_id_for,
@@ -23,6 +20,9 @@ from services.meetings.domain import (
     record_decision,
     work_plan_source,
 )
+from services.meetings.domain.lifecycle import MeetingStatus
+from services.meetings.domain.meeting import MeetingEvent
+from services.meetings.domain.proposal import MeetingKind
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.meetings.factories import (
     HELD_ON,
@@ -124,7 +124,7 @@ def test_a_task_goes_to_an_active_unit() -> None:
 
     assert (refused.value.field, refused.value.rule) == (
         "tasks.1.unit_code",
-        "active_unit",
+        "unit_active",
     )
 
 
@@ -190,14 +190,14 @@ def test_the_work_plan_is_adopted_at_a_plenary(kind: MeetingKind) -> None:
     with pytest.raises(RuleViolated) as refused:
         adopting(held(kind))
 
-    assert refused.value.code == "work_plan_at_plenary"
+    assert refused.value.code == "work-plan-at-plenary"
 
 
 def test_one_work_plan_is_adopted_a_year() -> None:
     with pytest.raises(RuleViolated) as refused:
         adopting(held(), work_plan_years=frozenset({2023, 2024}))
 
-    assert refused.value.code == "one_work_plan_a_year"
+    assert refused.value.code == "one-work-plan-a-year"
 
 
 def test_a_plenary_adopts_one_work_plan() -> None:
@@ -206,7 +206,7 @@ def test_a_plenary_adopts_one_work_plan() -> None:
     with pytest.raises(RuleViolated) as refused:
         adopting([*held(), work_plan_adopted()], next_year)
 
-    assert refused.value.code == "one_work_plan_a_year"
+    assert refused.value.code == "one-work-plan-a-year"
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_a_work_plan_is_dated_from_the_meeting_to_today(day: date, rule: str) ->
 @pytest.mark.parametrize(
     ("task", "field", "rule"),
     [
-        (spec(unit_code="wlj"), "tasks.1.unit_code", "active_unit"),
+        (spec(unit_code="wlj"), "tasks.1.unit_code", "unit_active"),
         (spec(due=date(2024, 3, 1)), "tasks.1.due", "due_after_adoption"),
     ],
 )

@@ -9,27 +9,20 @@ from typing import Any
 
 import pytest
 
-from services.meetings.domain import (
-    ACTION,
-    MEETING,
-    ActionEvent,
-    ActionItem,
-    ActionOrigin,
+from services.meetings.domain.action_item import ACTION, ActionEvent, ActionItem
+from services.meetings.domain.carrying_out import ActionOrigin, Report
+from services.meetings.domain.deciding import Decision, WorkPlan
+from services.meetings.domain.inspection import Finding
+from services.meetings.domain.lifecycle import (
     ActionStatus,
-    Decision,
-    Finding,
-    Meeting,
-    MeetingEvent,
-    MeetingKind,
     MeetingStatus,
-    Minutes,
     MinutesStatus,
-    Notice,
-    OverdueKind,
-    Report,
-    Submission,
-    WorkPlan,
 )
+from services.meetings.domain.meeting import MEETING, Meeting, MeetingEvent
+from services.meetings.domain.minutes import Minutes
+from services.meetings.domain.notices import Notice, Submission
+from services.meetings.domain.overdue import OverdueKind
+from services.meetings.domain.proposal import MeetingKind
 from shared.domain import Event, event_classes
 from tests.unit.meetings.factories import (
     ACTION_ID,

@@ -11,27 +11,28 @@ from typing import Any
 
 import pytest
 
-from services.meetings.domain import (
+from services.meetings.domain.holding import (
+    AttendanceStatus,
+    HoldMeeting,
+    RecordAttendance,
+    hold_meeting,
+    record_attendance,
+)
+from services.meetings.domain.lifecycle import MeetingStatus, MinutesStatus
+from services.meetings.domain.meeting import MeetingEvent
+from services.meetings.domain.minutes import (
     MINUTES_STEPS,
     AmendMinutes,
     ApproveMinutes,
-    AttendanceStatus,
     CirculateMinutes,
     DraftMinutes,
-    HoldMeeting,
-    MeetingEvent,
-    MeetingKind,
-    MeetingStatus,
     MinutesItem,
-    MinutesStatus,
-    RecordAttendance,
     amend_minutes,
     approve_minutes,
     circulate_minutes,
     draft_minutes,
-    hold_meeting,
-    record_attendance,
 )
+from services.meetings.domain.proposal import MeetingKind
 from shared.domain import Command
 from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.meetings.factories import (
@@ -76,11 +77,11 @@ MINUTES_HISTORIES: dict[MinutesStatus, list[MeetingEvent]] = {
     ],
 }
 Decide = Callable[..., list[MeetingEvent]]
-MINUTES_COMMANDS: dict[str, tuple[Decide, Command]] = {
-    "draft-minutes": (draft_minutes, DRAFT),
-    "circulate-minutes": (circulate_minutes, CIRCULATE),
-    "amend-minutes": (amend_minutes, AMEND),
-    "approve-minutes": (partial(approve_minutes, powers=CONVENER_POWERS), APPROVE),
+MINUTES_COMMANDS: dict[type[Command], tuple[Decide, Command]] = {
+    DraftMinutes: (draft_minutes, DRAFT),
+    CirculateMinutes: (circulate_minutes, CIRCULATE),
+    AmendMinutes: (amend_minutes, AMEND),
+    ApproveMinutes: (partial(approve_minutes, powers=CONVENER_POWERS), APPROVE),
 }
 
 
@@ -183,10 +184,10 @@ def test_the_minutes_are_drafted_circulated_amended_and_approved() -> None:
     history = held()
 
     for step in (
-        "draft-minutes",
-        "circulate-minutes",
-        "amend-minutes",
-        "approve-minutes",
+        DraftMinutes,
+        CirculateMinutes,
+        AmendMinutes,
+        ApproveMinutes,
     ):
         decide, command = MINUTES_COMMANDS[step]
         history += decide(meeting_of(history), command, today=TODAY)
@@ -236,7 +237,7 @@ def test_amended_minutes_may_be_approved_without_circulating_again() -> None:
     ],
 )
 def test_a_minutes_step_out_of_order_is_refused_naming_what_the_minutes_allow(
-    status: MinutesStatus, step: str
+    status: MinutesStatus, step: type[Command]
 ) -> None:
     decide, command = MINUTES_COMMANDS[step]
 
@@ -251,7 +252,9 @@ def test_a_minutes_step_out_of_order_is_refused_naming_what_the_minutes_allow(
     ("status", "step"),
     [(status, step) for status in MinutesStatus for step in MINUTES_STEPS[status]],
 )
-def test_a_minutes_step_in_order_is_taken(status: MinutesStatus, step: str) -> None:
+def test_a_minutes_step_in_order_is_taken(
+    status: MinutesStatus, step: type[Command]
+) -> None:
     decide, command = MINUTES_COMMANDS[step]
 
     events = decide(meeting_of(MINUTES_HISTORIES[status]), command, today=TODAY)
@@ -259,8 +262,8 @@ def test_a_minutes_step_in_order_is_taken(status: MinutesStatus, step: str) -> N
     assert len(events) == 1
 
 
-@pytest.mark.parametrize("step", sorted(MINUTES_COMMANDS))
-def test_minutes_are_kept_only_for_a_held_meeting(step: str) -> None:
+@pytest.mark.parametrize("step", list(MINUTES_COMMANDS))
+def test_minutes_are_kept_only_for_a_held_meeting(step: type[Command]) -> None:
     decide, command = MINUTES_COMMANDS[step]
 
     with pytest.raises(InvalidTransition) as refused:
@@ -272,10 +275,10 @@ def test_minutes_are_kept_only_for_a_held_meeting(step: str) -> None:
 @pytest.mark.parametrize(
     ("step", "field"),
     [
-        ("draft-minutes", "drafted_on"),
-        ("circulate-minutes", "circulated_on"),
-        ("amend-minutes", "amended_on"),
-        ("approve-minutes", "approved_on"),
+        (DraftMinutes, "drafted_on"),
+        (CirculateMinutes, "circulated_on"),
+        (AmendMinutes, "amended_on"),
+        (ApproveMinutes, "approved_on"),
     ],
 )
 @pytest.mark.parametrize(
@@ -283,7 +286,7 @@ def test_minutes_are_kept_only_for_a_held_meeting(step: str) -> None:
     [(date(2024, 3, 19), "not_before_meeting"), (date(2024, 4, 2), "not_in_future")],
 )
 def test_minutes_are_dated_from_the_meeting_to_today(
-    step: str, field: str, day: date, rule: str
+    step: type[Command], field: str, day: date, rule: str
 ) -> None:
     decide, command = MINUTES_COMMANDS[step]
     status = next(s for s in MinutesStatus if step in MINUTES_STEPS[s])

@@ -9,13 +9,10 @@ from typing import Any
 
 import pytest
 
-from services.meetings.domain import (
-    MeetingEvent,
-    MeetingKind,
-    MeetingStatus,
-    RaiseFinding,
-    raise_finding,
-)
+from services.meetings.domain.inspection import RaiseFinding, raise_finding
+from services.meetings.domain.lifecycle import MeetingStatus
+from services.meetings.domain.meeting import MeetingEvent
+from services.meetings.domain.proposal import MeetingKind
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.meetings.factories import (
     HELD_ON,
@@ -91,7 +88,7 @@ def test_only_an_inspection_has_findings(kind: MeetingKind) -> None:
     with pytest.raises(RuleViolated) as refused:
         finding(held(kind), FINDING)
 
-    assert refused.value.code == "findings_only_at_inspections"
+    assert refused.value.code == "findings-only-at-inspections"
 
 
 def test_a_proposed_inspection_has_no_findings_yet() -> None:
@@ -134,7 +131,7 @@ def test_the_units_a_finding_names_are_active(
     with pytest.raises(InvalidInput) as refused:
         finding(held(INSPECTION), command)
 
-    assert (refused.value.field, refused.value.rule) == (field, "active_unit")
+    assert (refused.value.field, refused.value.rule) == (field, "unit_active")
 
 
 def test_a_lead_unit_is_suggested_only_for_arrears() -> None:

@@ -8,16 +8,16 @@ from datetime import date
 
 import pytest
 
-from services.meetings.domain import (
+from services.meetings.domain.lifecycle import MeetingStatus
+from services.meetings.domain.meeting import MeetingEvent
+from services.meetings.domain.notices import (
     MaterialRequest,
-    MeetingEvent,
-    MeetingKind,
-    MeetingStatus,
     SendNotice,
     SubmitMaterial,
     send_notice,
     submit_material,
 )
+from services.meetings.domain.proposal import MeetingKind
 from shared.errors import InvalidInput, InvalidTransition, NotPermitted
 from tests.unit.meetings.factories import (
     MATERIAL_DUE,

@@ -9,23 +9,22 @@ from typing import Any
 
 import pytest
 
-from services.meetings.domain import (
-    AgendaItemSpec,
+from services.meetings.domain.approval import (
     ApproveMeeting,
-    CancelMeeting,
     DeclineMeeting,
-    Meeting,
-    MeetingEvent,
-    MeetingKind,
-    MeetingStatus,
-    ProposeMeeting,
-    ScheduleMeeting,
     approve_meeting,
-    cancel_meeting,
     decline_meeting,
-    propose_meeting,
-    schedule_meeting,
 )
+from services.meetings.domain.cancellation import CancelMeeting, cancel_meeting
+from services.meetings.domain.lifecycle import MeetingStatus
+from services.meetings.domain.meeting import Meeting, MeetingEvent
+from services.meetings.domain.proposal import (
+    AgendaItemSpec,
+    MeetingKind,
+    ProposeMeeting,
+    propose_meeting,
+)
+from services.meetings.domain.scheduling import ScheduleMeeting, schedule_meeting
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.meetings.factories import (
     APPROVED_ON,
@@ -116,7 +115,7 @@ def test_a_plenary_needs_an_active_unit_to_invite() -> None:
     with pytest.raises(RuleViolated) as refused:
         proposing(propose(), units=frozenset())
 
-    assert refused.value.code == "no_active_units"
+    assert refused.value.code == "no-active-units"
 
 
 def test_a_special_meeting_invites_the_units_it_names_in_their_order() -> None:
@@ -143,7 +142,7 @@ def test_only_active_units_are_invited() -> None:
 
     assert (refused.value.field, refused.value.rule) == (
         "invited_units.1",
-        "active_unit",
+        "unit_active",
     )
 
 
@@ -283,8 +282,8 @@ def test_only_a_special_meeting_waits_for_the_conveners_approval(
             powers=CONVENER_POWERS,
         )
 
-    assert approving.value.code == "approval_only_for_special_meetings"
-    assert declining.value.code == "approval_only_for_special_meetings"
+    assert approving.value.code == "approval-only-for-special-meetings"
+    assert declining.value.code == "approval-only-for-special-meetings"
 
 
 @pytest.mark.parametrize(
@@ -325,7 +324,7 @@ def test_an_approved_meeting_is_not_approved_again() -> None:
         )
 
     assert refused.value.current == MeetingStatus.APPROVED
-    assert refused.value.allowed == ("schedule", "cancel")
+    assert refused.value.allowed == (ScheduleMeeting, CancelMeeting)
 
 
 def test_a_plenary_is_scheduled_with_the_convener_in_the_chair() -> None:
@@ -391,7 +390,7 @@ def test_a_special_meeting_is_scheduled_only_once_approved() -> None:
     with pytest.raises(RuleViolated) as refused:
         scheduling(meeting_of(proposed(SPECIAL)))
 
-    assert refused.value.code == "convener_approval_required"
+    assert refused.value.code == "convener-approval-required"
     assert scheduling(meeting_of(approved())) == [meeting_scheduled()]
 
 

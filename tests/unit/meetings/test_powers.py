@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import pytest
 
-from services.meetings.domain import (
-    ROSTER_RULE,
+from services.meetings.domain.approval import (
     ApproveMeeting,
-    ApproveMinutes,
-    CancelMeeting,
     DeclineMeeting,
-    MeetingEvent,
-    MeetingKind,
-    Powers,
-    ScheduleMeeting,
     approve_meeting,
-    approve_minutes,
-    cancel_meeting,
     decline_meeting,
-    schedule_meeting,
 )
+from services.meetings.domain.cancellation import CancelMeeting, cancel_meeting
+from services.meetings.domain.meeting import MeetingEvent
+from services.meetings.domain.minutes import ApproveMinutes, approve_minutes
+from services.meetings.domain.powers import ROSTER_RULE, Powers
+from services.meetings.domain.proposal import MeetingKind
+from services.meetings.domain.scheduling import ScheduleMeeting, schedule_meeting
 from shared.errors import NotPermitted
 from tests.unit.meetings.factories import (
     AMENDED_ON,

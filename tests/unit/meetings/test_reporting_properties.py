@@ -11,14 +11,12 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.meetings.domain import (
-    ACTION,
-    ActionEvent,
-    ActionItem,
+from services.meetings.domain.action_item import ACTION, ActionEvent, ActionItem
+from services.meetings.domain.carrying_out import ProgressReported
+from services.meetings.domain.overdue import (
     ActionItemOverdue,
     MarkActionItemOverdue,
     OverdueKind,
-    ProgressReported,
     mark_action_item_overdue,
     open_deadlines,
 )

@@ -1,5 +1,6 @@
 """The steps each status allows: every status of a meeting and an action item names its
-next steps, every step is a command with a decide function named after it, in every
+next steps, every step is a command with a decide function named after it in the
+command's own capability module, in every
 status each step it does not name is refused with the status and the steps it allows,
 and each command names the roles that may run it."""
 
@@ -7,46 +8,54 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-import services.meetings.domain as domain
 from services.meetings.domain import (
-    ACTION_STEPS,
-    MEETING_STEPS,
-    AcceptActionItem,
-    ActionItem,
-    ActionStatus,
-    AdoptWorkPlan,
-    AgendaItemSpec,
-    AmendMinutes,
-    ApproveMeeting,
-    ApproveMinutes,
-    AssignActionItem,
-    CancelMeeting,
-    CirculateMinutes,
-    DeclineMeeting,
-    DraftMinutes,
-    HoldMeeting,
-    MarkActionItemOverdue,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    OverdueKind,
-    ProposeMeeting,
-    RaiseFinding,
-    RecordAttendance,
-    RecordDecision,
-    ReportProgress,
-    ScheduleMeeting,
-    SendBackActionItem,
-    SendNotice,
-    SubmitMaterial,
+    approval,
+    cancellation,
+    carrying_out,
+    deciding,
+    holding,
+    inspection,
+    minutes,
+    notices,
+    overdue,
+    proposal,
+    scheduling,
 )
-from services.meetings.domain import commands as command_module
+from services.meetings.domain.action_item import ACTION_STEPS, ActionItem
+from services.meetings.domain.approval import ApproveMeeting, DeclineMeeting
+from services.meetings.domain.cancellation import CancelMeeting
+from services.meetings.domain.carrying_out import (
+    AcceptActionItem,
+    AssignActionItem,
+    ReportProgress,
+    SendBackActionItem,
+)
+from services.meetings.domain.deciding import AdoptWorkPlan, RecordDecision
+from services.meetings.domain.holding import HoldMeeting, RecordAttendance
+from services.meetings.domain.inspection import RaiseFinding
+from services.meetings.domain.lifecycle import ActionStatus, MeetingStatus
+from services.meetings.domain.meeting import MEETING_STEPS, Meeting
+from services.meetings.domain.minutes import (
+    AmendMinutes,
+    ApproveMinutes,
+    CirculateMinutes,
+    DraftMinutes,
+)
+from services.meetings.domain.notices import SendNotice, SubmitMaterial
+from services.meetings.domain.overdue import MarkActionItemOverdue, OverdueKind
+from services.meetings.domain.proposal import (
+    AgendaItemSpec,
+    MeetingKind,
+    ProposeMeeting,
+)
+from services.meetings.domain.scheduling import ScheduleMeeting
 from shared.domain import Command, Event, Role
 from shared.errors import DomainError, InvalidTransition
 from tests.unit.meetings.factories import (
@@ -81,49 +90,51 @@ from tests.unit.meetings.outside_facts import FACTS, run
 INSPECTION = MeetingKind.INSPECTION
 Decide = Callable[..., list[Any]]
 
-MEETING_COMMANDS: dict[str, Command] = {
-    "propose": ProposeMeeting(
+MEETING_COMMANDS: dict[type[Command], Command] = {
+    ProposeMeeting: ProposeMeeting(
         kind=MeetingKind.PLENARY,
         title="全体会议",
         agenda=(AgendaItemSpec(title="议题"),),
         proposed_on=PROPOSED_ON,
     ),
-    "approve": ApproveMeeting(approved_on=APPROVED_ON),
-    "decline": DeclineMeeting(declined_on=APPROVED_ON, reason="否"),
-    "schedule": ScheduleMeeting(
+    ApproveMeeting: ApproveMeeting(approved_on=APPROVED_ON),
+    DeclineMeeting: DeclineMeeting(declined_on=APPROVED_ON, reason="否"),
+    ScheduleMeeting: ScheduleMeeting(
         scheduled_on=HELD_ON, place="会议室", chair_person_id=CONVENER_ID
     ),
-    "cancel": CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
-    "send-notice": SendNotice(
+    CancelMeeting: CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
+    SendNotice: SendNotice(
         sent_on=SENT_ON,
         text="通知",
         requests=(REQUESTS[0].model_copy(update={"material_id": "extra"}),),
     ),
-    "submit-material": SubmitMaterial(
+    SubmitMaterial: SubmitMaterial(
         notice_id="n1", material_id="report", document_ref="函", submitted_on=SENT_ON
     ),
-    "hold": HoldMeeting(held_on=HELD_ON),
-    "raise-finding": RaiseFinding(found_on=HELD_ON, description="发现"),
-    "record-attendance": RecordAttendance(entries=(attendance_entry(),)),
-    "draft-minutes": DraftMinutes(items=MINUTES, drafted_on=DRAFTED_ON),
-    "circulate-minutes": CirculateMinutes(circulated_on=DRAFTED_ON),
-    "amend-minutes": AmendMinutes(items=MINUTES, reason="补充", amended_on=DRAFTED_ON),
-    "approve-minutes": ApproveMinutes(approved_on=DRAFTED_ON),
-    "record-decision": RecordDecision(text="决定", decided_on=HELD_ON),
-    "adopt-work-plan": AdoptWorkPlan(
+    HoldMeeting: HoldMeeting(held_on=HELD_ON),
+    RaiseFinding: RaiseFinding(found_on=HELD_ON, description="发现"),
+    RecordAttendance: RecordAttendance(entries=(attendance_entry(),)),
+    DraftMinutes: DraftMinutes(items=MINUTES, drafted_on=DRAFTED_ON),
+    CirculateMinutes: CirculateMinutes(circulated_on=DRAFTED_ON),
+    AmendMinutes: AmendMinutes(items=MINUTES, reason="补充", amended_on=DRAFTED_ON),
+    ApproveMinutes: ApproveMinutes(approved_on=DRAFTED_ON),
+    RecordDecision: RecordDecision(text="决定", decided_on=HELD_ON),
+    AdoptWorkPlan: AdoptWorkPlan(
         year=2024,
         title="工作计划",
         adopted_on=HELD_ON,
-        tasks=(domain.TaskSpec(unit_code="jsj", task="任务", due=TASK_DUE),),
+        tasks=(deciding.TaskSpec(unit_code="jsj", task="任务", due=TASK_DUE),),
     ),
 }
-ACTION_COMMANDS: dict[str, Command] = {
-    "assign": AssignActionItem(
+ACTION_COMMANDS: dict[type[Command], Command] = {
+    AssignActionItem: AssignActionItem(
         **action_item_assigned().model_dump(exclude={"report_every_days"})
     ),
-    "report-progress": ReportProgress(reported_on=date(2024, 4, 10), text="进展"),
-    "accept": AcceptActionItem(accepted_on=date(2024, 6, 20)),
-    "send-back": SendBackActionItem(sent_back_on=date(2024, 6, 20), reason="未完成"),
+    ReportProgress: ReportProgress(reported_on=date(2024, 4, 10), text="进展"),
+    AcceptActionItem: AcceptActionItem(accepted_on=date(2024, 6, 20)),
+    SendBackActionItem: SendBackActionItem(
+        sent_back_on=date(2024, 6, 20), reason="未完成"
+    ),
 }
 MEETING_HISTORIES: dict[MeetingStatus, list[Any]] = {
     MeetingStatus.NEW: [],
@@ -166,6 +177,22 @@ PERMITTED: dict[type[Command], set[Role]] = {
 }
 
 
+CAPABILITIES = (
+    proposal,
+    approval,
+    scheduling,
+    notices,
+    holding,
+    minutes,
+    deciding,
+    inspection,
+    cancellation,
+    carrying_out,
+    overdue,
+)
+"""The modules that hold the meetings service's commands, each with its decide functions."""
+
+
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -173,13 +200,20 @@ def snake(name: str) -> str:
 def command_classes() -> set[type[Command]]:
     return {
         obj
-        for obj in vars(command_module).values()
+        for module in CAPABILITIES
+        for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
     }
 
 
 def decide_of(command: Command) -> Decide:
-    decide: Decide = getattr(domain, snake(type(command).__name__))
+    return decide_for(type(command))
+
+
+def decide_for(command: type[Command]) -> Decide:
+    """The decide function named after the command, in the command's own module."""
+    module = sys.modules[command.__module__]
+    decide: Decide = getattr(module, snake(command.__name__))
     return decide
 
 
@@ -210,24 +244,18 @@ def test_every_status_names_its_next_steps() -> None:
 
 
 def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
-    names = {snake(c.__name__).replace("_", "-") for c in command_classes()}
     steps = {
         s for table in (MEETING_STEPS, ACTION_STEPS) for v in table.values() for s in v
     }
-    # Steps drop the noun the path already names: `meetings/{id}/approve`.
-    full = {
-        next((f"{s}-{n}" for n in ("meeting", "action-item") if f"{s}-{n}" in names), s)
-        for s in steps
-    }
 
     # The watcher's step is no one's next step: it runs only when a date passed.
-    assert full | {"mark-action-item-overdue"} == names
+    assert steps | {MarkActionItemOverdue} == command_classes()
     assert set(MEETING_COMMANDS) | set(ACTION_COMMANDS) == steps
 
 
 def test_every_command_has_a_decide_function_asking_only_for_known_facts() -> None:
     for command in command_classes():
-        decide = getattr(domain, snake(command.__name__))
+        decide = decide_for(command)
         facts = {
             name
             for name, p in inspect.signature(decide).parameters.items()
@@ -261,7 +289,7 @@ def test_the_histories_reach_their_statuses() -> None:
     ],
 )
 def test_a_meeting_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
-    status: MeetingStatus, step: str
+    status: MeetingStatus, step: type[Command]
 ) -> None:
     command = MEETING_COMMANDS[step]
 
@@ -278,7 +306,7 @@ def test_a_meeting_step_its_status_does_not_allow_is_refused_naming_what_it_allo
     [(status, step) for status in MeetingStatus for step in MEETING_STEPS[status]],
 )
 def test_a_meeting_step_its_status_allows_is_never_refused_for_the_status(
-    status: MeetingStatus, step: str
+    status: MeetingStatus, step: type[Command]
 ) -> None:
     command = MEETING_COMMANDS[step]
 
@@ -298,7 +326,7 @@ def test_a_meeting_step_its_status_allows_is_never_refused_for_the_status(
     ],
 )
 def test_an_action_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
-    status: ActionStatus, step: str
+    status: ActionStatus, step: type[Command]
 ) -> None:
     command = ACTION_COMMANDS[step]
 
@@ -315,7 +343,7 @@ def test_an_action_step_its_status_does_not_allow_is_refused_naming_what_it_allo
     [(status, step) for status in ActionStatus for step in ACTION_STEPS[status]],
 )
 def test_an_action_step_its_status_allows_is_taken(
-    status: ActionStatus, step: str
+    status: ActionStatus, step: type[Command]
 ) -> None:
     command = ACTION_COMMANDS[step]
 

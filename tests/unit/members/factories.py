@@ -5,20 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.members.domain import (
-    PERSON,
-    UNIT,
+from services.members.domain.joint_meeting import (
     JointMeetingEstablished,
     LeadUnitSet,
     MeetingRole,
     OfficeHostSet,
+    RoleEnded,
+    RoleGranted,
+)
+from services.members.domain.person import (
+    PERSON,
     Person,
     PersonAppointed,
     PersonMoved,
     PersonRelieved,
     PersonTitleChanged,
-    RoleEnded,
-    RoleGranted,
+)
+from services.members.domain.unit import (
+    UNIT,
     Unit,
     UnitAdmitted,
     UnitDutiesSet,

@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from services.members.domain import (
+from services.members.domain.joint_meeting import (
     JOINT_MEETING,
-    PERSON,
-    UNIT,
     ChangeRole,
     EndRole,
     EndRolesOfRelievedPerson,
@@ -22,7 +20,6 @@ from services.members.domain import (
     LeadUnitSet,
     MeetingRole,
     OfficeHostSet,
-    Person,
     SetLeadUnit,
     SetOfficeHost,
     change_role,
@@ -33,6 +30,8 @@ from services.members.domain import (
     set_lead_unit,
     set_office_host,
 )
+from services.members.domain.person import PERSON, Person
+from services.members.domain.unit import UNIT
 from shared.domain import Command, Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.members.factories import (
@@ -165,7 +164,10 @@ def test_nothing_happens_in_a_meeting_not_yet_established(
     with pytest.raises(InvalidTransition) as refused:
         decide(meeting)
 
-    assert (refused.value.current, refused.value.allowed) == ("new", ("establish",))
+    assert (refused.value.current, refused.value.allowed) == (
+        "new",
+        (EstablishJointMeeting,),
+    )
 
 
 def test_an_active_person_is_granted_a_role_for_the_unit_they_sit_for() -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from services.members.domain import (
+from services.members.domain.person import (
     PERSON,
-    UNIT,
     AppointPerson,
     ChangeTitle,
     MovePerson,
@@ -15,12 +14,12 @@ from services.members.domain import (
     PersonRelieved,
     PersonStatus,
     RelievePerson,
-    Unit,
     appoint_person,
     change_title,
     move_person,
     relieve_person,
 )
+from services.members.domain.unit import UNIT, Unit
 from shared.domain import Command, Role
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.members.factories import (
@@ -95,7 +94,7 @@ def test_an_active_person_cannot_be_appointed_again_with_different_data() -> Non
         )
 
     assert refused.value.current == PersonStatus.ACTIVE
-    assert refused.value.allowed == ("change-title", "move", "relieve")
+    assert refused.value.allowed == (ChangeTitle, MovePerson, RelievePerson)
 
 
 def test_a_relieved_person_cannot_be_appointed_again() -> None:
@@ -212,7 +211,7 @@ def test_a_new_person_cannot_be_relieved() -> None:
     with pytest.raises(InvalidTransition) as refused:
         relieve_person(person, RelievePerson(reason="retired", effective_on=LATER))
 
-    assert (refused.value.current, refused.value.allowed) == ("new", ("appoint",))
+    assert (refused.value.current, refused.value.allowed) == ("new", (AppointPerson,))
 
 
 def test_a_relief_needs_a_reason() -> None:

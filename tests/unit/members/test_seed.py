@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.members.domain import (
+from services.members.domain.joint_meeting import (
     JOINT_MEETING,
-    PERSON,
-    UNIT,
-    AdmitUnit,
-    AppointPerson,
     EstablishJointMeeting,
     GrantRole,
     JointMeeting,
     MeetingRole,
-    PersonStatus,
-    UnitStatus,
-    admit_unit,
-    appoint_person,
     establish_joint_meeting,
     grant_role,
 )
+from services.members.domain.person import (
+    PERSON,
+    AppointPerson,
+    PersonStatus,
+    appoint_person,
+)
+from services.members.domain.unit import UNIT, AdmitUnit, UnitStatus, admit_unit
 from services.members.seed import SeedStep, seed_plan
 from shared.domain import Aggregate, Command, Event
 

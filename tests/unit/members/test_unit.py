@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from services.members.domain import (
+from services.members.domain.unit import (
     UNIT,
     AdmitUnit,
     RenameUnit,
@@ -85,7 +85,7 @@ def test_an_active_unit_cannot_be_admitted_again_with_different_data() -> None:
         admit_unit(unit, admit(name_en="Work Safety Bureau"))
 
     assert refused.value.current == UnitStatus.ACTIVE
-    assert refused.value.allowed == ("rename", "set-duties", "withdraw")
+    assert refused.value.allowed == (RenameUnit, SetUnitDuties, WithdrawUnit)
 
 
 def test_a_withdrawn_unit_cannot_be_admitted_again() -> None:
@@ -246,7 +246,7 @@ def test_a_new_unit_cannot_be_withdrawn() -> None:
     with pytest.raises(InvalidTransition) as refused:
         withdraw_unit(unit, WithdrawUnit(reason="merged", effective_on=LATER))
 
-    assert (refused.value.current, refused.value.allowed) == ("new", ("admit",))
+    assert (refused.value.current, refused.value.allowed) == ("new", (AdmitUnit,))
 
 
 def test_a_successor_code_is_a_unit_code() -> None:

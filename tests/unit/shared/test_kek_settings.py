@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from qingqian_local.embedded import ServiceDatabase
+from qingqian_local.keys import LocalKeys
+from qingqian_local.supervisor.ports import Replica
+from qingqian_local.supervisor.stack import _service_env
 from shared.chain import new_private_key_pem
 from shared.http import create_service_app
 from shared.key_wrapping import Kek
-from shared.local import LocalKeys, ServiceDatabase
 from shared.settings import ServiceSettings
-from shared.supervisor.ports import Replica
-from shared.supervisor.stack import _service_env
 
 
 def settings(kek: str | None = None) -> ServiceSettings:

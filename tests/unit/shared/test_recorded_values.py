@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from services.cases.domain import CASE
-from services.meetings.domain import MEETING
+from services.cases.domain.case import CASE
+from services.meetings.domain.meeting import MEETING
 from shared.amounts import Money
 from shared.dates import BusinessDate
 from shared.values import RECORDED, Name, Text, Uscc

@@ -8,10 +8,14 @@ from typing import Any
 
 import pytest
 
-from services.cases.domain import CASE
-from services.credit.domain import LISTING
-from services.meetings.domain import ACTION, MEETING, MeetingKind
-from services.members.domain import JOINT_MEETING, PERSON, UNIT
+from services.cases.domain.case import CASE
+from services.credit.domain.aggregate import LISTING
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.proposal import MeetingKind
+from services.members.domain.joint_meeting import JOINT_MEETING
+from services.members.domain.person import PERSON
+from services.members.domain.unit import UNIT
 from shared.domain import Aggregate, Event
 from tests.support import LEDGER, AmountAdded, LedgerOpened
 from tests.unit.cases import factories as cases

@@ -1,0 +1,202 @@
+"""The criminal track's second half: the police file or decline; after a refusal the
+agency asks them once to reconsider, then the procuratorate to supervise (310号令
+arts. 8–9, rules.md §3.5, §4.1). Its limits count calendar days."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, assert_never
+
+from services.cases.domain.lifecycle import require_criminal, require_step_date
+from services.cases.domain.limits import CaseLimits
+from services.cases.domain.referral import days_after, on_criminal_track
+from services.cases.domain.state import Case, CriminalStatus, DeadlineKind
+from shared.dates import BusinessDate
+from shared.domain import Command, Deadline, Event, Role
+from shared.errors import RuleViolated
+from shared.values import Text
+
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
+_AWAITING_POLICE = frozenset(
+    {CriminalStatus.TRANSFERRED_TO_POLICE, CriminalStatus.RECONSIDERATION_REQUESTED}
+)
+
+
+class RecordPoliceFiling(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    filed_on: BusinessDate
+
+
+class RecordPoliceDeclining(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    declined_on: BusinessDate
+    reason: Text
+
+
+class RequestReconsideration(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    requested_on: BusinessDate
+
+
+class RequestProcuratorateSupervision(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    requested_on: BusinessDate
+    reason: Text
+
+
+class PoliceFiled(Event):
+    """The police opened a criminal case."""
+
+    filed_on: date
+
+
+class PoliceDeclined(Event):
+    """The police declined to open a criminal case, in writing with reasons. After a
+    first refusal the agency may ask them to reconsider by `request_by`; after a
+    refusal on reconsideration it may ask the procuratorate to supervise by then."""
+
+    declined_on: date
+    reason: str
+    is_after_reconsideration: bool
+    request_by: Deadline
+
+
+class ReconsiderationRequested(Event):
+    """The agency asked the police to reconsider; they must answer by the deadline."""
+
+    requested_on: date
+    answer_deadline: Deadline
+
+
+class ProcuratorateSupervisionRequested(Event):
+    """The police declined again; the agency asked the procuratorate to supervise."""
+
+    requested_on: date
+    reason: str
+
+
+PoliceAnswerEvent = (
+    PoliceFiled
+    | PoliceDeclined
+    | ReconsiderationRequested
+    | ProcuratorateSupervisionRequested
+)
+
+
+def evolve_police_answer(case: Case, event: PoliceAnswerEvent) -> Case:
+    """The case after the police answered, or the agency pressed them to."""
+    match event:
+        case PoliceFiled():
+            return on_criminal_track(
+                case, CriminalStatus.POLICE_FILED, closes=DeadlineKind.POLICE_ANSWER
+            )
+        case PoliceDeclined(request_by=request_by):
+            kind = (
+                DeadlineKind.PROCURATORATE_REQUEST
+                if event.is_after_reconsideration
+                else DeadlineKind.RECONSIDERATION_REQUEST
+            )
+            return on_criminal_track(
+                case,
+                CriminalStatus.POLICE_DECLINED,
+                closes=DeadlineKind.POLICE_ANSWER,
+                opens=(kind, request_by),
+            )
+        case ReconsiderationRequested(answer_deadline=deadline):
+            reconsidering = on_criminal_track(
+                case,
+                CriminalStatus.RECONSIDERATION_REQUESTED,
+                closes=DeadlineKind.RECONSIDERATION_REQUEST,
+                opens=(DeadlineKind.POLICE_ANSWER, deadline),
+            )
+            return reconsidering.model_copy(
+                update={"is_reconsideration_requested": True}
+            )
+        case ProcuratorateSupervisionRequested():
+            return on_criminal_track(
+                case,
+                CriminalStatus.PROCURATORATE_SUPERVISION,
+                closes=DeadlineKind.PROCURATORATE_REQUEST,
+            )
+        case _:
+            assert_never(event)
+
+
+def record_police_filing(
+    case: Case, command: RecordPoliceFiling, *, today: date
+) -> list[PoliceAnswerEvent]:
+    """The police opened a criminal case, at first or on reconsideration."""
+    require_criminal(case, _AWAITING_POLICE, "filed by the police")
+    require_step_date(case, command.filed_on, field="filed_on", today=today)
+    return [PoliceFiled(filed_on=command.filed_on)]
+
+
+def record_police_declining(
+    case: Case, command: RecordPoliceDeclining, *, today: date, limits: CaseLimits
+) -> list[PoliceAnswerEvent]:
+    """The police declined: after a first refusal the agency may ask them to
+    reconsider within 3 days; after a refusal on reconsideration it may turn to the
+    procuratorate within 3 days (310号令 art. 9)."""
+    require_criminal(case, _AWAITING_POLICE, "declined by the police")
+    require_step_date(case, command.declined_on, field="declined_on", today=today)
+    is_after = case.criminal is CriminalStatus.RECONSIDERATION_REQUESTED
+    days = (
+        limits.procuratorate_request_days
+        if is_after
+        else limits.reconsideration_request_days
+    )
+    return [
+        PoliceDeclined(
+            declined_on=command.declined_on,
+            reason=command.reason,
+            is_after_reconsideration=is_after,
+            request_by=days_after(command.declined_on, days),
+        )
+    ]
+
+
+def request_reconsideration(
+    case: Case, command: RequestReconsideration, *, today: date, limits: CaseLimits
+) -> list[PoliceAnswerEvent]:
+    """The agency asks the police once to reconsider; they answer within 3 days
+    (310号令 art. 9)."""
+    require_criminal(case, {CriminalStatus.POLICE_DECLINED}, "sent for reconsideration")
+    if case.is_reconsideration_requested:
+        raise RuleViolated(
+            "one-reconsideration",
+            "The police already reconsidered; ask the procuratorate to supervise.",
+        )
+    require_step_date(case, command.requested_on, field="requested_on", today=today)
+    return [
+        ReconsiderationRequested(
+            requested_on=command.requested_on,
+            answer_deadline=days_after(
+                command.requested_on, limits.police_reconsideration_days
+            ),
+        )
+    ]
+
+
+def request_procuratorate_supervision(
+    case: Case, command: RequestProcuratorateSupervision, *, today: date
+) -> list[PoliceAnswerEvent]:
+    """After the police declined again on reconsideration, the agency asks the
+    procuratorate to supervise (310号令 art. 9)."""
+    require_criminal(
+        case, {CriminalStatus.POLICE_DECLINED}, "sent to the procuratorate"
+    )
+    if not case.is_reconsideration_requested:
+        raise RuleViolated(
+            "reconsideration-first",
+            "Ask the police to reconsider before turning to the procuratorate.",
+        )
+    require_step_date(case, command.requested_on, field="requested_on", today=today)
+    return [
+        ProcuratorateSupervisionRequested(
+            requested_on=command.requested_on, reason=command.reason
+        )
+    ]

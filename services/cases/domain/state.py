@@ -1,0 +1,210 @@
+"""The state of one wage-arrears case (stream `case-<yyyy>-<nnnnnn>`) and its parts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from services.cases.domain.particulars import (
+    CaseSource,
+    Employer,
+    Project,
+    Sector,
+    Worker,
+)
+from shared.amounts import RecordedMoney
+from shared.domain import Deadline
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands on the administrative track (rules.md §4.1). `accepted` is
+    kept for the record: the investigation starts the day a case is accepted, so an
+    accepted case is `investigating`."""
+
+    NEW = "new"
+    RECEIVED = "received"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    ACCEPTED = "accepted"
+    INVESTIGATING = "investigating"
+    ORDERED_TO_PAY = "ordered_to_pay"
+    OVERDUE = "overdue"
+    PAID = "paid"
+    HANDLING_DECIDED = "handling_decided"
+    COURT_ENFORCEMENT = "court_enforcement"
+    REJECTED = "rejected"
+    TRANSFERRED_OUT = "transferred_out"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
+class CriminalStatus(StrEnum):
+    """拒不支付劳动报酬罪: where the case stands on the criminal track, which runs beside
+    the administrative one (310号令 art. 11, rules.md §3.5)."""
+
+    NONE = "none"
+    REFERRAL_PROPOSED = "referral_proposed"
+    REFERRAL_APPROVED = "referral_approved"
+    REFERRAL_REFUSED = "referral_refused"
+    TRANSFERRED_TO_POLICE = "transferred_to_police"
+    POLICE_FILED = "police_filed"
+    POLICE_DECLINED = "police_declined"
+    RECONSIDERATION_REQUESTED = "reconsideration_requested"
+    PROCURATORATE_SUPERVISION = "procuratorate_supervision"
+
+
+class DeadlineKind(StrEnum):
+    """Which time limit a deadline is (rules.md §4.1)."""
+
+    ACCEPTANCE = "acceptance"
+    SUPPLEMENT = "supplement"
+    INVESTIGATION = "investigation"
+    PAYMENT_ORDER = "payment_order"
+    REFERRAL_APPROVAL = "referral_approval"
+    POLICE_TRANSFER = "police_transfer"
+    POLICE_ANSWER = "police_answer"
+    RECONSIDERATION_REQUEST = "reconsideration_request"
+    PROCURATORATE_REQUEST = "procuratorate_request"
+    ASSIGNMENT = "assignment"
+
+
+class ServiceMethod(StrEnum):
+    """送达: how an order reached the employer. Posting it at the residence or workplace
+    and recording that by photo or video counts only when the employer fled
+    (法释〔2013〕3号 art. 4, rules.md §3.5)."""
+
+    IN_PERSON = "in_person"
+    MAIL = "mail"
+    POSTED_AND_PHOTOGRAPHED = "posted_and_photographed"
+    ELECTRONIC = "electronic"
+
+
+class AssignmentStatus(StrEnum):
+    """Whether the assigned units still hold the case or the lead unit sent it back."""
+
+    ACTIVE = "active"
+    RETURNED = "returned"
+
+
+class CaseOutcome(StrEnum):
+    """Why a case was closed (rules.md §3.4.1 item 14)."""
+
+    PAID = "paid"
+    HANDLING_DECIDED = "handling_decided"
+    COURT_ENFORCEMENT = "court_enforcement"
+    CANCELLED = "cancelled"
+
+
+class OpenDeadline(BaseModel):
+    """A time limit running on the case: the step it is for must happen by `due`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: DeadlineKind
+    due: date
+    is_provisional: bool = False
+
+
+class PaymentOrder(BaseModel):
+    """The order to pay: by when, and when and how it was served."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ordered_on: date
+    pay_by: date
+    served_on: date
+    service_method: ServiceMethod
+    amount: RecordedMoney
+
+
+class Assignment(BaseModel):
+    """交办: the office hands the case to a lead unit, with helping units, to be done by
+    `due_on` (东区政〔2017〕104号 §4(三), rules.md §4.1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lead_unit: str
+    helping_units: tuple[str, ...] = ()
+    due_on: date
+    status: AssignmentStatus = AssignmentStatus.ACTIVE
+
+    def includes(self, unit: str) -> bool:
+        """Whether the unit leads or helps with the case."""
+        return unit == self.lead_unit or unit in self.helping_units
+
+
+class Case(BaseModel):
+    """欠薪案件: a wage-arrears case as it stands now; a stream with no events is NEW."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: CaseStatus = CaseStatus.NEW
+    criminal: CriminalStatus = CriminalStatus.NONE
+    source: CaseSource | None = None
+    sector: Sector | None = None
+    employer: Employer | None = None
+    project: Project | None = None
+    workers_count: int = 0
+    workers: tuple[Worker, ...] = ()
+    months_owed: int = 0
+    amount_owed: RecordedMoney = Decimal(0)
+    amount_recovered: RecordedMoney = Decimal(0)
+    territorial_unit: str = ""
+    summary: str = ""
+    is_mass_incident: bool = False
+    is_employer_absconded: bool = False
+    received_on: date | None = None
+    source_reference: str | None = None
+    accepted_on: date | None = None
+    deadlines: tuple[OpenDeadline, ...] = ()
+    missed: tuple[OpenDeadline, ...] = ()
+    is_investigation_extended: bool = False
+    payment_order: PaymentOrder | None = None
+    compensation_amount: RecordedMoney | None = None
+    outcome: CaseOutcome | None = None
+    is_reconsideration_requested: bool = False
+    assignment: Assignment | None = None
+    progress_reports: int = 0
+    is_credit_listing_recommended: bool = False
+    forgotten_subjects: tuple[str, ...] = ()
+
+    @property
+    def amount_still_owed(self) -> Decimal:
+        """What the workers are still owed; never below zero, even after overpayment."""
+        return max(Decimal(0), self.amount_owed - self.amount_recovered)
+
+    def deadline(self, kind: DeadlineKind) -> OpenDeadline | None:
+        """The open deadline of that kind, if one is running."""
+        return next((d for d in self.deadlines if d.kind is kind), None)
+
+    def is_missed(self, deadline: OpenDeadline) -> bool:
+        """Whether that deadline was recorded as missed."""
+        return any(
+            (m.kind, m.due) == (deadline.kind, deadline.due) for m in self.missed
+        )
+
+
+def open_deadlines(case: Case) -> tuple[OpenDeadline, ...]:
+    """The deadlines still running and not yet recorded as missed: what the deadline
+    watcher checks. A missed deadline stays among `case.deadlines` until its step is
+    done, so work queues can show it as overdue."""
+    return tuple(d for d in case.deadlines if not case.is_missed(d))
+
+
+def without_deadlines(
+    deadlines: tuple[OpenDeadline, ...], *kinds: DeadlineKind
+) -> tuple[OpenDeadline, ...]:
+    """The deadlines once the steps of those kinds are done."""
+    return tuple(d for d in deadlines if d.kind not in kinds)
+
+
+def with_deadline(
+    deadlines: tuple[OpenDeadline, ...], kind: DeadlineKind, deadline: Deadline
+) -> tuple[OpenDeadline, ...]:
+    """The deadlines with that kind's deadline (re)started, replacing any before it."""
+    started = OpenDeadline(
+        kind=kind, due=deadline.due, is_provisional=deadline.is_provisional
+    )
+    return (*without_deadlines(deadlines, kind), started)

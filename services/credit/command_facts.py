@@ -1,0 +1,84 @@
+"""The facts credit's decide functions are given, each from one typed provider, and
+the context the providers read: the district's rules and the person-key secret. The
+command table (`services.credit.command_table`) lists which row gets which."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.credit.domain.aggregate import LISTING
+from services.credit.domain.candidate import OpenByHand
+from services.credit.domain.decision import DecideListing
+from services.credit.domain.limits import CreditLimits
+from services.credit.domain.listing import Listing
+from services.credit.domain.sanctions import SanctionDuty
+from services.credit.domain.subjects import PersonDetails
+from services.credit.person_key import person_key
+from services.credit.rules import CreditRules
+from shared.command_table import Fact, Scope, fact, today
+from shared.domain import Command, WorkingDays
+from shared.handling import load
+
+
+@dataclass(frozen=True)
+class CreditContext:
+    """What credit commands need of the running service: the district's rules, and the
+    secret a person's lookup key is derived with."""
+
+    rules: CreditRules
+    person_key_secret: bytes
+
+
+async def _calendar(scope: Scope[Command, CreditContext]) -> WorkingDays:
+    return scope.context.rules.calendar
+
+
+async def _limits(scope: Scope[Command, CreditContext]) -> CreditLimits:
+    return scope.context.rules.limits
+
+
+async def _duties(scope: Scope[Command, CreditContext]) -> tuple[SanctionDuty, ...]:
+    return scope.context.rules.duties
+
+
+async def _person_key(scope: Scope[OpenByHand, CreditContext]) -> str | None:
+    subject = scope.command.subject
+    if not isinstance(subject, PersonDetails):
+        return None
+    return person_key(scope.context.person_key_secret, subject.id_number)
+
+
+async def _employer_listing(scope: Scope[DecideListing, object]) -> Listing | None:
+    named = scope.command.employer_listing_id
+    return None if named is None else (await load(scope.store, LISTING, named))[0]
+
+
+async def _has_new_arrears(scope: Scope[Command, object]) -> bool:
+    """Whether cases received a new case against the listed employer since the listing
+    decision (from cases' events, kept in `employer_cases`)."""
+    listing, _ = await load(scope.store, LISTING, scope.entity_id)
+    uscc = getattr(listing.subject, "uscc", None)
+    if listing.decision is None or not uscc:
+        return False
+    found = await scope.pool.fetchval(
+        "SELECT 1 FROM employer_cases WHERE uscc = $1 AND received_on > $2 LIMIT 1",
+        uscc,
+        listing.decision.decided_on,
+    )
+    return found is not None
+
+
+TODAY = today()
+CALENDAR: Fact[WorkingDays, Command, CreditContext] = fact("calendar", _calendar)
+LIMITS: Fact[CreditLimits, Command, CreditContext] = fact("limits", _limits)
+TIME_LIMITS = (TODAY, CALENDAR, LIMITS)
+"""The facts of a step with a deadline: today, the working calendar, the limits."""
+
+PERSON_KEY: Fact[str | None, OpenByHand, CreditContext] = fact(
+    "person_key", _person_key
+)
+EMPLOYER_LISTING: Fact[Listing | None, DecideListing, object] = fact(
+    "employer_listing", _employer_listing
+)
+HAS_NEW_ARREARS: Fact[bool, Command, object] = fact("has_new_arrears", _has_new_arrears)
+DUTIES: Fact[tuple[SanctionDuty, ...], Command, CreditContext] = fact("duties", _duties)

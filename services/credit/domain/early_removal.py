@@ -1,0 +1,213 @@
+"""Early removal on credit repair (提前移出, 信用修复): the employer applies, one
+application at a time, and the listing is removed only when every condition holds;
+otherwise the application is refused naming each condition not met (rules.md §3.1.1
+"Early removal", §4.2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar, Final, Self, assert_never
+
+from pydantic import model_validator
+
+from services.credit.domain.ending import ended, sanctions_to_lift
+from services.credit.domain.limits import CreditLimits
+from services.credit.domain.listing import (
+    EarlyRemovalApplication,
+    EndKind,
+    Listing,
+    ListingEnd,
+    ListingStatus,
+    require_status,
+)
+from shared.dates import BusinessDate, require_date
+from shared.domain import Command, Event, Role, WorkingDays
+from shared.errors import RuleViolated
+from shared.months import has_full_months_passed
+from shared.values import Note
+
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
+
+
+class RefusalReason(StrEnum):
+    """Which condition of early removal was not met (rules.md §3.1.1)."""
+
+    NOT_PAID = "not_paid"
+    TOO_SOON_AFTER_CORRECTION = "too_soon_after_correction"
+    NEW_ARREARS = "new_arrears"
+    NO_WRITTEN_COMMITMENT = "no_written_commitment"
+
+
+class ApplyForEarlyRemoval(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    applied_on: BusinessDate
+    paid_on: BusinessDate | None = None
+    commitment_text: Note = ""
+
+    @model_validator(mode="after")
+    def _paid_before_applying(self) -> Self:
+        if self.paid_on is not None and self.paid_on > self.applied_on:
+            raise ValueError("paid_on is after applied_on")
+        return self
+
+
+class DecideEarlyRemoval(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    decided_on: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[ListingStatus]]] = {
+    ApplyForEarlyRemoval: frozenset({ListingStatus.ACTIVE}),
+    DecideEarlyRemoval: frozenset({ListingStatus.ACTIVE}),
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
+class EarlyRemovalApplied(Event):
+    """The employer applied for early removal: when it paid (None if it has not), its
+    written commitment, and whether new arrears were known then."""
+
+    applied_on: date
+    paid_on: date | None
+    commitment_text: str
+    has_new_arrears: bool
+
+
+class EarlyRemovalGranted(Event):
+    """Every condition of early removal held: the listing is removed and the units
+    are to lift the sanctions named."""
+
+    decided_on: date
+    sanctions_to_lift: tuple[str, ...]
+    lift_due: date | None
+
+
+class EarlyRemovalRefused(Event):
+    """Early removal was refused, naming each condition not met; the listing stays
+    in force and the employer may apply again."""
+
+    decided_on: date
+    reasons: tuple[RefusalReason, ...]
+
+
+EarlyRemovalEvent = EarlyRemovalApplied | EarlyRemovalGranted | EarlyRemovalRefused
+
+
+def evolve_early_removal(listing: Listing, event: EarlyRemovalEvent) -> Listing:
+    """The listing with an application pending, without it once refused, or removed."""
+    match event:
+        case EarlyRemovalApplied():
+            application = EarlyRemovalApplication(**dict(event))
+            return listing.model_copy(update={"early_removal": application})
+        case EarlyRemovalRefused():
+            return listing.model_copy(update={"early_removal": None})
+        case EarlyRemovalGranted(decided_on=ended_on):
+            end = ListingEnd(ended_on=ended_on, how=EndKind.REMOVED)
+            return ended(
+                listing,
+                ListingStatus.REMOVED,
+                end,
+                to_lift=event.sanctions_to_lift,
+                lift_due=event.lift_due,
+            )
+        case _:
+            assert_never(event)
+
+
+def apply_for_early_removal(
+    listing: Listing,
+    command: ApplyForEarlyRemoval,
+    *,
+    today: date,
+    has_new_arrears: bool,
+) -> list[EarlyRemovalEvent]:
+    """The employer applies to the listing department for early removal, one
+    application at a time; the application records whether new arrears of the
+    employer were known then (from cases' events)."""
+    require_status(listing, {ListingStatus.ACTIVE}, "removed early")
+    if listing.early_removal is not None:
+        raise RuleViolated(
+            "early-removal-pending",
+            f"An application of {listing.early_removal.applied_on} awaits a decision.",
+        )
+    require_date(
+        command.applied_on,
+        field="applied_on",
+        today=today,
+        not_before=listing.decision.decided_on if listing.decision else None,
+        since="decision",
+    )
+    return [
+        EarlyRemovalApplied(
+            applied_on=command.applied_on,
+            paid_on=command.paid_on,
+            commitment_text=command.commitment_text,
+            has_new_arrears=has_new_arrears,
+        )
+    ]
+
+
+def decide_early_removal(
+    listing: Listing,
+    command: DecideEarlyRemoval,
+    *,
+    today: date,
+    calendar: WorkingDays,
+    limits: CreditLimits,
+    has_new_arrears: bool,
+) -> list[EarlyRemovalEvent]:
+    """The application is granted, removing the listing, only when every condition
+    holds (rules.md §3.1.1 "Early removal"); otherwise it is refused, naming each
+    condition not met, and the listing stays in force."""
+    require_status(listing, {ListingStatus.ACTIVE}, "removed early")
+    application = listing.early_removal
+    if application is None:
+        raise RuleViolated(
+            "no-early-removal-application", "The employer has not applied."
+        )
+    require_date(
+        command.decided_on,
+        field="decided_on",
+        today=today,
+        not_before=application.applied_on,
+        since="application",
+    )
+    reasons = refusal_reasons(
+        application, limits=limits, has_new_arrears=has_new_arrears
+    )
+    if reasons:
+        return [EarlyRemovalRefused(decided_on=command.decided_on, reasons=reasons)]
+    to_lift, lift_due = sanctions_to_lift(listing, today, calendar, limits)
+    return [
+        EarlyRemovalGranted(
+            decided_on=command.decided_on, sanctions_to_lift=to_lift, lift_due=lift_due
+        )
+    ]
+
+
+def refusal_reasons(
+    application: EarlyRemovalApplication,
+    *,
+    limits: CreditLimits,
+    has_new_arrears: bool,
+) -> tuple[RefusalReason, ...]:
+    """The conditions of early removal not met: wages paid; 6 whole months from the
+    correction (the payment) to the application, counted in calendar months; no new
+    arrears during the listing, known at the application or now; and a written
+    commitment (rules.md §3.1.1)."""
+    reasons: list[RefusalReason] = []
+    if application.paid_on is None:
+        reasons.append(RefusalReason.NOT_PAID)
+    # 6 whole months from the correction give the right to apply (rules.md §3.1.1).
+    elif not has_full_months_passed(
+        application.paid_on, application.applied_on, limits.early_removal_min_months
+    ):
+        reasons.append(RefusalReason.TOO_SOON_AFTER_CORRECTION)
+    if has_new_arrears or application.has_new_arrears:
+        reasons.append(RefusalReason.NEW_ARREARS)
+    if not application.commitment_text:
+        reasons.append(RefusalReason.NO_WRITTEN_COMMITMENT)
+    return tuple(reasons)

@@ -1,0 +1,280 @@
+"""The meetings service's commands, one row each: the aggregate, the decide function,
+the facts it needs, its route and how a new meeting is numbered. Routes, watchers and
+the process manager all run commands through `run(COMMANDS, …)`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from services.meetings.assignments import (
+    assignments,
+    open_action_items,
+    recorded_by,
+)
+from services.meetings.domain import (
+    approval,
+    cancellation,
+    carrying_out,
+    deciding,
+    holding,
+    inspection,
+    minutes,
+    notices,
+    overdue,
+    proposal,
+    scheduling,
+)
+from services.meetings.domain.action_item import ACTION, ACTION_STEPS
+from services.meetings.domain.meeting import MEETING, MEETING_STEPS
+from services.meetings.domain.minutes import MINUTES_STEPS
+from services.meetings.outside_facts import (
+    chair_roles,
+    powers_on_approval,
+    powers_today,
+    work_plan_years,
+)
+from shared.command_table import (
+    CommandTable,
+    Numbered,
+    Resource,
+    Row,
+    Scope,
+    actor_unit,
+    entity_id,
+    today,
+)
+from shared.command_table import active_unit_codes as units
+from shared.numbering import YearlyNumbers
+from shared.store import Appended
+
+MEETING_ID_PATTERN = r"^\d{4}-\d{3}$"
+ACTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
+MeetingId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-003"])]
+ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1-jsj"])]
+
+MEETINGS = Resource("meetings", id_param="meeting_id", id_type=MeetingId)
+ACTION_ITEMS = Resource("action-items", id_param="action_id", id_type=ActionId)
+
+# Meeting numbers per year, handed out without gaps: `2024-003`.
+MEETING_NUMBERS = YearlyNumbers(
+    table="meeting_numbers", entity_id=lambda year, number: f"{year}-{number:03d}"
+)
+
+_NO_MEETING = "meeting {id} does not exist"
+_NO_ACTION = "action item {id} does not exist"
+
+
+async def _open_its_action_items(scope: Scope[Any, Any], appended: Appended) -> None:
+    # A decision or work plan opens its action items at once (the process manager
+    # opens them too, should this request stop half-way).
+    recorded = await recorded_by(scope.store, appended)
+    if recorded is not None:
+        opening = assignments(scope.entity_id, recorded)
+        await open_action_items(COMMANDS, scope.store, scope.pool, scope.ctx, opening)
+
+
+COMMANDS: CommandTable[None] = CommandTable(
+    (
+        Row(
+            proposal.ProposeMeeting,
+            MEETING,
+            proposal.propose_meeting,
+            "The office proposes a plenary (every active unit invited), a special"
+            " meeting (the convener must approve it) or a joint inspection (with its"
+            " plan).",
+            facts=(today(), units()),
+            route=MEETINGS.create("propose"),
+            ids=Numbered(
+                MEETING_NUMBERS, lambda c: c.proposed_on.year, id_fact="meeting_id"
+            ),
+        ),
+        Row(
+            approval.ApproveMeeting,
+            MEETING,
+            approval.approve_meeting,
+            "The convener (on the members roster today) approves a special meeting;"
+            " 403 for anyone else, whatever the token claims.",
+            facts=(today(), powers_today()),
+            route=MEETINGS.step("approve"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            approval.DeclineMeeting,
+            MEETING,
+            approval.decline_meeting,
+            "The convener (on the members roster today) declines a special meeting.",
+            facts=(today(), powers_today()),
+            route=MEETINGS.step("decline"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            scheduling.ScheduleMeeting,
+            MEETING,
+            scheduling.schedule_meeting,
+            "Set or move date, place and chair; a plenary or special meeting is chaired"
+            " by the convener or a deputy convener on that date (from members' roles).",
+            facts=(today(), chair_roles(), powers_today()),
+            route=MEETINGS.step("schedule"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            cancellation.CancelMeeting,
+            MEETING,
+            cancellation.cancel_meeting,
+            "Cancel a meeting not yet held.",
+            facts=(today(), powers_today()),
+            route=MEETINGS.step("cancel"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            notices.SendNotice,
+            MEETING,
+            notices.send_notice,
+            "Send a notice naming, per unit, the materials to prepare and when they are"
+            " due.",
+            facts=(today(),),
+            route=MEETINGS.step("send-notice"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            notices.SubmitMaterial,
+            MEETING,
+            notices.submit_material,
+            "A unit submits a material asked of it: a document reference and a note.",
+            facts=(today(), actor_unit()),
+            route=MEETINGS.step("submit-material"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            holding.HoldMeeting,
+            MEETING,
+            holding.hold_meeting,
+            "Record that the meeting took place.",
+            facts=(today(),),
+            route=MEETINGS.step("hold"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            holding.RecordAttendance,
+            MEETING,
+            holding.record_attendance,
+            "Record per unit and person: present, absent, excused or represented by"
+            " someone.",
+            route=MEETINGS.step("record-attendance"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            minutes.DraftMinutes,
+            MEETING,
+            minutes.draft_minutes,
+            "Draft the minutes under agenda items.",
+            facts=(today(),),
+            route=MEETINGS.step("draft-minutes"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            minutes.CirculateMinutes,
+            MEETING,
+            minutes.circulate_minutes,
+            "Circulate the draft minutes.",
+            facts=(today(),),
+            route=MEETINGS.step("circulate-minutes"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            minutes.AmendMinutes,
+            MEETING,
+            minutes.amend_minutes,
+            "Amend the minutes, saying why.",
+            facts=(today(),),
+            route=MEETINGS.step("amend-minutes"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            minutes.ApproveMinutes,
+            MEETING,
+            minutes.approve_minutes,
+            "The convener or a deputy convener (on the members roster on"
+            " `approved_on`) approves the minutes; 403 for anyone else.",
+            facts=(today(), powers_on_approval()),
+            route=MEETINGS.step("approve-minutes"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            deciding.RecordDecision,
+            MEETING,
+            deciding.record_decision,
+            "Record a decision; each responsible unit gets an action item.",
+            facts=(today(), units(), entity_id("meeting_id")),
+            then=_open_its_action_items,
+            route=MEETINGS.step("record-decision"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            deciding.AdoptWorkPlan,
+            MEETING,
+            deciding.adopt_work_plan,
+            "A plenary adopts the year's work plan; each task becomes an action item.",
+            facts=(today(), units(), entity_id("meeting_id"), work_plan_years()),
+            then=_open_its_action_items,
+            route=MEETINGS.step("adopt-work-plan"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            inspection.RaiseFinding,
+            MEETING,
+            inspection.raise_finding,
+            "Record an inspection finding; one about wage arrears becomes a case in"
+            " cases.",
+            facts=(today(), units()),
+            route=MEETINGS.step("raise-finding"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            carrying_out.AssignActionItem,
+            ACTION,
+            carrying_out.assign_action_item,
+            "The service opens an action item for a task of a decision or work plan.",
+            step="assign",
+        ),
+        Row(
+            carrying_out.ReportProgress,
+            ACTION,
+            carrying_out.report_progress,
+            "The responsible unit reports progress; `is_complete` asks the office to"
+            " accept it.",
+            facts=(today(), actor_unit()),
+            route=ACTION_ITEMS.step("report-progress"),
+            not_found=_NO_ACTION,
+        ),
+        Row(
+            carrying_out.AcceptActionItem,
+            ACTION,
+            carrying_out.accept_action_item,
+            "The office accepts the item as done.",
+            facts=(today(),),
+            route=ACTION_ITEMS.step("accept"),
+            not_found=_NO_ACTION,
+        ),
+        Row(
+            carrying_out.SendBackActionItem,
+            ACTION,
+            carrying_out.send_back_action_item,
+            "The office sends the item back with a reason.",
+            facts=(today(),),
+            route=ACTION_ITEMS.step("send-back"),
+            not_found=_NO_ACTION,
+        ),
+        Row(
+            overdue.MarkActionItemOverdue,
+            ACTION,
+            overdue.mark_action_item_overdue,
+            "The watcher flags a due date or a reporting period that passed.",
+            facts=(today(),),
+            not_found=_NO_ACTION,
+        ),
+    ),
+    transitions=(MEETING_STEPS, MINUTES_STEPS, ACTION_STEPS),
+)

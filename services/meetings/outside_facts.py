@@ -1,0 +1,71 @@
+"""The facts from outside a meeting's stream that its decide functions ask for, each
+a typed provider of the command table: who holds which joint-meeting role on the day
+(from the members roster, never from a token) and the years other meetings adopted a
+work plan for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.meetings.domain.minutes import ApproveMinutes
+from services.meetings.domain.powers import Powers
+from services.meetings.domain.scheduling import ScheduleMeeting
+from services.meetings.roles import roles_on
+from shared.command_table import Fact, Scope, fact
+from shared.domain import Command
+
+
+async def _chair_roles(scope: Scope[ScheduleMeeting, object]) -> frozenset[str]:
+    # The chair must hold the role on the day the meeting is scheduled for.
+    chair = scope.command.chair_person_id
+    if chair is None:
+        return frozenset()
+    return await roles_on(scope.pool, chair, scope.command.scheduled_on)
+
+
+def chair_roles() -> Fact[frozenset[str], ScheduleMeeting, object]:
+    """`chair_roles`: the joint-meeting roles the named chair holds on the day."""
+    return fact("chair_roles", _chair_roles)
+
+
+async def _powers(scope: Scope[Command, object], on: date) -> Powers:
+    actor = scope.ctx.actor
+    return Powers(
+        person=actor.person,
+        token_roles=frozenset(actor.roles),
+        roster_roles=await roles_on(scope.pool, actor.person, on),
+        on=on,
+    )
+
+
+async def _powers_today(scope: Scope[Command, object]) -> Powers:
+    return await _powers(scope, scope.ctx.today)
+
+
+async def _powers_on_approval(scope: Scope[ApproveMinutes, object]) -> Powers:
+    return await _powers(scope, scope.command.approved_on)
+
+
+def powers_today() -> Fact[Powers, Command, object]:
+    """`powers`: the actor's token roles and his roles on the roster today, in the
+    district's time zone."""
+    return fact("powers", _powers_today)
+
+
+def powers_on_approval() -> Fact[Powers, ApproveMinutes, object]:
+    """`powers`: as `powers_today`, on the day the minutes are approved."""
+    return fact("powers", _powers_on_approval)
+
+
+async def _work_plan_years(scope: Scope[Command, object]) -> frozenset[int]:
+    rows = await scope.pool.fetch(
+        "SELECT work_plan_year FROM meetings WHERE work_plan_year IS NOT NULL"
+        " AND meeting_id <> $1",
+        scope.entity_id,
+    )
+    return frozenset(r["work_plan_year"] for r in rows)
+
+
+def work_plan_years() -> Fact[frozenset[int], Command, object]:
+    """`work_plan_years`: the years other meetings adopted a work plan for."""
+    return fact("work_plan_years", _work_plan_years)
