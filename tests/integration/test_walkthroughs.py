@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.integration.cases.conftest import (
     TOKENS,
     running_stack,
 )
+from tests.integration.cases.test_cases_api import _watcher
 from tests.service_server import LocalServers, serving
 from tests.walkthrough import (
     Example,
@@ -52,10 +54,18 @@ VARIABLES = {
 }
 
 
-async def _answered(walk: Walkthrough, example: Example) -> None:
+Nudge = Callable[[], Awaitable[object]]
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def _answered(walk: Walkthrough, example: Example, nudge: Nudge) -> None:
     """The page's answer; a query is asked again for a while, as a reader would, when
-    what it shows comes from a projection or a watcher (every 30 s)."""
-    deadline = time.monotonic() + (40 if is_query(example) else 0)
+    what it shows comes from a projection or a watcher: the watcher's round the page
+    waits 30 s for is run at once (`nudge`), never between the page's commands."""
+    deadline = time.monotonic() + (30 if is_query(example) else 0)
     while True:
         answer = await run(walk, example)
         try:
@@ -63,7 +73,8 @@ async def _answered(walk: Walkthrough, example: Example) -> None:
         except AssertionError:
             if time.monotonic() > deadline:
                 raise
-            await asyncio.sleep(1)
+            await nudge()
+            await asyncio.sleep(0.5)
         else:
             return
 
@@ -72,13 +83,15 @@ async def _answered(walk: Walkthrough, example: Example) -> None:
 SHOWN_AS = {'"2026-12-13"': f'"{VARIABLES["DUE"]}"'}
 
 
-async def _walk(page: str, clients: dict[str, httpx.AsyncClient]) -> Walkthrough:
+async def _walk(
+    page: str, clients: dict[str, httpx.AsyncClient], nudge: Nudge = _nothing
+) -> Walkthrough:
     walk = Walkthrough(clients, VARIABLES, shown_as=SHOWN_AS)
     ran = 0
     for example in examples(DOCS / page):
         if needs_the_shell(example, VARIABLES):
             continue
-        await _answered(walk, example)
+        await _answered(walk, example, nudge)
         ran += 1
     assert ran >= 20
     return walk
@@ -102,16 +115,18 @@ async def test_the_members_walkthrough_answers_as_the_page_shows(
 async def test_the_cases_walkthrough_answers_as_the_page_shows(
     pg_server_url: str, template_database: str, kafka_bootstrap: str
 ) -> None:
-    # The watcher looks every 30 s, as under `qingqian up`: the page says what it finds.
-    async with running_stack(
-        pg_server_url, template_database, kafka_bootstrap, deadline_watch_seconds=30
-    ) as s:
+    # The stack's own watcher looks once at start, then after an hour.
+    async with running_stack(pg_server_url, template_database, kafka_bootstrap) as s:
+        watcher = await _watcher(s)
         clients = {
             MEMBERS: s.members,
             CASES: s.cases,
             "http://127.0.0.1:8001": s.members,
             "http://127.0.0.1:8002": s.cases,
         }
-        walk = await _walk("cases-api.md", clients)
+        try:
+            walk = await _walk("cases-api.md", clients, watcher.check_once)
+        finally:
+            await watcher.store.pool.close()
 
     assert walk.checked >= 10
