@@ -27,7 +27,7 @@ import httpx
 VOLATILE = frozenset(
     {
         *("position", "id", "time", "hash", "prevhash", "correlationid"),
-        *("causationid", "detected_on", "recommended_on", "today"),
+        *("causationid", "detected_on", "recommended_on", "today", "flagged_on"),
     }
 )
 _DECODER = json.JSONDecoder()
