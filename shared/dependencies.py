@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import structlog
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth import Actor, Scope, TokenVerifier
 from shared.errors import InvalidInput, NotPermitted
@@ -56,12 +57,24 @@ def runtime(request: Request) -> ServiceRuntime:
     return value
 
 
+# Documents the bearer token in the OpenAPI (Swagger UI's Authorize button); it never
+# answers by itself: the verifier reads the header and answers 401 as a problem.
+_BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="JWT",
+    description="An Ed25519-signed JWT: the one `qingqian up` prints, or"
+    " `qingqian token`.",
+)
+
+
 async def any_actor(
-    request: Request, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
 ) -> Actor:
     """The verified actor of the request, person or service account (401 without a
     valid bearer token)."""
-    return runtime(request).verifier.actor(authorization)
+    return runtime(request).verifier.actor(request.headers.get("authorization"))
 
 
 async def current_actor(actor: Annotated[Actor, Depends(any_actor)]) -> Actor:

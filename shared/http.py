@@ -15,6 +15,7 @@ import structlog
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.api_docs import add_api_docs
 from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
 from shared.command_check import check_table
@@ -225,7 +226,11 @@ def create_service_app(
             await pool.close()
             log.info("service_stopped")
 
-    app = FastAPI(title=title, lifespan=lifespan, version="1.0")
+    # /docs and /redoc come from local assets (shared/api_docs.py), never a CDN.
+    app = FastAPI(
+        title=title, lifespan=lifespan, version="1.0", docs_url=None, redoc_url=None
+    )
+    add_api_docs(app)
     # Innermost of the three: its 503 carries the correlation id.
     app.add_middleware(
         RequestDeadlineMiddleware,
