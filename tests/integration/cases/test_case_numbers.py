@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.cases.conftest import TODAY, Stack
+from tests.integration.cases.conftest import Stack
 from tests.integration.cases.test_cases_api import intake, problem
+from tests.session_zone import TODAY
 from tests.yearly_numbers import (
     assert_gap_free,
     distinct_successes,

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.credit.conftest import TODAY, Chain, day
+from tests.integration.credit.conftest import Chain, day
+from tests.session_zone import TODAY
 from tests.yearly_numbers import (
     assert_gap_free,
     distinct_successes,

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration.credit.conftest import TODAY, day, fetchval
+from tests.integration.credit.conftest import day, fetchval
 from tests.integration.meetings.conftest import Stack
+from tests.session_zone import TODAY
 from tests.support import eventually
 from tests.yearly_numbers import (
     assert_gap_free,
