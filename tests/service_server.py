@@ -22,6 +22,7 @@ from shared.domain import Role
 from shared.key_wrapping import Kek
 from shared.settings import ServiceSettings
 from tests.conftest import RUNTIME_ROLES, clone_database
+from tests.session_zone import ZONE_NAME
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class LocalServers:
 
     async def settings(self, settings_type: type[S], **extra: Any) -> S:
         """One service's settings, on a fresh database cloned from the template: it
-        migrates as the server's user (the owner) and serves as the runtime role."""
+        migrates as the server's user (the owner) and serves as the runtime role, and
+        counts days in the session's zone (tests/session_zone.py)."""
         owner_url = await clone_database(self.pg_server_url, self.template_database)
         runtime_url = RUNTIME_ROLES[self.template_database].url(owner_url)
         OWNER_URLS[runtime_url] = owner_url
@@ -104,6 +106,8 @@ class LocalServers:
             topic_namespace=self.namespace,
             seal_interval_seconds=0.5,
             district_file=self.district_file,
+            # The day the tests count from stays the services' day all session.
+            timezone=ZONE_NAME,
             **extra,
         )
 

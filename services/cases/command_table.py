@@ -20,7 +20,7 @@ from services.cases.domain import (
     referral,
     supplement,
 )
-from services.cases.domain.case import CASE
+from services.cases.domain.case import ALLOWED_AFTER, ALLOWED_AFTER_CRIMINAL, CASE
 from services.cases.domain.limits import CaseLimits
 from services.cases.rules import CaseRules
 from shared.command_table import (
@@ -336,4 +336,5 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             not_found=NOT_FOUND,
         ),
     ),
+    transitions=(ALLOWED_AFTER, ALLOWED_AFTER_CRIMINAL),
 )

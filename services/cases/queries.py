@@ -9,8 +9,8 @@ from typing import Any
 
 import asyncpg
 
-from services.cases.domain.case import CASE
-from services.cases.domain.lifecycle import allowed_after
+from services.cases.command_table import COMMANDS
+from services.cases.domain.case import CASE, allowed_after
 from services.cases.domain.state import Case
 from services.cases.views import (
     CaseDetailView,
@@ -178,7 +178,7 @@ async def case_detail(
         as_of=as_of,
         status=case.status.value,
         criminal=case.criminal.value,
-        allowed_next=list(
+        allowed_next=COMMANDS.verbs(
             dict.fromkeys([*allowed_after(case.status), *allowed_after(case.criminal)])
         ),
         state=state,

@@ -8,7 +8,6 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -22,7 +21,6 @@ from shared.jwks import service_signer
 from shared.store import EventStore
 from tests.integration.cases.conftest import (
     DISTRICT_FILE,
-    TODAY,
     TOKENS,
     running_stack,
 )
@@ -30,6 +28,7 @@ from tests.integration.cases.test_cases_api import _watcher
 from tests.integration.credit.conftest import TOKENS as MEETINGS_TOKENS
 from tests.integration.meetings.conftest import running_stack as running_meetings
 from tests.service_server import LocalServers, TokenMaker, serving
+from tests.session_zone import TODAY, ZONE
 from tests.walkthrough import (
     Example,
     Walkthrough,
@@ -163,7 +162,7 @@ async def test_the_meetings_walkthrough_answers_as_the_page_shows(
         watcher = action_watcher(
             EventStore(pool, signer=service_signer(s.meetings_settings)),
             pool,
-            zone=ZoneInfo("Asia/Shanghai"),
+            zone=ZONE,
             interval=3600,
         )
         clients = {

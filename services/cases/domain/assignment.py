@@ -5,7 +5,7 @@ DESIGN.md §4 "cases")."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Self, assert_never
+from typing import ClassVar, Final, Self, assert_never
 
 from pydantic import model_validator
 
@@ -15,6 +15,7 @@ from services.cases.domain.state import (
     Assignment,
     AssignmentStatus,
     Case,
+    CaseStatus,
     DeadlineKind,
     with_deadline,
     without_deadlines,
@@ -57,6 +58,14 @@ class ReturnAssignment(Command):
     permitted: ClassVar[frozenset[Role]] = _ASSIGNED_UNITS
 
     reason: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    AssignCase: OPEN,
+    ReportProgress: OPEN,
+    ReturnAssignment: OPEN,
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class CaseAssigned(Event):
@@ -129,7 +138,7 @@ def assign_case(
 ) -> list[AssignmentEvent]:
     """An open case is assigned to active member units, due today or later; a new
     assignment replaces the one before, as when the office re-assigns a returned case."""
-    require_status(case, OPEN, "assigned")
+    require_status(case, ALLOWED_IN[AssignCase], "assigned")
     require_active_unit(command.lead_unit, units=units, field="lead_unit")
     for index, helper in enumerate(command.helping_units):
         require_active_unit(helper, units=units, field=f"helping_units.{index}")
@@ -156,7 +165,7 @@ def report_progress(
     case: Case, command: ReportProgress, *, today: date, unit: str
 ) -> list[AssignmentEvent]:
     """The lead unit or a helping unit of the active assignment reports progress."""
-    require_status(case, OPEN, "reported on")
+    require_status(case, ALLOWED_IN[ReportProgress], "reported on")
     assignment = _active_assignment(case)
     if not assignment.includes(unit):
         raise NotPermitted(f"Unit {unit} is not assigned to this case.")
@@ -171,7 +180,7 @@ def return_assignment(
 ) -> list[AssignmentEvent]:
     """Only the lead unit returns its active assignment, with a reason; the office
     then assigns the case again."""
-    require_status(case, OPEN, "returned")
+    require_status(case, ALLOWED_IN[ReturnAssignment], "returned")
     assignment = _active_assignment(case)
     if unit != assignment.lead_unit:
         raise NotPermitted(f"Only the lead unit {assignment.lead_unit} may return it.")

@@ -1,8 +1,23 @@
 """The case aggregate: every event of a case and how it changes the case (stream
-`case-2024-000123`); each capability module holds its own branch of `evolve`."""
+`case-2024-000123`); each capability module holds its own branch of `evolve` and says in
+which statuses its commands are next steps, which this module gathers per status."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Final, TypeVar
+
+from services.cases.domain import (
+    assignment,
+    escalation,
+    intake,
+    investigation,
+    payments,
+    personal_data,
+    police_answer,
+    referral,
+    supplement,
+)
 from services.cases.domain.assignment import AssignmentEvent, evolve_assignment
 from services.cases.domain.escalation import EscalationEvent, evolve_escalation
 from services.cases.domain.intake import IntakeEvent, evolve_intake
@@ -14,9 +29,9 @@ from services.cases.domain.payments import PaymentEvent, evolve_payments
 from services.cases.domain.personal_data import WorkerDataForgotten, evolve_forgotten
 from services.cases.domain.police_answer import PoliceAnswerEvent, evolve_police_answer
 from services.cases.domain.referral import ReferralEvent, evolve_referral
-from services.cases.domain.state import Case
+from services.cases.domain.state import Case, CaseStatus, CriminalStatus
 from services.cases.domain.supplement import SupplementEvent, evolve_supplement
-from shared.domain import Aggregate
+from shared.domain import Aggregate, Command
 
 CaseEvent = (
     IntakeEvent
@@ -55,3 +70,92 @@ def evolve(case: Case, event: CaseEvent) -> Case:
 CASE: Aggregate[Case, CaseEvent] = Aggregate(
     category="case", initial=Case(), evolve=evolve, events=CaseEvent
 )
+
+# The order in which `allowed_next` has always listed a status's steps: the case's own
+# track, the criminal track, then what any open case allows.
+_STEP_ORDER: Final[tuple[type[Command], ...]] = (
+    intake.ReceiveCase,
+    intake.AcceptCase,
+    supplement.ReceiveSupplement,
+    intake.RejectCase,
+    supplement.RequestSupplement,
+    intake.TransferCaseOut,
+    investigation.ExtendInvestigation,
+    investigation.OrderPayment,
+    payments.RecordPayment,
+    investigation.CancelCase,
+    payments.DecideHandling,
+    payments.ApplyCourtEnforcement,
+    investigation.CloseCase,
+    referral.ProposeReferral,
+    referral.ApproveReferral,
+    referral.RefuseReferral,
+    referral.TransferToPolice,
+    police_answer.RecordPoliceFiling,
+    police_answer.RecordPoliceDeclining,
+    police_answer.RequestReconsideration,
+    police_answer.RequestProcuratorateSupervision,
+    assignment.AssignCase,
+    assignment.ReportProgress,
+    assignment.ReturnAssignment,
+    escalation.FlagMassIncident,
+    escalation.FlagEmployerAbsconded,
+    personal_data.ForgetWorker,
+)
+
+# A paid case is closed next as a rule, so its list has always begun with closing.
+_FIRST: Final[Mapping[CaseStatus | CriminalStatus, type[Command]]] = {
+    CaseStatus.PAID: investigation.CloseCase
+}
+
+S = TypeVar("S", CaseStatus, CriminalStatus)
+
+
+def _steps_by_status(
+    statuses: Iterable[S], allowed_in: Sequence[Mapping[type[Command], Collection[S]]]
+) -> dict[S, tuple[type[Command], ...]]:
+    """The commands each status allows, from the statuses each capability says its
+    commands are allowed in, in `_STEP_ORDER` (a command missing from it fails here,
+    at import)."""
+
+    def order(status: S, command: type[Command]) -> tuple[bool, int]:
+        return command is not _FIRST.get(status), _STEP_ORDER.index(command)
+
+    return {
+        status: tuple(
+            sorted(
+                (c for steps in allowed_in for c, s in steps.items() if status in s),
+                key=lambda c: order(status, c),
+            )
+        )
+        for status in statuses
+    }
+
+
+ALLOWED_AFTER: Final = _steps_by_status(
+    CaseStatus,
+    (
+        intake.ALLOWED_IN,
+        supplement.ALLOWED_IN,
+        investigation.ALLOWED_IN,
+        payments.ALLOWED_IN,
+        referral.ALLOWED_IN,
+        assignment.ALLOWED_IN,
+        escalation.ALLOWED_IN,
+        personal_data.ALLOWED_IN,
+    ),
+)
+"""The commands each status of the administrative track allows; the service's command
+table names them by their verbs (`allowed_next`, and the refusals on the wire)."""
+
+ALLOWED_AFTER_CRIMINAL: Final = _steps_by_status(
+    CriminalStatus, (referral.ALLOWED_IN_CRIMINAL, police_answer.ALLOWED_IN_CRIMINAL)
+)
+"""The commands each status of the criminal track allows."""
+
+
+def allowed_after(status: CaseStatus | CriminalStatus) -> tuple[type[Command], ...]:
+    """The commands a status allows next on its track."""
+    if isinstance(status, CriminalStatus):
+        return ALLOWED_AFTER_CRIMINAL[status]
+    return ALLOWED_AFTER[status]

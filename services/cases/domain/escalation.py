@@ -39,6 +39,14 @@ class RecordDeadlineMissed(Command):
     due: date
 
 
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    FlagMassIncident: OPEN,
+    FlagEmployerAbsconded: OPEN,
+}
+"""The statuses in which each command of this capability is a next step (the
+deadline watcher's `RecordDeadlineMissed` is none: it is no step anyone chooses)."""
+
+
 class MassIncidentFlagged(Event):
     """群体性事件: the arrears led to a mass or extreme incident; handled at once with
     other units (条例 art. 14) and grounds for listing (Order 45 art. 5(2))."""

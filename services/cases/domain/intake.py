@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Self, assert_never
+from typing import ClassVar, Final, Self, assert_never
 
 from pydantic import Field, model_validator
 from stdnum.cn import ric
@@ -101,6 +101,15 @@ class TransferCaseOut(Command):
     reason: Text
 
 
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    ReceiveCase: frozenset({CaseStatus.NEW}),
+    AcceptCase: frozenset({CaseStatus.RECEIVED}),
+    RejectCase: BEFORE_ACCEPTANCE,
+    TransferCaseOut: BEFORE_ACCEPTANCE,
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
 class CaseReceived(Event):
     """登记: a complaint, report, clue, hand-over or finding is registered as a case;
     the acceptance deadline starts."""
@@ -194,7 +203,7 @@ def receive_case(
     """A new case is registered with a checked employer code, checked ID numbers and a
     known territorial unit; the acceptance deadline starts. A case received as a mass
     incident is recommended for credit punishment at once."""
-    require_status(case, {CaseStatus.NEW}, "received again")
+    require_status(case, ALLOWED_IN[ReceiveCase], "received again")
     require_step_date(case, command.received_on, field="received_on", today=today)
     require_active_unit(command.territorial_unit, units=units, field="territorial_unit")
     received = CaseReceived(
@@ -223,7 +232,7 @@ def accept_case(
     """A received case is accepted and opened the same day, which starts the
     investigation. Accepting late is still accepting: the watcher will have recorded
     the missed acceptance deadline."""
-    require_status(case, {CaseStatus.RECEIVED}, "accepted")
+    require_status(case, ALLOWED_IN[AcceptCase], "accepted")
     require_step_date(case, command.accepted_on, field="accepted_on", today=today)
     return [
         CaseAccepted(
@@ -239,7 +248,7 @@ def accept_case(
 def reject_case(case: Case, command: RejectCase, *, today: date) -> list[IntakeEvent]:
     """A case not yet accepted is rejected, with a reason the complainant gets in
     writing (rules.md §3.4.1 item 2)."""
-    require_status(case, BEFORE_ACCEPTANCE, "rejected")
+    require_status(case, ALLOWED_IN[RejectCase], "rejected")
     require_step_date(case, command.rejected_on, field="rejected_on", today=today)
     return [CaseRejected(rejected_on=command.rejected_on, reason=command.reason)]
 
@@ -249,7 +258,7 @@ def transfer_case_out(
 ) -> list[IntakeEvent]:
     """A case not yet accepted that is not ours goes to the competent body
     (条例 arts. 18, 21; Decree 724 art. 10)."""
-    require_status(case, BEFORE_ACCEPTANCE, "transferred out")
+    require_status(case, ALLOWED_IN[TransferCaseOut], "transferred out")
     require_step_date(case, command.transferred_on, field="transferred_on", today=today)
     return [
         CaseTransferredOut(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Self, assert_never
+from typing import ClassVar, Final, Self, assert_never
 
 from pydantic import model_validator
 
@@ -82,6 +82,15 @@ class CloseCase(Command):
     permitted: ClassVar[frozenset[Role]] = _OFFICE
 
     closed_on: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    ExtendInvestigation: _INVESTIGATING,
+    OrderPayment: _INVESTIGATING,
+    CancelCase: _INVESTIGATING,
+    CloseCase: _CLOSABLE,
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class InvestigationExtended(Event):
@@ -169,7 +178,7 @@ def extend_investigation(
 ) -> list[InvestigationEvent]:
     """A complex investigation is extended once, with the head's approval, to 60 + 30
     working days from opening (条例 art. 17, rules.md §3.4.1 item 7)."""
-    require_status(case, _INVESTIGATING, "extended")
+    require_status(case, ALLOWED_IN[ExtendInvestigation], "extended")
     if case.accepted_on is None:  # every investigating case was accepted on a day
         raise refused(case.status, "extended")
     if case.is_investigation_extended:
@@ -194,7 +203,7 @@ def cancel_case(
 ) -> list[InvestigationEvent]:
     """A case under investigation is cancelled when the violation was minor and is
     already corrected: nothing is owed any more (条例 art. 18(3))."""
-    require_status(case, _INVESTIGATING, "cancelled")
+    require_status(case, ALLOWED_IN[CancelCase], "cancelled")
     require_step_date(case, command.cancelled_on, field="cancelled_on", today=today)
     if case.amount_still_owed > 0:
         raise RuleViolated(
@@ -211,7 +220,7 @@ def order_payment(
     """The investigation ends in an order to pay what is still owed by a date, served
     on the employer. Posting it and recording that on photo or video is service only
     when the employer absconded; saying so in the order flags the employer."""
-    require_status(case, _INVESTIGATING, "ordered to pay")
+    require_status(case, ALLOWED_IN[OrderPayment], "ordered to pay")
     require_step_date(case, command.ordered_on, field="ordered_on", today=today)
     require_step_date(case, command.served_on, field="served_on", today=today)
     require_within_years_ahead(
@@ -246,7 +255,7 @@ def close_case(
 ) -> list[InvestigationEvent]:
     """A case is closed once paid, decided, sent for court enforcement or cancelled,
     and not while a referral waits on the head or the police."""
-    require_status(case, _CLOSABLE, "closed")
+    require_status(case, ALLOWED_IN[CloseCase], "closed")
     require_step_date(case, command.closed_on, field="closed_on", today=today)
     _require_no_pending_referral(case)
     return [CaseClosed(closed_on=command.closed_on, outcome=CaseOutcome(case.status))]

@@ -1,4 +1,6 @@
-"""Which steps each status allows, on both tracks, and the refusals that name them."""
+"""The statuses a step belongs to on both tracks, and the refusals of a step the status
+does not allow, naming the steps it allows (each capability says in which statuses its
+commands are next steps, `ALLOWED_IN`; the aggregate gathers them: `case.ALLOWED_AFTER`)."""
 
 from __future__ import annotations
 
@@ -10,98 +12,22 @@ from services.cases.domain.state import Case, CaseStatus, CriminalStatus
 from shared.dates import require_date
 from shared.errors import InvalidTransition
 
-# Steps any open case allows, whatever its stage.
-_WHILE_OPEN: Final = (
-    "assign",
-    "report-progress",
-    "return-assignment",
-    "flag-mass-incident",
-    "flag-employer-absconded",
-    "forget-worker",
+OPEN: Final = frozenset(
+    {
+        CaseStatus.RECEIVED,
+        CaseStatus.AWAITING_SUPPLEMENT,
+        CaseStatus.ACCEPTED,
+        CaseStatus.INVESTIGATING,
+        CaseStatus.ORDERED_TO_PAY,
+        CaseStatus.OVERDUE,
+        CaseStatus.PAID,
+        CaseStatus.HANDLING_DECIDED,
+        CaseStatus.COURT_ENFORCEMENT,
+    }
 )
-_INVESTIGATION: Final = (
-    "extend-investigation",
-    "order-payment",
-    "record-payment",
-    "cancel",
-    "propose-referral",
-    *_WHILE_OPEN,
-)
-
-ALLOWED_AFTER: Final[dict[CaseStatus, tuple[str, ...]]] = {
-    CaseStatus.NEW: ("receive",),
-    CaseStatus.RECEIVED: (
-        "accept",
-        "reject",
-        "request-supplement",
-        "transfer-out",
-        *_WHILE_OPEN,
-    ),
-    CaseStatus.AWAITING_SUPPLEMENT: (
-        "receive-supplement",
-        "reject",
-        "transfer-out",
-        *_WHILE_OPEN,
-    ),
-    CaseStatus.ACCEPTED: _INVESTIGATION,
-    CaseStatus.INVESTIGATING: _INVESTIGATION,
-    CaseStatus.ORDERED_TO_PAY: ("record-payment", "propose-referral", *_WHILE_OPEN),
-    CaseStatus.OVERDUE: (
-        "record-payment",
-        "decide-handling",
-        "apply-court-enforcement",
-        "propose-referral",
-        *_WHILE_OPEN,
-    ),
-    CaseStatus.PAID: ("close", "record-payment", "propose-referral", *_WHILE_OPEN),
-    CaseStatus.HANDLING_DECIDED: (
-        "record-payment",
-        "apply-court-enforcement",
-        "close",
-        "propose-referral",
-        *_WHILE_OPEN,
-    ),
-    CaseStatus.COURT_ENFORCEMENT: (
-        "record-payment",
-        "close",
-        "propose-referral",
-        *_WHILE_OPEN,
-    ),
-    CaseStatus.CANCELLED: ("close", "forget-worker"),
-    CaseStatus.REJECTED: ("forget-worker",),
-    CaseStatus.TRANSFERRED_OUT: ("forget-worker",),
-    CaseStatus.CLOSED: ("forget-worker",),
-}
-
-ALLOWED_AFTER_CRIMINAL: Final[dict[CriminalStatus, tuple[str, ...]]] = {
-    CriminalStatus.NONE: ("propose-referral",),
-    CriminalStatus.REFERRAL_PROPOSED: ("approve-referral", "refuse-referral"),
-    CriminalStatus.REFERRAL_APPROVED: ("transfer-to-police",),
-    # New evidence may be proposed again after a refusal.
-    CriminalStatus.REFERRAL_REFUSED: ("propose-referral",),
-    CriminalStatus.TRANSFERRED_TO_POLICE: (
-        "record-police-filing",
-        "record-police-declining",
-    ),
-    CriminalStatus.POLICE_FILED: (),
-    # Reconsideration first, the procuratorate after a second refusal (310号令 art. 9)
-    CriminalStatus.POLICE_DECLINED: (
-        "request-reconsideration",
-        "request-procuratorate-supervision",
-    ),
-    CriminalStatus.RECONSIDERATION_REQUESTED: (
-        "record-police-filing",
-        "record-police-declining",
-    ),
-    CriminalStatus.PROCURATORATE_SUPERVISION: (),
-}
-
-OPEN: Final = frozenset(s for s, steps in ALLOWED_AFTER.items() if "assign" in steps)
 """Statuses in which a case is being worked on: it can be assigned and flagged."""
 
-OPENED: Final = frozenset(
-    s for s, steps in ALLOWED_AFTER.items() if "propose-referral" in steps
-)
+OPENED: Final = OPEN - {CaseStatus.RECEIVED, CaseStatus.AWAITING_SUPPLEMENT}
 """Statuses after opening and before closing: the criminal track can move."""
 
 BEFORE_ACCEPTANCE: Final = frozenset(
@@ -120,15 +46,13 @@ CRIMINAL_PENDING: Final = frozenset(
 )
 
 
-def allowed_after(status: CaseStatus | CriminalStatus) -> tuple[str, ...]:
-    """The next steps a status allows on its track, as kebab-case step names."""
-    if isinstance(status, CriminalStatus):
-        return ALLOWED_AFTER_CRIMINAL[status]
-    return ALLOWED_AFTER[status]
-
-
 def refused(status: CaseStatus | CriminalStatus, what: str) -> InvalidTransition:
-    """The refusal of a step the status does not allow, naming what it allows."""
+    """The refusal of a step the status does not allow, naming the commands it allows
+    (the command table names them by their verbs)."""
+    # The steps are the commands of every capability, and every capability builds on
+    # this module: the aggregate's map is read when a step is refused, not at import.
+    from services.cases.domain.case import allowed_after
+
     return InvalidTransition(
         current=status,
         allowed=allowed_after(status),

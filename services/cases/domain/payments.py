@@ -58,6 +58,14 @@ class ApplyCourtEnforcement(Command):
     applied_on: BusinessDate
 
 
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    RecordPayment: _PAYABLE,
+    DecideHandling: frozenset({CaseStatus.OVERDUE}),
+    ApplyCourtEnforcement: _ENFORCEABLE,
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
 class PaymentRecorded(Event):
     """Wages recovered; partial payments add up."""
 
@@ -125,7 +133,7 @@ def record_payment(
     """Payments add up. One above what is still owed is refused unless the command
     says it is an overpayment, so what is owed never goes below zero; paying the rest
     clears the arrears, and an ordered or overdue case is then paid."""
-    require_status(case, _PAYABLE, "paid")
+    require_status(case, ALLOWED_IN[RecordPayment], "paid")
     require_step_date(case, command.paid_on, field="paid_on", today=today)
     still_owed = case.amount_still_owed
     is_overpayment = command.amount > still_owed
@@ -153,7 +161,7 @@ def decide_handling(
     """An overdue order is followed by a handling decision: extra compensation at a
     rate within the district's limits of what is still owed, rounded to the cent
     (条例 art. 26)."""
-    require_status(case, {CaseStatus.OVERDUE}, "given a handling decision")
+    require_status(case, ALLOWED_IN[DecideHandling], "given a handling decision")
     require_step_date(case, command.decided_on, field="decided_on", today=today)
     rate = command.compensation_rate
     if not limits.compensation_rate_min <= rate <= limits.compensation_rate_max:
@@ -179,7 +187,9 @@ def apply_court_enforcement(
 ) -> list[PaymentEvent]:
     """An overdue order or an unpaid handling decision goes to the court for
     enforcement (Decree 724 art. 42)."""
-    require_status(case, _ENFORCEABLE, "sent for court enforcement")
+    require_status(
+        case, ALLOWED_IN[ApplyCourtEnforcement], "sent for court enforcement"
+    )
     require_step_date(case, command.applied_on, field="applied_on", today=today)
     return [
         CourtEnforcementApplied(

@@ -3,9 +3,9 @@ their personal data is unreadable everywhere while the log stays whole (DESIGN.m
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Final
 
-from services.cases.domain.lifecycle import refused
+from services.cases.domain.lifecycle import require_status
 from services.cases.domain.particulars import Subject
 from services.cases.domain.state import Case, CaseStatus
 from shared.domain import Command, Event, Role
@@ -18,6 +18,13 @@ class ForgetWorker(Command):
 
     subject: Subject
     reason: Text
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    # Once received, in any state, even closed.
+    ForgetWorker: frozenset(CaseStatus) - {CaseStatus.NEW},
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class WorkerDataForgotten(Event):
@@ -40,8 +47,7 @@ def evolve_forgotten(case: Case, event: WorkerDataForgotten) -> Case:
 def forget_worker(case: Case, command: ForgetWorker) -> list[WorkerDataForgotten]:
     """A worker named in the case is forgotten once, in any state, even closed; the
     same request again changes nothing."""
-    if case.status is CaseStatus.NEW:
-        raise refused(case.status, "asked to forget a worker")
+    require_status(case, ALLOWED_IN[ForgetWorker], "asked to forget a worker")
     if command.subject in case.forgotten_subjects:
         return []
     if all(w.subject != command.subject for w in case.workers):

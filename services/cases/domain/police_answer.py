@@ -5,7 +5,7 @@ arts. 8–9, rules.md §3.5, §4.1). Its limits count calendar days."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, assert_never
+from typing import ClassVar, Final, assert_never
 
 from services.cases.domain.lifecycle import require_criminal, require_step_date
 from services.cases.domain.limits import CaseLimits
@@ -46,6 +46,16 @@ class RequestProcuratorateSupervision(Command):
 
     requested_on: BusinessDate
     reason: Text
+
+
+ALLOWED_IN_CRIMINAL: Final[dict[type[Command], frozenset[CriminalStatus]]] = {
+    RecordPoliceFiling: _AWAITING_POLICE,
+    RecordPoliceDeclining: _AWAITING_POLICE,
+    # Reconsideration first, the procuratorate after a second refusal (310号令 art. 9)
+    RequestReconsideration: frozenset({CriminalStatus.POLICE_DECLINED}),
+    RequestProcuratorateSupervision: frozenset({CriminalStatus.POLICE_DECLINED}),
+}
+"""The criminal-track statuses in which each command of this capability is a next step."""
 
 
 class PoliceFiled(Event):
@@ -130,7 +140,9 @@ def record_police_filing(
     case: Case, command: RecordPoliceFiling, *, today: date
 ) -> list[PoliceAnswerEvent]:
     """The police opened a criminal case, at first or on reconsideration."""
-    require_criminal(case, _AWAITING_POLICE, "filed by the police")
+    require_criminal(
+        case, ALLOWED_IN_CRIMINAL[RecordPoliceFiling], "filed by the police"
+    )
     require_step_date(case, command.filed_on, field="filed_on", today=today)
     return [PoliceFiled(filed_on=command.filed_on)]
 
@@ -141,7 +153,9 @@ def record_police_declining(
     """The police declined: after a first refusal the agency may ask them to
     reconsider within 3 days; after a refusal on reconsideration it may turn to the
     procuratorate within 3 days (310号令 art. 9)."""
-    require_criminal(case, _AWAITING_POLICE, "declined by the police")
+    require_criminal(
+        case, ALLOWED_IN_CRIMINAL[RecordPoliceDeclining], "declined by the police"
+    )
     require_step_date(case, command.declined_on, field="declined_on", today=today)
     is_after = case.criminal is CriminalStatus.RECONSIDERATION_REQUESTED
     days = (
@@ -164,7 +178,9 @@ def request_reconsideration(
 ) -> list[PoliceAnswerEvent]:
     """The agency asks the police once to reconsider; they answer within 3 days
     (310号令 art. 9)."""
-    require_criminal(case, {CriminalStatus.POLICE_DECLINED}, "sent for reconsideration")
+    require_criminal(
+        case, ALLOWED_IN_CRIMINAL[RequestReconsideration], "sent for reconsideration"
+    )
     if case.is_reconsideration_requested:
         raise RuleViolated(
             "one-reconsideration",
@@ -187,7 +203,9 @@ def request_procuratorate_supervision(
     """After the police declined again on reconsideration, the agency asks the
     procuratorate to supervise (310号令 art. 9)."""
     require_criminal(
-        case, {CriminalStatus.POLICE_DECLINED}, "sent to the procuratorate"
+        case,
+        ALLOWED_IN_CRIMINAL[RequestProcuratorateSupervision],
+        "sent to the procuratorate",
     )
     if not case.is_reconsideration_requested:
         raise RuleViolated(

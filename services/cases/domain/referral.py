@@ -5,12 +5,17 @@ police answer is in `police_answer`. Its limits count calendar days."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import ClassVar, assert_never
+from typing import ClassVar, Final, assert_never
 
-from services.cases.domain.lifecycle import require_criminal, require_step_date
+from services.cases.domain.lifecycle import (
+    OPENED,
+    require_criminal,
+    require_step_date,
+)
 from services.cases.domain.limits import CaseLimits
 from services.cases.domain.state import (
     Case,
+    CaseStatus,
     CriminalStatus,
     DeadlineKind,
     with_deadline,
@@ -51,6 +56,22 @@ class TransferToPolice(Command):
 
     transferred_on: BusinessDate
     police_unit: UnitCode
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    ProposeReferral: OPENED,
+}
+"""The statuses in which each command of this capability is a next step."""
+
+
+ALLOWED_IN_CRIMINAL: Final[dict[type[Command], frozenset[CriminalStatus]]] = {
+    # New evidence may be proposed again after a refusal.
+    ProposeReferral: frozenset({CriminalStatus.NONE, CriminalStatus.REFERRAL_REFUSED}),
+    ApproveReferral: frozenset({CriminalStatus.REFERRAL_PROPOSED}),
+    RefuseReferral: frozenset({CriminalStatus.REFERRAL_PROPOSED}),
+    TransferToPolice: frozenset({CriminalStatus.REFERRAL_APPROVED}),
+}
+"""The criminal-track statuses in which each command of this capability is a next step."""
 
 
 class ReferralProposed(Event):
@@ -131,9 +152,7 @@ def propose_referral(
     """An opened case is proposed for referral (again, after a refusal); the head
     decides within 3 days (310号令 art. 5). It runs beside the administrative track,
     which an administrative penalty must not replace (art. 11)."""
-    require_criminal(
-        case, {CriminalStatus.NONE, CriminalStatus.REFERRAL_REFUSED}, "referred"
-    )
+    require_criminal(case, ALLOWED_IN_CRIMINAL[ProposeReferral], "referred")
     require_step_date(case, command.proposed_on, field="proposed_on", today=today)
     return [
         ReferralProposed(
@@ -151,7 +170,9 @@ def approve_referral(
 ) -> list[ReferralEvent]:
     """The head approves a proposed referral; the case must reach the police within
     24 hours (310号令 art. 5)."""
-    require_criminal(case, {CriminalStatus.REFERRAL_PROPOSED}, "approved for referral")
+    require_criminal(
+        case, ALLOWED_IN_CRIMINAL[ApproveReferral], "approved for referral"
+    )
     require_step_date(case, command.approved_on, field="approved_on", today=today)
     return [
         ReferralApproved(
@@ -168,7 +189,7 @@ def refuse_referral(
     case: Case, command: RefuseReferral, *, today: date
 ) -> list[ReferralEvent]:
     """The head refuses a proposed referral, with reasons (310号令 art. 5)."""
-    require_criminal(case, {CriminalStatus.REFERRAL_PROPOSED}, "refused referral")
+    require_criminal(case, ALLOWED_IN_CRIMINAL[RefuseReferral], "refused referral")
     require_step_date(case, command.refused_on, field="refused_on", today=today)
     return [
         ReferralRefused(
@@ -189,7 +210,9 @@ def transfer_to_police(
 ) -> list[ReferralEvent]:
     """An approved referral goes to a police unit of the member directory, which must
     answer within 3 days (310号令 art. 8)."""
-    require_criminal(case, {CriminalStatus.REFERRAL_APPROVED}, "transferred to police")
+    require_criminal(
+        case, ALLOWED_IN_CRIMINAL[TransferToPolice], "transferred to police"
+    )
     require_step_date(case, command.transferred_on, field="transferred_on", today=today)
     require_active_unit(command.police_unit, units=units, field="police_unit")
     return [

@@ -4,7 +4,7 @@ stopped, and starts again when it comes (rules.md §3.4.1 item 2, §4.1)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Self, assert_never
+from typing import ClassVar, Final, Self, assert_never
 
 from pydantic import model_validator
 
@@ -41,6 +41,13 @@ class ReceiveSupplement(Command):
     permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
 
     received_on: BusinessDate
+
+
+ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
+    RequestSupplement: frozenset({CaseStatus.RECEIVED}),
+    ReceiveSupplement: frozenset({CaseStatus.AWAITING_SUPPLEMENT}),
+}
+"""The statuses in which each command of this capability is a next step."""
 
 
 class SupplementRequested(Event):
@@ -89,7 +96,9 @@ def request_supplement(
     case: Case, command: RequestSupplement, *, today: date, limits: CaseLimits
 ) -> list[SupplementEvent]:
     """A received case waits for supplementary material; its acceptance clock stops."""
-    require_status(case, {CaseStatus.RECEIVED}, "sent for supplementary material")
+    require_status(
+        case, ALLOWED_IN[RequestSupplement], "sent for supplementary material"
+    )
     require_step_date(case, command.requested_on, field="requested_on", today=today)
     if command.due is not None:
         require_within_years_ahead(
@@ -112,9 +121,7 @@ def receive_supplement(
 ) -> list[SupplementEvent]:
     """The material arrived: the case is received again with a new acceptance
     deadline counted from that day."""
-    require_status(
-        case, {CaseStatus.AWAITING_SUPPLEMENT}, "given supplementary material"
-    )
+    require_status(case, ALLOWED_IN[ReceiveSupplement], "given supplementary material")
     require_step_date(case, command.received_on, field="received_on", today=today)
     return [
         SupplementReceived(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -24,8 +22,6 @@ from tests.support import eventually
 TOKENS = new_token_maker()
 OFFICE = TOKENS.headers(Role.OFFICE)
 DISTRICT_FILE = Path("deploy/district.toml").resolve()
-# The service takes today in the district's time zone; so must the tests.
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 class Stack:

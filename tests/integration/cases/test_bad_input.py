@@ -15,8 +15,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from tests.integration.cases.conftest import TODAY, Stack
+from tests.integration.cases.conftest import Stack
 from tests.integration.cases.test_cases_api import intake, problem, receive, step
+from tests.session_zone import TODAY
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 

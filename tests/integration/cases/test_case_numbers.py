@@ -7,8 +7,9 @@ import uuid
 from datetime import timedelta
 
 import tests.yearly_numbers as numbers
-from tests.integration.cases.conftest import TODAY, Stack
+from tests.integration.cases.conftest import Stack
 from tests.integration.cases.test_cases_api import intake, problem
+from tests.session_zone import TODAY
 
 pytestmark = numbers.NUMBERS_TEST
 

@@ -7,7 +7,6 @@ import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -24,14 +23,9 @@ from shared.settings import DistrictSettings
 from shared.store import EventStore
 from shared.verify import verify
 from shared.watcher import DeadlineWatcher
-from tests.integration.cases.conftest import (
-    DISTRICT_FILE,
-    TODAY,
-    TOKENS,
-    Stack,
-    knows_unit,
-)
+from tests.integration.cases.conftest import DISTRICT_FILE, TOKENS, Stack, knows_unit
 from tests.kafka_reader import read_topic
+from tests.session_zone import TODAY, ZONE
 from tests.support import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -469,7 +463,7 @@ async def _watcher(stack: Stack) -> DeadlineWatcher:
         ),
         pool,
         rules,
-        zone=ZoneInfo("Asia/Shanghai"),
+        zone=ZONE,
         interval=3600,
     )
 

@@ -13,7 +13,8 @@ import pytest_asyncio
 
 from demo.cases import run_demo
 from shared.domain import Role
-from tests.integration.cases.conftest import TODAY, TOKENS, Stack, running_stack
+from tests.integration.cases.conftest import TOKENS, Stack, running_stack
+from tests.session_zone import TODAY
 from tests.support import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]

@@ -13,8 +13,9 @@ from shared.db import create_pool
 from shared.jwks import published_keys
 from shared.verify import verify
 from tests.forgery import insert_forged
-from tests.integration.cases.conftest import TODAY, Stack
+from tests.integration.cases.conftest import Stack
 from tests.integration.cases.test_cases_api import receive, step
+from tests.session_zone import TODAY
 from tests.support import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -23,12 +22,11 @@ from services.members.app import create_app as create_members
 from services.members.settings import MembersSettings
 from shared.domain import Role
 from tests.service_server import LocalServers, new_token_maker, serving
+from tests.session_zone import TODAY
 
 TOKENS = new_token_maker()
 OFFICE = TOKENS.headers(Role.OFFICE)
 DISTRICT_FILE = Path("deploy/district.toml").resolve()
-# The services take today in the district's time zone; so must the tests.
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 class Chain:

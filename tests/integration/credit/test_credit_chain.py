@@ -6,7 +6,6 @@ notice, objection reviewed, decision, publication → units confirm their sancti
 from __future__ import annotations
 
 import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,6 +27,7 @@ from tests.integration.credit.conftest import (
     fetchval,
     ok,
 )
+from tests.session_zone import ZONE
 from tests.support import eventually
 
 pytestmark = [
@@ -128,7 +128,7 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
             ),
             pool,
             CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE)),
-            zone=ZoneInfo("Asia/Shanghai"),
+            zone=ZONE,
             interval=3600,
         )
         assert await watcher.check_once() >= 1

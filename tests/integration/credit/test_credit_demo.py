@@ -11,7 +11,8 @@ import pytest_asyncio
 
 from demo.credit import run_demo
 from shared.domain import Role
-from tests.integration.credit.conftest import TODAY, TOKENS, Chain, running_chain
+from tests.integration.credit.conftest import TOKENS, Chain, running_chain
+from tests.session_zone import TODAY
 
 pytestmark = [
     pytest.mark.integration,

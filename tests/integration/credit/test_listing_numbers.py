@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import tests.yearly_numbers as numbers
-from tests.integration.credit.conftest import TODAY, Chain, day
+from tests.integration.credit.conftest import Chain, day
+from tests.session_zone import TODAY
 
 pytestmark = numbers.NUMBERS_TEST
 

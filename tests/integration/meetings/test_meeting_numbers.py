@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import tests.yearly_numbers as numbers
-from tests.integration.credit.conftest import TODAY, day, fetchval
+from tests.integration.credit.conftest import day, fetchval
 from tests.integration.meetings.conftest import Stack
+from tests.session_zone import TODAY
 from tests.support import eventually
 
 pytestmark = numbers.NUMBERS_TEST

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -22,8 +21,9 @@ from shared.db import create_pool
 from shared.domain import Role
 from shared.jwks import service_signer
 from shared.store import EventStore
-from tests.integration.credit.conftest import TODAY, TOKENS, fetchval, ok
+from tests.integration.credit.conftest import TOKENS, fetchval, ok
 from tests.integration.meetings.conftest import Stack
+from tests.session_zone import TODAY, ZONE
 from tests.support import eventually
 
 pytestmark = [
@@ -87,7 +87,7 @@ async def _watch_once(stack: Stack) -> int:
         watcher = action_watcher(
             EventStore(pool, signer=service_signer(stack.meetings_settings)),
             pool,
-            zone=ZoneInfo("Asia/Shanghai"),
+            zone=ZONE,
             interval=3600,
         )
         return await watcher.check_once()

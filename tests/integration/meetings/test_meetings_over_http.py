@@ -9,7 +9,6 @@ import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -23,8 +22,9 @@ from shared.envelope import Envelope
 from shared.jwks import service_signer
 from shared.settings import load_district
 from shared.store import EventStore
-from tests.integration.credit.conftest import TODAY, TOKENS, day, fetchval, ok
+from tests.integration.credit.conftest import TOKENS, day, fetchval, ok
 from tests.integration.meetings.conftest import Stack
+from tests.session_zone import TODAY, ZONE
 from tests.support import eventually
 
 pytestmark = [
@@ -289,8 +289,7 @@ async def test_a_plenary_from_proposal_to_decisions_carried_out(stack: Stack) ->
     try:
         store = EventStore(pool, signer=service_signer(stack.meetings_settings))
         watchers = [
-            action_watcher(store, pool, zone=ZoneInfo("Asia/Shanghai"), interval=3600)
-            for _ in range(3)
+            action_watcher(store, pool, zone=ZONE, interval=3600) for _ in range(3)
         ]
         await ok(await g.get(f"/action-items/{gafj_item}", params=_wait(accepted)))
         for _ in range(12):

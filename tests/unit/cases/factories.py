@@ -12,22 +12,30 @@ from decimal import Decimal
 from typing import Any
 
 from services.cases.domain.assignment import (
+    AssignCase,
     AssignmentReturned,
     CaseAssigned,
     ProgressReported,
+    ReportProgress,
+    ReturnAssignment,
 )
 from services.cases.domain.case import CASE, CaseEvent
 from services.cases.domain.escalation import (
     CreditListingRecommended,
     DeadlineMissed,
     EmployerAbscondedFlagged,
+    FlagEmployerAbsconded,
+    FlagMassIncident,
     MassIncidentFlagged,
 )
 from services.cases.domain.intake import (
+    AcceptCase,
     CaseAccepted,
     CaseReceived,
     CaseRejected,
     CaseTransferredOut,
+    RejectCase,
+    TransferCaseOut,
 )
 from services.cases.domain.investigation import (
     CaseCancelled,
@@ -50,7 +58,7 @@ from services.cases.domain.payments import (
     HandlingDecided,
     PaymentRecorded,
 )
-from services.cases.domain.personal_data import WorkerDataForgotten
+from services.cases.domain.personal_data import ForgetWorker, WorkerDataForgotten
 from services.cases.domain.police_answer import (
     PoliceDeclined,
     PoliceFiled,
@@ -64,7 +72,11 @@ from services.cases.domain.referral import (
     ReferralRefused,
 )
 from services.cases.domain.state import Case, CaseOutcome, DeadlineKind, ServiceMethod
-from services.cases.domain.supplement import SupplementReceived, SupplementRequested
+from services.cases.domain.supplement import (
+    RequestSupplement,
+    SupplementReceived,
+    SupplementRequested,
+)
 from shared.domain import Deadline
 from tests.weekend_calendar import WeekendCalendar
 
@@ -93,16 +105,16 @@ LIMITS = CaseLimits(
 CALENDAR = WeekendCalendar()
 
 RECEIVED_ALLOWS = (
-    "accept",
-    "reject",
-    "request-supplement",
-    "transfer-out",
-    "assign",
-    "report-progress",
-    "return-assignment",
-    "flag-mass-incident",
-    "flag-employer-absconded",
-    "forget-worker",
+    AcceptCase,
+    RejectCase,
+    RequestSupplement,
+    TransferCaseOut,
+    AssignCase,
+    ReportProgress,
+    ReturnAssignment,
+    FlagMassIncident,
+    FlagEmployerAbsconded,
+    ForgetWorker,
 )
 """The steps a received case allows."""
 

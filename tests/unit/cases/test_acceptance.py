@@ -18,6 +18,7 @@ from services.cases.domain.intake import (
     reject_case,
     transfer_case_out,
 )
+from services.cases.domain.personal_data import ForgetWorker
 from services.cases.domain.state import Case, CaseStatus
 from services.cases.domain.supplement import (
     ReceiveSupplement,
@@ -104,7 +105,7 @@ def test_a_rejected_case_allows_nothing_but_forgetting_a_worker() -> None:
     with pytest.raises(InvalidTransition) as refused:
         accepted(case_of(received(), [case_rejected()]), date(2024, 3, 6))
 
-    assert refused.value.allowed == ("forget-worker",)
+    assert refused.value.allowed == (ForgetWorker,)
 
 
 def test_a_received_case_is_rejected_with_its_reason() -> None:
@@ -184,7 +185,7 @@ def test_supplementary_material_is_requested_only_once_at_a_time() -> None:
         )
 
     assert refused.value.current == CaseStatus.AWAITING_SUPPLEMENT
-    assert refused.value.allowed[:3] == ("receive-supplement", "reject", "transfer-out")
+    assert refused.value.allowed[:3] == (ReceiveSupplement, RejectCase, TransferCaseOut)
 
 
 def test_supplementary_material_restarts_the_five_working_days_to_accept() -> None:

@@ -10,7 +10,13 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from services.cases.domain.assignment import (
+    AssignCase,
+    ReportProgress,
+    ReturnAssignment,
+)
 from services.cases.domain.case import CaseEvent
+from services.cases.domain.escalation import FlagEmployerAbsconded, FlagMassIncident
 from services.cases.domain.investigation import (
     CancelCase,
     ExtendInvestigation,
@@ -19,6 +25,9 @@ from services.cases.domain.investigation import (
     extend_investigation,
     order_payment,
 )
+from services.cases.domain.payments import RecordPayment
+from services.cases.domain.personal_data import ForgetWorker
+from services.cases.domain.referral import ProposeReferral
 from services.cases.domain.state import CaseStatus, PaymentOrder, ServiceMethod
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
@@ -82,14 +91,14 @@ def test_only_an_investigation_is_extended() -> None:
 
     assert refused.value.current == CaseStatus.ORDERED_TO_PAY
     assert refused.value.allowed == (
-        "record-payment",
-        "propose-referral",
-        "assign",
-        "report-progress",
-        "return-assignment",
-        "flag-mass-incident",
-        "flag-employer-absconded",
-        "forget-worker",
+        RecordPayment,
+        ProposeReferral,
+        AssignCase,
+        ReportProgress,
+        ReturnAssignment,
+        FlagMassIncident,
+        FlagEmployerAbsconded,
+        ForgetWorker,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.cases.domain.intake import ReceiveCase
 from services.cases.domain.particulars import Worker
 from services.cases.domain.personal_data import ForgetWorker, forget_worker
 from services.cases.domain.state import CaseStatus
@@ -76,4 +77,4 @@ def test_no_worker_is_forgotten_in_a_case_never_received() -> None:
         forget_worker(case_of([]), FORGET)
 
     assert refused.value.current == CaseStatus.NEW
-    assert refused.value.allowed == ("receive",)
+    assert refused.value.allowed == (ReceiveCase,)

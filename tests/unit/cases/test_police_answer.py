@@ -20,6 +20,7 @@ from services.cases.domain.police_answer import (
     request_procuratorate_supervision,
     request_reconsideration,
 )
+from services.cases.domain.referral import TransferToPolice
 from services.cases.domain.state import CriminalStatus, DeadlineKind, OpenDeadline
 from shared.errors import InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
@@ -183,4 +184,4 @@ def test_a_police_answer_is_recorded_only_while_the_police_have_the_case() -> No
         declined(APPROVED, date(2024, 4, 26))
 
     assert refused.value.current == CriminalStatus.REFERRAL_APPROVED
-    assert refused.value.allowed == ("transfer-to-police",)
+    assert refused.value.allowed == (TransferToPolice,)

@@ -103,7 +103,7 @@ def test_a_referral_is_proposed_once_at_a_time() -> None:
         proposed(PROPOSED)
 
     assert refused.value.current == CriminalStatus.REFERRAL_PROPOSED
-    assert refused.value.allowed == ("approve-referral", "refuse-referral")
+    assert refused.value.allowed == (ApproveReferral, RefuseReferral)
 
 
 def test_a_referral_refused_by_the_head_may_be_proposed_again() -> None:
@@ -151,7 +151,7 @@ def test_only_a_proposed_referral_is_approved() -> None:
         )
 
     assert refused.value.current == CriminalStatus.NONE
-    assert refused.value.allowed == ("propose-referral",)
+    assert refused.value.allowed == (ProposeReferral,)
 
 
 def test_the_police_answer_within_three_days_of_the_transfer() -> None:
