@@ -1,0 +1,340 @@
+"""Audit's one way in: every followed service's events and seals topics, read from
+Kafka alone. Each partition's batch is stored, checked (`checks`) and its findings
+recorded in one transaction with the partition's next offset, so a batch counts
+exactly once whoever reads it; an event or seal received twice (the relay publishes
+at least once) is stored once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any, TypeAlias
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from pydantic import ValidationError
+
+from services.audit.checks import (
+    Finding,
+    FindingKind,
+    StreamHead,
+    check_event,
+    check_seal,
+)
+from services.audit.facts import business_date, uscc_in
+from services.audit.findings import EVENTS_CHECKED, SEALS_CHECKED, record_findings
+from services.audit.keys import KeyPins
+from services.audit.settings import AuditSettings
+from shared.anchors import parse_seal
+from shared.db import DbConnection
+from shared.envelope import Envelope
+from shared.kafka import stop_within, topic_partitions
+from shared.loops import LoopState, LoopStatus
+from shared.store import EventStore
+from shared.tree_head import Seal
+
+log = structlog.get_logger()
+
+Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
+_ASSIGN_EVERY = 2.0
+
+
+class Ingest:
+    """Follows the topics of `settings.audited_services` into audit's store."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        store: EventStore,
+        settings: AuditSettings,
+        pins: KeyPins,
+    ) -> None:
+        self.pool = pool
+        self.store = store
+        self.settings = settings
+        self.pins = pins
+        self.topics = {
+            settings.topic(service, kind): (service, kind)
+            for service in settings.audited_services
+            for kind in ("events", "seals")
+        }
+        self.status = LoopStatus(name="audit_ingest")
+
+    async def run(self) -> None:
+        """Consume until cancelled; raises what it cannot handle (supervised)."""
+        assert self.settings.kafka_bootstrap is not None  # noqa: S101 - resolved
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=100,
+        )
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=10_000
+        )
+        try:
+            # Inside the try: a start cancelled half-way must still be closed.
+            await admin.start()
+            await consumer.start()
+            self.status.set(LoopState.RUNNING)
+            assigned: set[TopicPartition] = set()
+            last_assign = 0.0
+            while True:
+                if time.monotonic() - last_assign > _ASSIGN_EVERY:
+                    assigned = await self._assign(consumer, admin, assigned)
+                    last_assign = time.monotonic()
+                if not assigned:
+                    await asyncio.sleep(0.2)
+                    continue
+                batch = await consumer.getmany(
+                    timeout_ms=200, max_records=self.settings.ingest_batch_size
+                )
+                for tp, records in batch.items():
+                    await self.apply(tp, records)
+        finally:
+            await admin.close()
+            await stop_within(consumer.stop(), seconds=5.0)
+
+    async def _assign(
+        self,
+        consumer: AIOKafkaConsumer,
+        admin: AIOKafkaAdminClient,
+        assigned: set[TopicPartition],
+    ) -> set[TopicPartition]:
+        """Every partition of the followed topics that exist, at the stored offsets."""
+        wanted = {
+            TopicPartition(topic, partition)
+            for topic in self.topics
+            for partition in await topic_partitions(admin, topic)
+        }
+        if wanted == assigned:
+            return assigned
+        consumer.assign(list(wanted))
+        stored = {
+            (r["topic"], r["partition"]): r["next_offset"]
+            for r in await self.pool.fetch("SELECT * FROM audit_offsets")
+        }
+        for tp in wanted:
+            offset = stored.get((tp.topic, tp.partition))
+            if offset is None:
+                await consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, offset)
+        log.info("audit_partitions_assigned", count=len(wanted))
+        return wanted
+
+    async def apply(self, tp: TopicPartition, records: Sequence[Record]) -> None:
+        """Store and check one partition's batch with its offset, in one transaction."""
+        if not records:
+            return
+        service, kind = self.topics[tp.topic]
+        async with self.pool.acquire() as conn, conn.transaction():
+            start = await conn.fetchval(
+                "SELECT next_offset FROM audit_offsets WHERE topic = $1"
+                " AND partition = $2 FOR UPDATE",
+                tp.topic,
+                tp.partition,
+            )
+            fresh = [r for r in records if start is None or r.offset >= start]
+            if not fresh:
+                return
+            if kind == "events":
+                findings = await self._events(conn, service, fresh)
+            else:
+                findings = await self._seals(conn, service, fresh)
+            await record_findings(conn, self.store, service, findings)
+            await conn.execute(
+                "INSERT INTO audit_offsets (topic, partition, next_offset)"
+                " VALUES ($1, $2, $3) ON CONFLICT (topic, partition)"
+                " DO UPDATE SET next_offset = excluded.next_offset",
+                tp.topic,
+                tp.partition,
+                fresh[-1].offset + 1,
+            )
+
+    async def _events(
+        self, conn: DbConnection, service: str, records: Sequence[Record]
+    ) -> list[Finding]:
+        found: list[Finding] = []
+        heads: dict[str, StreamHead | None] = {}
+        for record in records:
+            try:
+                event = Envelope.model_validate_json(record.value or b"")
+                event.event_type  # noqa: B018 - raises on a type not ours
+            except (ValidationError, ValueError):
+                found.append(_unreadable(record, "not a Qingqian CloudEvent"))
+                continue
+            duplicate = await _store_event(conn, service, event, record.value or b"")
+            if duplicate is not None:
+                found += duplicate
+                continue
+            if event.subject not in heads:
+                heads[event.subject] = await _stream_head(conn, service, event.subject)
+            problems, head = check_event(event, heads[event.subject])
+            found += problems
+            if head is not None:
+                heads[event.subject] = head
+                await _save_head(conn, service, event.subject, head)
+        EVENTS_CHECKED.labels(service=service).inc(len(records))
+        return found
+
+    async def _seals(
+        self, conn: DbConnection, service: str, records: Sequence[Record]
+    ) -> list[Finding]:
+        seals = [(r, parse_seal(r.value or b"")) for r in records]
+        kids = {s.key_id for _, s in seals if s is not None}
+        found = await self.pins.prepare(conn, service, kids)
+        trust = await self.pins.trust(conn, service)
+        row = await conn.fetchrow(
+            "SELECT body FROM audit_seal_heads WHERE service = $1 FOR UPDATE", service
+        )
+        head = None if row is None else Seal.model_validate(row["body"])
+        for record, seal in seals:
+            if seal is None:
+                # A seal over a block (before tree heads) or not a seal at all.
+                log.info("audit_seal_skipped", followed=service, offset=record.offset)
+                continue
+            others = await _known_seals(conn, service, seal)
+            if any(other.seal_hash == seal.seal_hash for other in others):
+                continue
+            problems, new_head = check_seal(seal, head=head, others=others, trust=trust)
+            found += problems
+            is_invalid = any(p.kind is FindingKind.SEAL_INVALID for p in problems)
+            await _store_seal(conn, service, seal, record, is_invalid=is_invalid)
+            if new_head is not None:
+                head = new_head
+                await conn.execute(
+                    "INSERT INTO audit_seal_heads (service, body) VALUES ($1, $2)"
+                    " ON CONFLICT (service) DO UPDATE SET body = excluded.body",
+                    service,
+                    head.model_dump(mode="json"),
+                )
+        SEALS_CHECKED.labels(service=service).inc(len(records))
+        return found
+
+
+def _unreadable(record: Record, why: str) -> Finding:
+    return Finding(
+        FindingKind.UNREADABLE,
+        f"{why}: offset {record.offset} of partition {record.partition}",
+    )
+
+
+async def _store_event(
+    conn: DbConnection, service: str, event: Envelope, raw: bytes
+) -> list[Finding] | None:
+    """Store the event; None when it is new, else what its earlier copy shows: nothing
+    for the same event again, a finding for a different one at its position."""
+    data: dict[str, Any] = event.data
+    stored = await conn.fetchval(
+        "INSERT INTO audit_events (service, position, sequence, stream_id, version,"
+        " event_type, schema_version, recorded_at, business_date, actor, actor_unit,"
+        " correlation_id, causation_id, uscc, hash, prevhash, envelope)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+        " $16, $17::text::jsonb) ON CONFLICT (service, position) DO NOTHING"
+        " RETURNING 1",
+        service,
+        event.position,
+        event.sequence,
+        event.subject,
+        event.streamversion,
+        event.event_type,
+        event.schema_version,
+        event.time,
+        business_date(data),
+        event.actor,
+        event.actorunit,
+        event.correlationid,
+        event.causationid,
+        uscc_in(data),
+        event.hash,
+        event.prevhash,
+        raw.decode(),
+    )
+    if stored is None:
+        earlier = await conn.fetchval(
+            "SELECT hash FROM audit_events WHERE service = $1 AND position = $2",
+            service,
+            event.position,
+        )
+        if earlier == event.hash:
+            return []
+        return [
+            Finding(
+                FindingKind.CONFLICTING_EVENT,
+                "two different events were published at one position",
+                stream_id=event.subject,
+                version=event.streamversion,
+                position=event.position,
+                sequence=event.sequence,
+            )
+        ]
+    uscc = uscc_in(data)
+    if uscc is not None:
+        await conn.execute(
+            "INSERT INTO audit_stream_usccs (uscc, service, stream_id)"
+            " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            uscc,
+            service,
+            event.subject,
+        )
+    return None
+
+
+async def _stream_head(
+    conn: DbConnection, service: str, stream_id: str
+) -> StreamHead | None:
+    row = await conn.fetchrow(
+        "SELECT version, hash FROM audit_streams WHERE service = $1 AND stream_id = $2",
+        service,
+        stream_id,
+    )
+    return None if row is None else StreamHead(row["version"], row["hash"])
+
+
+async def _save_head(
+    conn: DbConnection, service: str, stream_id: str, head: StreamHead
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_streams (service, stream_id, version, hash)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (service, stream_id)"
+        " DO UPDATE SET version = excluded.version, hash = excluded.hash",
+        service,
+        stream_id,
+        head.version,
+        head.hash,
+    )
+
+
+async def _known_seals(conn: DbConnection, service: str, seal: Seal) -> list[Seal]:
+    """The seal if received before, and the seals with its number or tree size
+    that did not fail."""
+    rows = await conn.fetch(
+        "SELECT body FROM audit_seals WHERE service = $1 AND (seal_hash = $2"
+        " OR status <> 'failed' AND (seal_no = $3 OR tree_size = $4))",
+        service,
+        seal.seal_hash,
+        seal.seal_no,
+        seal.tree_size,
+    )
+    return [Seal.model_validate(r["body"]) for r in rows]
+
+
+async def _store_seal(
+    conn: DbConnection, service: str, seal: Seal, record: Record, *, is_invalid: bool
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_seals (service, seal_hash, seal_no, tree_size, root_hash,"
+        " body, status) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)"
+        " ON CONFLICT (service, seal_hash) DO NOTHING",
+        service,
+        seal.seal_hash,
+        seal.seal_no,
+        seal.tree_size,
+        seal.root_hash,
+        (record.value or b"").decode(),
+        "failed" if is_invalid else "pending",
+    )
