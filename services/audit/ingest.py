@@ -1,8 +1,8 @@
 """Audit's one way in: every followed service's events and seals topics, read from
 Kafka alone. Each partition's batch is stored, checked (`checks`) and its findings
-recorded in one transaction with the partition's next offset, so a batch counts
-exactly once whoever reads it; an event or seal received twice (the relay publishes
-at least once) is stored once."""
+recorded in one transaction with the partition's next offset; an event or seal
+received twice (the relay publishes at least once, and again after the broker lost
+its data) is stored and checked once."""
 
 from __future__ import annotations
 
@@ -132,19 +132,16 @@ class Ingest:
             return
         service, kind = self.topics[tp.topic]
         async with self.pool.acquire() as conn, conn.transaction():
-            start = await conn.fetchval(
-                "SELECT next_offset FROM audit_offsets WHERE topic = $1"
-                " AND partition = $2 FOR UPDATE",
-                tp.topic,
-                tp.partition,
+            # One batch of a partition at a time. Records before the stored offset are
+            # not dropped: they come only when the broker lost the partition and the
+            # relay published it again, and storing is idempotent by content.
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext($1), $2)", tp.topic, tp.partition
             )
-            fresh = [r for r in records if start is None or r.offset >= start]
-            if not fresh:
-                return
             if kind == "events":
-                findings = await self._events(conn, service, fresh)
+                findings = await self._events(conn, service, records)
             else:
-                findings = await self._seals(conn, service, fresh)
+                findings = await self._seals(conn, service, records)
             await record_findings(conn, self.store, service, findings)
             await conn.execute(
                 "INSERT INTO audit_offsets (topic, partition, next_offset)"
@@ -152,7 +149,7 @@ class Ingest:
                 " DO UPDATE SET next_offset = excluded.next_offset",
                 tp.topic,
                 tp.partition,
-                fresh[-1].offset + 1,
+                records[-1].offset + 1,
             )
 
     async def _events(
