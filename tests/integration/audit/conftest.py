@@ -20,14 +20,15 @@ from aiokafka import AIOKafkaProducer
 from services.audit.app import create_app
 from services.audit.settings import AuditSettings
 from shared.auth import Actor
-from shared.chain import Ed25519Signer, sha256_hex
+from shared.chain import Ed25519Signer, event_hash, sha256_hex
 from shared.db import create_pool
 from shared.domain import Role
 from shared.handling import CommandContext, execute
+from shared.merkle import root_of
 from shared.relay import Relay
 from shared.relay.topics import ensure_topics
 from shared.store import EventStore
-from shared.tree_head import tree_head_bytes
+from shared.tree_head import event_leaf, tree_head_bytes
 from shared.trust import Jwks
 from tests.conftest import clone_database
 from tests.kafka_reader import read_topic
@@ -41,7 +42,9 @@ SIGNER = Ed25519Signer.generate()
 # The tampered copies, each on topics of its own; `genuine`, `alpha` and `beta` are
 # published by the relay itself.
 COPIES = ("altered", "missing", "reordered", "forked", "rolledback", "swapped")
-FOLLOWED = ("genuine", "alpha", "beta", *COPIES)
+# Logs made here by hand as the services would make them (employers' data).
+FORGED = ("cases", "credit")
+FOLLOWED = ("genuine", "alpha", "beta", *COPIES, *FORGED)
 STREAMS = 3
 EVENTS = 4 * STREAMS
 SEALS = STREAMS
@@ -196,6 +199,56 @@ def make_seal(
         "signature": signer.sign(head),
         "consistency": consistency or [],
     }
+
+
+def forge_log(
+    service: str, streams: dict[str, list[tuple[str, dict[str, Any]]]]
+) -> Published:
+    """A log as a service publishes it: each stream's events (type, data) chained and
+    numbered in the order given, all sealed by one seal signed with `SIGNER`."""
+    events: list[dict[str, Any]] = []
+    for stream_id, history in streams.items():
+        prevhash = "0" * 64
+        for version, (event_type, data) in enumerate(history, start=1):
+            recorded_at = datetime.now(UTC)
+            body: dict[str, Any] = {
+                "specversion": "1.0",
+                "id": str(uuid.uuid4()),
+                "source": f"/qingqian/test/{service}",
+                "type": f"qingqian.{service}.{event_type}.v1",
+                "subject": stream_id,
+                "time": recorded_at.isoformat(timespec="microseconds"),
+                "datacontenttype": "application/json",
+                "data": data,
+                "streamversion": version,
+                "position": len(events) + 1,
+                "sequence": len(events) + 1,
+                "actor": "tester",
+                "actorunit": "rsj",
+                "correlationid": str(uuid.uuid4()),
+                "prevhash": prevhash,
+            }
+            body["hash"] = event_hash(
+                event_id=body["id"],
+                stream_id=stream_id,
+                version=version,
+                event_type=event_type,
+                schema_version=1,
+                recorded_at=recorded_at,
+                data=data,
+                actor="tester",
+                actor_unit="rsj",
+                correlation_id=body["correlationid"],
+                causation_id=None,
+                prevhash=prevhash,
+            )
+            prevhash = body["hash"]
+            events.append(body | {"_key": stream_id, "_partition": 0})
+    root = root_of([event_leaf(e["hash"]) for e in events]).hex()
+    only = make_seal(
+        seal_no=1, tree_size=len(events), root_hash=root, prev_seal_hash="0" * 64
+    )
+    return Published(events, [only | {"_key": service, "_partition": 0}])
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
