@@ -12,6 +12,7 @@ from services.audit.routes import reads
 from services.audit.settings import AuditSettings
 from services.audit.verifier import TreeVerifier
 from shared.http import Background, ServiceRuntime, create_service_app
+from shared.jwks import service_signer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,6 +22,8 @@ def create_app(settings: AuditSettings) -> FastAPI:
     and the read API. Audit changes no other service: it only reads their topics
     and their published keys."""
     configured = settings.configured_keys()
+    # Audit's own key (SEAL_PRIVATE_KEY): its co-signatures, published with its log's.
+    witness = service_signer(settings)
 
     def background(rt: ServiceRuntime) -> list[Background]:
         if settings.kafka_bootstrap is None:
@@ -28,7 +31,7 @@ def create_app(settings: AuditSettings) -> FastAPI:
         pins = KeyPins(rt.pool, configured=configured, urls=settings.service_urls)
         return [
             Ingest(rt.pool, rt.store, settings, pins),
-            TreeVerifier(rt.pool, rt.store, settings),
+            TreeVerifier(rt.pool, rt.store, settings, witness=witness),
         ]
 
     return create_service_app(

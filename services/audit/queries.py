@@ -17,6 +17,7 @@ from services.audit.views import (
     ServiceStatusView,
     TimelineEntryView,
     TimelineView,
+    WitnessView,
 )
 from shared.errors import InvalidInput, NotFound
 from shared.merkle import inclusion_proof
@@ -212,3 +213,21 @@ async def proof(pool: asyncpg.Pool, service: str, position: int) -> ProofView:
         leaf_index=index,
         inclusion=[p.hex() for p in inclusion_proof(leaves, index)],
     )
+
+
+async def witnessed(
+    pool: asyncpg.Pool, service: str, seal_no: int | None
+) -> WitnessView:
+    """Audit's co-signature of the service's seal `seal_no` (None: the latest)."""
+    row = await pool.fetchrow(
+        "SELECT w.service, s.body AS seal, w.witnessed_at, w.key_id, w.signature"
+        " FROM audit_witnesses w JOIN audit_seals s"
+        " ON s.service = w.service AND s.seal_hash = w.seal_hash"
+        " WHERE w.service = $1 AND ($2::bigint IS NULL OR w.seal_no = $2)"
+        " ORDER BY w.seal_no DESC LIMIT 1",
+        service,
+        seal_no,
+    )
+    if row is None:
+        raise NotFound(f"audit has witnessed no such seal of {service}")
+    return WitnessView(**dict(row))

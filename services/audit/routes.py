@@ -18,12 +18,19 @@ from services.audit.views import (
     ProofView,
     ServiceStatusView,
     TimelineView,
+    WitnessView,
 )
-from shared.auth import Actor
+from shared.auth import Actor, Scope
 from shared.boundary import known_query_only
 from shared.domain import Role
 from shared.errors import NotPermitted
-from shared.http import PoolDep, RuntimeDep, current_actor, problem_responses
+from shared.http import (
+    PoolDep,
+    RuntimeDep,
+    current_actor,
+    problem_responses,
+    reader,
+)
 
 _READERS = frozenset({Role.AUDITOR, Role.OFFICE, Role.SYSTEM})
 NDJSON = "application/x-ndjson"
@@ -116,3 +123,27 @@ async def read_proof(
     Merkle inclusion proof (RFC 9162 §2.1.3) of the event in that seal's tree; 404
     when audit received no such event."""
     return await queries.proof(pool, service, position)
+
+
+async def witness_reader(
+    actor: Annotated[Actor, Depends(reader(Scope.EVENTS_READ))],
+) -> Actor:
+    """Auditors and the office, or another agency's service account that reads the
+    event feeds (`events:read`): co-signatures are what it checks a log against."""
+    if not actor.is_service_account and not actor.has_any(_READERS):
+        raise NotPermitted("witness co-signatures are read by auditors and the office")
+    return actor
+
+
+@reads.get("/witness/{service}", responses=problem_responses(404))
+async def read_witness(
+    pool: PoolDep,
+    _: Annotated[Actor, Depends(witness_reader)],
+    service: Service,
+    seal_no: Annotated[int | None, Query(ge=1)] = None,
+) -> WitnessView:
+    """Audit's co-signature of the service's latest seal it holds (or of `seal_no`):
+    the seal as published, when audit witnessed it, the key id (in audit's
+    `/.well-known/jwks.json`) and the Ed25519 signature. 404 when audit has
+    witnessed no such seal."""
+    return await queries.witnessed(pool, service, seal_no)

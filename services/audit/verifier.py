@@ -13,6 +13,8 @@ import structlog
 from services.audit.checks import Finding, FindingKind
 from services.audit.findings import record_findings
 from services.audit.settings import AuditSettings
+from services.audit.witness import witness_held
+from shared.chain import Signer
 from shared.db import DbConnection
 from shared.loops import LoopState, LoopStatus
 from shared.merkle import Frontier
@@ -28,11 +30,17 @@ class TreeVerifier:
     """Checks every followed service's seals against the events received."""
 
     def __init__(
-        self, pool: asyncpg.Pool, store: EventStore, settings: AuditSettings
+        self,
+        pool: asyncpg.Pool,
+        store: EventStore,
+        settings: AuditSettings,
+        *,
+        witness: Signer,
     ) -> None:
         self.pool = pool
         self.store = store
         self.settings = settings
+        self.witness = witness
         self.status = LoopStatus(name="audit_verifier")
 
     async def run(self) -> None:
@@ -44,7 +52,8 @@ class TreeVerifier:
             await asyncio.sleep(self.settings.verify_interval_seconds)
 
     async def verify(self, service: str) -> None:
-        """Grow the service's tree over what came, then judge its pending seals."""
+        """Grow the service's tree over what came, judge its pending seals, co-sign
+        those that held."""
         async with self.pool.acquire() as conn, conn.transaction():
             frontier = await _grow(conn, service)
             found = await _judge_seals(conn, service, frontier.size)
@@ -52,6 +61,7 @@ class TreeVerifier:
                 conn, service, frontier.size, self.settings.gap_grace_seconds
             )
             await record_findings(conn, self.store, service, found)
+            await witness_held(conn, service, self.witness)
 
 
 async def _grow(conn: DbConnection, service: str) -> Frontier:

@@ -72,3 +72,14 @@ class ProofView(BaseModel):
     seal: dict[str, object] | None
     leaf_index: int | None
     inclusion: list[str]
+
+
+class WitnessView(BaseModel):
+    """Audit's co-signature of a seal it holds: Ed25519 by the key audit publishes at
+    `/.well-known/jwks.json` (`key_id`) over the bytes docs/audit.md describes."""
+
+    service: str
+    seal: dict[str, object]
+    witnessed_at: datetime
+    key_id: str
+    signature: str
