@@ -34,7 +34,8 @@ def witness_bytes(*, service: str, seal_hash: str, witnessed_at: datetime) -> by
 
 async def witness_held(conn: DbConnection, service: str, signer: Signer) -> int:
     """Co-sign, in order, the held seals that follow the last one witnessed and chain
-    to it; stops at the first that is missing or not yet held. Returns how many."""
+    to it (of two for one number, the first received); stops at the first that is
+    missing or not yet held. Returns how many."""
     last = await conn.fetchrow(
         "SELECT seal_no, seal_hash FROM audit_witnesses WHERE service = $1"
         " ORDER BY seal_no DESC LIMIT 1",
@@ -44,7 +45,7 @@ async def witness_held(conn: DbConnection, service: str, signer: Signer) -> int:
     prev = "0" * 64 if last is None else last["seal_hash"]
     rows = await conn.fetch(
         "SELECT body FROM audit_seals WHERE service = $1 AND status = 'held'"
-        " AND seal_no > $2 ORDER BY seal_no, received_at",
+        " AND seal_no > $2 ORDER BY seal_no, received_no",
         service,
         number,
     )

@@ -69,6 +69,9 @@ CREATE TABLE IF NOT EXISTS audit_seals (
     -- events received; failed: it does not hold; gap: its range missed events too long.
     status       text NOT NULL DEFAULT 'pending',
     received_at  timestamptz NOT NULL DEFAULT now(),
+    -- The order seals arrived in (one transaction stores many): of two for one
+    -- number, the first is the one witnessed.
+    received_no  bigserial,
     checked_at   timestamptz,
     PRIMARY KEY (service, seal_hash)
 );

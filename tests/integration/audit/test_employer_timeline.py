@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 from shared.merkle import verify_inclusion
 from shared.tree_head import event_leaf
 from tests.integration.audit.conftest import Audit, forge_log
 from tests.support import eventually
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 USCC = "91350100M000100Y43"
 OTHER = "91110000100000000A"

@@ -6,9 +6,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from shared.chain import Ed25519Signer
 from tests.integration.audit.conftest import EVENTS, SEALS, Audit, make_seal
 from tests.support import eventually
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 
 def _copy(audit: Audit) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
@@ -16,6 +17,8 @@ from services.audit.keys import KeyPins
 from shared.chain import Ed25519Signer
 from shared.trust import Jwk, Jwks
 from tests.service_server import serving
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 OLD = Ed25519Signer.generate()
 NEW = Ed25519Signer.generate()

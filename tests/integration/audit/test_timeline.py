@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.integration.audit.conftest import CORRELATION, EVENTS, Audit
 from tests.support import eventually
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def test_the_timeline_of_a_correlation_id_spans_two_services(

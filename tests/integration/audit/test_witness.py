@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from services.audit.witness import witness_bytes
 from shared.auth import Scope
 from shared.domain import Role
 from shared.trust import Jwks
 from tests.integration.audit.conftest import SEALS, TOKENS, Audit, make_seal
 from tests.support import eventually
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def latest(audit: Audit, service: str, **params: Any) -> dict[str, Any]:
