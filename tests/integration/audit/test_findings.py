@@ -10,6 +10,7 @@ import pytest
 
 from shared.chain import Ed25519Signer
 from tests.integration.audit.conftest import EVENTS, SEALS, Audit, make_seal
+from tests.kafka_reader import read_topic
 from tests.support import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -40,6 +41,17 @@ async def test_an_altered_event_is_found(audit: Audit) -> None:
     assert [f["position"] for f in found if f["kind"] == "altered"] == [
         events[5]["position"]
     ]
+    metrics = (await audit.client.get("/metrics")).text
+    assert 'qingqian_audit_findings_total{kind="altered",service="altered"}' in metrics
+    # Audit's own log, published by its relay on its events topic.
+    published = await read_topic(
+        audit.bootstrap,
+        f"{audit.namespace}.audit.events",
+        until=lambda messages: any(m["data"]["service"] == "altered" for m in messages),
+    )
+    raised = [m for m in published if m["data"]["service"] == "altered"]
+    assert raised[0]["type"] == "qingqian.audit.FindingRaised.v1"
+    assert raised[0]["data"]["kind"] == "altered"
 
 
 async def test_a_missing_event_is_found_in_its_stream_and_its_sealed_range(
