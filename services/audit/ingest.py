@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import asyncpg
 import structlog
@@ -24,9 +24,9 @@ from services.audit.checks import (
     check_event,
     check_seal,
 )
-from services.audit.facts import business_date, uscc_in
 from services.audit.findings import EVENTS_CHECKED, SEALS_CHECKED, record_findings
 from services.audit.keys import KeyPins
+from services.audit.received import save_heads, store_events, stream_heads
 from services.audit.settings import AuditSettings
 from shared.anchors import parse_seal
 from shared.db import DbConnection
@@ -156,7 +156,7 @@ class Ingest:
         self, conn: DbConnection, service: str, records: Sequence[Record]
     ) -> list[Finding]:
         found: list[Finding] = []
-        heads: dict[str, StreamHead | None] = {}
+        batch: list[tuple[Envelope, bytes]] = []
         for record in records:
             try:
                 event = Envelope.model_validate_json(record.value or b"")
@@ -164,17 +164,19 @@ class Ingest:
             except (ValidationError, ValueError):
                 found.append(_unreadable(record, "not a Qingqian CloudEvent"))
                 continue
-            duplicate = await _store_event(conn, service, event, record.value or b"")
-            if duplicate is not None:
-                found += duplicate
-                continue
-            if event.subject not in heads:
-                heads[event.subject] = await _stream_head(conn, service, event.subject)
-            problems, head = check_event(event, heads[event.subject])
+            batch.append((event, record.value or b""))
+        new, conflicts = await store_events(conn, service, batch)
+        found += conflicts
+        heads: dict[str, StreamHead | None] = dict(
+            await stream_heads(conn, service, {e.subject for e in new})
+        )
+        moved: dict[str, StreamHead] = {}
+        for event in new:
+            problems, head = check_event(event, heads.get(event.subject))
             found += problems
             if head is not None:
-                heads[event.subject] = head
-                await _save_head(conn, service, event.subject, head)
+                heads[event.subject] = moved[event.subject] = head
+        await save_heads(conn, service, moved)
         EVENTS_CHECKED.labels(service=service).inc(len(records))
         return found
 
@@ -217,92 +219,6 @@ def _unreadable(record: Record, why: str) -> Finding:
     return Finding(
         FindingKind.UNREADABLE,
         f"{why}: offset {record.offset} of partition {record.partition}",
-    )
-
-
-async def _store_event(
-    conn: DbConnection, service: str, event: Envelope, raw: bytes
-) -> list[Finding] | None:
-    """Store the event; None when it is new, else what its earlier copy shows: nothing
-    for the same event again, a finding for a different one at its position."""
-    data: dict[str, Any] = event.data
-    stored = await conn.fetchval(
-        "INSERT INTO audit_events (service, position, sequence, stream_id, version,"
-        " event_type, schema_version, recorded_at, business_date, actor, actor_unit,"
-        " correlation_id, causation_id, uscc, hash, prevhash, envelope)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-        " $16, $17::text::jsonb) ON CONFLICT (service, position) DO NOTHING"
-        " RETURNING 1",
-        service,
-        event.position,
-        event.sequence,
-        event.subject,
-        event.streamversion,
-        event.event_type,
-        event.schema_version,
-        event.time,
-        business_date(data),
-        event.actor,
-        event.actorunit,
-        event.correlationid,
-        event.causationid,
-        uscc_in(data),
-        event.hash,
-        event.prevhash,
-        raw.decode(),
-    )
-    if stored is None:
-        earlier = await conn.fetchval(
-            "SELECT hash FROM audit_events WHERE service = $1 AND position = $2",
-            service,
-            event.position,
-        )
-        if earlier == event.hash:
-            return []
-        return [
-            Finding(
-                FindingKind.CONFLICTING_EVENT,
-                "two different events were published at one position",
-                stream_id=event.subject,
-                version=event.streamversion,
-                position=event.position,
-                sequence=event.sequence,
-            )
-        ]
-    uscc = uscc_in(data)
-    if uscc is not None:
-        await conn.execute(
-            "INSERT INTO audit_stream_usccs (uscc, service, stream_id)"
-            " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            uscc,
-            service,
-            event.subject,
-        )
-    return None
-
-
-async def _stream_head(
-    conn: DbConnection, service: str, stream_id: str
-) -> StreamHead | None:
-    row = await conn.fetchrow(
-        "SELECT version, hash FROM audit_streams WHERE service = $1 AND stream_id = $2",
-        service,
-        stream_id,
-    )
-    return None if row is None else StreamHead(row["version"], row["hash"])
-
-
-async def _save_head(
-    conn: DbConnection, service: str, stream_id: str, head: StreamHead
-) -> None:
-    await conn.execute(
-        "INSERT INTO audit_streams (service, stream_id, version, hash)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (service, stream_id)"
-        " DO UPDATE SET version = excluded.version, hash = excluded.hash",
-        service,
-        stream_id,
-        head.version,
-        head.hash,
     )
 
 
