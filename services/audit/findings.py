@@ -33,8 +33,6 @@ SEALS_CHECKED = Counter(
     ["service"],
 )
 
-_METADATA = EventMetadata(actor="audit", actor_unit="system", correlation_id="")
-
 
 class FindingRaised(Event):
     """Audit found that something another service published does not hold."""
@@ -81,10 +79,9 @@ async def record_findings(
             seal_no=finding.seal_no,
             key_id=finding.key_id,
         )
+        # Audit acts on its own: no person, and each finding its own correlation.
         metadata = EventMetadata(
-            actor=_METADATA.actor,
-            actor_unit=_METADATA.actor_unit,
-            correlation_id=str(uuid.uuid4()),
+            actor="audit", actor_unit="system", correlation_id=str(uuid.uuid4())
         )
         await store.append(
             f"finding-{finding_id}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -77,3 +78,37 @@ async def test_a_person_without_the_auditor_role_may_not_read_findings(
 
     assert response.status_code == 403
     assert response.json()["code"] == "not-permitted"
+
+
+async def test_a_time_range_narrows_the_timeline(audit: Audit) -> None:
+    await test_the_timeline_of_a_correlation_id_spans_two_services(audit)
+    everything = await audit.client.get(
+        "/timeline", params={"correlation_id": CORRELATION, "limit": 1000}
+    )
+    entries = everything.json()["entries"]
+    middle = entries[len(entries) // 2]["recorded_at"]
+
+    later = await audit.client.get(
+        "/timeline",
+        params={"correlation_id": CORRELATION, "from": middle, "limit": 1000},
+    )
+    earlier = await audit.client.get(
+        "/timeline",
+        params={"correlation_id": CORRELATION, "to": middle, "limit": 1000},
+    )
+
+    assert later.status_code == earlier.status_code == 200
+    assert len(later.json()["entries"]) + len(earlier.json()["entries"]) == len(entries)
+    start = datetime.fromisoformat(middle)
+    assert all(
+        datetime.fromisoformat(e["recorded_at"]) >= start
+        for e in later.json()["entries"]
+    )
+
+
+async def test_a_query_parameter_the_timeline_does_not_know_is_refused(
+    audit: Audit,
+) -> None:
+    response = await audit.client.get("/timeline", params={"employer": "x"})
+
+    assert response.status_code == 422
