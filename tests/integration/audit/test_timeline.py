@@ -33,7 +33,7 @@ async def test_the_timeline_of_a_correlation_id_spans_two_services(
     await eventually(both_received, timeout=20)
 
     assert {e["service"] for e in entries} == {"alpha", "beta"}
-    times = [e["recorded_at"] for e in entries]
+    times = [datetime.fromisoformat(e["recorded_at"]) for e in entries]
     assert times == sorted(times)
     assert all(e["proof"] == f"/proofs/{e['service']}/{e['position']}" for e in entries)
 
