@@ -138,10 +138,13 @@ class Ingest:
             await conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtext($1), $2)", tp.topic, tp.partition
             )
-            if kind == "events":
-                findings = await self._events(conn, service, records)
-            else:
-                findings = await self._seals(conn, service, records)
+            try:
+                async with conn.transaction():
+                    findings = await self._check(conn, service, kind, records)
+            except asyncpg.DataError:
+                # A message the database cannot hold (a number out of range, a NUL
+                # in a text): one at a time, so only that one is left out.
+                findings = await self._one_by_one(conn, service, kind, records)
             await record_findings(conn, self.store, service, findings)
             await conn.execute(
                 "INSERT INTO audit_offsets (topic, partition, next_offset)"
@@ -151,6 +154,25 @@ class Ingest:
                 tp.partition,
                 records[-1].offset + 1,
             )
+
+    async def _check(
+        self, conn: DbConnection, service: str, kind: str, records: Sequence[Record]
+    ) -> list[Finding]:
+        if kind == "events":
+            return await self._events(conn, service, records)
+        return await self._seals(conn, service, records)
+
+    async def _one_by_one(
+        self, conn: DbConnection, service: str, kind: str, records: Sequence[Record]
+    ) -> list[Finding]:
+        found: list[Finding] = []
+        for record in records:
+            try:
+                async with conn.transaction():
+                    found += await self._check(conn, service, kind, [record])
+            except asyncpg.DataError:
+                found.append(_unreadable(record, "a message audit cannot store"))
+        return found
 
     async def _events(
         self, conn: DbConnection, service: str, records: Sequence[Record]

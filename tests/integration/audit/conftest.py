@@ -41,7 +41,15 @@ DISTRICT_FILE = Path("deploy/district.toml").resolve()
 SIGNER = Ed25519Signer.generate()
 # The tampered copies, each on topics of its own; `genuine`, `alpha` and `beta` are
 # published by the relay itself.
-COPIES = ("altered", "missing", "reordered", "forked", "rolledback", "swapped")
+COPIES = (
+    "altered",
+    "missing",
+    "reordered",
+    "forked",
+    "rolledback",
+    "swapped",
+    "garbled",
+)
 # Logs made here by hand as the services would make them (employers' data).
 FORGED = ("cases", "credit")
 FOLLOWED = ("genuine", "alpha", "beta", *COPIES, *FORGED)

@@ -150,3 +150,25 @@ async def test_seals_signed_with_a_key_never_rotated_to_are_found(
     found = await audit.wait_for_kinds("swapped", "key-swapped", "seal-invalid")
     swapped = [f for f in found if f["kind"] == "key-swapped"]
     assert [f["key_id"] for f in swapped] == [thief.key_id]
+
+
+async def test_messages_audit_cannot_read_or_store_are_found_and_skipped(
+    audit: Audit,
+) -> None:
+    events, seals = _copy(audit)
+    first = events[0]
+    not_an_event = {"hello": "world", "_key": first["_key"], "_partition": 0}
+    too_far = first | {"position": 2**63, "_partition": first["_partition"]}
+
+    await audit.publish("garbled", [not_an_event, too_far, *events], seals)
+
+    found = await audit.wait_for_kinds("garbled", "unreadable")
+
+    async def the_rest_verified() -> bool:
+        response = await audit.client.get("/status")
+        status = {s["service"]: s for s in response.json()}["garbled"]
+        return bool(status["seals_held"] == SEALS)
+
+    await eventually(the_rest_verified, timeout=20)
+    found = await audit.findings("garbled")
+    assert [f["kind"] for f in found] == ["unreadable", "unreadable"]
