@@ -33,6 +33,7 @@ SERVICE_MIGRATIONS = [
     Path("services/cases/migrations"),
     Path("services/credit/migrations"),
     Path("services/meetings/migrations"),
+    Path("services/audit/migrations"),
 ]
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from services.audit.settings import AuditSettings
 from services.cases.domain.limits import CaseLimits
 from services.cases.settings import CasesSettings
 from services.credit.domain.limits import CreditLimits
@@ -31,6 +32,7 @@ SERVICES: dict[str, type[ServiceSettings]] = {
     "cases": CasesSettings,
     "meetings": MeetingsSettings,
     "credit": CreditSettings,
+    "audit": AuditSettings,
 }
 LIMITS: dict[str, type[BaseModel]] = {"cases": CaseLimits, "credit": CreditLimits}
 _BOUNDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
