@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -24,6 +24,8 @@ from shared.projections import ProjectionRunner
 from shared.relay import Relay
 from shared.settings import DistrictSettings, ServiceSettings
 from shared.store import EventStore
+
+T = TypeVar("T")
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6b2f1f0e-8f0c-4d55-9f38-1c1f2b0e5a11")
 
@@ -187,3 +189,15 @@ StoreDep = Annotated[EventStore, Depends(_store)]
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
+
+
+def app_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency giving what the service's app factory put in `app.state.<name>`
+    (its rules, its context) as a `kind`, the same object for every request."""
+
+    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
+    async def given(request: Request) -> T:
+        value: T = getattr(request.app.state, name)
+        return value
+
+    return given

@@ -41,6 +41,7 @@ from shared.dependencies import (
     runtime,
 )
 from shared.health import health_router
+from shared.history import history_router
 from shared.jwks import jwks_router, published_keys, service_signer
 from shared.key_rotation import keyring_of, open_vault
 from shared.loops import Backoff, LoopStatus, SupervisedLoop, supervise
@@ -130,7 +131,8 @@ def create_service_app(
     command_tables: Sequence[CommandTable[Any]] = (),
 ) -> FastAPI:
     """A service app: pool, migrations, store, relay, projection runners (read models and
-    process managers) and background loops, all started and stopped in its lifespan.
+    process managers) and background loops, all started and stopped in its lifespan;
+    `routers` come after the kernel's operations routes and before its history routes.
     Each of `command_tables` is checked first: a table that does not hold together
     stops the service before it starts anything."""
     for table in command_tables:
@@ -247,4 +249,6 @@ def create_service_app(
     app.include_router(unauthenticated_router())
     for router in routers:
         app.include_router(router)
+    # Every service's log, after its own routes: `/streams/{id}/events`, `/events`.
+    app.include_router(history_router())
     return app

@@ -105,7 +105,11 @@ class ServiceSettings(BaseSettings):
     @property
     def events_topic(self) -> str:
         """The Kafka topic this service's relay publishes events to."""
-        return f"{self.topic_namespace}.{self.service}.events"
+        return self.events_topic_of(self.service)
+
+    def events_topic_of(self, service: str) -> str:
+        """The Kafka topic `service`'s relay publishes events to, in this namespace."""
+        return f"{self.topic_namespace}.{service}.events"
 
     @property
     def seals_topic(self) -> str:

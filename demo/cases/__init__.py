@@ -7,6 +7,8 @@ Every step sends an `Idempotency-Key` made of the seed and the step's number, so
 run on the same day writes nothing. Progress reports of units other than the office's
 need that unit's token (`--token-for jsj=<token>`); without one they are skipped."""
 
-from demo.cases.runner import DemoSummary, main, run_demo
+from demo.cases.runner import COMMAND, DemoSummary, run_demo
 
-__all__ = ["DemoSummary", "main", "run_demo"]
+main = COMMAND.main
+
+__all__ = ["COMMAND", "DemoSummary", "main", "run_demo"]

@@ -1,5 +1,5 @@
 """`python -m demo.cases`."""
 
-from demo.cases.runner import main
+from demo.cases import main
 
 raise SystemExit(main())

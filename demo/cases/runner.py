@@ -9,57 +9,46 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar, Final
 
 import httpx
 import structlog
 
-from demo.api import DemoApi, problem_code
+from demo.api import problem_code
 from demo.cases.plan import Plan, Step
 from demo.cases.stories import build_plan
-from demo.command_line import DemoArguments, run_demo_command
+from demo.command_line import SEED, DemoCommand
+from demo.run import DemoRun, RunSummary, tally
 
 log = structlog.get_logger()
 
 _OFFICE_UNIT = "rsj"
+# How long a run waits by default for the deadline watcher (it looks every 30 s or
+# so) to mark the orders overdue.
+_WATCHER_WAIT: Final = 120.0
 
 
-@dataclass(frozen=True)
-class DemoSummary:
+@dataclass(frozen=True, kw_only=True)
+class DemoSummary(RunSummary):
     """What a run did: the demo's cases, how many are new, where they stand."""
 
-    seed: int
+    demo: ClassVar[str] = "demo"
+
     case_ids: tuple[str, ...]
     created: int
     by_status: Mapping[str, int]
     by_criminal: Mapping[str, int]
-    skipped: tuple[str, ...]
-    unexpected: tuple[str, ...]
-    is_loaded_earlier: bool = False
 
-    def line(self) -> str:
-        """One line for the terminal."""
-        if self.is_loaded_earlier:
-            return (
-                f"demo (seed {self.seed}): already loaded on an earlier day; nothing "
-                "written (pass --seed N for another set)"
-            )
-        states = ", ".join(f"{s} {n}" for s, n in sorted(self.by_status.items()))
-        criminal = ", ".join(f"{s} {n}" for s, n in sorted(self.by_criminal.items()))
+    def counts(self) -> str:
+        """The cases, the new ones, their states and criminal tracks."""
         return (
-            f"demo (seed {self.seed}): {len(self.case_ids)} cases, {self.created} created"
-            f" — {states}; criminal track: {criminal}; {len(self.skipped)} steps skipped"
-            f", {len(self.unexpected)} unexpected answers"
+            f"{len(self.case_ids)} cases, {self.created} created —"
+            f" {tally(self.by_status)}; criminal track: {tally(self.by_criminal)}"
         )
 
 
 @dataclass
-class _Runner:
-    client: httpx.AsyncClient
-    seed: int
-    unit_tokens: Mapping[str, str]
-    skipped: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
+class _Runner(DemoRun):
     # Every request of one run carries it, so the events this run wrote are known by it.
     correlation_id: str = field(default_factory=lambda: f"demo-{uuid.uuid4()}")
 
@@ -76,13 +65,8 @@ class _Runner:
         when that token was not given."""
         if step.unit is None or step.unit == _OFFICE_UNIT:
             return self.key(step.number)
-        token = self.unit_tokens.get(step.unit)
-        if token is None:
-            return None
-        return self.key(step.number) | {"Authorization": f"Bearer {token}"}
-
-    def __post_init__(self) -> None:
-        self.api = DemoApi(self.client, self.unexpected)
+        auth = self.bearer(step.unit)
+        return None if auth is None else self.key(step.number) | auth
 
     async def post(
         self, path: str, body: dict[str, Any], headers: dict[str, str]
@@ -99,7 +83,7 @@ class _Runner:
         path = f"/cases/{case_id}/{step.path}"
         answer = await self.post(path, step.body, headers)
         if not answer.is_success:
-            self.refused(path, answer)
+            self.api.refused(path, answer)
         return answer.is_success
 
     async def is_overdue(self, case_id: str, until: float) -> bool:
@@ -115,10 +99,6 @@ class _Runner:
                 self.skipped.append(f"{case_id}: the order is not overdue yet")
                 return False
             await asyncio.sleep(0.5)
-
-    def refused(self, path: str, answer: httpx.Response) -> None:
-        """Note an answer the demo did not expect."""
-        self.api.refused(path, answer)
 
 
 async def _where_they_stand(
@@ -140,30 +120,31 @@ async def run_demo(
     client: httpx.AsyncClient,
     *,
     today: date,
-    rng_seed: int = 2017,
     unit_tokens: Mapping[str, str] | None = None,
-    overdue_wait: float = 120.0,
+    seed: int = SEED,
+    watcher_wait: float = _WATCHER_WAIT,
 ) -> DemoSummary:
     """Enter the demo cases through the API (the client carries the office token);
-    a second run with the same seed on the same day writes nothing."""
-    plan = build_plan(rng_seed, today)
-    runner = _Runner(client, rng_seed, unit_tokens or {})
+    a second run with the same seed on the same day writes nothing. Waits up to
+    `watcher_wait` seconds for the deadline watcher to mark the orders overdue."""
+    plan = build_plan(seed, today)
+    runner = _Runner(client, seed, unit_tokens or {})
     case_ids: list[str] = []
     waiting: list[tuple[str, list[Step]]] = []
     for case in plan.cases:
         receive, *steps = case.steps
         answer = await runner.post("/cases", receive.body, runner.key(receive.number))
         if problem_code(answer) == "idempotency-key-reused" and not case_ids:
-            return _loaded_earlier(rng_seed)
+            return _loaded_earlier(seed)
         if not answer.is_success:
-            runner.refused("/cases", answer)
+            runner.api.refused("/cases", answer)
             continue
         case_id = str(answer.json()["stream"]).removeprefix("case-")
         case_ids.append(case_id)
         now = [s for s in steps if not s.is_deferred]
         if await _run_all(runner, case_id, now) and case.awaits_overdue:
             waiting.append((case_id, [s for s in steps if s.is_deferred]))
-    until = asyncio.get_running_loop().time() + overdue_wait
+    until = asyncio.get_running_loop().time() + watcher_wait
     for case_id, later in waiting:
         if await runner.is_overdue(case_id, until):
             await _run_all(runner, case_id, later)
@@ -209,24 +190,11 @@ def _loaded_earlier(seed: int) -> DemoSummary:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m demo.cases`: enter the demo cases, print one line."""
-
-    async def run(client: httpx.AsyncClient, given: DemoArguments) -> DemoSummary:
-        return await run_demo(
-            client,
-            today=given.today,
-            rng_seed=given.seed,
-            unit_tokens=given.unit_tokens,
-            overdue_wait=given.wait,
-        )
-
-    return run_demo_command(
-        argv,
-        prog="python -m demo.cases",
-        description="Enter some forty realistic wage-arrears cases through the API.",
-        default_url="http://127.0.0.1:8002",
-        wait_help="seconds to wait for the deadline watcher to mark orders overdue",
-        wait_default=120.0,
-        run=run,
-    )
+COMMAND: Final = DemoCommand(
+    "cases",
+    8002,
+    "Enter some forty realistic wage-arrears cases through the API.",
+    "seconds to wait for the deadline watcher to mark orders overdue",
+    run_demo,
+    wait_default=_WATCHER_WAIT,
+)

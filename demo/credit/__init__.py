@@ -9,7 +9,8 @@ step, so a second run on the same day writes nothing. A unit confirms its sancti
 only with its own token (`--token-for jsj=<token>`); the office's unit (rsj) confirms
 with the office token."""
 
-from demo.credit.command_line import main
-from demo.credit.runner import DemoSummary, run_demo
+from demo.credit.runner import COMMAND, DemoSummary, run_demo
 
-__all__ = ["DemoSummary", "main", "run_demo"]
+main = COMMAND.main
+
+__all__ = ["COMMAND", "DemoSummary", "main", "run_demo"]

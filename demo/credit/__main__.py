@@ -1,5 +1,5 @@
 """`python -m demo.credit`."""
 
-from demo.credit.command_line import main
+from demo.credit import main
 
 raise SystemExit(main())

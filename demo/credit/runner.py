@@ -8,14 +8,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import httpx
 import structlog
 
-from demo.api import DemoApi
+from demo.command_line import DemoCommand
 from demo.credit.plan import build_plan
 from demo.credit.story import CONFIRM, LIFT, SEED, Step, Story
+from demo.run import DemoRun, RunSummary, has_read, tally
 
 log = structlog.get_logger()
 
@@ -25,68 +26,41 @@ _EXPIRING: Final = ("expired", "expired-rep")
 _NO_TOKENS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class DemoSummary:
+@dataclass(frozen=True, kw_only=True)
+class DemoSummary(RunSummary):
     """What a run did: the demo's listings, how many are new, where they stand."""
 
-    seed: int
+    demo: ClassVar[str] = "credit demo"
+
     listing_ids: tuple[str, ...]
     created: int
     by_status: Mapping[str, int]
     confirmed: int
     left_to_units: int
-    skipped: tuple[str, ...]
-    unexpected: tuple[str, ...]
-    is_loaded_earlier: bool = False
 
-    def line(self) -> str:
-        """One line for the terminal."""
-        if self.is_loaded_earlier:
-            return (
-                f"credit demo (seed {self.seed}): already loaded on an earlier day;"
-                " nothing written (pass --seed N for another set)"
-            )
-        states = ", ".join(f"{s} {n}" for s, n in sorted(self.by_status.items()))
+    def counts(self) -> str:
+        """The listings, the new ones, their states, the sanctions confirmed."""
         return (
-            f"credit demo (seed {self.seed}): {len(self.listing_ids)} listings,"
-            f" {self.created} created — {states}; {self.confirmed} sanction"
-            f" confirmations, {self.left_to_units} left to units without a token;"
-            f" {len(self.skipped)} steps skipped, {len(self.unexpected)} unexpected"
-            " answers"
+            f"{len(self.listing_ids)} listings, {self.created} created —"
+            f" {tally(self.by_status)}; {self.confirmed} sanction confirmations,"
+            f" {self.left_to_units} left to units without a token"
         )
 
 
 @dataclass
-class _Runner:
-    client: httpx.AsyncClient
-    seed: int
-    unit_tokens: Mapping[str, str]
+class _Runner(DemoRun):
     listing_ids: dict[str, str] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
     confirmed: int = 0
     left_to_units: int = 0
 
     def key(self, *parts: str) -> dict[str, str]:
         return {"Idempotency-Key": "-".join(("credit-demo", str(self.seed), *parts))}
 
-    def __post_init__(self) -> None:
-        self.api = DemoApi(self.client, self.unexpected)
-
-    @property
-    def last(self) -> str | None:
-        """`stream@position` of the last successful write."""
-        return self.api.last
-
-    async def post(
-        self, path: str, body: Mapping[str, Any], headers: Mapping[str, str]
-    ) -> httpx.Response:
-        """POST, again while another writer (the watcher) got there first."""
-        return await self.api.post(path, body, headers)
-
     async def open(self, story: Story) -> str | None:
         """Open the story's candidate; its listing id, or None when refused."""
-        answer = await self.post("/listings", story.open_body(), self.key(story.key))
+        answer = await self.api.post(
+            "/listings", story.open_body(), self.key(story.key)
+        )
         if not answer.is_success:
             return None
         listing_id = str(answer.json()["stream"]).removeprefix("listing-")
@@ -106,7 +80,7 @@ class _Runner:
                     return
                 body["employer_listing_id"] = self.listing_ids[story.employer]
             path = f"/listings/{listing_id}/{step.path}"
-            answer = await self.post(path, body, self.key(story.key, step.path))
+            answer = await self.api.post(path, body, self.key(story.key, step.path))
             if not answer.is_success:
                 return
 
@@ -131,14 +105,13 @@ class _Runner:
             }
             headers = self.key(story.key, task["task_id"], step.path) | auth
             path = f"/listings/{listing_id}/{command}"
-            self.confirmed += (await self.post(path, body, headers)).is_success
+            self.confirmed += (await self.api.post(path, body, headers)).is_success
 
     def auth(self, unit: str) -> dict[str, str] | None:
         """The headers a unit's confirmation goes with: {} for the office's unit."""
         if unit == _OFFICE_UNIT:
             return {}
-        token = self.unit_tokens.get(unit)
-        return None if token is None else {"Authorization": f"Bearer {token}"}
+        return self.bearer(unit)
 
     async def tasks(self, listing_id: str) -> list[dict[str, Any]]:
         answer = await self.client.get(f"/listings/{listing_id}")
@@ -160,12 +133,14 @@ async def run_demo(
     nothing. Waits up to `watcher_wait` seconds for the watcher to expire the listing
     decided over 3 years ago."""
     runner = _Runner(client, seed, unit_tokens)
-    await _wait_for_units(client, timeout=30.0)
+    # Sanction tasks go to the units credit knows from members' events.
+    if not await has_read(client, ("member_units",), timeout=30.0):
+        log.warning("demo_unit_directory_empty")
     before = await _statuses(client, None)
     stories = build_plan(seed, today)
     for number, story in enumerate(stories):
         listing_id = await runner.open(story)
-        if listing_id is None and number == 0 and _is_key_reused(runner):
+        if listing_id is None and number == 0 and runner.is_key_reused():
             return _loaded_earlier(seed)
         if listing_id is not None:
             await runner.run(story, listing_id)
@@ -176,32 +151,6 @@ async def run_demo(
     await _statuses(client, runner.last)
     after = {i: await _status(client, i) for i in runner.listing_ids.values()}
     return _summary(seed, runner, before, after)
-
-
-def _is_key_reused(runner: _Runner) -> bool:
-    return bool(runner.unexpected) and "idempotency-key-reused" in runner.unexpected[-1]
-
-
-async def _wait_for_units(client: httpx.AsyncClient, *, timeout: float) -> None:
-    """Sanction tasks go to the units credit knows from members' events: wait until
-    credit has read the member directory."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        answer = await client.get("/operations/projections")
-        if answer.is_success and _knows_units(answer.json()):
-            return
-        await asyncio.sleep(0.5)
-    log.warning("demo_unit_directory_empty")
-
-
-def _knows_units(projections: Sequence[Mapping[str, Any]]) -> bool:
-    return any(
-        p["name"] == "member_units"
-        and p["is_caught_up"]
-        and any(s["applied_count"] > 0 for s in p["sources"])
-        for p in projections
-    )
 
 
 async def _until_expired(
@@ -270,3 +219,12 @@ def _loaded_earlier(seed: int) -> DemoSummary:
         unexpected=(),
         is_loaded_earlier=True,
     )
+
+
+COMMAND: Final = DemoCommand(
+    "credit",
+    8004,
+    "Open some twenty credit listings in every state through the API.",
+    "seconds to wait for the watcher to expire the listing of 3 years ago",
+    run_demo,
+)

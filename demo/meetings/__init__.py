@@ -13,8 +13,9 @@ a later day adds only what has come due since. A unit submits its materials and
 reports on its tasks only with its own token; the office's unit (rsj) with the office
 token; the convener approves special meetings and minutes with the convener's."""
 
-from demo.meetings.command_line import main
-from demo.meetings.runner import run_demo
+from demo.meetings.runner import COMMAND, run_demo
 from demo.meetings.summary import DemoSummary
 
-__all__ = ["DemoSummary", "main", "run_demo"]
+main = COMMAND.main
+
+__all__ = ["COMMAND", "DemoSummary", "main", "run_demo"]

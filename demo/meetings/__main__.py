@@ -1,5 +1,5 @@
 """`python -m demo.meetings`."""
 
-from demo.meetings.command_line import main
+from demo.meetings import main
 
 raise SystemExit(main())

@@ -5,11 +5,13 @@ has flagged the items left overdue."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 import httpx
 import structlog
+
+from demo.run import has_read
 
 log = structlog.get_logger()
 
@@ -21,23 +23,8 @@ _FROM_MEMBERS: Final = ("member_units", "joint_meeting_roles")
 async def wait_for_members(client: httpx.AsyncClient, *, timeout: float) -> None:
     """Wait until meetings has read the member directory and the joint meeting's roles
     (a plenary invites every active unit; a chair must hold a role)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        answer = await client.get("/operations/projections")
-        if answer.is_success and _knows_members(answer.json()):
-            return
-        await asyncio.sleep(0.5)
-    log.warning("demo_members_not_yet_known")
-
-
-def _knows_members(projections: Sequence[Mapping[str, Any]]) -> bool:
-    known = {
-        p["name"]
-        for p in projections
-        if p["is_caught_up"] and any(s["applied_count"] > 0 for s in p["sources"])
-    }
-    return all(name in known for name in _FROM_MEMBERS)
+    if not await has_read(client, _FROM_MEMBERS, timeout=timeout):
+        log.warning("demo_members_not_yet_known")
 
 
 async def _pages(

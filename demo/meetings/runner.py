@@ -14,7 +14,7 @@ from typing import Any, Final
 import httpx
 import structlog
 
-from demo.api import DemoApi
+from demo.command_line import DemoCommand
 from demo.meetings.plan import build_plan
 from demo.meetings.reading import (
     every_item,
@@ -31,6 +31,7 @@ from demo.meetings.story import (
     Story,
 )
 from demo.meetings.summary import DemoSummary, summarize
+from demo.run import DemoRun
 from services.meetings.domain.deciding import action_id_for
 
 log = structlog.get_logger()
@@ -44,14 +45,9 @@ _NO_TOKENS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
 @dataclass
-class _Runner:
-    client: httpx.AsyncClient
-    seed: int
-    tokens: Mapping[str, str]
+class _Runner(DemoRun):
     meetings: dict[str, str] = field(default_factory=dict)
     items: dict[str, ItemPlan] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
     left_to_units: int = 0
 
     def key(self, story: Story, name: str) -> dict[str, str]:
@@ -62,16 +58,7 @@ class _Runner:
         no token was given for whoever takes it."""
         if by in (OFFICE, OFFICE_UNIT):
             return {}
-        token = self.tokens.get(by)
-        return None if token is None else {"Authorization": f"Bearer {token}"}
-
-    def __post_init__(self) -> None:
-        self.api = DemoApi(self.client, self.unexpected)
-
-    @property
-    def last(self) -> str | None:
-        """`stream@position` of the last successful write."""
-        return self.api.last
+        return self.bearer(by)
 
     async def post(
         self, path: str, body: Mapping[str, Any], headers: Mapping[str, str]
@@ -174,7 +161,7 @@ async def run_demo(
     plan = build_plan(seed, today)
     for number, story in enumerate(plan):
         meeting_id = await runner.propose(story)
-        if meeting_id is None and number == 0 and _is_key_reused(runner):
+        if meeting_id is None and number == 0 and runner.is_key_reused():
             return DemoSummary.loaded_otherwise(seed)
         if meeting_id is not None:
             await runner.run(story, meeting_id)
@@ -199,5 +186,11 @@ async def run_demo(
     )
 
 
-def _is_key_reused(runner: _Runner) -> bool:
-    return bool(runner.unexpected) and "idempotency-key-reused" in runner.unexpected[-1]
+COMMAND: Final = DemoCommand(
+    "meetings",
+    8003,
+    "Enter the joint meeting's plenaries since 2017, special meetings and a joint"
+    " inspection, and carry out their action items, through the API.",
+    "seconds to wait for the watcher to flag the items left overdue",
+    run_demo,
+)

@@ -13,7 +13,6 @@ from services.cases.projections import CaseReadModels
 from services.cases.routes import commands, reads
 from services.cases.rules import CaseRules
 from services.cases.settings import CasesSettings
-from shared.history import history_router
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.settings import load_district
@@ -50,7 +49,7 @@ def create_app(settings: CasesSettings) -> FastAPI:
     app = create_service_app(
         settings,
         title="Qingqian cases",
-        routers=[commands, reads, history_router()],
+        routers=[commands, reads],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query
 
 from services.cases import queries
 from services.cases.command_table import COMMANDS, CaseId
@@ -20,43 +20,24 @@ from services.cases.views import (
     TotalView,
     WorkQueueView,
 )
-from shared.boundary import known_query_only
 from shared.command_routes import add_table_routes
 from shared.dates import Moment
-from shared.history import consistent_with, history_route
+from shared.dependencies import app_state
+from shared.history import history_route
 from shared.http import (
     ActorDep,
     PoolDep,
     RuntimeDep,
     StoreDep,
-    current_actor,
-    problem_responses,
 )
+from shared.routers import command_router, query_router
 from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
-
-async def _rules(request: Request) -> CaseRules:
-    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
-    rules: CaseRules = request.app.state.case_rules
-    return rules
-
-
+_rules = app_state("case_rules", CaseRules)
 RulesDep = Annotated[CaseRules, Depends(_rules)]
 
-commands = APIRouter(
-    tags=["commands"],
-    dependencies=[Depends(known_query_only)],
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
-)
-reads = APIRouter(
-    tags=["queries"],
-    dependencies=[
-        Depends(known_query_only),
-        Depends(current_actor),
-        Depends(consistent_with(CASE_MODELS)),
-    ],
-    responses=problem_responses(401, 404, 422),
-)
+commands = command_router()
+reads = query_router(CASE_MODELS)
 
 
 add_table_routes(commands, COMMANDS, _rules)

@@ -19,9 +19,9 @@ class CasesSettings(ServiceSettings):
     @property
     def members_topic(self) -> str:
         """The topic of the members service's events (the unit directory)."""
-        return f"{self.topic_namespace}.{self.members_service}.events"
+        return self.events_topic_of(self.members_service)
 
     @property
     def meetings_topic(self) -> str:
         """The meetings service's events (inspection findings of wage arrears)."""
-        return f"{self.topic_namespace}.{self.meetings_service}.events"
+        return self.events_topic_of(self.meetings_service)

@@ -15,7 +15,6 @@ from services.credit.routes import commands, reads
 from services.credit.rules import CreditRules
 from services.credit.settings import CreditSettings
 from services.credit.watcher import listing_watcher
-from shared.history import history_router
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.settings import load_district
@@ -56,7 +55,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
     app = create_service_app(
         settings,
         title="Qingqian credit",
-        routers=[commands, reads, history_router()],
+        routers=[commands, reads],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query
 
 from services.credit import queries
 from services.credit.command_facts import CreditContext
@@ -23,18 +23,18 @@ from services.credit.views import (
     SanctionTaskView,
 )
 from shared.auth import Actor, Scope
-from shared.boundary import known_query_only
 from shared.command_routes import add_table_routes
+from shared.dependencies import app_state
 from shared.errors import InvalidInput
-from shared.history import consistent_with, history_route
+from shared.history import history_route
 from shared.http import (
     PoolDep,
     RuntimeDep,
     StoreDep,
     current_actor,
-    problem_responses,
     reader,
 )
+from shared.routers import command_router, query_router
 from shared.values import (
     CheckedResidentId,
     CheckedUscc,
@@ -42,31 +42,17 @@ from shared.values import (
     UnitCode,
 )
 
-
-async def _context(request: Request) -> CreditContext:
-    # `async def`: FastAPI runs a plain `def` dependency in a worker thread.
-    context: CreditContext = request.app.state.credit_context
-    return context
-
-
+_context = app_state("credit_context", CreditContext)
 ContextDep = Annotated[CreditContext, Depends(_context)]
 
-commands = APIRouter(
-    tags=["commands"],
-    dependencies=[Depends(known_query_only)],
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
-)
+commands = command_router()
 # Other agencies' systems read the check API and the listings with a service account
 # holding `exchange:credit:read`; people read them with their own tokens.
 CreditReaderDep = Annotated[Actor, Depends(reader(Scope.EXCHANGE_CREDIT_READ))]
-reads = APIRouter(
-    tags=["queries"],
-    dependencies=[
-        Depends(known_query_only),
-        Depends(reader(Scope.EXCHANGE_CREDIT_READ)),
-        Depends(consistent_with(LISTING_MODELS)),
-    ],
-    responses=problem_responses(401, 403, 404, 422),
+reads = query_router(
+    LISTING_MODELS,
+    read_by=reader(Scope.EXCHANGE_CREDIT_READ),
+    problems=(401, 403, 404, 422),
 )
 
 

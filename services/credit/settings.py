@@ -21,9 +21,9 @@ class CreditSettings(ServiceSettings):
     @property
     def members_topic(self) -> str:
         """The members service's events (the unit directory)."""
-        return f"{self.topic_namespace}.{self.members_service}.events"
+        return self.events_topic_of(self.members_service)
 
     @property
     def cases_topic(self) -> str:
         """The cases service's events (recommendations and new arrears)."""
-        return f"{self.topic_namespace}.{self.cases_service}.events"
+        return self.events_topic_of(self.cases_service)

@@ -16,10 +16,8 @@ from services.meetings.roles import JointMeetingRoles
 from services.meetings.routes import commands, reads
 from services.meetings.settings import MeetingsSettings
 from services.meetings.watcher import action_watcher
-from shared.history import history_router
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
-from shared.settings import load_district
 from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -29,7 +27,6 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
     """The meetings app: routes, the unit directory and joint-meeting roles from members,
     meetings' and action items' read models, the action items decisions open, the
     cases inspection findings became, and the action-item watcher."""
-    district = load_district(settings)
 
     def consumers(rt: ServiceRuntime) -> list[Projection]:
         return [
@@ -49,10 +46,9 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
     return create_service_app(
         settings,
         title="Qingqian meetings",
-        routers=[commands, reads, history_router()],
+        routers=[commands, reads],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,
-        district=district,
         command_tables=[COMMANDS],
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Query
 
 from services.meetings import queries
 from services.meetings.command_table import (
@@ -27,32 +27,18 @@ from services.meetings.views import (
     MeetingSummaryView,
     PlenaryRuleView,
 )
-from shared.boundary import known_query_only
 from shared.command_routes import add_table_routes
-from shared.history import consistent_with, history_route
+from shared.history import history_route
 from shared.http import (
     PoolDep,
     RuntimeDep,
     StoreDep,
-    current_actor,
-    problem_responses,
 )
+from shared.routers import command_router, query_router
 from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
-commands = APIRouter(
-    tags=["commands"],
-    dependencies=[Depends(known_query_only)],
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
-)
-reads = APIRouter(
-    tags=["queries"],
-    dependencies=[
-        Depends(known_query_only),
-        Depends(current_actor),
-        Depends(consistent_with(MEETING_MODELS)),
-    ],
-    responses=problem_responses(401, 404, 422),
-)
+commands = command_router()
+reads = query_router(MEETING_MODELS)
 
 
 async def _no_context() -> None:

@@ -19,9 +19,9 @@ class MeetingsSettings(ServiceSettings):
     @property
     def members_topic(self) -> str:
         """The members service's events (units, people and their roles)."""
-        return f"{self.topic_namespace}.{self.members_service}.events"
+        return self.events_topic_of(self.members_service)
 
     @property
     def cases_topic(self) -> str:
         """The cases service's events (which case each inspection finding became)."""
-        return f"{self.topic_namespace}.{self.cases_service}.events"
+        return self.events_topic_of(self.cases_service)

@@ -12,7 +12,6 @@ from services.members.projections import MembersDirectory
 from services.members.routes import commands, reads
 from services.members.seeding import load_seed_roster
 from services.members.settings import MembersSettings
-from shared.history import history_router
 from shared.http import ServiceRuntime, create_service_app
 from shared.projections import Projection
 
@@ -36,7 +35,7 @@ def create_app(settings: MembersSettings) -> FastAPI:
     return create_service_app(
         settings,
         title="Qingqian members",
-        routers=[commands, reads, history_router()],
+        routers=[commands, reads],
         consumers=consumers,
         migrations=MIGRATIONS,
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Query
 
 from services.members import queries
 from services.members.command_table import MEMBERS_COMMANDS, MembersContext
@@ -21,34 +21,20 @@ from services.members.views import (
     UnitStateView,
     UnitView,
 )
-from shared.boundary import known_query_only
 from shared.command_routes import add_table_routes
 from shared.dates import BusinessDate, Moment
 from shared.handling import load_as_of
-from shared.history import consistent_with, history_route
+from shared.history import history_route
 from shared.http import (
     PoolDep,
     RuntimeDep,
     StoreDep,
-    current_actor,
-    problem_responses,
 )
+from shared.routers import command_router, query_router
 from shared.values import UNIT_CODE_PATTERN, PersonId, UnitCode
 
-Consistent = Depends(consistent_with(DIRECTORY))
-
-COMMAND_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 413, 422)
-
-commands = APIRouter(
-    tags=["commands"],
-    dependencies=[Depends(known_query_only)],
-    responses=COMMAND_ERRORS,
-)
-reads = APIRouter(
-    tags=["queries"],
-    dependencies=[Depends(known_query_only), Depends(current_actor), Consistent],
-    responses=problem_responses(401, 404, 422),
-)
+commands = command_router()
+reads = query_router(DIRECTORY)
 
 
 async def _context(rt: RuntimeDep) -> MembersContext:

@@ -82,7 +82,7 @@ async def test_the_demo_enters_dozens_of_cases_in_every_state_once(
     watched.cases.event_hooks["response"].append(keep)
     try:
         first = await run_demo(
-            watched.cases, today=TODAY, unit_tokens=UNIT_TOKENS, overdue_wait=60
+            watched.cases, today=TODAY, unit_tokens=UNIT_TOKENS, watcher_wait=60
         )
         first_answers = list(answers)
         written = await _count(watched, _OURS)
