@@ -13,6 +13,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api_docs import add_api_docs
@@ -116,6 +117,13 @@ def _supervised(
     rt.tasks.append(
         asyncio.create_task(supervise(status, body, backoff=backoff), name=status.name)
     )
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's operation id is its function's name (`list_cases`, `assign_case`), not
+    FastAPI's name + path + method (`list_cases_cases_get`): clients generated from the
+    OpenAPI get readable method names. A clash is refused at start (test_operation_ids)."""
+    return route.name
 
 
 def create_service_app(
@@ -230,7 +238,12 @@ def create_service_app(
 
     # /docs and /redoc come from local assets (shared/api_docs.py), never a CDN.
     app = FastAPI(
-        title=title, lifespan=lifespan, version="1.0", docs_url=None, redoc_url=None
+        title=title,
+        lifespan=lifespan,
+        version="1.0",
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     add_api_docs(app)
     # Innermost of the three: its 503 carries the correlation id.
