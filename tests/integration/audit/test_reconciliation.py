@@ -186,7 +186,7 @@ async def test_actor_completeness_counts_events_by_roster_people(
         response = await audit.client.get("/findings/actor-completeness")
         assert response.status_code == 200
         body: dict[str, Any] = response.json()
-        return body["events"] == 16
+        return bool(body["events"] == 16)
 
     await eventually(cases_received, timeout=20)
     response = await audit.client.get("/findings/actor-completeness")
