@@ -25,7 +25,9 @@ class SourceProgressView(BaseModel):
 
     source: str
     applied_count: int
+    # The highest position applied and that event's hash (null before the first).
     last_position: int
+    last_hash: str | None = None
 
 
 class LoopView(BaseModel):
@@ -113,7 +115,8 @@ def operations_router() -> APIRouter:
         for runner in rt.runners:
             lag = await runner.measure()
             rows = await rt.pool.fetch(
-                "SELECT source, applied_count, last_position FROM projection_progress"
+                "SELECT source, applied_count, last_position, last_hash"
+                " FROM projection_progress"
                 " WHERE projection = $1 ORDER BY source",
                 runner.name,
             )

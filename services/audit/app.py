@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from services.audit.ingest import Ingest
 from services.audit.keys import KeyPins
+from services.audit.reconciliation import Reconciler
+from services.audit.reconciliation_routes import reconciliation_reads
 from services.audit.routes import reads
 from services.audit.settings import AuditSettings
 from services.audit.verifier import TreeVerifier
@@ -32,12 +34,13 @@ def create_app(settings: AuditSettings) -> FastAPI:
         return [
             Ingest(rt.pool, rt.store, settings, pins),
             TreeVerifier(rt.pool, rt.store, settings, witness=witness),
+            Reconciler(rt.pool, rt.store, settings),
         ]
 
     return create_service_app(
         settings,
         title="Qingqian audit",
-        routers=[reads],
+        routers=[reads, reconciliation_reads],
         background=background,
         migrations=MIGRATIONS,
     )

@@ -30,6 +30,10 @@ class FindingKind(StrEnum):
     SEAL_ROLLBACK = "seal-rollback"
     KEY_SWAPPED = "key-swapped"
     UNREADABLE = "unreadable"
+    # What one service published did not set off what it should elsewhere, in time.
+    RECONCILIATION_GAP = "reconciliation-gap"
+    # A projection's applied count or last hash is not its source's.
+    PROJECTION_MISMATCH = "projection-mismatch"
 
 
 @dataclass(frozen=True)

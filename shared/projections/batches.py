@@ -173,23 +173,31 @@ class BatchApplier:
                 [outcome.seen[k][0] for k in keys],
                 [outcome.seen[k][1] for k in keys],
             )
-        progress: dict[str, tuple[int, int]] = {}
+        progress: dict[str, tuple[int, int, str]] = {}
         for event in outcome.applied:
-            count, last = progress.get(event.source, (0, 0))
-            progress[event.source] = (count + 1, max(last, event.position))
+            count, last, last_hash = progress.get(event.source, (0, 0, ""))
+            if event.position > last:
+                last, last_hash = event.position, event.hash
+            progress[event.source] = (count + 1, last, last_hash)
         if progress:
+            # The hash goes with the highest position: batches of other partitions
+            # may commit out of position order.
             await conn.execute(
                 "INSERT INTO projection_progress AS p (projection, source, applied_count,"
-                " last_position) SELECT $1, k.source, k.applied, k.last"
-                " FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS k(source, applied, last)"
+                " last_position, last_hash) SELECT $1, k.source, k.applied, k.last, k.hash"
+                " FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[])"
+                " AS k(source, applied, last, hash)"
                 " ON CONFLICT (projection, source) DO UPDATE"
                 " SET applied_count = p.applied_count + excluded.applied_count,"
+                " last_hash = CASE WHEN excluded.last_position > p.last_position"
+                " THEN excluded.last_hash ELSE p.last_hash END,"
                 " last_position = greatest(p.last_position, excluded.last_position),"
                 " updated_at = now()",
                 self.name,
                 list(progress),
                 [v[0] for v in progress.values()],
                 [v[1] for v in progress.values()],
+                [v[2] for v in progress.values()],
             )
         # Within an epoch the offset only moves forward: a batch another runner read
         # before this one's must not set it back (a reset to replay is explicit).

@@ -100,11 +100,11 @@ def envelope(subject: str, version: int, **data: Any) -> Envelope:
         time=datetime.now(UTC),
         data={"amount": version, **data},
         streamversion=version,
-        position=next(_positions),
+        position=(position := next(_positions)),
         actor="tester",
         actorunit="rsj",
         correlationid=str(uuid.uuid4()),
-        hash="h",
+        hash=f"h{position}",
         prevhash="p",
     )
 
@@ -328,12 +328,16 @@ async def test_a_transactional_projection_applies_the_batch_at_once_and_parks_a_
     )
     assert [(r["kafka_offset"], r["version"]) for r in parked] == [(1, 2), (2, None)]
     progress = await pool.fetchrow(
-        "SELECT applied_count, last_position FROM projection_progress WHERE projection = $1",
+        "SELECT applied_count, last_position, last_hash FROM projection_progress"
+        " WHERE projection = $1",
         tally.name,
     )
     assert progress is not None
     assert progress["applied_count"] == 3
-    assert progress["last_position"] == max(a1.position, a3.position, b1.position)
+    last = max((a1, a3, b1), key=lambda e: e.position)
+    assert progress["last_position"] == last.position
+    # The hash of the highest position applied: what a reader reconciles against.
+    assert progress["last_hash"] == last.hash
 
 
 class BatchTally(TransactionalTally):

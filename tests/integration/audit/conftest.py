@@ -210,12 +210,17 @@ def make_seal(
 
 
 def forge_log(
-    service: str, streams: dict[str, list[tuple[str, dict[str, Any]]]]
+    service: str,
+    streams: dict[str, list[tuple[str, dict[str, Any]]]],
+    *,
+    actors: dict[str, str] | None = None,
 ) -> Published:
     """A log as a service publishes it: each stream's events (type, data) chained and
-    numbered in the order given, all sealed by one seal signed with `SIGNER`."""
+    numbered in the order given, all sealed by one seal signed with `SIGNER`; each
+    stream's actor from `actors` (else `tester`)."""
     events: list[dict[str, Any]] = []
     for stream_id, history in streams.items():
+        actor = (actors or {}).get(stream_id, "tester")
         prevhash = "0" * 64
         for version, (event_type, data) in enumerate(history, start=1):
             recorded_at = datetime.now(UTC)
@@ -231,7 +236,7 @@ def forge_log(
                 "streamversion": version,
                 "position": len(events) + 1,
                 "sequence": len(events) + 1,
-                "actor": "tester",
+                "actor": actor,
                 "actorunit": "rsj",
                 "correlationid": str(uuid.uuid4()),
                 "prevhash": prevhash,
@@ -244,7 +249,7 @@ def forge_log(
                 schema_version=1,
                 recorded_at=recorded_at,
                 data=data,
-                actor="tester",
+                actor=actor,
                 actor_unit="rsj",
                 correlation_id=body["correlationid"],
                 causation_id=None,
