@@ -54,6 +54,10 @@ class Stack:
         return f"http://127.0.0.1:{8003 + self.port_offset}"
 
     @property
+    def audit_url(self) -> str:
+        return f"http://127.0.0.1:{8005 + self.port_offset}"
+
+    @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"
 
@@ -334,6 +338,7 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert "cases: intact" in intact.stdout
     assert "credit: intact" in intact.stdout
     assert "members: no seals read" not in intact.stdout, intact.stdout
+    await _audit_saw_everything_and_found_nothing(stack, office)
 
     # The whole log, exported: every event once, in commit order, as CloudEvents.
     exported = stack.export("members")
@@ -395,3 +400,40 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert broken.returncode == 1
     assert f"BROKEN at position {target}" in broken.stdout
     assert "stopped" in stack.stop()
+
+
+FOLLOWED = ("members", "cases", "meetings", "credit")
+
+
+async def _audit_saw_everything_and_found_nothing(
+    stack: Stack, office: dict[str, str]
+) -> None:
+    """Audit, started by `up`, received every service's events and seals from Kafka,
+    verified them without a finding and co-signed each service's latest seal."""
+    assert f"audit        {stack.audit_url}" in "".join(stack.output)
+    async with httpx.AsyncClient(
+        base_url=stack.audit_url, timeout=20, headers=office
+    ) as audit:
+
+        async def everything_witnessed() -> bool:
+            statuses = (await audit.get("/status")).json()
+            witnessed = [
+                (await audit.get(f"/witness/{name}")).status_code == 200
+                for name in FOLLOWED
+            ]
+            return all(witnessed) and all(
+                s["events"] > 0 and s["seals_held"] > 0 for s in statuses
+            )
+
+        await eventually(everything_witnessed, timeout=60, interval=1)
+        statuses = await audit.get("/status")
+        findings = await audit.get("/findings")
+        witnesses = [(await audit.get(f"/witness/{name}")).json() for name in FOLLOWED]
+        jwks = (await audit.get("/.well-known/jwks.json")).json()
+
+    assert statuses.status_code == 200
+    assert sorted(s["service"] for s in statuses.json()) == sorted(FOLLOWED)
+    assert findings.status_code == 200
+    assert findings.json() == []
+    assert [w["service"] for w in witnesses] == list(FOLLOWED)
+    assert {w["key_id"] for w in witnesses} <= {k["kid"] for k in jwks["keys"]}
