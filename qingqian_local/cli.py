@@ -135,6 +135,13 @@ def _add_log_commands(commands: _Commands) -> None:
         "--topic-namespace", default="qingqian", help="the seals topics' prefix"
     )
     p.add_argument(
+        "--witness",
+        metavar="URL",
+        help="the audit service whose co-signed seals each database must still hold"
+        " (unset: the local audit, if it answers; 'none': no witness); its key comes"
+        " from --trust's 'audit' set or the local keys",
+    )
+    p.add_argument(
         "--trust",
         metavar="TRUST.json",
         help="pinned public keys per service (unset: the local keys)",

@@ -15,6 +15,8 @@ SERVICES: dict[str, int] = {
     "cases": 8002,
     "meetings": 8003,
     "credit": 8004,
+    # Follows the four above from Kafka alone, and witnesses their seals.
+    "audit": 8005,
 }
 DEFAULT_KAFKA_PORT = 9092
 

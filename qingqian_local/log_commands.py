@@ -14,9 +14,11 @@ from typing import BinaryIO
 from qingqian_local.console import DEFAULT_KAFKA_PORT, SERVICES, data_of, say
 from qingqian_local.embedded import EmbeddedPostgres, with_database
 from qingqian_local.keys import LocalKeys, NoData
+from qingqian_local.witnessing import WITNESS, witness_token, witnessed_seal
 from shared.settings import ServiceSettings
 from shared.tree_head import Seal
 from shared.trust import TrustFile
+from shared.witness import Witnessed
 
 
 class ExportIncomplete(RuntimeError):
@@ -72,12 +74,17 @@ def verify_command(args: argparse.Namespace) -> int:
         intact = True
         for name in names:
             anchors = await _anchors(args, name)
+            witnessed = await _witnessed(args, data, name)
             pool = await create_pool(
                 with_database(server_url, f"qingqian_{name}"), min_size=1, max_size=2
             )
             try:
                 report = await verify(
-                    pool, trust=trust.for_service(name), anchors=anchors
+                    pool,
+                    trust=trust.for_service(name),
+                    anchors=anchors,
+                    witnessed=witnessed,
+                    witness_keys=trust.for_service(WITNESS),
                 )
             finally:
                 await pool.close()
@@ -117,6 +124,19 @@ async def _anchors(args: argparse.Namespace, service: str) -> list[Seal]:
         else f"{service}: {why_not}: checking the database by itself"
     )
     return anchors
+
+
+async def _witnessed(
+    args: argparse.Namespace, data: Path, service: str
+) -> list[Witnessed]:
+    """The witness's co-signature of the service's latest seal (--witness, else the
+    local audit service); none, said so, when it has none or does not answer."""
+    if service == WITNESS or args.witness == "none":
+        return []
+    url = args.witness or f"http://127.0.0.1:{SERVICES[WITNESS]}"
+    witnessed, said = await witnessed_seal(url, service, witness_token(data))
+    say(f"{service}: {said}")
+    return [] if witnessed is None else [witnessed]
 
 
 def export_command(args: argparse.Namespace) -> int:

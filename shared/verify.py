@@ -17,6 +17,7 @@ from shared.seal_check import check_anchors, check_chain, read_tree
 from shared.store.tags import TagChecker
 from shared.tree_head import Seal
 from shared.trust import Jwks
+from shared.witness import Witnessed, check_witnessed
 
 _MAX_PROBLEMS = 100
 
@@ -90,7 +91,12 @@ class _Findings:
 
 
 async def verify(
-    pool: asyncpg.Pool, *, trust: Jwks, anchors: Sequence[Seal] = ()
+    pool: asyncpg.Pool,
+    *,
+    trust: Jwks,
+    anchors: Sequence[Seal] = (),
+    witnessed: Sequence[Witnessed] = (),
+    witness_keys: Jwks | None = None,
 ) -> VerifyReport:
     """Recompute each stream's hash chain and check each event's writer tag, check the
     published order is contiguous and complete, check every seal's tree head, chain and
@@ -98,10 +104,13 @@ async def verify(
     the seals published outside it (`shared.anchors.seals_on_kafka`): a missing tail, a
     seal gone, a fork. An event in a seal that verifies needs no tag check of its own
     (the relay sealed it only after checking it; the seal's signature vouches for it):
-    seals first."""
+    seals first. `witnessed` are seals a witness co-signed (checked with its pinned
+    `witness_keys`): a database that no longer holds one went back, even where the
+    topics went back with it."""
     findings = _Findings()
+    held_against = _HeldAgainst(anchors, witnessed, witness_keys or Jwks())
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        seals = await _check_seals(conn, findings, trust=trust, anchors=anchors)
+        seals = await _check_seals(conn, findings, trust=trust, against=held_against)
         events, streams = await _check_streams(conn, findings, TagChecker(trust))
         sequenced = await _check_sequence(conn, findings)
     problems = sorted(
@@ -237,20 +246,28 @@ async def _check_sequence(conn: DbConnection, findings: _Findings) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class _HeldAgainst:
+    """What the database is held against, kept outside it."""
+
+    anchors: Sequence[Seal]
+    witnessed: Sequence[Witnessed]
+    witness_keys: Jwks
+
+
 async def _check_seals(
-    conn: DbConnection,
-    findings: _Findings,
-    *,
-    trust: Jwks,
-    anchors: Sequence[Seal] = (),
+    conn: DbConnection, findings: _Findings, *, trust: Jwks, against: _HeldAgainst
 ) -> int:
     """Every stored seal recomputed from the published order and checked with the
-    pinned keys, then the database against the anchors (seals published outside it)."""
+    pinned keys, then the database against the anchors (seals published outside it)
+    and the seals a witness co-signed."""
+    anchors = against.anchors
     seals = [
         Seal.from_row(dict(row))
         for row in await conn.fetch("SELECT * FROM seals ORDER BY seal_no")
     ]
-    sizes = {s.tree_size for s in (*seals, *anchors)}
+    cosigned = [w.seal for w in against.witnessed]
+    sizes = {s.tree_size for s in (*seals, *anchors, *cosigned)}
     starts = {1} | {s.tree_size + 1 for s in seals}
     tree = await read_tree(conn, sizes, starts)
     chain = check_chain(seals, tree, trust)
@@ -260,4 +277,13 @@ async def _check_seals(
         findings.vouch(first, last)
     for finding in (*chain.findings, *check_anchors(anchors, seals, tree, trust)):
         findings.add(Problem(**asdict(finding)))
+    for witnessed in against.witnessed:
+        for finding in check_witnessed(
+            witnessed,
+            witness_keys=against.witness_keys,
+            seals=seals,
+            tree=tree,
+            trust=trust,
+        ):
+            findings.add(Problem(**asdict(finding)))
     return len(seals)

@@ -35,6 +35,9 @@ CREATE ROLE qingqian_credit_owner LOGIN PASSWORD :'credit_owner_password';
 CREATE ROLE qingqian_credit_app LOGIN PASSWORD :'credit_app_password';
 CREATE DATABASE qingqian_credit OWNER qingqian_credit_owner;
 
--- The audit service's roles come with the service; its database is made now, last:
--- the compose healthcheck waits for it.
-CREATE DATABASE qingqian_audit;
+-- Audit's database last: the compose healthcheck waits for it.
+\getenv audit_owner_password AUDIT_DB_OWNER_PASSWORD
+\getenv audit_app_password AUDIT_DB_APP_PASSWORD
+CREATE ROLE qingqian_audit_owner LOGIN PASSWORD :'audit_owner_password';
+CREATE ROLE qingqian_audit_app LOGIN PASSWORD :'audit_app_password';
+CREATE DATABASE qingqian_audit OWNER qingqian_audit_owner;

@@ -11,6 +11,9 @@ from qingqian_local.embedded import is_port_free
 # clear of the other services' ports (8001–8004).
 REPLICA_PORT_STEP = 100
 MAX_REPLICAS = 9
+# Services `up` runs once: each audit replica would repeat the whole verification of
+# every topic (safe, but twice the work), and kubernetes runs one.
+RUNS_ONCE = frozenset({"audit"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ def parse_replicas(values: Iterable[str], services: Iterable[str]) -> dict[str, 
                 )
             if not count.isdigit() or not 1 <= int(count) <= MAX_REPLICAS:
                 raise ValueError(f"--replicas {item!r}: N must be 1 to {MAX_REPLICAS}")
+            if name in RUNS_ONCE and int(count) != 1:
+                raise ValueError(
+                    f"--replicas {item!r}: {name} runs once (a second would repeat"
+                    " all its work)"
+                )
             counts[name] = int(count)
     return counts
 

@@ -26,6 +26,7 @@ from qingqian_local.paths import district_file
 from qingqian_local.supervisor.catch_up import CatchUpToken, catch_up_sources
 from qingqian_local.supervisor.cause import cause_from_log
 from qingqian_local.supervisor.children import Child, Launch
+from qingqian_local.supervisor.followed import AUDIT, audit_env
 from qingqian_local.supervisor.journal import Journal
 from qingqian_local.supervisor.ports import Replica, replicas_of, taken_port
 from qingqian_local.supervisor.restarts import CrashHistory, RestartPolicy
@@ -185,6 +186,8 @@ def _services(
         # hold them: read from their producers (docs/configuration.md).
         env.setdefault("CATCH_UP_SOURCES", catch_up_sources(replica.service, replicas))
         env.setdefault("CATCH_UP_TOKEN_FILE", str(token_file))
+        if replica.service == AUDIT:
+            env = {**audit_env(replicas, keys), **env}
         log = options.data / f"{replica.name}.log"
         children.append(
             Child(

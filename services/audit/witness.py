@@ -3,33 +3,16 @@ received, its signature by the pinned key, chained to the seal it witnessed befo
 with its own Ed25519 key, published at its `/.well-known/jwks.json`. Whoever holds a
 co-signature knows audit saw that tree head: a later log that does not extend it —
 a database restored below it, a topic truncated — shows. The signed bytes are in
-docs/audit.md."""
+docs/audit-api.md (`shared.witness`, where verifiers check them)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
-from shared.chain import Signer, timestamp
+from shared.chain import Signer
 from shared.db import DbConnection
 from shared.tree_head import Seal
-
-# A co-signature never passes for a seal or a writer tag made with the same key.
-WITNESS_CONTEXT = b"qingqian/witness/v1\n"
-
-
-def witness_bytes(*, service: str, seal_hash: str, witnessed_at: datetime) -> bytes:
-    """What a co-signature signs: the context line, then the service, the seal's hash
-    (which covers every signed field of the seal) and the time, as sorted compact
-    JSON."""
-    body = {
-        "seal_hash": seal_hash,
-        "service": service,
-        "witnessed_at": timestamp(witnessed_at),
-    }
-    return WITNESS_CONTEXT + json.dumps(
-        body, sort_keys=True, separators=(",", ":"), ensure_ascii=True
-    ).encode("ascii")
+from shared.witness import witness_bytes
 
 
 async def witness_held(conn: DbConnection, service: str, signer: Signer) -> int:

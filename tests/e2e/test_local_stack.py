@@ -11,7 +11,9 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,10 @@ class Stack:
     @property
     def meetings_url(self) -> str:
         return f"http://127.0.0.1:{8003 + self.port_offset}"
+
+    @property
+    def audit_url(self) -> str:
+        return f"http://127.0.0.1:{8005 + self.port_offset}"
 
     @property
     def bootstrap(self) -> str:
@@ -334,6 +340,10 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert "cases: intact" in intact.stdout
     assert "credit: intact" in intact.stdout
     assert "members: no seals read" not in intact.stdout, intact.stdout
+    # credit has no event yet here: the test below drives it.
+    await _audit_saw_everything_and_found_nothing(
+        stack, office, ("members", "cases", "meetings")
+    )
 
     # The whole log, exported: every event once, in commit order, as CloudEvents.
     exported = stack.export("members")
@@ -395,3 +405,146 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     assert broken.returncode == 1
     assert f"BROKEN at position {target}" in broken.stdout
     assert "stopped" in stack.stop()
+
+
+FOLLOWED = ("members", "cases", "meetings", "credit")
+
+
+async def _audit_saw_everything_and_found_nothing(
+    stack: Stack, office: dict[str, str], followed: tuple[str, ...] = FOLLOWED
+) -> None:
+    """Audit, started by `up`, received every service's events and seals from Kafka,
+    verified them without a finding and co-signed each service's latest seal."""
+    assert f"audit        {stack.audit_url}" in "".join(stack.output)
+    async with httpx.AsyncClient(
+        base_url=stack.audit_url, timeout=20, headers=office
+    ) as audit:
+
+        async def everything_witnessed() -> bool:
+            statuses = (await audit.get("/status")).json()
+            witnessed = [
+                (await audit.get(f"/witness/{name}")).status_code == 200
+                for name in followed
+            ]
+            return all(witnessed) and all(
+                s["events"] > 0 and s["seals_held"] > 0
+                for s in statuses
+                if s["service"] in followed
+            )
+
+        await eventually(everything_witnessed, timeout=60, interval=1)
+        statuses = await audit.get("/status")
+        findings = await audit.get("/findings")
+        witnesses = [(await audit.get(f"/witness/{name}")).json() for name in followed]
+        jwks = (await audit.get("/.well-known/jwks.json")).json()
+
+    assert statuses.status_code == 200
+    assert sorted(s["service"] for s in statuses.json()) == sorted(FOLLOWED)
+    assert findings.status_code == 200
+    assert findings.json() == []
+    assert [w["service"] for w in witnesses] == list(followed)
+    assert {w["key_id"] for w in witnesses} <= {k["kid"] for k in jwks["keys"]}
+
+
+async def test_one_correlation_id_from_a_case_through_credit_to_a_meeting_is_one_timeline(
+    stack: Stack,
+) -> None:
+    token = stack.up()
+    correlation = str(uuid.uuid4())
+    headers = {"Authorization": f"Bearer {token}", "X-Correlation-ID": correlation}
+    today = str(datetime.now(UTC).date())
+
+    async with httpx.AsyncClient(
+        base_url=stack.cases_url, timeout=20, headers=headers
+    ) as cases:
+        _, case_id = await receive_and_assign(cases, "jsj", timeout=30)
+        flagged = await cases.post(
+            f"/cases/{case_id}/flag-mass-incident", json={"flagged_on": today}
+        )
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{8004 + stack.port_offset}",
+        timeout=20,
+        headers=headers,
+    ) as credit:
+
+        async def candidate_opened() -> bool:
+            found = await credit.get(f"/listings/c-{case_id}")
+            return found.status_code == 200
+
+        await eventually(candidate_opened, timeout=30, interval=0.5)
+    async with httpx.AsyncClient(
+        base_url=stack.meetings_url, timeout=20, headers=headers
+    ) as meetings:
+        meeting_id = await _decide_in_a_plenary(meetings, case_id)
+    assert flagged.status_code == 200, flagged.text
+
+    office = {"Authorization": f"Bearer {token}"}
+    await _audit_saw_everything_and_found_nothing(stack, office)
+    async with httpx.AsyncClient(
+        base_url=stack.audit_url, timeout=20, headers=office
+    ) as audit:
+        entries: list[dict[str, Any]] = []
+
+        async def whole_timeline() -> bool:
+            nonlocal entries
+            page = await audit.get("/timeline", params={"correlation_id": correlation})
+            entries = page.json()["entries"]
+            return {e["service"] for e in entries} == {"cases", "credit", "meetings"}
+
+        await eventually(whole_timeline, timeout=30, interval=0.5)
+
+    streams = [e["stream_id"] for e in entries]
+    assert {f"case-{case_id}", f"listing-c-{case_id}", f"meeting-{meeting_id}"} <= set(
+        streams
+    ), streams
+    assert [e["recorded_at"] for e in entries] == sorted(
+        e["recorded_at"] for e in entries
+    )
+    types = [e["type"] for e in entries]
+    assert types.index("CreditListingRecommended") < types.index("CandidateOpened")
+    assert types.index("CandidateOpened") < types.index("DecisionRecorded"), types
+    [opened] = [e for e in entries if e["type"] == "CandidateOpened"]
+    [recommended] = [e for e in entries if e["type"] == "CreditListingRecommended"]
+    assert opened["causation_id"] is not None
+    assert recommended["correlation_id"] == opened["correlation_id"] == correlation
+    assert "stopped" in stack.stop()
+
+
+async def _decide_in_a_plenary(meetings: httpx.AsyncClient, case_id: str) -> str:
+    """A plenary on the case, chaired by the convener, held, with a decision."""
+    proposed = await meetings.post(
+        "/meetings",
+        json={
+            "kind": "plenary",
+            "title": "全体会议",
+            "agenda": [{"title": f"案件 {case_id} 拟列入失信名单"}],
+            "proposed_on": "2024-06-01",
+        },
+    )
+    meeting_id = str(proposed.json()["stream"]).removeprefix("meeting-")
+
+    async def scheduled() -> bool:
+        answer = await meetings.post(
+            f"/meetings/{meeting_id}/schedule",
+            json={
+                "scheduled_on": "2024-06-20",
+                "place": "区政府",
+                "chair_person_id": "2017-01",
+            },
+        )
+        return answer.status_code == 200
+
+    await eventually(scheduled, timeout=30, interval=0.5)
+    held = await meetings.post(
+        f"/meetings/{meeting_id}/hold", json={"held_on": "2024-06-20"}
+    )
+    decided = await meetings.post(
+        f"/meetings/{meeting_id}/record-decision",
+        json={
+            "text": f"同意案件 {case_id} 的用人单位列入失信名单",
+            "decided_on": "2024-06-20",
+        },
+    )
+    assert held.status_code == 200, held.text
+    assert decided.status_code == 200, decided.text
+    return meeting_id

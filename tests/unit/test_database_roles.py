@@ -13,7 +13,7 @@ from shared.db import role_of, runtime_role
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 INIT_SQL = ROOT / "deploy" / "postgres-init" / "01-databases.sql"
-QINGQIAN_SERVICES = ("members", "cases", "meetings", "credit")
+QINGQIAN_SERVICES = ("members", "cases", "meetings", "credit", "audit")
 APP = "postgresql://app:secret@db:5432/qingqian_cases"
 OWNER = "postgresql://owner:secret@db:5432/qingqian_cases"
 

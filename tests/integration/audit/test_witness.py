@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from services.audit.witness import witness_bytes
 from shared.auth import Scope
 from shared.domain import Role
 from shared.trust import Jwks
+from shared.witness import witness_bytes
 from tests.integration.audit.conftest import SEALS, TOKENS, Audit, make_seal
 from tests.support import eventually
 

@@ -164,3 +164,10 @@ def test_replicas_are_given_repeated_or_as_a_comma_list() -> None:
 def test_a_bad_replicas_value_is_refused_naming_it(value: str) -> None:
     with pytest.raises(ValueError, match="--replicas"):
         parse_replicas([value], ("members", "cases"))
+
+
+def test_audit_runs_once_whatever_replicas_ask() -> None:
+    with pytest.raises(ValueError, match="audit runs once"):
+        parse_replicas(["audit=2"], ("cases", "audit"))
+
+    assert parse_replicas(["audit=1"], ("cases", "audit")) == {"audit": 1}
