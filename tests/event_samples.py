@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from shared.domain import Aggregate, Event, event_classes
 
-SERVICES = ("members", "cases", "credit", "meetings")
+SERVICES = ("members", "cases", "credit", "meetings", "audit")
 AWKWARD = '城东区人社局 "引号" \\ 反斜杠\n换行\t😀 é'
 PLAIN = "城东区人社局"
 SAMPLE_DAY = "2024-02-29"

@@ -11,8 +11,8 @@ import structlog
 from prometheus_client import Counter
 
 from services.audit.checks import Finding
+from services.audit.domain.finding import FindingRaised
 from shared.db import DbConnection
-from shared.domain import Event
 from shared.store import EventMetadata, EventStore
 
 log = structlog.get_logger()
@@ -32,20 +32,6 @@ SEALS_CHECKED = Counter(
     "Seals audit received and checked, per followed service",
     ["service"],
 )
-
-
-class FindingRaised(Event):
-    """Audit found that something another service published does not hold."""
-
-    service: str
-    kind: str
-    detail: str
-    stream_id: str | None = None
-    version: int | None = None
-    position: int | None = None
-    sequence: int | None = None
-    seal_no: int | None = None
-    key_id: str | None = None
 
 
 async def record_findings(

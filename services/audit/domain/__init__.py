@@ -1,0 +1,1 @@
+"""Audit's own events: what it found (its stream category `finding`)."""
