@@ -25,7 +25,7 @@ from services.audit.bundle_format import (
 from services.audit.checks import recomputed_hash
 from services.audit.witness import witness_bytes
 from shared.chain import GENESIS, sha256_hex, timestamp
-from shared.envelope import Envelope
+from shared.envelope import Envelope, split_type
 from shared.merkle import verify_inclusion
 from shared.tree_head import Seal, event_leaf
 from shared.trust import Jwk, Jwks, TrustFile
@@ -220,6 +220,9 @@ def _event(
         type(raw[k]) is not int for k in ("streamversion", "position")
     ):
         raise BundleRefused("event-hash", f"{where} does not match its hash")
+    if split_type(event.type)[0] != proof.service:
+        # The hash covers the event type without its service: the topic names it.
+        raise BundleRefused("event-service", f"{where} is not of {proof.service}")
     seal = seals.get((proof.service, proof.seal_no))
     if seal is None:
         raise BundleRefused("inclusion", f"{where}: its seal is not in the bundle")
