@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
+from qingqian_local.bundle_command import verify_bundle_command
 from qingqian_local.commands import demo, keys_command, trust_command, up
 from qingqian_local.console import DEFAULT_KAFKA_PORT, SERVICES, say
 from qingqian_local.keys import NoData
@@ -153,6 +154,17 @@ def _add_log_commands(commands: _Commands) -> None:
         "--service", choices=sorted(SERVICES), required=True, help="whose log"
     )
     p.add_argument("--output", default="-", help="a file, or - for standard output")
+    p = commands.add(
+        "verify-bundle",
+        verify_bundle_command,
+        "check an evidence bundle from audit offline",
+    )
+    p.add_argument("file", metavar="FILE", help="the bundle (GET /bundles)")
+    p.add_argument(
+        "--trust",
+        metavar="TRUST.json",
+        help="pinned public keys per service and audit's (unset: the local keys)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -81,11 +81,12 @@ def keys_command(args: argparse.Namespace) -> int:
 
 
 def trust_command(args: argparse.Namespace) -> int:
-    """Print the trust file of the local stack (each service's public keys), for
-    `qingqian verify --trust` on another machine."""
+    """Print the trust file of the local stack (each service's public keys and the
+    audit service's), for `qingqian verify --trust` and `qingqian verify-bundle
+    --trust` on another machine."""
     say(
         LocalKeys(data_of(args) / "keys")
-        .trust(list(SERVICES))
+        .trust([*SERVICES, "audit"])
         .model_dump_json(indent=2)
     )
     return 0

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import Response
 
 from services.audit import queries
+from services.audit.bundles import make_bundle
 from services.audit.checks import FindingKind
 from services.audit.queries import TimelineFilter
 from services.audit.views import (
@@ -31,6 +32,7 @@ from shared.http import (
     problem_responses,
     reader,
 )
+from shared.jwks import published_keys, service_signer
 
 _READERS = frozenset({Role.AUDITOR, Role.OFFICE, Role.SYSTEM})
 NDJSON = "application/x-ndjson"
@@ -147,3 +149,32 @@ async def read_witness(
     `/.well-known/jwks.json`) and the Ed25519 signature. 404 when audit has
     witnessed no such seal."""
     return await queries.witnessed(pool, service, seal_no)
+
+
+@reads.get(
+    "/bundles",
+    responses={
+        **problem_responses(404, 409),
+        200: {"content": {"application/vnd.dsse.envelope.v1+json": {}}},
+    },
+)
+async def read_bundle(
+    rt: RuntimeDep,
+    _: AuditorDep,
+    subject: Annotated[str, Query(min_length=1, max_length=200)],
+) -> Response:
+    """One file another agency checks offline (`qingqian verify-bundle`): every
+    event about `subject` (a stream id, an employer's USCC or a correlation id), each
+    with its Merkle inclusion proof in a seal audit witnessed, those seals with
+    audit's co-signatures, as a DSSE envelope signed with audit's key
+    (docs/bundle-format.md). 404 when no event is about it, 422 past the events one
+    bundle holds, 409 while an event is not yet under a witnessed seal."""
+    envelope = await make_bundle(
+        rt.pool,
+        subject,
+        signer=service_signer(rt.settings),
+        audit_keys=published_keys(rt.settings),
+    )
+    return Response(
+        envelope.to_json(), media_type="application/vnd.dsse.envelope.v1+json"
+    )
