@@ -69,6 +69,8 @@ def verify_command(args: argparse.Namespace) -> int:
     if args.from_kafka:
         from qingqian_local.kafka_verify import Topics, report_from_kafka
 
+        if pinned is None and not (data / "keys").is_dir():
+            raise NoData(data)
         trusted = pinned or _local_trust(data)
         topics = Topics(_bootstrap(args), args.topic_namespace)
         keys = {name: trusted.for_service(name) for name in names}

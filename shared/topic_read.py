@@ -24,9 +24,10 @@ class TopicMessage:
 async def read_to_end(
     bootstrap: str, topic: str, *, timeout_seconds: float = 10.0
 ) -> list[TopicMessage] | None:
-    """Every message of `topic`, each partition in offset order, up to the end offsets
-    it had when asked (messages published meanwhile are left out); None when the topic
-    does not exist. Raises TimeoutError when the broker hands over nothing for
+    """Every message of `topic`, each partition in offset order, at least up to the
+    end offsets it had when asked (and the rest of the last fetch: tansu gives as the
+    end the last batch's first offset + 1, so the batch is read whole); None when the
+    topic does not exist. Raises TimeoutError when the broker hands over nothing for
     `timeout_seconds` while messages are still due (a long topic takes as long as it
     takes)."""
     admin = AIOKafkaAdminClient(
@@ -68,9 +69,7 @@ async def _drain(
         batch = await consumer.getmany(*remaining, timeout_ms=500)
         for tp, records in batch.items():
             read[tp.partition] += [
-                TopicMessage(tp.partition, r.offset, r.value)
-                for r in records
-                if r.offset < ends[tp]
+                TopicMessage(tp.partition, r.offset, r.value) for r in records
             ]
             if records and records[-1].offset + 1 >= ends[tp]:
                 remaining.discard(tp)
