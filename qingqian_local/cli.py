@@ -129,18 +129,22 @@ def _add_log_commands(commands: _Commands) -> None:
     p.add_argument("--json", action="store_true", help="print each report as JSON")
     p.add_argument(
         "--kafka",
-        help="broker to read the published seals from (unset: KAFKA_BOOTSTRAP,"
-        " else the local broker)",
+        help="broker to read the published seals (with --from-kafka: the whole"
+        " log) from (unset: KAFKA_BOOTSTRAP, else the local broker)",
     )
     p.add_argument(
-        "--topic-namespace", default="qingqian", help="the seals topics' prefix"
+        "--from-kafka",
+        action="store_true",
+        help="verify from the events and seals topics alone (no database): hashes,"
+        " chains, published order, seals' signatures, chain and roots",
     )
+    p.add_argument("--topic-namespace", default="qingqian", help="the topics' prefix")
     p.add_argument(
         "--witness",
         metavar="URL",
         help="the audit service whose co-signed seals each database must still hold"
         " (unset: the local audit, if it answers; 'none': no witness); its key comes"
-        " from --trust's 'audit' set or the local keys",
+        " from --trust's 'audit' set or the local keys; not with --from-kafka",
     )
     p.add_argument(
         "--trust",

@@ -54,7 +54,8 @@ def _local_trust(data: Path) -> TrustFile:
 
 def verify_command(args: argparse.Namespace) -> int:
     """Verify each service's log: hash chains, writer tags, published order, seals,
-    with keys pinned outside the database (never the keys the database holds)."""
+    with keys pinned outside the database (never the keys the database holds); with
+    --from-kafka, from its topics alone, without reading any database."""
     from shared.db import create_pool
     from shared.verify import verify
 
@@ -64,11 +65,20 @@ def verify_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         say(f"cannot read the trust file: {exc}")
         return 2
+    names = [args.service] if args.service else list(SERVICES)
+    if args.from_kafka:
+        from qingqian_local.kafka_verify import Topics, report_from_kafka
+
+        if pinned is None and not (data / "keys").is_dir():
+            raise NoData(data)
+        trusted = pinned or _local_trust(data)
+        topics = Topics(_bootstrap(args), args.topic_namespace)
+        keys = {name: trusted.for_service(name) for name in names}
+        return report_from_kafka(topics, names, keys, as_json=args.json)
     _require_cluster(data)
     trust = pinned or _local_trust(data)
     servers: list[object] = []
     server_url = _server_url(data, servers)
-    names = [args.service] if args.service else list(SERVICES)
 
     async def run() -> bool:
         intact = True
@@ -106,16 +116,21 @@ def verify_command(args: argparse.Namespace) -> int:
             server.stop()
 
 
+def _bootstrap(args: argparse.Namespace) -> str:
+    """--kafka, else KAFKA_BOOTSTRAP, else the local broker."""
+    return (
+        args.kafka
+        or os.environ.get("KAFKA_BOOTSTRAP")
+        or f"127.0.0.1:{DEFAULT_KAFKA_PORT}"
+    )
+
+
 async def _anchors(args: argparse.Namespace, service: str) -> list[Seal]:
     """The seals the service published on Kafka (--kafka, else KAFKA_BOOTSTRAP, else
     the local broker), to hold its database against; none, said so, without a broker."""
     from shared.anchors import published_anchors
 
-    bootstrap = (
-        args.kafka
-        or os.environ.get("KAFKA_BOOTSTRAP")
-        or f"127.0.0.1:{DEFAULT_KAFKA_PORT}"
-    )
+    bootstrap = _bootstrap(args)
     topic = f"{args.topic_namespace}.{service}.seals"
     anchors, why_not = await published_anchors(bootstrap, topic, timeout_seconds=5)
     say(

@@ -9,12 +9,10 @@ import json
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
-from shared.kafka import stop_within, topic_partitions
+from shared.topic_read import read_to_end
 from shared.tree_head import Seal
 
 log = structlog.get_logger()
@@ -38,53 +36,18 @@ async def seals_on_kafka(
     """Every tree-head seal on `topic`, read from the start of each partition to its
     end as it stood when asked; [] when the topic does not exist. Raises TimeoutError
     when the broker does not hand them over within `timeout_seconds`."""
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_seconds * 1000)
+    messages = await asyncio.wait_for(
+        read_to_end(bootstrap, topic, timeout_seconds=timeout_seconds),
+        timeout_seconds,
     )
-    try:
-        # Inside the try: a start cancelled half-way must still be closed.
-        await admin.start()
-        partitions = await topic_partitions(admin, topic)
-    finally:
-        await admin.close()
-    if not partitions:
-        return []
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        request_timeout_ms=int(timeout_seconds * 1000),
-    )
-    try:
-        await consumer.start()
-        return await asyncio.wait_for(
-            _read_to_end(consumer, topic, partitions), timeout_seconds
-        )
-    finally:
-        await stop_within(consumer.stop(), seconds=timeout_seconds)
-
-
-async def _read_to_end(
-    consumer: AIOKafkaConsumer, topic: str, partitions: set[int]
-) -> list[Seal]:
-    tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-    consumer.assign(tps)
-    await consumer.seek_to_beginning(*tps)
-    ends: dict[TopicPartition, int] = await consumer.end_offsets(tps)
-    remaining = {tp for tp in tps if ends[tp] > await consumer.position(tp)}
     seals: list[Seal] = []
     skipped = 0
-    while remaining:
-        batch = await consumer.getmany(*remaining, timeout_ms=500)
-        for tp, records in batch.items():
-            for record in records:
-                seal = None if record.value is None else parse_seal(record.value)
-                if seal is None:
-                    skipped += 1
-                else:
-                    seals.append(seal)
-            if records and records[-1].offset + 1 >= ends[tp]:
-                remaining.discard(tp)
+    for message in messages or ():
+        seal = None if message.value is None else parse_seal(message.value)
+        if seal is None:
+            skipped += 1
+        else:
+            seals.append(seal)
     if skipped:
         log.info("seals_topic_messages_skipped", topic=topic, count=skipped)
     return seals

@@ -79,7 +79,12 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["verify"], ["verify", "--service", "cases"], ["export", "--service", "cases"]],
+    [
+        ["verify"],
+        ["verify", "--service", "cases"],
+        ["verify", "--from-kafka"],
+        ["export", "--service", "cases"],
+    ],
 )
 def test_a_home_without_data_is_said_so_and_left_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
