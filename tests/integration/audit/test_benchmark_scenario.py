@@ -28,7 +28,7 @@ async def test_every_timeline_filter_the_benchmark_draws_finds_events(
     pool = await create_pool(url, min_size=1, max_size=2)
     try:
         await migrate(pool, MIGRATIONS)
-        shape = await fill_store(pool, 4000)
+        shape = await fill_store(pool, 40_000)
 
         found = {
             name: await timeline(
