@@ -18,13 +18,14 @@ import asyncpg
 import uvloop
 
 from bench import kernel, machine
+from bench.audit_scenario import measure_audit
 from bench.check_api import measure_check_api
 from bench.http_commands import measure_http_commands
 from bench.kafka_limits import consume, create_topic, produce
 from bench.peer import measure_peer
 from bench.pipeline import measure_pipeline
 from bench.rebuild import measure_rebuild
-from bench.report import table, write_json
+from bench.report import AUDIT_TARGETS, TARGETS, table, write_json
 from bench.service_stack import admit_and_wait, running_stack
 from bench.sizes import Sizes
 from bench.startup import start_seconds
@@ -204,6 +205,7 @@ async def run(sizes: Sizes, folder: Path) -> Figures:
             server.url, broker.bootstrap, events=sizes.rebuild_events
         )
         record(figures, rebuilt)
+        figures |= await measure_audit(server.url, broker.bootstrap, sizes)
         check = await measure_check_api(
             server.url,
             listings=20 * sizes.streams,
@@ -226,21 +228,43 @@ async def run(sizes: Sizes, folder: Path) -> Figures:
     return figures
 
 
+async def run_audit(sizes: Sizes, folder: Path) -> Figures:
+    """The audit figures alone, on servers of their own."""
+    server = EmbeddedPostgres(folder / "pgdata", is_temporary=True)
+    broker = Tansu(free_port()).start()
+    try:
+        return await measure_audit(server.url, broker.bootstrap, sizes)
+    finally:
+        broker.stop()
+        server.stop()
+
+
 def main() -> None:
     """Run, print the table, keep the JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller runs")
+    parser.add_argument(
+        "--only", choices=["audit"], help="one scenario: the audit service's figures"
+    )
     args = parser.parse_args()
     # What a service logs per command is part of its cost, but not printed here.
     configure_logging("warning")
     sizes = Sizes.quick() if args.quick else Sizes.full()
     started = time.perf_counter()
+    scenario, targets = (
+        (run_audit, AUDIT_TARGETS)
+        if args.only == "audit"
+        else (run, TARGETS + AUDIT_TARGETS)
+    )
     with tempfile.TemporaryDirectory(prefix="qq-bench-") as folder:
         # On the event loop the services run on (shared/serving.py).
-        figures = uvloop.run(run(sizes, Path(folder)))
+        figures = uvloop.run(scenario(sizes, Path(folder)))
     seconds = time.perf_counter() - started
-    print(table(figures))
-    path = write_json(figures, mode="quick" if args.quick else "full", seconds=seconds)
+    print(table(figures, targets))
+    mode = "quick" if args.quick else "full"
+    if args.only:
+        mode = f"{mode}, {args.only} only"
+    path = write_json(figures, mode=mode, seconds=seconds, targets=targets)
     print(f"\nthe run took {seconds:.0f} s; figures in {path}")
 
 

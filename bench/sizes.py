@@ -23,6 +23,12 @@ class Sizes:
     """Length of each fixed-rate phase."""
     rebuild_events: int
     """Events on the topic a projection is rebuilt from."""
+    audit_events: int
+    """Events in the audit store the timeline is queried on."""
+    audit_timeline_repetitions: int
+    """Filters drawn per timeline filter (each read up to three pages)."""
+    audit_ingest_events: int
+    """Events (and their seals) audit ingests and verifies."""
     repetitions: int = 3
 
     @classmethod
@@ -36,11 +42,15 @@ class Sizes:
             requests=1_000,
             seconds=5.0,
             rebuild_events=100_000,
+            audit_events=100_000,
+            audit_timeline_repetitions=50,
+            audit_ingest_events=10_000,
         )
 
     @classmethod
     def full(cls) -> Sizes:
-        """The sizes issue #6 names (a million events rebuilt)."""
+        """The sizes issues #6 and #15 name (a million events rebuilt, a million
+        in the audit store)."""
         return cls(
             commits=500,
             rows=50_000,
@@ -49,4 +59,7 @@ class Sizes:
             requests=5_000,
             seconds=10.0,
             rebuild_events=1_000_000,
+            audit_events=1_000_000,
+            audit_timeline_repetitions=300,
+            audit_ingest_events=100_000,
         )
