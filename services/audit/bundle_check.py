@@ -23,12 +23,12 @@ from services.audit.bundle_format import (
     pae,
 )
 from services.audit.checks import recomputed_hash
-from services.audit.witness import witness_bytes
 from shared.chain import GENESIS, sha256_hex, timestamp
 from shared.envelope import Envelope, split_type
 from shared.merkle import verify_inclusion
 from shared.tree_head import Seal, event_leaf
 from shared.trust import Jwk, Jwks, TrustFile
+from shared.witness import witness_bytes
 
 AUDIT = "audit"
 
