@@ -20,6 +20,7 @@ from demo.credit.story import (
 from shared.months import add_months
 
 _PERSON: Final = "legal_representative"
+FROM_CASE: Final = "from-case"
 _RESPONSIBLE: Final = "responsible_person"
 
 
@@ -262,3 +263,20 @@ def _expiring(made: MadeUp, today: date) -> tuple[Story, ...]:
             employer="expired",
         ),
     )
+
+
+def from_case(today: date) -> Story:
+    """A candidate credit opened from a case of the cases demo, listed and published
+    today after an objection reviewed today: one employer's cases and listing on one
+    timeline (audit's `/timeline?uscc=`). The runner picks the candidate; the story
+    names no subject of its own."""
+    steps = procedure(
+        served=today,
+        objection=today,
+        is_upheld=False,
+        decided=today,
+        decision=decision_id(today, 13),
+        published=today,
+        confirmed=today,
+    )
+    return Story(FROM_CASE, {}, {}, today, steps)

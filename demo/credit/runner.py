@@ -14,7 +14,7 @@ import httpx
 import structlog
 
 from demo.command_line import DemoCommand
-from demo.credit.plan import build_plan
+from demo.credit.plan import build_plan, from_case
 from demo.credit.story import CONFIRM, LIFT, SEED, Step, Story
 from demo.run import DemoRun, RunSummary, has_read, tally
 
@@ -84,6 +84,21 @@ class _Runner(DemoRun):
             if not answer.is_success:
                 return
 
+    async def list_from_case(self, today: date) -> None:
+        """Take the first candidate credit opened from a case (the cases demo's, run
+        before this one: none when run alone) through listing and publication."""
+        answer = await self.client.get(
+            "/listings", params={"status": "candidate", "limit": 500}
+        )
+        answer.raise_for_status()
+        from_cases = sorted(
+            x["listing_id"]
+            for x in answer.json()
+            if x["opened_from"] == "case_recommendation"
+        )
+        if from_cases:
+            await self.run(from_case(today), from_cases[0])
+
     async def sanctions(self, story: Story, listing_id: str, step: Step) -> None:
         """Each unit with a token confirms its own tasks still to do: applied after
         publication, lifted once the listing ended."""
@@ -144,6 +159,7 @@ async def run_demo(
             return _loaded_earlier(seed)
         if listing_id is not None:
             await runner.run(story, listing_id)
+    await runner.list_from_case(today)
     expiring = [runner.listing_ids[k] for k in _EXPIRING if k in runner.listing_ids]
     if not await _until_expired(client, expiring, timeout=watcher_wait):
         runner.skipped.append("expiry: the watcher has not yet expired the old listing")

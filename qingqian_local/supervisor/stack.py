@@ -23,7 +23,7 @@ from qingqian_local.embedded import (
 )
 from qingqian_local.keys import LocalKeys
 from qingqian_local.paths import district_file
-from qingqian_local.supervisor.catch_up import CatchUpToken, catch_up_sources
+from qingqian_local.supervisor.catch_up import catch_up_sources
 from qingqian_local.supervisor.cause import cause_from_log
 from qingqian_local.supervisor.children import Child, Launch
 from qingqian_local.supervisor.followed import AUDIT, audit_env
@@ -31,6 +31,11 @@ from qingqian_local.supervisor.journal import Journal
 from qingqian_local.supervisor.ports import Replica, replicas_of, taken_port
 from qingqian_local.supervisor.restarts import CrashHistory, RestartPolicy
 from qingqian_local.supervisor.supervising import GaveUp, Supervisor
+from qingqian_local.supervisor.token_files import (
+    TokenFile,
+    refresh_all,
+    stack_token_files,
+)
 
 Say = Callable[[str], None]
 
@@ -77,12 +82,12 @@ def run_up(options: StackOptions, *, office_token: str, say: Say) -> int:
     journal = Journal(options.data / "supervisor.log")
     servers: list[EmbeddedPostgres] = []
     supervisor = Supervisor([], journal=journal, say=say)
-    token = CatchUpToken(
-        options.data / "catch-up.token", LocalKeys(options.data / "keys").jwt_private()
+    tokens = stack_token_files(
+        options.data, LocalKeys(options.data / "keys").jwt_private()
     )
     try:
-        token.refresh_if_due()
-        bootstrap = _children(options, replicas, supervisor, servers, token.path)
+        refresh_all(tokens)
+        bootstrap = _children(options, replicas, supervisor, servers, tokens)
         if not _start(supervisor, options.timeout, stop):
             return 0
         _table(options, replicas, bootstrap, started_at, say)
@@ -92,7 +97,7 @@ def run_up(options: StackOptions, *, office_token: str, say: Say) -> int:
         say("ready — press Ctrl-C to stop")
         while not stop.is_set:
             supervisor.check()
-            token.refresh_if_due()
+            refresh_all(tokens)
             time.sleep(0.5)
         journal.write("stop_requested")
     except GaveUp as exc:
@@ -113,15 +118,13 @@ def _children(
     replicas: list[Replica],
     supervisor: Supervisor,
     servers: list[EmbeddedPostgres],
-    token_file: Path,
+    tokens: dict[str, TokenFile],
 ) -> str:
     """Start PostgreSQL unless given one; put the broker (unless given one) and every
     service replica under the supervisor; returns the bootstrap servers."""
     server_url = os.environ.get("DATABASE_URL") or _embedded(options.data, servers)
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP") or _broker(options, supervisor)
-    supervisor.children += _services(
-        options, replicas, server_url, bootstrap, token_file
-    )
+    supervisor.children += _services(options, replicas, server_url, bootstrap, tokens)
     return bootstrap
 
 
@@ -169,7 +172,7 @@ def _services(
     replicas: Sequence[Replica],
     server_url: str,
     bootstrap: str,
-    token_file: Path,
+    tokens: dict[str, TokenFile],
 ) -> list[Child]:
     """Every replica as a supervised child; replicas of a service share its database,
     migrate it as its owner role and serve as its runtime role."""
@@ -185,9 +188,11 @@ def _services(
         # Others' logs its projections must see from the start, should the broker not
         # hold them: read from their producers (docs/configuration.md).
         env.setdefault("CATCH_UP_SOURCES", catch_up_sources(replica.service, replicas))
-        env.setdefault("CATCH_UP_TOKEN_FILE", str(token_file))
+        env.setdefault("CATCH_UP_TOKEN_FILE", str(tokens["CATCH_UP_TOKEN_FILE"].path))
         if replica.service == AUDIT:
-            env = {**audit_env(replicas, keys), **env}
+            # Audit reads the services' projection progress as an auditor.
+            reader = str(tokens["RECONCILE_TOKEN_FILE"].path)
+            env = {**audit_env(replicas, keys), "RECONCILE_TOKEN_FILE": reader, **env}
         log = options.data / f"{replica.name}.log"
         children.append(
             Child(

@@ -8,11 +8,13 @@ import httpx
 
 from tests.support import eventually
 
+# The employer the petition names (a USCC that passes the GB 32100 check).
+EMPLOYER = {"name": "某建筑公司", "uscc": "91350100M000100Y43"}
 # A petition hand-over in a community of the seed roster (cases only needs the roster).
 PETITION = {
     "source": "petition_handover",
     "sector": "construction",
-    "employer": {"name": "某建筑公司", "uscc": "91350100M000100Y43"},
+    "employer": EMPLOYER,
     "workers_count": 3,
     "months_owed": 2,
     "amount_owed": "9000.00",

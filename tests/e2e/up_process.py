@@ -17,7 +17,13 @@ from qingqian_local.embedded import free_port
 from tests.support import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_PORTS = {"members": 8001, "cases": 8002, "meetings": 8003, "credit": 8004}
+SERVICE_PORTS = {
+    "members": 8001,
+    "cases": 8002,
+    "meetings": 8003,
+    "credit": 8004,
+    "audit": 8005,
+}
 
 
 class Up:
@@ -28,6 +34,8 @@ class Up:
         self.kafka_port = free_port()
         self.port_offset = free_port() % 1000 + 20_000
         self.flags = flags
+        # Settings the next start gives every process (as a user exports them).
+        self.extra_env: dict[str, str] = {}
         self.lines: list[str] = []
         self.process: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
@@ -40,7 +48,8 @@ class Up:
             for k, v in os.environ.items()
             if k not in {"DATABASE_URL", "KAFKA_BOOTSTRAP"}
         }
-        return env | {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+        ours = {"QINGQIAN_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+        return env | ours | self.extra_env
 
     @property
     def command(self) -> list[str]:
@@ -113,6 +122,17 @@ class Up:
         if self._reader is not None:
             self._reader.join(10)
         return returncode
+
+    def stop(self) -> None:
+        """Ctrl-C, as a person would, and wait until everything stopped; `start()`
+        starts again on the same ports and data."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        assert self.wait() == 0, self.output
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        self.process = None
+        self.lines = []
 
     def close(self) -> None:
         if self.process is None:

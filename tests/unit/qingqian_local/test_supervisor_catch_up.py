@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qingqian_local.supervisor.catch_up import CatchUpToken, catch_up_sources
+from qingqian_local.supervisor.catch_up import catch_up_sources
 from qingqian_local.supervisor.ports import replicas_of
+from qingqian_local.supervisor.token_files import stack_token_files
 from shared.auth import Scope, TokenVerifier, public_key_pem, token_keys
 from shared.chain import new_private_key_pem
+from shared.domain import Role
 from shared.settings import ServiceSettings
 
 
@@ -34,7 +36,7 @@ def test_the_token_file_holds_an_events_reader_token_and_is_written_again_when_d
     tmp_path: Path,
 ) -> None:
     private = new_private_key_pem()
-    token = CatchUpToken(tmp_path / "catch-up.token", private)
+    token = stack_token_files(tmp_path, private)["CATCH_UP_TOKEN_FILE"]
     token.refresh_if_due()
     first = token.path.read_text(encoding="utf-8")
     assert token.path.stat().st_mode & 0o777 == 0o600
@@ -53,3 +55,20 @@ def test_the_token_file_holds_an_events_reader_token_and_is_written_again_when_d
     token.refresh_if_due()
     assert token.path.stat().st_ino != written
     assert list(tmp_path.iterdir()) == [token.path]
+
+
+def test_audit_reads_the_services_projections_with_an_auditor_token(
+    tmp_path: Path,
+) -> None:
+    private = new_private_key_pem()
+    token = stack_token_files(tmp_path, private)["RECONCILE_TOKEN_FILE"]
+    token.refresh_if_due()
+    assert token.path == tmp_path / "reconcile.token"
+    assert token.path.stat().st_mode & 0o777 == 0o600
+    verifier = TokenVerifier(
+        token_keys(public_key_pem(private)), audience=ServiceSettings().audience
+    )
+    actor = verifier.actor(f"Bearer {token.path.read_text(encoding='utf-8').strip()}")
+    # Read-only: the auditor role, nothing an office or a service account holds.
+    assert actor.roles == {Role.AUDITOR}
+    assert not actor.is_service_account
