@@ -41,6 +41,9 @@ class Scope(StrEnum):
     EXCHANGE_CREDIT_READ = "exchange:credit:read"
     # Every service's event feeds (/events, /streams/{id}/events).
     EVENTS_READ = "events:read"
+    # Registering webhooks of the restricted profile, and managing its own
+    # (/subscriptions, docs/webhooks.md).
+    EXCHANGE_SUBSCRIBE = "exchange:subscribe"
 
 
 class Actor(BaseModel):

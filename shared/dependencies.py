@@ -46,6 +46,9 @@ class ServiceRuntime:
     district: DistrictSettings = field(default_factory=DistrictSettings)
     is_ready: bool = False
     is_caught_up: bool = False
+    # The event types (`qingqian.<service>.<Event>.v<n>`) a webhook of the restricted
+    # profile may receive: what the service lets other agencies read.
+    restricted_event_types: frozenset[str] = frozenset()
 
     @property
     def zone(self) -> ZoneInfo:

@@ -53,6 +53,8 @@ from shared.relay import Relay
 from shared.settings import DistrictSettings, ServiceSettings, load_district
 from shared.store import EventStore
 from shared.unauthenticated import unauthenticated_router
+from shared.webhooks.delivery import DeliveryRules, WebhookDelivery
+from shared.webhooks.routes import subscriptions_router
 
 log = structlog.get_logger()
 
@@ -137,12 +139,14 @@ def create_service_app(
     on_started: Sequence[Starter] = (),
     district: DistrictSettings | None = None,
     command_tables: Sequence[CommandTable[Any]] = (),
+    restricted_event_types: frozenset[str] = frozenset(),
 ) -> FastAPI:
     """A service app: pool, migrations, store, relay, projection runners (read models and
     process managers) and background loops, all started and stopped in its lifespan;
     `routers` come after the kernel's operations routes and before its history routes.
     Each of `command_tables` is checked first: a table that does not hold together
-    stops the service before it starts anything."""
+    stops the service before it starts anything. `restricted_event_types` are the
+    event types a webhook of the restricted profile may receive (docs/webhooks.md)."""
     for table in command_tables:
         check_table(table)
     if settings.database_url is None:
@@ -192,6 +196,7 @@ def create_service_app(
                 retired=settings.signing_keys_retired,
             ),
             verifier=TokenVerifier.from_settings(settings),
+            restricted_event_types=restricted_event_types,
         )
         app.state.runtime = rt
         try:
@@ -215,6 +220,10 @@ def create_service_app(
                 await start(rt)
             for loop in background(rt) if background else ():
                 _supervised(rt, loop.status, loop.run)
+            if settings.is_webhooks_enabled:
+                rules = DeliveryRules.of(settings, restricted_event_types)
+                webhooks = WebhookDelivery(pool, rules)
+                _supervised(rt, webhooks.status, webhooks.run)
             # What start-up built lives as long as the process: kept out of the
             # collector's reach, a full collection no longer walks all of it (pauses
             # of 50–100 ms under load, which were the p99 of a command). Garbage is
@@ -262,6 +271,7 @@ def create_service_app(
     app.include_router(unauthenticated_router())
     for router in routers:
         app.include_router(router)
+    app.include_router(subscriptions_router())
     # Every service's log, after its own routes: `/streams/{id}/events`, `/events`.
     app.include_router(history_router())
     return app

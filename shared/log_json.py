@@ -15,6 +15,8 @@ from collections.abc import AsyncGenerator
 
 import asyncpg
 
+from shared.db import DbConnection
+
 NDJSON = "application/x-ndjson"
 
 
@@ -90,7 +92,7 @@ def _names(source: str, service: str) -> tuple[str, str]:
 
 
 async def published_lines(
-    pool: asyncpg.Pool,
+    pool: asyncpg.Pool | DbConnection,
     *,
     source: str,
     service: str,

@@ -85,6 +85,20 @@ class ServiceSettings(BaseSettings):
     # again at each request so whoever issues it may replace the file at any time.
     catch_up_token_file: Path | None = None
 
+    # Webhooks (docs/webhooks.md): whether this process delivers; whether a URL may
+    # name a local host (loopback, link-local: tests, a one-host set-up); tries of one
+    # event before its subscription is parked, waiting first, then twice as long each
+    # time up to the cap; each POST's timeout (within the database's idle-transaction
+    # limit: the subscription's row stays locked meanwhile); how often to look for
+    # new events.
+    is_webhooks_enabled: bool = True
+    webhook_allow_local_targets: bool = False
+    webhook_max_attempts: int = Field(default=8, ge=1, le=100)
+    webhook_retry_first_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=20)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
     @property
     def request_deadline_seconds(self) -> float:
         """The longest a request may take before its answer starts."""

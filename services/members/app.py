@@ -16,6 +16,12 @@ from shared.http import ServiceRuntime, create_service_app
 from shared.projections import Projection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# What a webhook of the restricted profile receives (docs/webhooks.md): which units
+# belong and under what name are public facts; people's appointments are not.
+RESTRICTED_EVENT_TYPES = frozenset(
+    f"qingqian.members.{name}.v1"
+    for name in ("UnitAdmitted", "UnitRenamed", "UnitDutiesSet", "UnitWithdrawn")
+)
 
 
 def create_app(settings: MembersSettings) -> FastAPI:
@@ -40,4 +46,5 @@ def create_app(settings: MembersSettings) -> FastAPI:
         migrations=MIGRATIONS,
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],
         command_tables=[MEMBERS_COMMANDS],
+        restricted_event_types=RESTRICTED_EVENT_TYPES,
     )

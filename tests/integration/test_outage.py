@@ -184,6 +184,7 @@ async def assert_recovered(
         "members_directory",
         "end_roles_when_relieved",
         "probe-watcher",
+        "webhooks",
     }
     assert by_name["relay"]["state"] == "running"
     assert by_name["relay"]["restarts"] >= 1
