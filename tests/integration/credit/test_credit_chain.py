@@ -252,8 +252,8 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
         for m in lst["measures"]
     }
     assert ("jsj", "applied") in measures
-    published = [e for e in public["records"] if e["uscc"] == USCC]
-    assert [e["project_name"] for e in published] == ["城东区某安置小区项目"]
+    on_list = [e for e in public["records"] if e["uscc"] == USCC]
+    assert [e["project_name"] for e in on_list] == ["城东区某安置小区项目"]
 
     # early removal: paid more than 6 months before applying, no new arrears, committed.
     await ok(
