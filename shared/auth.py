@@ -37,7 +37,7 @@ class Scope(StrEnum):
     """What a service account may read: `<area>:<what>:read`. A scope names a set of
     read endpoints; a service account reads nothing else and runs no command."""
 
-    # credit's check API and listings (/check, /public-list, /listings…).
+    # credit's check API and decided listings (/check, /listings…).
     EXCHANGE_CREDIT_READ = "exchange:credit:read"
     # Every service's event feeds (/events, /streams/{id}/events).
     EVENTS_READ = "events:read"

@@ -140,3 +140,20 @@ class IdempotencyKeyReused(DomainError):
                 }
             ]
         }
+
+
+class TooManyRequests(DomainError):
+    """The client sent more requests than its allowance; it may try again after
+    `retry_after` seconds (answered with a `Retry-After` header)."""
+
+    code = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"too many requests from this client; try again in {retry_after} s"
+        )
+        self.retry_after = retry_after
+
+    def extensions(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}

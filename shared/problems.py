@@ -24,6 +24,7 @@ from shared.errors import (
     NotPermitted,
     PreconditionFailed,
     RuleViolated,
+    TooManyRequests,
     Unauthenticated,
 )
 
@@ -41,6 +42,7 @@ _STATUS: list[tuple[type[DomainError], int]] = [
     (NotFound, 404),
     (InvalidTransition, 409),
     (RuleViolated, 409),
+    (TooManyRequests, 429),
 ]
 
 
@@ -69,9 +71,12 @@ def _status_of(error: DomainError) -> int:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)  # noqa: S101 - registered for DomainError
-    return _problem(
+    response = _problem(
         _status_of(exc), exc.code, exc.title, exc.detail, **exc.extensions()
     )
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _pointer(loc: Sequence[int | str]) -> str:

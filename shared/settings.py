@@ -139,6 +139,24 @@ class CalendarYear(BaseModel):
     workdays: tuple[date, ...] = ()
 
 
+class PublishingBody(BaseModel):
+    """Who the district's published records name (`[exchange]` in the district file,
+    docs/credit-api.md "Public profile"): the deciding authority, the unit the data
+    comes from, each with its unified social credit code, and the GB/T 2260 region
+    code. A field left out is published as null, never guessed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    region_code: str | None = Field(default=None, pattern=r"^[1-8][0-9]{5}$")
+    authority_name: str | None = Field(default=None, min_length=1, max_length=200)
+    authority_uscc: str | None = Field(
+        default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+    )
+    source_unit: str | None = Field(default=None, min_length=1, max_length=200)
+    source_unit_uscc: str | None = Field(
+        default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+    )
+
+
 class DistrictSettings(BaseModel):
     """The district's rules file (`deploy/district.toml`): names, calendar additions, limits."""
 
@@ -149,6 +167,7 @@ class DistrictSettings(BaseModel):
     timezone: str = "Asia/Shanghai"
     calendar: dict[str, CalendarYear] = Field(default_factory=dict)
     limits: dict[str, dict[str, int | str]] = Field(default_factory=dict)
+    exchange: PublishingBody = Field(default_factory=PublishingBody)
 
     @classmethod
     def load(cls, path: Path) -> DistrictSettings:

@@ -11,12 +11,14 @@ from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
-from services.credit.routes import commands, reads
+from services.credit.public_routes import PUBLIC_LIMIT, public
+from services.credit.routes import commands, internal, reads
 from services.credit.rules import CreditRules
 from services.credit.settings import CreditSettings
 from services.credit.watcher import listing_watcher
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
+from shared.rate_limit import TokenBucket
 from shared.settings import load_district
 from shared.unit_directory import MemberDirectory
 
@@ -24,8 +26,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: CreditSettings) -> FastAPI:
-    """The credit app: routes, the unit directory, listings' read models, employers'
-    cases, candidates from cases' recommendations, and the listing watcher."""
+    """The credit app: routes (the public profile limited per client), the unit
+    directory, listings' read models, employers' cases, candidates from cases'
+    recommendations, and the listing watcher."""
     district = load_district(settings)
     context = CreditContext(
         rules=CreditRules.from_district(district),
@@ -35,7 +38,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
     def consumers(rt: ServiceRuntime) -> list[Projection]:
         return [
             MemberDirectory(settings.members_topic),
-            ListingReadModels(rt.store, settings.events_topic),
+            ListingReadModels(rt.store, settings.events_topic, district.exchange),
             EmployerCases(settings.cases_topic),
             CandidatesFromCases(
                 rt.store, rt.pool, context, cases_topic=settings.cases_topic
@@ -55,7 +58,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
     app = create_service_app(
         settings,
         title="Qingqian credit",
-        routers=[commands, reads],
+        routers=[commands, reads, internal, public],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,
@@ -63,6 +66,13 @@ def create_app(settings: CreditSettings) -> FastAPI:
         command_tables=[CREDIT_COMMANDS],
     )
     app.state.credit_context = context
+    setattr(
+        app.state,
+        PUBLIC_LIMIT,
+        TokenBucket(
+            per_minute=settings.public_requests_per_minute, burst=settings.public_burst
+        ),
+    )
     return app
 
 

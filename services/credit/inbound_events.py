@@ -33,8 +33,16 @@ class Employer(_Inbound):
     uscc: str | None = None
 
 
+class Project(_Inbound):
+    """The project part of a received case."""
+
+    name: str
+
+
 class CaseReceived(_Inbound):
-    """cases: a new arrears case, which may be new arrears of a listed employer."""
+    """cases: a new arrears case, which may be new arrears of a listed employer, and
+    the project it is about (named by the case's public record)."""
 
     employer: Employer
+    project: Project | None = None
     received_on: date

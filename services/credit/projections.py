@@ -6,11 +6,13 @@ from __future__ import annotations
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.deadlines import open_deadlines
 from services.credit.domain.listing import Listing
-from services.credit.domain.subjects import EmployerSubject
+from services.credit.domain.subjects import EmployerSubject, PersonSubject
 from services.credit.inbound_events import CaseReceived
+from services.credit.public_records import party_role, records_of
 from shared.db import DbConnection
 from shared.envelope import Envelope
 from shared.handling import decode_all
+from shared.settings import PublishingBody
 from shared.store import EventStore
 
 LISTING_MODELS = "listing_read_models"
@@ -18,7 +20,8 @@ EMPLOYER_CASES = "employer_cases"
 
 
 class ListingReadModels:
-    """Feeds `listing_summary`, `sanction_tasks`, `listing_deadlines`, `listing_changes`."""
+    """Feeds `listing_summary`, `sanction_tasks`, `listing_deadlines`, `listing_changes`
+    and the public profile's `public_records`."""
 
     name = LISTING_MODELS
     # Every effect goes through the runner's connection (see `Projection`).
@@ -28,11 +31,13 @@ class ListingReadModels:
         "sanction_tasks",
         "listing_deadlines",
         "listing_changes",
+        "public_records",
     )
 
-    def __init__(self, store: EventStore, topic: str) -> None:
+    def __init__(self, store: EventStore, topic: str, body: PublishingBody) -> None:
         self.store = store
         self.topics = (topic,)
+        self.body = body
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
         """Rewrite the listing's rows from its state at this event."""
@@ -82,6 +87,30 @@ class ListingReadModels:
             listing.status.value,
             event.time,
         )
+        await self._public_records(conn, listing_id, listing, event)
+
+    async def _public_records(
+        self, conn: DbConnection, listing_id: str, listing: Listing, event: Envelope
+    ) -> None:
+        """Add the records the listing has now and did not have; never change one."""
+        subject = listing.subject
+        name = subject.name if isinstance(subject, PersonSubject) else None
+        decision = listing.decision
+        for kind, fields in records_of(listing_id, listing, self.body).items():
+            await conn.execute(
+                "INSERT INTO public_records (record_id, listing_id, kind, party_role,"
+                " employer_listing_id, sealed_name, fields, recorded_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                " ON CONFLICT (listing_id, kind) DO NOTHING",
+                fields["record_id"],
+                listing_id,
+                kind.value,
+                party_role(listing),
+                decision.employer_listing_id if decision else None,
+                None if name is None else name.model_dump(mode="json"),
+                fields,
+                event.time,
+            )
 
 
 async def _summary(
@@ -130,12 +159,13 @@ async def _summary(
 
 
 class EmployerCases:
-    """Feeds `employer_cases` from cases' CaseReceived events (new arrears checks)."""
+    """Feeds `employer_cases` from cases' CaseReceived events (new arrears checks), and
+    `case_projects` (the project a record names)."""
 
     name = EMPLOYER_CASES
     # Every effect goes through the runner's connection (see `Projection`).
     is_transactional = True
-    tables = ("employer_cases",)
+    tables = ("employer_cases", "case_projects")
 
     def __init__(self, cases_topic: str) -> None:
         self.topics = (cases_topic,)
@@ -145,6 +175,13 @@ class EmployerCases:
         if event.event_type != "CaseReceived":
             return
         received = CaseReceived.model_validate(event.data)
+        if received.project is not None:
+            await conn.execute(
+                "INSERT INTO case_projects (case_id, project_name) VALUES ($1, $2)"
+                " ON CONFLICT DO NOTHING",
+                event.subject.removeprefix("case-"),
+                received.project.name,
+            )
         if not received.employer.uscc:
             return
         await conn.execute(

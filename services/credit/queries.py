@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from services.credit import profiles
 from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import LISTING, allowed_after
 from services.credit.domain.listing import is_in_force
@@ -18,7 +19,6 @@ from services.credit.views import (
     ListingDetailView,
     ListingSummaryView,
     MeasureView,
-    PublicListEntryView,
     SanctionTaskView,
 )
 from shared.auth import Actor
@@ -43,18 +43,22 @@ async def check(
     person_key: str | None,
     query: str,
     today: date,
+    visible: list[str] | None,
 ) -> CheckView:
-    """Whether the employer (by USCC) or person (by lookup key) is listed today."""
+    """Whether the employer (by USCC) or person (by lookup key) is listed today; the
+    listings named are those in a `visible` status (all: None)."""
     rows = await pool.fetch(
         "SELECT l.*, coalesce(json_agg(json_build_object('measure', t.measure, 'unit_code', t.unit_code,"
         " 'unit_name', u.name_zh, 'status', t.status) ORDER BY t.task_id)"
         " FILTER (WHERE t.task_id IS NOT NULL), '[]') AS measures"
         " FROM listing_summary l LEFT JOIN sanction_tasks t ON t.listing_id = l.listing_id"
         " LEFT JOIN member_units u ON u.code = t.unit_code"
-        " WHERE ($1::text IS NOT NULL AND l.uscc = $1) OR ($2::text IS NOT NULL AND l.person_key = $2)"
+        " WHERE (($1::text IS NOT NULL AND l.uscc = $1) OR ($2::text IS NOT NULL AND l.person_key = $2))"
+        " AND ($3::text[] IS NULL OR l.status = ANY($3::text[]))"
         " GROUP BY l.listing_id ORDER BY l.opened_on",
         uscc,
         person_key,
+        visible,
     )
     listings = [
         CheckListingView(
@@ -91,28 +95,23 @@ def _in_force(row: asyncpg.Record, today: date) -> bool:
     )
 
 
-async def public_list(pool: asyncpg.Pool, *, today: date) -> list[PublicListEntryView]:
-    """Employers under joint punishment today: name and USCC, nothing about persons."""
-    rows = await pool.fetch(
-        "SELECT listing_id, employer_name, uscc, decided_on AS since, ends_on AS until"
-        " FROM listing_summary WHERE subject_kind = 'employer' AND status = ANY($1::text[])"
-        " AND ended_on IS NULL AND decided_on <= $2 AND ends_on > $2 ORDER BY decided_on, listing_id",
-        list(_IN_FORCE),
-        today,
-    )
-    return [PublicListEntryView(**dict(r)) for r in rows]
-
-
 async def list_listings(
-    pool: asyncpg.Pool, *, status: str | None, limit: int, offset: int
+    pool: asyncpg.Pool,
+    *,
+    status: str | None,
+    limit: int,
+    offset: int,
+    visible: list[str] | None,
 ) -> list[ListingSummaryView]:
-    """Listings by state, newest first."""
+    """Listings by state, newest first; only those in a `visible` status (all: None)."""
     rows = await pool.fetch(
         "SELECT * FROM listing_summary WHERE ($1::text IS NULL OR status = $1)"
+        " AND ($4::text[] IS NULL OR status = ANY($4::text[]))"
         " ORDER BY opened_on DESC, listing_id LIMIT $2 OFFSET $3",
         status,
         limit,
         offset,
+        visible,
     )
     return [_summary(r) for r in rows]
 
@@ -144,21 +143,22 @@ async def unit_tasks(pool: asyncpg.Pool, unit: str) -> list[SanctionTaskView]:
     ]
 
 
-async def changes(pool: asyncpg.Pool, *, after: int) -> ChangeFeedView:
-    """`after=0`: every listing now and the cursor; else the listings changed since."""
+async def changes(
+    pool: asyncpg.Pool, *, after: int, visible: list[str] | None
+) -> ChangeFeedView:
+    """`after=0`: every listing now and the cursor; else the listings changed since;
+    only those in a `visible` status (all: None)."""
     cursor = int(
         await pool.fetchval("SELECT coalesce(max(change_no), 0) FROM listing_changes")
     )
-    if after == 0:
-        rows = await pool.fetch("SELECT * FROM listing_summary ORDER BY listing_id")
-    else:
-        rows = await pool.fetch(
-            "SELECT * FROM listing_summary WHERE listing_id IN"
-            " (SELECT listing_id FROM listing_changes WHERE change_no > $1 AND change_no <= $2)"
-            " ORDER BY listing_id",
-            after,
-            cursor,
-        )
+    rows = await pool.fetch(
+        "SELECT * FROM listing_summary WHERE ($3::text[] IS NULL OR status = ANY($3))"
+        " AND ($1 = 0 OR listing_id IN (SELECT listing_id FROM listing_changes"
+        " WHERE change_no > $1 AND change_no <= $2)) ORDER BY listing_id",
+        after,
+        cursor,
+        visible,
+    )
     return ChangeFeedView(
         cursor=cursor,
         is_snapshot=after == 0,
@@ -177,12 +177,16 @@ async def listing_detail(
     service: str,
 ) -> ListingDetailView:
     """A listing rebuilt from its stream; a person's name shows only to the office and
-    auditors (and never the ID number), masked for everyone else."""
+    auditors (and never the ID number), masked for everyone else. A service account
+    gets a decided listing only (403 otherwise), from its decision on."""
     records = await store.history(LISTING.stream_id(listing_id))
     if not records:
         raise NotFound(f"listing {listing_id} does not exist")
     listing = LISTING.replay(decode_all(LISTING, records))
-    state: dict[str, Any] = listing.model_dump(mode="json")
+    profiles.require_visible(actor, listing_id, listing.status)
+    state: dict[str, Any] = profiles.restricted_state(
+        actor, listing.model_dump(mode="json")
+    )
     subject = listing.subject
     if (
         subject is not None
@@ -205,5 +209,8 @@ async def listing_detail(
         allowed_next=CREDIT_COMMANDS.verbs(allowed_after(listing.status)),
         is_in_force=is_in_force(listing, today),
         state=state,
-        history=[envelope_of(r, source=source, service=service) for r in records],
+        history=[
+            envelope_of(r, source=source, service=service)
+            for r in profiles.restricted_history(actor, records)
+        ],
     )

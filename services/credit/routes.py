@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from services.credit import queries
+from services.credit import profiles, queries
 from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS, ListingIdPath
 from services.credit.domain.aggregate import LISTING
@@ -19,7 +19,6 @@ from services.credit.views import (
     CheckView,
     ListingDetailView,
     ListingSummaryView,
-    PublicListEntryView,
     SanctionTaskView,
 )
 from shared.auth import Actor, Scope
@@ -55,6 +54,9 @@ reads = query_router(
     problems=(401, 403, 404, 422),
 )
 
+# What only people read: a listing's whole history, candidates' included.
+internal = query_router(LISTING_MODELS, problems=(401, 403, 404, 422))
+
 
 # POST /listings and /listings/{listing_id}/<verb>: one route per routed row.
 add_table_routes(commands, CREDIT_COMMANDS, _context)
@@ -65,6 +67,7 @@ async def check(
     pool: PoolDep,
     rt: RuntimeDep,
     context: ContextDep,
+    actor: CreditReaderDep,
     uscc: Annotated[CheckedUscc | None, Query()] = None,
     person: Annotated[
         CheckedResidentId | None, Query(description="resident ID number")
@@ -72,47 +75,52 @@ async def check(
 ) -> CheckView:
     """Is this employer (by USCC) or person (by ID number) under joint punishment now,
     since when, until when, and which units apply which measures. The answer never
-    contains an ID number."""
+    contains an ID number. A service account is told of decided listings only."""
     if (uscc is None) == (person is None):
         raise InvalidInput(
             "query.uscc", "one_of_uscc_or_person", "give exactly one of uscc or person"
         )
     today = datetime.now(rt.zone).date()
+    visible = profiles.visible_statuses(actor)
     if uscc is not None:
         return await queries.check(
-            pool, uscc=uscc, person_key=None, query="uscc", today=today
+            pool, uscc=uscc, person_key=None, query="uscc", today=today, visible=visible
         )
     assert person is not None  # noqa: S101 - one of the two is set
     key = person_key(context.person_key_secret, person)
     return await queries.check(
-        pool, uscc=None, person_key=key, query="person", today=today
+        pool, uscc=None, person_key=key, query="person", today=today, visible=visible
     )
-
-
-@reads.get("/public-list")
-async def public_list(pool: PoolDep, rt: RuntimeDep) -> list[PublicListEntryView]:
-    """Employers under joint punishment today: name and USCC only."""
-    return await queries.public_list(pool, today=datetime.now(rt.zone).date())
 
 
 @reads.get("/listings")
 async def list_listings(
     pool: PoolDep,
+    actor: CreditReaderDep,
     status: Annotated[ListingStatus | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[ListingSummaryView]:
-    """Listings, optionally in one state."""
-    return await queries.list_listings(pool, status=status, limit=limit, offset=offset)
+    """Listings, optionally in one state; a service account sees decided ones only."""
+    return await queries.list_listings(
+        pool,
+        status=status,
+        limit=limit,
+        offset=offset,
+        visible=profiles.visible_statuses(actor),
+    )
 
 
 @reads.get("/listings/changes")
 async def listing_changes(
-    pool: PoolDep, after: Annotated[QueryOffset, Query()] = 0
+    pool: PoolDep, actor: CreditReaderDep, after: Annotated[QueryOffset, Query()] = 0
 ) -> ChangeFeedView:
     """For agencies that mirror the list: `after=0` gives every listing and a cursor;
-    then `after=<cursor>` gives the listings changed since."""
-    return await queries.changes(pool, after=after)
+    then `after=<cursor>` gives the listings changed since. A service account gets
+    decided listings only, never a candidate (public callers: `/public-list/changes`)."""
+    return await queries.changes(
+        pool, after=after, visible=profiles.visible_statuses(actor)
+    )
 
 
 @reads.get("/listings/ending-soon")
@@ -129,7 +137,9 @@ async def ending_soon(
 async def get_listing(
     listing_id: ListingIdPath, store: StoreDep, rt: RuntimeDep, actor: CreditReaderDep
 ) -> ListingDetailView:
-    """A listing with its state and full history."""
+    """A listing with its state and full history. A service account reads decided
+    listings only (403 for a candidate), without the notice and the objection, its
+    history from the decision on."""
     return await queries.listing_detail(
         store,
         listing_id,
@@ -141,12 +151,13 @@ async def get_listing(
 
 
 history_route(
-    reads,
+    internal,
     "/listings/{listing_id}/events",
     LISTING,
     id_type=ListingIdPath,
     name="listing_events",
-    description="The listing's history as CloudEvents.",
+    description="The listing's history as CloudEvents (people only: a service"
+    " account reads a decided listing's history in `GET /listings/{listing_id}`).",
 )
 
 

@@ -17,6 +17,10 @@ class CreditSettings(ServiceSettings):
     deadline_watch_seconds: float = Field(default=30.0, gt=0)
     # Keys persons are looked up by (a keyed hash of the ID number); `PERSON_KEY_SECRET`.
     person_key_secret: SecretStr | None = None
+    # The public profile's allowance per client address: `PUBLIC_BURST` requests at
+    # once, then `PUBLIC_REQUESTS_PER_MINUTE` (429 with Retry-After past it).
+    public_requests_per_minute: float = Field(default=60.0, gt=0)
+    public_burst: int = Field(default=30, ge=1, le=10_000)
 
     @property
     def members_topic(self) -> str:

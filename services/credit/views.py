@@ -43,16 +43,6 @@ class CheckView(BaseModel):
     listings: list[CheckListingView]
 
 
-class PublicListEntryView(BaseModel):
-    """An employer on the public list: name and USCC only."""
-
-    listing_id: str
-    employer_name: str
-    uscc: str | None
-    since: date
-    until: date
-
-
 class ListingSummaryView(BaseModel):
     """A listing in a list."""
 

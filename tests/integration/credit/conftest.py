@@ -52,16 +52,20 @@ async def running_chain(
     kafka_bootstrap: str,
     *,
     deadline_watch_seconds: float = 3600,
+    **credit_settings: object,
 ) -> AsyncIterator[Chain]:
     """members, cases and credit on fresh databases; every client carries an office
-    token. `deadline_watch_seconds` is how often the credit watcher looks."""
+    token. `deadline_watch_seconds` is how often the credit watcher looks; the other
+    keywords are credit's settings."""
     servers = LocalServers(
         pg_server_url, template_database, kafka_bootstrap, TOKENS, DISTRICT_FILE
     )
     members = await servers.settings(MembersSettings)
     cases = await servers.settings(CasesSettings, deadline_watch_seconds=3600)
     credit = await servers.settings(
-        CreditSettings, deadline_watch_seconds=deadline_watch_seconds
+        CreditSettings,
+        deadline_watch_seconds=deadline_watch_seconds,
+        **credit_settings,
     )
     async with (
         serving(create_members(members)) as m,
