@@ -21,6 +21,7 @@ from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
 from shared.command_check import check_table
 from shared.command_table import CommandTable
+from shared.contracts import schemas_router, service_schemas
 from shared.db import (
     create_pool,
     is_superuser,
@@ -41,6 +42,7 @@ from shared.dependencies import (
     reader,
     runtime,
 )
+from shared.domain import Aggregate
 from shared.health import health_router
 from shared.history import history_router
 from shared.jwks import jwks_router, published_keys, service_signer
@@ -137,12 +139,14 @@ def create_service_app(
     on_started: Sequence[Starter] = (),
     district: DistrictSettings | None = None,
     command_tables: Sequence[CommandTable[Any]] = (),
+    aggregates: Sequence[Aggregate[Any, Any]] = (),
 ) -> FastAPI:
     """A service app: pool, migrations, store, relay, projection runners (read models and
     process managers) and background loops, all started and stopped in its lifespan;
     `routers` come after the kernel's operations routes and before its history routes.
     Each of `command_tables` is checked first: a table that does not hold together
-    stops the service before it starts anything."""
+    stops the service before it starts anything. The event types of `aggregates` (the
+    streams the service writes) are published at `/schemas/{type}`."""
     for table in command_tables:
         check_table(table)
     if settings.database_url is None:
@@ -260,6 +264,7 @@ def create_service_app(
     app.include_router(operations_router())
     app.include_router(jwks_router(published_keys(settings)))
     app.include_router(unauthenticated_router())
+    app.include_router(schemas_router(service_schemas(settings.service, aggregates)))
     for router in routers:
         app.include_router(router)
     # Every service's log, after its own routes: `/streams/{id}/events`, `/events`.
