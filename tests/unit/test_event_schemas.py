@@ -12,9 +12,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from qingqian_local import contracts
+from services.cases.domain.assignment import CaseAssigned
 from shared.contracts import Schema
+from shared.domain import Event
 from shared.envelope import schema_uri
 from tests.event_samples import SERVICES, event_types, sample
+from tests.schema_check import SchemaCheck
 
 COMMITTED = contracts.committed()
 GENERATED = contracts.generated()
@@ -59,7 +62,7 @@ def test_a_schema_is_a_2020_12_schema_named_by_the_dataschema(ce_type: str) -> N
     ids=lambda v: getattr(v, "__name__", v),
 )
 def test_full_and_sparse_samples_validate_against_the_committed_schema(
-    service: str, cls: type
+    service: str, cls: type[Event]
 ) -> None:
     ce_type = f"qingqian.{service}.{cls.__name__}.v{cls.schema_version}"
     validator = validator_of(COMMITTED[ce_type])
@@ -112,7 +115,10 @@ def test_the_writer_never_overwrites_a_published_schema(tmp_path: Path) -> None:
 
 
 def test_a_committed_schema_no_class_makes_or_upcasts_is_refused() -> None:
-    older = {"qingqian.cases.CaseAssigned.v0": {}, "qingqian.cases.Nothing.v1": {}}
+    older: dict[str, Schema] = {
+        "qingqian.cases.CaseAssigned.v0": {},
+        "qingqian.cases.Nothing.v1": {},
+    }
 
     assert contracts.orphans(older) == sorted(older)
 
@@ -122,3 +128,17 @@ def validator_of(schema: Schema) -> Draft202012Validator:
     return Draft202012Validator(
         schema, format_checker=Draft202012Validator.FORMAT_CHECKER
     )
+
+
+def test_the_append_check_passes_a_valid_event_and_refuses_bad_data(
+    events_match_their_schemas: SchemaCheck,
+) -> None:
+    """The session's check (tests/conftest.py) is one that can fail."""
+    check = events_match_their_schemas
+    good = sample(CaseAssigned, full=True)
+    uri = "urn:qingqian:schema:qingqian.cases.CaseAssigned.v1"
+    bad = {**good.model_dump(mode="json"), "due_on": "2024-02-30"}
+
+    check.check_events([good])
+    with pytest.raises(AssertionError, match=r"CaseAssigned\.v1 refuses"):
+        check.check(uri, bad)
