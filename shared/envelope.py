@@ -6,17 +6,26 @@ import json
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from shared.chain import timestamp
 from shared.store import Recorded
 
 CONTENT_TYPE = "application/cloudevents+json"
+# An event's `dataschema` is this and its `type`: the `$id` of the JSON Schema of its
+# data (contracts/events/<type>.json, `GET /schemas/<type>`). CloudEvents wants an
+# absolute URI there, and a service does not know the address it is reached at.
+SCHEMA_URI_PREFIX = "urn:qingqian:schema:"
 
 
 def type_name(service: str, event_type: str, schema_version: int) -> str:
     """`qingqian.<service>.<Event>.v<n>`."""
     return f"qingqian.{service}.{event_type}.v{schema_version}"
+
+
+def schema_uri(ce_type: str) -> str:
+    """The `dataschema` of events of a CloudEvents `type`: `urn:qingqian:schema:<type>`."""
+    return SCHEMA_URI_PREFIX + ce_type
 
 
 def split_type(ce_type: str) -> tuple[str, str, int]:
@@ -50,6 +59,12 @@ class Envelope(BaseModel):
     hash: str
     prevhash: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def dataschema(self) -> str:
+        """The URI of the JSON Schema of `data` (made from `type`, never read)."""
+        return schema_uri(self.type)
+
     @property
     def event_type(self) -> str:
         """The event's type name without service and version."""
@@ -70,6 +85,7 @@ class Envelope(BaseModel):
             subject=self.subject,
             time=timestamp(self.time),
             datacontenttype=self.datacontenttype,
+            dataschema=self.dataschema,
             data=self.data,
             streamversion=self.streamversion,
             position=self.position,
@@ -98,14 +114,16 @@ def envelope_json(recorded: Recorded, *, source: str, service: str) -> bytes:
 def row_envelope_json(row: StoredColumns, *, source: str, service: str) -> bytes:
     """The same bytes from the columns alone (the relay's path: it reads no more than
     these, `event_id` as text, and makes no `Recorded`)."""
+    ce_type = type_name(service, row["event_type"], row["schema_version"])
     body = {
         "specversion": "1.0",
         "id": str(row["event_id"]),
         "source": source,
-        "type": type_name(service, row["event_type"], row["schema_version"]),
+        "type": ce_type,
         "subject": row["stream_id"],
         "time": timestamp(row["recorded_at"]),
         "datacontenttype": "application/json",
+        "dataschema": schema_uri(ce_type),
         "data": row["data"],
         "streamversion": row["version"],
         "position": row["position"],

@@ -21,6 +21,7 @@ from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
 from shared.command_check import check_table
 from shared.command_table import CommandTable
+from shared.contracts import schemas_router, service_schemas
 from shared.db import (
     create_pool,
     is_superuser,
@@ -41,6 +42,7 @@ from shared.dependencies import (
     reader,
     runtime,
 )
+from shared.domain import Aggregate
 from shared.health import health_router
 from shared.history import history_router
 from shared.jwks import jwks_router, published_keys, service_signer
@@ -140,13 +142,16 @@ def create_service_app(
     district: DistrictSettings | None = None,
     command_tables: Sequence[CommandTable[Any]] = (),
     restricted_event_types: frozenset[str] = frozenset(),
+    aggregates: Sequence[Aggregate[Any, Any]] = (),
 ) -> FastAPI:
     """A service app: pool, migrations, store, relay, projection runners (read models and
     process managers) and background loops, all started and stopped in its lifespan;
     `routers` come after the kernel's operations routes and before its history routes.
     Each of `command_tables` is checked first: a table that does not hold together
     stops the service before it starts anything. `restricted_event_types` are the
-    event types a webhook of the restricted profile may receive (docs/webhooks.md)."""
+    event types a webhook of the restricted profile may receive (docs/webhooks.md);
+    the event types of `aggregates` (the streams the service writes) are published
+    at `/schemas/{type}`."""
     for table in command_tables:
         check_table(table)
     if settings.database_url is None:
@@ -269,6 +274,7 @@ def create_service_app(
     app.include_router(operations_router())
     app.include_router(jwks_router(published_keys(settings)))
     app.include_router(unauthenticated_router())
+    app.include_router(schemas_router(service_schemas(settings.service, aggregates)))
     for router in routers:
         app.include_router(router)
     app.include_router(subscriptions_router())

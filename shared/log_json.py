@@ -21,7 +21,9 @@ NDJSON = "application/x-ndjson"
 
 
 # One event's envelope as JSON text, from the row `e` of events and {sequence}; $1 is
-# the source as a JSON string, $2 the type's opening quote and `qingqian.<service>.`.
+# the source as a JSON string, $2 the type's opening quote and `qingqian.<service>.`
+# (without the quote, it starts `dataschema` after `urn:qingqian:schema:`, as
+# shared.envelope.schema_uri writes it).
 # concat() skips NULLs, so an absent sequence or causation id leaves its attribute out,
 # as envelope_json does. `time` is what shared.chain.timestamp writes, whatever the
 # session's TimeZone. Ids, class names and hex digests are the kernel's own and need no
@@ -33,7 +35,9 @@ _ENVELOPE = """concat(
     '","subject":', to_json(e.stream_id),
     ',"time":"', to_char(e.recorded_at AT TIME ZONE 'UTC',
                          'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-    '","datacontenttype":"application/json","data":', e.data,
+    '","datacontenttype":"application/json","dataschema":"urn:qingqian:schema:',
+    substr($2::text, 2), e.event_type, '.v', e.schema_version,
+    '","data":', e.data,
     ',"streamversion":', e.version,
     ',"position":', e.position,
     ',"sequence":' || {sequence},

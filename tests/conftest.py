@@ -9,9 +9,10 @@ import secrets
 import socket
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -27,6 +28,10 @@ from qingqian_local.embedded import (
     with_user,
 )
 from shared.db import create_pool, migrate
+from shared.domain import Event
+from shared.store import Appended
+from shared.store.appending import Appending
+from tests.schema_check import SchemaCheck
 
 SERVICE_MIGRATIONS = [
     Path("services/members/migrations"),
@@ -233,3 +238,22 @@ async def fresh_pool(
     yield pool
     await pool.close()
     await drop_database(pg_server_url, url.rsplit("/", 1)[1].split("?")[0])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def events_match_their_schemas() -> Iterator[SchemaCheck]:
+    """Every service event any test appends in this process validates against its
+    committed schema (tests/schema_check.py) before it is stored: a test that makes
+    an event its published contract refuses fails there."""
+    check = SchemaCheck()
+    append = Appending.append
+
+    async def checked_append(
+        self: Appending, stream_id: str, events: Sequence[Event], **kwargs: Any
+    ) -> Appended:
+        check.check_events(events)
+        return await append(self, stream_id, events, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Appending, "append", checked_append)
+        yield check

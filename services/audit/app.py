@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.audit.domain.finding import FINDING
 from services.audit.ingest import Ingest
 from services.audit.keys import KeyPins
 from services.audit.reconciliation import Reconciler
@@ -43,4 +44,5 @@ def create_app(settings: AuditSettings) -> FastAPI:
         routers=[reads, reconciliation_reads],
         background=background,
         migrations=MIGRATIONS,
+        aggregates=[FINDING],
     )

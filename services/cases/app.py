@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.cases.command_table import COMMANDS
 from services.cases.deadline_watcher import case_deadline_watcher
+from services.cases.domain.case import CASE
 from services.cases.process_managers import CasesFromInspectionFindings
 from services.cases.projections import CaseReadModels
 from services.cases.routes import commands, reads
@@ -55,6 +56,7 @@ def create_app(settings: CasesSettings) -> FastAPI:
         migrations=MIGRATIONS,
         district=district,
         command_tables=[COMMANDS],
+        aggregates=[CASE],
     )
     app.state.case_rules = rules
     return app

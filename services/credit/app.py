@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS
+from services.credit.domain.aggregate import LISTING
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.public_routes import PUBLIC_LIMIT, public
@@ -64,6 +65,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
         migrations=MIGRATIONS,
         district=district,
         command_tables=[CREDIT_COMMANDS],
+        aggregates=[LISTING],
     )
     app.state.credit_context = context
     setattr(

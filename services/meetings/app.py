@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.meetings.command_table import COMMANDS
+from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.meeting import MEETING
 from services.meetings.projections import (
     ActionItemsFromDecisions,
     FindingCases,
@@ -51,4 +53,5 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
         background=background,
         migrations=MIGRATIONS,
         command_tables=[COMMANDS],
+        aggregates=[MEETING, ACTION],
     )

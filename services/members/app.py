@@ -7,6 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.members.command_table import MEMBERS_COMMANDS
+from services.members.domain.joint_meeting import JOINT_MEETING
+from services.members.domain.person import PERSON
+from services.members.domain.unit import UNIT
 from services.members.process_managers import EndRolesWhenRelieved
 from services.members.projections import MembersDirectory
 from services.members.routes import commands, reads
@@ -47,4 +50,5 @@ def create_app(settings: MembersSettings) -> FastAPI:
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],
         command_tables=[MEMBERS_COMMANDS],
         restricted_event_types=RESTRICTED_EVENT_TYPES,
+        aggregates=[UNIT, PERSON, JOINT_MEETING],
     )

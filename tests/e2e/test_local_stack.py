@@ -21,9 +21,11 @@ import asyncpg
 import httpx
 import pytest
 
+from qingqian_local.contracts import committed as committed_schemas
 from qingqian_local.embedded import free_port
 from tests.e2e.steps import receive_and_assign
 from tests.kafka_reader import read_topic
+from tests.schema_check import SchemaCheck
 from tests.support import eventually
 
 pytestmark = [
@@ -160,7 +162,9 @@ def stack(home_dir: Path) -> Iterator[Stack]:
             stack.process.stdout.close()
 
 
-async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
+async def test_the_local_stack_from_up_to_verify(
+    stack: Stack, events_match_their_schemas: SchemaCheck
+) -> None:
     token = stack.up()
     office = {"Authorization": f"Bearer {token}"}
 
@@ -224,6 +228,7 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
         until=lambda ms: {"unit-yjglj", "person-2019-01"} <= {m["subject"] for m in ms},
     )
     [unit_event] = [m for m in messages if m["subject"] == "unit-yjglj"]
+    events_match_their_schemas.check_envelopes(messages)  # as published on the topic
     assert unit_event["_key"] == "unit-yjglj"
     assert unit_event["type"] == "qingqian.members.UnitAdmitted.v1"
     assert unit_event["data"]["name_zh"] == "区应急管理局"
@@ -384,6 +389,14 @@ async def test_the_local_stack_from_up_to_verify(stack: Stack) -> None:
     ) as api:
         events = (await api.get("/events", params={"limit": 1000})).json()
         unit_again = await api.get("/units/yjglj")
+        served = {
+            t: (await api.get(f"/schemas/{t}")).json()
+            for t in {e["type"] for e in events}
+        }
+    # What the running service serves is what is committed, and every event it wrote
+    # validates against the schema its `dataschema` names.
+    assert served == {t: committed_schemas()[t] for t in served}
+    events_match_their_schemas.check_envelopes(events)
     assert len(events) == 81 + 3
     assert unit_again.status_code == 200
 
