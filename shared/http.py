@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api_docs import add_api_docs
+from shared.asyncapi import asyncapi_document, asyncapi_router
 from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
 from shared.command_check import check_table
@@ -41,6 +42,7 @@ from shared.dependencies import (
     reader,
     runtime,
 )
+from shared.domain import Aggregate
 from shared.health import health_router
 from shared.history import history_router
 from shared.jwks import jwks_router, published_keys, service_signer
@@ -137,12 +139,14 @@ def create_service_app(
     on_started: Sequence[Starter] = (),
     district: DistrictSettings | None = None,
     command_tables: Sequence[CommandTable[Any]] = (),
+    aggregates: Sequence[Aggregate[Any, Any]] = (),
 ) -> FastAPI:
     """A service app: pool, migrations, store, relay, projection runners (read models and
     process managers) and background loops, all started and stopped in its lifespan;
     `routers` come after the kernel's operations routes and before its history routes.
     Each of `command_tables` is checked first: a table that does not hold together
-    stops the service before it starts anything."""
+    stops the service before it starts anything. `aggregates` (every one the service
+    stores) make the AsyncAPI document `GET /asyncapi.json` serves."""
     for table in command_tables:
         check_table(table)
     if settings.database_url is None:
@@ -259,6 +263,15 @@ def create_service_app(
     app.include_router(health_router())
     app.include_router(operations_router())
     app.include_router(jwks_router(published_keys(settings)))
+    app.include_router(
+        asyncapi_router(
+            asyncapi_document(
+                service=settings.service,
+                namespace=settings.topic_namespace,
+                aggregates=aggregates,
+            )
+        )
+    )
     app.include_router(unauthenticated_router())
     for router in routers:
         app.include_router(router)

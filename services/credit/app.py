@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
 from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS
+from services.credit.domain.aggregate import LISTING
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.routes import commands, reads
 from services.credit.rules import CreditRules
 from services.credit.settings import CreditSettings
 from services.credit.watcher import listing_watcher
+from shared.domain import Aggregate
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.settings import load_district
 from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (LISTING,)
 
 
 def create_app(settings: CreditSettings) -> FastAPI:
@@ -61,6 +66,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
         migrations=MIGRATIONS,
         district=district,
         command_tables=[CREDIT_COMMANDS],
+        aggregates=AGGREGATES,
     )
     app.state.credit_context = context
     return app

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
 from services.members.command_table import MEMBERS_COMMANDS
+from services.members.domain.joint_meeting import JOINT_MEETING
+from services.members.domain.person import PERSON
+from services.members.domain.unit import UNIT
 from services.members.process_managers import EndRolesWhenRelieved
 from services.members.projections import MembersDirectory
 from services.members.routes import commands, reads
 from services.members.seeding import load_seed_roster
 from services.members.settings import MembersSettings
+from shared.domain import Aggregate
 from shared.http import ServiceRuntime, create_service_app
 from shared.projections import Projection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (UNIT, PERSON, JOINT_MEETING)
 
 
 def create_app(settings: MembersSettings) -> FastAPI:
@@ -40,4 +47,5 @@ def create_app(settings: MembersSettings) -> FastAPI:
         migrations=MIGRATIONS,
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],
         command_tables=[MEMBERS_COMMANDS],
+        aggregates=AGGREGATES,
     )
