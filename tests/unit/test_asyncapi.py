@@ -22,6 +22,7 @@ from qingqian_local.asyncapi import (
     document_text,
     service_document,
 )
+from qingqian_local.cli import main
 from services.members.app import create_app
 from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
@@ -174,3 +175,12 @@ async def test_the_service_serves_its_document_for_its_namespace() -> None:
 
     assert response.status_code == 200
     assert response.json() == service_document("members", namespace="district-7")
+
+
+def test_qingqian_contracts_writes_each_services_document(tmp_path: Path) -> None:
+    code = main(["contracts", "--output", str(tmp_path)])
+
+    assert code == 0
+    for service in SERVICES:
+        written = contract_path(service, tmp_path).read_text(encoding="utf-8")
+        assert written == contract_path(service).read_text(encoding="utf-8")
