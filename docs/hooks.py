@@ -1,7 +1,7 @@
 """mkdocs hooks: the pages whose tables are made from the code at build time.
 
 A page holds a marker `<!-- generated: NAME -->`; the build replaces it with the table
-made now from the settings classes, the error raises, or bench/results. Nothing here is
+made now from the settings classes, the error raises, bench/results or contracts/asyncapi. Nothing here is
 a hand list, so the pages cannot fall out of step with the code."""
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from docs.generate import bench_results, problem_codes, settings_table  # noqa: E402
+from docs.generate import (  # noqa: E402
+    asyncapi_pages,
+    bench_results,
+    problem_codes,
+    settings_table,
+)
 
 NOTES = ROOT / "docs" / "settings-notes.yml"
 
@@ -36,6 +41,7 @@ MAKERS: dict[str, Callable[[], str]] = {
     "problem-codes": lambda: _problems("code"),
     "invalid-input-rules": lambda: _problems("rule"),
     "bench-results": lambda: bench_results.page_section(ROOT / "bench" / "results"),
+    "asyncapi": lambda: asyncapi_pages.page_section(ROOT / "contracts" / "asyncapi"),
 }
 
 

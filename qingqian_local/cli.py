@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
+from qingqian_local.asyncapi import CONTRACTS, contracts_command
 from qingqian_local.bundle_command import verify_bundle_command
 from qingqian_local.commands import demo, keys_command, trust_command, up
 from qingqian_local.console import DEFAULT_KAFKA_PORT, SERVICES, say
@@ -193,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add(
         "trust", trust_command, "print the local services' public keys as a trust file"
     )
+    p = commands.add(
+        "contracts", contracts_command, "write each service's AsyncAPI document"
+    )
+    p.add_argument("--output", default=str(CONTRACTS), help="the folder to write to")
     return parser
 
 

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api_docs import add_api_docs
+from shared.asyncapi import asyncapi_document, asyncapi_router
 from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
 from shared.command_check import check_table
@@ -150,8 +151,8 @@ def create_service_app(
     Each of `command_tables` is checked first: a table that does not hold together
     stops the service before it starts anything. `restricted_event_types` are the
     event types a webhook of the restricted profile may receive (docs/webhooks.md);
-    the event types of `aggregates` (the streams the service writes) are published
-    at `/schemas/{type}`."""
+    the event types of `aggregates` (every one the service stores) are published at
+    `/schemas/{type}` and make the AsyncAPI document `GET /asyncapi.json` serves."""
     for table in command_tables:
         check_table(table)
     if settings.database_url is None:
@@ -273,6 +274,15 @@ def create_service_app(
     app.include_router(health_router())
     app.include_router(operations_router())
     app.include_router(jwks_router(published_keys(settings)))
+    app.include_router(
+        asyncapi_router(
+            asyncapi_document(
+                service=settings.service,
+                namespace=settings.topic_namespace,
+                aggregates=aggregates,
+            )
+        )
+    )
     app.include_router(unauthenticated_router())
     app.include_router(schemas_router(service_schemas(settings.service, aggregates)))
     for router in routers:

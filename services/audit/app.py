@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -14,10 +15,13 @@ from services.audit.reconciliation_routes import reconciliation_reads
 from services.audit.routes import reads
 from services.audit.settings import AuditSettings
 from services.audit.verifier import TreeVerifier
+from shared.domain import Aggregate
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.jwks import service_signer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (FINDING,)
 
 
 def create_app(settings: AuditSettings) -> FastAPI:
@@ -44,5 +48,5 @@ def create_app(settings: AuditSettings) -> FastAPI:
         routers=[reads, reconciliation_reads],
         background=background,
         migrations=MIGRATIONS,
-        aggregates=[FINDING],
+        aggregates=AGGREGATES,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -14,12 +15,15 @@ from services.cases.projections import CaseReadModels
 from services.cases.routes import commands, reads
 from services.cases.rules import CaseRules
 from services.cases.settings import CasesSettings
+from shared.domain import Aggregate
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.settings import load_district
 from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (CASE,)
 
 
 def create_app(settings: CasesSettings) -> FastAPI:
@@ -56,7 +60,7 @@ def create_app(settings: CasesSettings) -> FastAPI:
         migrations=MIGRATIONS,
         district=district,
         command_tables=[COMMANDS],
-        aggregates=[CASE],
+        aggregates=AGGREGATES,
     )
     app.state.case_rules = rules
     return app

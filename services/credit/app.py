@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -17,6 +18,7 @@ from services.credit.routes import commands, internal, reads
 from services.credit.rules import CreditRules
 from services.credit.settings import CreditSettings
 from services.credit.watcher import listing_watcher
+from shared.domain import Aggregate
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.rate_limit import TokenBucket
@@ -24,6 +26,8 @@ from shared.settings import load_district
 from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (LISTING,)
 
 
 def create_app(settings: CreditSettings) -> FastAPI:
@@ -65,7 +69,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
         migrations=MIGRATIONS,
         district=district,
         command_tables=[CREDIT_COMMANDS],
-        aggregates=[LISTING],
+        aggregates=AGGREGATES,
     )
     app.state.credit_context = context
     setattr(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -18,11 +19,14 @@ from services.meetings.roles import JointMeetingRoles
 from services.meetings.routes import commands, reads
 from services.meetings.settings import MeetingsSettings
 from services.meetings.watcher import action_watcher
+from shared.domain import Aggregate
 from shared.http import Background, ServiceRuntime, create_service_app
 from shared.projections import Projection
 from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (MEETING, ACTION)
 
 
 def create_app(settings: MeetingsSettings) -> FastAPI:
@@ -53,5 +57,5 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
         background=background,
         migrations=MIGRATIONS,
         command_tables=[COMMANDS],
-        aggregates=[MEETING, ACTION],
+        aggregates=AGGREGATES,
     )

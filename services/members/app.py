@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -15,6 +16,7 @@ from services.members.projections import MembersDirectory
 from services.members.routes import commands, reads
 from services.members.seeding import load_seed_roster
 from services.members.settings import MembersSettings
+from shared.domain import Aggregate
 from shared.http import ServiceRuntime, create_service_app
 from shared.projections import Projection
 
@@ -25,6 +27,8 @@ RESTRICTED_EVENT_TYPES = frozenset(
     f"qingqian.members.{name}.v1"
     for name in ("UnitAdmitted", "UnitRenamed", "UnitDutiesSet", "UnitWithdrawn")
 )
+# Every aggregate the service stores: its AsyncAPI document lists their events.
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (UNIT, PERSON, JOINT_MEETING)
 
 
 def create_app(settings: MembersSettings) -> FastAPI:
@@ -50,5 +54,5 @@ def create_app(settings: MembersSettings) -> FastAPI:
         on_started=[load_seed_roster] if settings.is_seed_loaded else [],
         command_tables=[MEMBERS_COMMANDS],
         restricted_event_types=RESTRICTED_EVENT_TYPES,
-        aggregates=[UNIT, PERSON, JOINT_MEETING],
+        aggregates=AGGREGATES,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docs.generate import bench_results, problem_codes, settings_table
+from docs.generate import asyncapi_pages, bench_results, problem_codes, settings_table
 from docs.hooks import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +80,20 @@ def test_bench_results_render_each_ratio(tmp_path: Path) -> None:
 def test_an_unknown_marker_stops_the_build() -> None:
     with pytest.raises(ValueError, match="no maker"):
         render("<!-- generated: nothing -->")
+
+
+def test_the_event_contracts_page_lists_every_message_of_every_document() -> None:
+    folder = ROOT / "contracts" / "asyncapi"
+
+    page = asyncapi_pages.page_section(folder)
+
+    for service, document in asyncapi_pages.load(folder).items():
+        assert f"## {service}" in page
+        for name in document["channels"]["events"]["messages"]:
+            assert page.count(f"### `{name}`") == 1
+    assert "| `lead_unit` | string | yes |" in page
+
+
+def test_no_asyncapi_documents_stop_the_build(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no AsyncAPI documents"):
+        asyncapi_pages.page_section(tmp_path)
