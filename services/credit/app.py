@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS
+from services.credit.downloads import downloads
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.routes import commands, reads
@@ -55,7 +56,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
     app = create_service_app(
         settings,
         title="Qingqian credit",
-        routers=[commands, reads],
+        routers=[commands, reads, downloads],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,
