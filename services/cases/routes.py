@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Response
 
 from services.cases import queries
 from services.cases.command_table import COMMANDS, CaseId
 from services.cases.domain import state
 from services.cases.domain.case import CASE
+from services.cases.downloads import totals_download
 from services.cases.projections import CASE_MODELS
 from services.cases.queries import TotalsBy
 from services.cases.rules import CaseRules
@@ -23,6 +24,8 @@ from services.cases.views import (
 from shared.command_routes import add_table_routes
 from shared.dates import Moment
 from shared.dependencies import app_state
+from shared.download_http import download, download_format, download_responses
+from shared.downloads import DownloadFormat
 from shared.history import history_route
 from shared.http import (
     ActorDep,
@@ -119,3 +122,17 @@ async def totals(
 ) -> list[TotalView]:
     """Amounts owed and recovered by month, sector, town/community or lead unit."""
     return await queries.totals(pool, by)
+
+
+@reads.get("/downloads/totals", response_class=Response, responses=download_responses())
+async def download_totals(
+    pool: PoolDep,
+    rt: RuntimeDep,
+    fmt: Annotated[DownloadFormat, Depends(download_format)],
+    by: Annotated[TotalsBy, Query()] = TotalsBy.MONTH,
+) -> Response:
+    """The totals (`GET /totals`) as a file to save: `?format=csv` (UTF-8 with BOM) or
+    `xlsx`, or by the Accept header; headings in Chinese, amounts with two decimals.
+    422 `download_format` for any other format."""
+    rows = await queries.totals(pool, by)
+    return await download(totals_download(by), rows, fmt=fmt, zone=rt.zone)

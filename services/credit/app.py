@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import LISTING
+from services.credit.downloads import downloads
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.public_routes import PUBLIC_LIMIT, public
@@ -63,7 +64,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
     app = create_service_app(
         settings,
         title="Qingqian credit",
-        routers=[commands, reads, internal, public],
+        routers=[commands, reads, internal, public, downloads],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,
