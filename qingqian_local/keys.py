@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.auth import public_key_pem
-from shared.chain import Ed25519Signer, new_private_key_pem
+from shared.chain import new_private_key_pem
 from shared.key_wrapping import Kek
+from shared.signatures import any_signer_from_pem
 from shared.trust import Jwks, TrustFile
 
 DEFAULT_HOME = Path(".qingqian")
@@ -85,7 +86,7 @@ class LocalKeys:
         for service in services:
             path = self.folder / f"seal_{service}.pem"
             sets[service] = (
-                Jwks.of_signers(Ed25519Signer.from_pem(path.read_text("utf-8")))
+                Jwks.of_signers(any_signer_from_pem(path.read_text("utf-8")))
                 if path.exists()
                 else Jwks()
             )
