@@ -85,7 +85,7 @@ async def test_a_seal_signed_by_another_sm2_key_fails(
     await fill(fresh_pool)
     row = await fresh_pool.fetchrow("SELECT * FROM seals ORDER BY seal_no LIMIT 1")
     assert row is not None
-    seal = Seal.from_row(row)
+    seal = Seal.from_row(dict(row))
 
     forged = Sm2Signer.generate().sign(seal.signed_bytes())
     async with fresh_pool.acquire() as conn, conn.transaction():
