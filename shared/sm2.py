@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import base64
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from gmssl import sm2, sm3  # type: ignore[import-untyped]
 
@@ -112,7 +113,13 @@ class Sm2Verifier:
         )
         if not (0 < r < _N and 0 < s < _N):
             return False
-        return bool(_crypt("", self.point).verify_with_sm3(signature.hex(), message))
+        try:
+            return bool(
+                _crypt("", self.point).verify_with_sm3(signature.hex(), message)
+            )
+        except (ValueError, ZeroDivisionError, IndexError):
+            # A crafted signature can lead gmssl's point arithmetic astray.
+            return False
 
     def verify(self, message: bytes, signature: str) -> bool:
         """True when the base64 signature is the key's over the message."""
@@ -127,7 +134,7 @@ class Sm2Verifier:
 class Sm2Signer:
     """SM2-with-SM3 signatures, base64 of r || s."""
 
-    secret: int
+    secret: int = field(repr=False)  # d: never in a log line
     algorithm: str = ALGORITHM
 
     def __post_init__(self) -> None:
@@ -193,13 +200,7 @@ class Sm2Signer:
                 return base64.b64encode(bytes.fromhex(signed)).decode()
 
 
-_PUBLICS: dict[int, Sm2Verifier] = {}
-
-
+@cache
 def _public(secret: int) -> Sm2Verifier:
     """d·G, computed once per key (a point multiplication in pure Python)."""
-    found = _PUBLICS.get(secret)
-    if found is None:
-        point = _crypt("", b"")._kg(secret, _TABLE["g"])
-        found = _PUBLICS[secret] = Sm2Verifier(bytes.fromhex(point))
-    return found
+    return Sm2Verifier(bytes.fromhex(_crypt("", b"")._kg(secret, _TABLE["g"])))

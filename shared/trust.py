@@ -68,6 +68,8 @@ class Jwk(BaseModel):
             raise ValueError(
                 "a key is OKP/Ed25519/EdDSA (x) or EC/SM2/SM2SM3 (x and y)"
             )
+        # Refused when read (a trust file, a setting), not when first used.
+        self.verifier()
         return self
 
     @model_serializer(mode="wrap")

@@ -3,6 +3,7 @@ chosen by the key's `alg`, never by a setting of the verifier."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 
@@ -96,3 +97,17 @@ def test_writer_tags_under_sm2(signer: Sm2Signer) -> None:
         )
         is None
     )
+
+
+def test_an_sm2_jwk_off_the_curve_is_refused_when_read(signer: Sm2Signer) -> None:
+    body = Jwks.of_signers(signer).model_dump(mode="json")["keys"][0]
+    y = bytearray(base64.urlsafe_b64decode(body["y"] + "="))
+    y[-1] ^= 1
+    body["y"] = base64.urlsafe_b64encode(bytes(y)).rstrip(b"=").decode()
+
+    with pytest.raises(ValidationError, match="curve"):
+        Jwk.model_validate(body)
+
+
+def test_an_sm2_signer_keeps_its_secret_out_of_its_repr(signer: Sm2Signer) -> None:
+    assert str(signer.secret) not in repr(signer)
