@@ -117,8 +117,8 @@ class Sm2Verifier:
             return bool(
                 _crypt("", self.point).verify_with_sm3(signature.hex(), message)
             )
-        except (ValueError, ZeroDivisionError, IndexError):
-            # A crafted signature can lead gmssl's point arithmetic astray.
+        except (ValueError, TypeError, ZeroDivisionError, IndexError):
+            # A crafted signature can lead gmssl's point arithmetic to infinity.
             return False
 
     def verify(self, message: bytes, signature: str) -> bool:

@@ -34,6 +34,7 @@ OPENSSL_SIGNATURE_DER = (
     "1YfOkDxDOWbpfs8m9SJtjHPk"
 )
 MESSAGE = b'qingqian/seal/v1\n{"seal_no":1}'
+ORDER = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
 
 
 def _raw_of_der(der: bytes) -> bytes:
@@ -113,3 +114,16 @@ def test_a_deployment_signs_with_the_suite_it_names() -> None:
     with pytest.raises(ValueError, match="not an Ed25519 private key"):
         signer_from_pem(sm2_pem, "ed25519-sha256")
     assert suite_of(any_signer_from_pem(sm2_pem)) == "sm2-sm3"
+
+
+def test_a_signature_crafted_to_reach_infinity_fails_rather_than_raises(
+    signer: Sm2Signer,
+) -> None:
+    # s·G + (r + s)·P is the point at infinity when s = -r·d / (1 + d) (mod n): gmssl
+    # has no answer for it, verify must still say no.
+    n, d, r = ORDER, signer.secret, 1
+    s = (-r * d * pow(1 + d, -1, n)) % n
+
+    crafted = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    assert not signer.verifier().verify_raw(MESSAGE, crafted)
