@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.auth import public_key_pem
-from shared.chain import Ed25519Signer, new_private_key_pem
+from shared.chain import new_private_key_pem
 from shared.key_wrapping import Kek
+from shared.signatures import (
+    DEFAULT_SUITE,
+    SUITES,
+    SignatureSuite,
+    any_signer_from_pem,
+    new_signing_key_pem,
+    suite_of,
+)
 from shared.trust import Jwks, TrustFile
 
 DEFAULT_HOME = Path(".qingqian")
@@ -57,8 +65,16 @@ class LocalKeys:
         return public_key_pem(self.jwt_private())
 
     def seal_private(self, service: str) -> str:
-        """The key the service signs its appends and seals with (`SEAL_PRIVATE_KEY`)."""
-        return self._key(f"seal_{service}")
+        """The key the service signs its appends and seals with (`SEAL_PRIVATE_KEY`),
+        made on first use in the suite `SIGNATURE_SUITE` names (Ed25519 unset)."""
+        return self._kept(
+            f"seal_{service}.pem", lambda: new_signing_key_pem(_suite_wanted())
+        )
+
+    def seal_suite(self, service: str) -> SignatureSuite:
+        """The suite of the service's key here: what it runs with, whatever the
+        environment says now (a home keeps the suite its keys were made in)."""
+        return suite_of(any_signer_from_pem(self.seal_private(service)))
 
     def personal_data_kek(self, service: str) -> str:
         """The key that wraps the service's per-person data keys
@@ -72,6 +88,7 @@ class LocalKeys:
         return {
             "JWT_PUBLIC_KEY": self.jwt_public(),
             "SEAL_PRIVATE_KEY": self.seal_private(service),
+            "SIGNATURE_SUITE": self.seal_suite(service),
             "PERSONAL_DATA_KEK": self.personal_data_kek(service),
             # Read by credit only: the key persons are looked up by.
             "PERSON_KEY_SECRET": self.secret("credit_person_key"),
@@ -85,11 +102,19 @@ class LocalKeys:
         for service in services:
             path = self.folder / f"seal_{service}.pem"
             sets[service] = (
-                Jwks.of_signers(Ed25519Signer.from_pem(path.read_text("utf-8")))
+                Jwks.of_signers(any_signer_from_pem(path.read_text("utf-8")))
                 if path.exists()
                 else Jwks()
             )
         return TrustFile(sets)
+
+
+def _suite_wanted() -> SignatureSuite:
+    wanted = os.environ.get("SIGNATURE_SUITE", DEFAULT_SUITE)
+    for suite in SUITES:
+        if suite == wanted:
+            return suite
+    raise ValueError(f"SIGNATURE_SUITE must be one of {', '.join(SUITES)}")
 
 
 class NoData(Exception):

@@ -243,7 +243,7 @@ class TokenVerifier:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
-                key.verifier().public_key,
+                key.ed25519_verifier().public_key,
                 algorithms=[ALGORITHM],
                 issuer=ISSUER,
                 audience=self._audience,

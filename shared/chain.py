@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, Protocol
 
 import rfc8785
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -145,7 +146,8 @@ def seal_hash(
 
 
 class Signer(Protocol):
-    """Signs seal hashes; Ed25519 by default, pluggable (SM2 where a platform needs it)."""
+    """Signs seals, writer tags and bundles: Ed25519 by default, SM2 with SM3 under
+    `SIGNATURE_SUITE=sm2-sm3` (`shared.signatures`)."""
 
     @property
     def algorithm(self) -> str: ...
@@ -154,6 +156,8 @@ class Signer(Protocol):
     def key_id(self) -> str: ...
 
     def public_pem(self) -> str: ...
+
+    def private_bytes(self) -> bytes: ...
 
     def sign(self, message: bytes) -> str: ...
 
@@ -168,6 +172,8 @@ class SignatureVerifier(Protocol):
     def key_id(self) -> str: ...
 
     def verify(self, message: bytes, signature: str) -> bool: ...
+
+    def verify_raw(self, message: bytes, signature: bytes) -> bool: ...
 
 
 def _key_id(public: Ed25519PublicKey) -> str:
@@ -192,7 +198,10 @@ class Ed25519Signer:
     @classmethod
     def from_pem(cls, pem: str) -> Ed25519Signer:
         """Load a PKCS#8 PEM private key."""
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        try:
+            key = serialization.load_pem_private_key(pem.encode(), password=None)
+        except UnsupportedAlgorithm as exc:  # an SM2 key, say
+            raise ValueError("the seal key is not an Ed25519 private key") from exc
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the seal key is not an Ed25519 private key")
         return cls(key)
@@ -211,6 +220,14 @@ class Ed25519Signer:
                 serialization.PublicFormat.SubjectPublicKeyInfo,
             )
             .decode()
+        )
+
+    def private_bytes(self) -> bytes:
+        """The 32 raw private bytes (what the writer's MAC secret is derived from)."""
+        return self.private_key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
         )
 
     def sign(self, message: bytes) -> str:
@@ -245,7 +262,15 @@ class Ed25519Verifier:
     def verify(self, message: bytes, signature: str) -> bool:
         """True when the signature is the key's over the message."""
         try:
-            self.public_key.verify(base64.b64decode(signature), message)
+            raw = base64.b64decode(signature)
+        except ValueError:
+            return False
+        return self.verify_raw(message, raw)
+
+    def verify_raw(self, message: bytes, signature: bytes) -> bool:
+        """True when the raw 64-byte signature is the key's over the message."""
+        try:
+            self.public_key.verify(signature, message)
         except Exception:
             return False
         return True

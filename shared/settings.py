@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.signatures import DEFAULT_SUITE, SignatureSuite
 from shared.trust import Jwk
 
 
@@ -39,6 +40,9 @@ class ServiceSettings(BaseSettings):
     # The `aud` every token must name; unset: `qingqian-<district>`.
     token_audience: str | None = Field(default=None, min_length=1, max_length=200)
     seal_private_key: SecretStr | None = None
+    # What seals, writer tags and (audit) co-signatures and bundles are signed with:
+    # Ed25519, or SM2 with SM3 where a platform requires the national algorithms.
+    signature_suite: SignatureSuite = DEFAULT_SUITE
     # Wraps the per-person data keys (base64 of 32 bytes; shared/key_wrapping.py);
     # after a rotation the former ones, comma-separated, until the start-up re-wrap.
     personal_data_kek: SecretStr | None = None

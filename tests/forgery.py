@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from shared.chain import GENESIS, Ed25519Signer, event_hash, tag_message
+from shared.chain import GENESIS, Signer, event_hash, tag_message
 
 
 async def insert_forged(
@@ -18,7 +18,7 @@ async def insert_forged(
     event_type: str,
     data: dict[str, Any],
     *,
-    signer: Ed25519Signer | None = None,
+    signer: Signer | None = None,
 ) -> int:
     """A plain INSERT of the stream's next event, chained to its head with a correct
     hash; tagged with `signer` if given (a key the service does not know), else not at

@@ -74,8 +74,9 @@ class _Frozen(BaseModel):
 
 
 class DsseSignature(_Frozen):
-    """One signature of the envelope: `sig` is standard base64 of the Ed25519
-    signature over PAE(payloadType, payload bytes); `keyid` names the key (a hint)."""
+    """One signature of the envelope: `sig` is standard base64 of the signature
+    (Ed25519, or SM2 r || s under `sm2-sm3`) over PAE(payloadType, payload bytes);
+    `keyid` names the key (a hint)."""
 
     keyid: str = ""
     sig: str

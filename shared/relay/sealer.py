@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from shared.chain import GENESIS, Ed25519Signer, Signer, sha256_hex
+from shared.chain import GENESIS, Signer, sha256_hex
 from shared.db import DbConnection
 from shared.merkle import Frontier, extension_proof
 from shared.tree_head import event_leaf, tree_head_bytes
@@ -33,9 +33,7 @@ class Sealer:
 
     async def register_key(self, db: DbConnection | None = None) -> None:
         """Record the public key seals are signed with (for anyone who verifies)."""
-        public = (
-            self.signer.public_pem() if isinstance(self.signer, Ed25519Signer) else ""
-        )
+        public = self.signer.public_pem()
         await (self.pool if db is None else db).execute(
             "INSERT INTO seal_keys (key_id, algorithm, public_key) VALUES ($1, $2, $3)"
             " ON CONFLICT (key_id) DO NOTHING",

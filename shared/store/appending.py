@@ -12,11 +12,12 @@ from typing import Any
 import asyncpg
 
 from shared import metrics
-from shared.chain import GENESIS, Ed25519Signer, run_signer
+from shared.chain import GENESIS, run_signer
 from shared.db import DbConnection
 from shared.domain import Event
 from shared.errors import ConcurrencyConflict
 from shared.personal_data import PersonalVault, contains_clear_text
+from shared.signatures import KeySigner
 from shared.store.records import Appended, EventMetadata, first_result
 from shared.store.rows import insert_parameters
 from shared.store.statements import INSERT_EVENTS
@@ -53,7 +54,7 @@ class Appending:
         *,
         clock: Callable[[], datetime] = _utc_now,
         vault: PersonalVault | None = None,
-        signer: Ed25519Signer | None = None,
+        signer: KeySigner | None = None,
         retired: tuple[Jwk, ...] = (),
     ) -> None:
         self.pool = pool

@@ -15,6 +15,7 @@ from shared.http import create_service_app
 from shared.jwks import service_signer
 from shared.key_wrapping import Kek
 from shared.settings import ServiceSettings
+from shared.signatures import new_signing_key_pem
 from shared.trust import Jwk, Jwks
 
 
@@ -78,4 +79,33 @@ def test_a_service_without_its_signing_key_refuses_to_start() -> None:
     with pytest.raises(ValueError, match="SEAL_PRIVATE_KEY"):
         create_service_app(settings, title="t", routers=())
     with pytest.raises(ValueError, match="SEAL_PRIVATE_KEY"):
+        service_signer(settings)
+
+
+async def test_an_sm2_deployment_publishes_its_sm2_key_and_an_ed25519_one_retired() -> (
+    None
+):
+    # A deployment that moved to the national algorithms at a rotation.
+    old = Ed25519Signer.generate()
+    retired = Jwk.of(old.private_key.public_key(), kid=old.key_id)
+    pem = new_signing_key_pem("sm2-sm3")
+    settings = _settings(
+        pem, signature_suite="sm2-sm3", signing_keys_retired=(retired,)
+    )
+    app = create_service_app(settings, title="t", routers=())
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        body = (await client.get("/.well-known/jwks.json")).json()
+
+    current, before = body["keys"]
+    assert (current["kty"], current["crv"], current["alg"]) == ("EC", "SM2", "SM2SM3")
+    assert current["kid"] == service_signer(settings).key_id
+    assert (before["kty"], before["alg"], "y" in before) == ("OKP", "EdDSA", False)
+
+
+def test_an_sm2_deployment_refuses_an_ed25519_key() -> None:
+    settings = _settings(new_private_key_pem(), signature_suite="sm2-sm3")
+
+    with pytest.raises(ValueError, match="not an SM2 private key"):
         service_signer(settings)
