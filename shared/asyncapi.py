@@ -16,7 +16,7 @@ from pydantic.json_schema import models_json_schema
 
 from shared.domain import Aggregate, Event, event_classes
 from shared.envelope import CONTENT_TYPE, Envelope, type_name
-from shared.relay.batches import EPOCH_HEADER
+from shared.relay.batches import CLOUDEVENTS_JSON, CONTENT_TYPE_HEADER, EPOCH_HEADER
 from shared.relay.topics import WHOLE_LOG_CONFIGS
 from shared.tree_head import Seal
 
@@ -156,8 +156,16 @@ def _headers() -> dict[str, Any]:
                     "The relay's epoch: a new one starts when the broker lost what it"
                     " held, and consumers read the topic again from the start."
                 ),
-            }
+            },
+            CONTENT_TYPE_HEADER: {
+                "const": CLOUDEVENTS_JSON,
+                "description": (
+                    "CloudEvents structured mode (Kafka protocol binding): the value"
+                    " is the whole event as JSON."
+                ),
+            },
         },
+        "required": [EPOCH_HEADER, CONTENT_TYPE_HEADER],
     }
 
 

@@ -27,6 +27,23 @@ from shared.settings import load_district
 from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# What a webhook of the restricted profile receives (docs/webhooks.md): as agencies'
+# service accounts read the listings, decided listings and their sanction tasks, never
+# candidates, notices or objections.
+RESTRICTED_EVENT_TYPES = frozenset(
+    f"qingqian.credit.{name}.v1"
+    for name in (
+        "ListingDecided",
+        "ListingPublished",
+        "ListingActivated",
+        "SanctionApplied",
+        "SanctionOverdue",
+        "SanctionLifted",
+        "ListingExpired",
+        "ListingRevoked",
+        "EarlyRemovalGranted",
+    )
+)
 # Every aggregate the service stores: its AsyncAPI document lists their events.
 AGGREGATES: tuple[Aggregate[Any, Any], ...] = (LISTING,)
 
@@ -71,6 +88,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
         district=district,
         command_tables=[CREDIT_COMMANDS],
         aggregates=AGGREGATES,
+        restricted_event_types=RESTRICTED_EVENT_TYPES,
     )
     app.state.credit_context = context
     setattr(

@@ -18,6 +18,9 @@ from shared.envelope import row_envelope_json
 # Each message carries the epoch it was published in: a new one starts when the broker
 # lost what it had, and consumers replay then.
 EPOCH_HEADER = "relay-epoch"
+# The CloudEvents Kafka binding's structured mode: the value is the whole event.
+CONTENT_TYPE_HEADER = "content-type"
+CLOUDEVENTS_JSON = "application/cloudevents+json; charset=UTF-8"
 
 # The relay's read: only the columns of the envelope, `event_id` as text, in published
 # order (`store.read_sequenced` makes a `Recorded` of every column, which costs as much
@@ -74,7 +77,7 @@ async def send_batches(
     the others fill, so that (as with `send()`) each request to the broker carries a
     batch of every partition, not one partition's after another's."""
     partitions = sorted(await producer.partitions_for(topic))
-    headers = [(EPOCH_HEADER, epoch)]
+    headers = [(EPOCH_HEADER, epoch), (CONTENT_TYPE_HEADER, CLOUDEVENTS_JSON.encode())]
     filling: dict[int, tuple[Any, list[asyncpg.Record]]] = {}
     sending: list[Sending] = []
     for record in records:

@@ -20,6 +20,7 @@ from shared.chain import Ed25519Signer, new_private_key_pem
 from shared.envelope import envelope_json
 from shared.handling import execute
 from shared.relay import EPOCH_HEADER, Relay
+from shared.relay.batches import CLOUDEVENTS_JSON, CONTENT_TYPE_HEADER
 from shared.store import EventStore
 from tests.kafka_reader import read_topic
 from tests.support import LEDGER, AddAmount, add_amount, context, eventually, stream
@@ -233,6 +234,8 @@ async def test_the_relay_waits_while_the_broker_is_down_and_republishes_what_it_
     assert epoch_after != str(epoch_before)
     assert {m["sequence"] for m in republished} == set(range(1, 11))
     assert set(written_while_down) <= {m["subject"] for m in republished}
+    # Structured mode of the CloudEvents Kafka binding, on every message.
+    assert {m["_headers"][CONTENT_TYPE_HEADER] for m in messages} == {CLOUDEVENTS_JSON}
 
 
 async def _at_least(pool: asyncpg.Pool, n: int) -> bool:
