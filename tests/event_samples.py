@@ -5,8 +5,6 @@ text is free, the smallest value a pattern allows where it is not."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from decimal import Decimal
 from typing import Any
@@ -14,9 +12,9 @@ from typing import Any
 from hypothesis import find
 from hypothesis import strategies as st
 
+from qingqian_local.contracts import aggregates
 from shared.domain import Aggregate, Event, event_classes
 
-SERVICES = ("members", "cases", "credit", "meetings", "audit")
 AWKWARD = '城东区人社局 "引号" \\ 反斜杠\n换行\t😀 é'
 PLAIN = "城东区人社局"
 SAMPLE_DAY = "2024-02-29"
@@ -24,22 +22,6 @@ SAMPLE_DAY = "2024-02-29"
 CHECKED = {
     "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$": "91110108551385082Q"
 }
-
-
-def aggregates(service: str) -> list[Aggregate[Any, Any]]:
-    """Every aggregate a service's domain package declares, in whichever module."""
-    package = importlib.import_module(f"services.{service}.domain")
-    modules = [package] + [
-        importlib.import_module(found.name)
-        for found in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
-    ]
-    found = {
-        id(value): value
-        for module in modules
-        for value in vars(module).values()
-        if isinstance(value, Aggregate)
-    }
-    return list(found.values())
 
 
 def event_types(service: str) -> list[tuple[Aggregate[Any, Any], type[Event]]]:

@@ -15,13 +15,14 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from qingqian_local.contracts import SERVICES
 from shared.domain import Aggregate, Event
 from shared.envelope import envelope_json, envelope_of
 from shared.key_wrapping import Kek, Keyring
 from shared.log_json import log_pages, published_lines
 from shared.personal_data import PersonalVault
 from shared.store import EventMetadata, EventStore
-from tests.event_samples import AWKWARD, SERVICES, event_types, sample
+from tests.event_samples import AWKWARD, event_types, sample
 from tests.support import sequence_all
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]

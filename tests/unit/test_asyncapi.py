@@ -23,12 +23,13 @@ from qingqian_local.asyncapi import (
     service_document,
 )
 from qingqian_local.cli import main
+from qingqian_local.contracts import SERVICES, aggregates
 from services.members.app import create_app
 from services.members.settings import MembersSettings
 from shared.chain import new_private_key_pem
 from shared.envelope import Envelope, type_name
 from shared.key_wrapping import Kek
-from tests.event_samples import SERVICES, aggregates, event_types, sample
+from tests.event_samples import event_types, sample
 from tests.service_server import new_token_maker
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,11 +12,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from qingqian_local import contracts
+from qingqian_local.contracts import SERVICES
 from services.cases.domain.assignment import CaseAssigned
 from shared.contracts import Schema
 from shared.domain import Event
 from shared.envelope import schema_uri
-from tests.event_samples import SERVICES, event_types, sample
+from tests.event_samples import event_types, sample
 from tests.schema_check import SchemaCheck
 
 COMMITTED = contracts.committed()
