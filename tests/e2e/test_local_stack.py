@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -460,7 +460,7 @@ async def _audit_saw_everything_and_found_nothing(
 
 
 async def test_one_correlation_id_from_a_case_through_credit_to_a_meeting_is_one_timeline(
-    stack: Stack,
+    stack: Stack, events_match_their_schemas: SchemaCheck
 ) -> None:
     token = stack.up()
     correlation = str(uuid.uuid4())
@@ -520,7 +520,26 @@ async def test_one_correlation_id_from_a_case_through_credit_to_a_meeting_is_one
     [recommended] = [e for e in entries if e["type"] == "CreditListingRecommended"]
     assert opened["causation_id"] is not None
     assert recommended["correlation_id"] == opened["correlation_id"] == correlation
+    # Every message on these services' topics validates against the schema its
+    # `dataschema` names (an independent validator: jsonschema, not pydantic).
+    for service, stream in (
+        ("cases", f"case-{case_id}"),
+        ("credit", f"listing-c-{case_id}"),
+        ("meetings", f"meeting-{meeting_id}"),
+    ):
+        on_topic = await read_topic(
+            stack.bootstrap, f"qingqian.{service}.events", until=_holding(stream)
+        )
+        events_match_their_schemas.check_envelopes(on_topic)
+        assert {m["_headers"]["content-type"] for m in on_topic} == {
+            "application/cloudevents+json; charset=UTF-8"
+        }
     assert "stopped" in stack.stop()
+
+
+def _holding(stream: str) -> Callable[[list[dict[str, Any]]], bool]:
+    """Whether the messages read so far hold one of the stream's."""
+    return lambda messages: stream in {m["subject"] for m in messages}
 
 
 async def _decide_in_a_plenary(meetings: httpx.AsyncClient, case_id: str) -> str:
