@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import asyncpg
 
 from services.meetings.command_table import COMMANDS
 from services.meetings.domain.action_item import ACTION
 from services.meetings.domain.meeting import MEETING, Meeting
-from services.meetings.domain.plenary_rule import plenary_rule
 from services.meetings.views import (
     ActionItemBriefView,
     ActionItemDetailView,
@@ -21,7 +20,6 @@ from services.meetings.views import (
     MaterialStatusView,
     MeetingDetailView,
     MeetingSummaryView,
-    PlenaryRuleView,
 )
 from shared.errors import NotFound
 from shared.handling import decode_all
@@ -250,24 +248,3 @@ async def implementation(
 
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
-
-
-async def plenary_rule_now(pool: asyncpg.Pool, *, today: date) -> PlenaryRuleView:
-    """The plenary rule today, from the meetings read model."""
-    last = await pool.fetchrow(
-        "SELECT meeting_id, held_on FROM meetings WHERE kind = 'plenary'"
-        " AND held_on IS NOT NULL ORDER BY held_on DESC, meeting_id DESC LIMIT 1"
-    )
-    upcoming = await pool.fetchrow(
-        "SELECT meeting_id, scheduled_on FROM meetings WHERE kind = 'plenary'"
-        " AND status = 'scheduled' ORDER BY scheduled_on, meeting_id LIMIT 1"
-    )
-    rule = plenary_rule(last["held_on"] if last else None, today)
-    fields: dict[str, Any] = rule.model_dump()
-    return PlenaryRuleView(
-        **fields,
-        last_plenary_id=last["meeting_id"] if last else None,
-        next_scheduled_id=upcoming["meeting_id"] if upcoming else None,
-        next_scheduled_on=upcoming["scheduled_on"] if upcoming else None,
-        today=today,
-    )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
-from services.meetings import queries
+from services.meetings import plenary_queries, queries
 from services.meetings.command_table import (
     COMMANDS,
     MEETING_ID_PATTERN,
@@ -70,8 +70,11 @@ async def list_meetings(
 @reads.get("/plenary-rule")
 async def get_plenary_rule(pool: PoolDep, rt: RuntimeDep) -> PlenaryRuleView:
     """When the last plenary was held and whether more than six months have passed (a
-    warning: the notice says "in principle")."""
-    return await queries.plenary_rule_now(pool, today=datetime.now(rt.zone).date())
+    warning: the notice says "in principle"); every half-year since the joint meeting was
+    established with no plenary held in it, and the intervals of more than six months."""
+    return await plenary_queries.plenary_rule_now(
+        pool, today=datetime.now(rt.zone).date()
+    )
 
 
 @reads.get("/meetings/{meeting_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class MeetingSummaryView(BaseModel):
@@ -135,9 +135,34 @@ class ImplementationView(BaseModel):
     on_time_rate: float
 
 
+class MissedHalfYearView(BaseModel):
+    """A half-year over with no plenary held in it, `from` its first day (the joint
+    meeting's establishment for its first half-year) `to` its last."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    year: int
+    half: int
+    from_: date = Field(alias="from")
+    to: date
+
+
+class PlenaryIntervalView(BaseModel):
+    """The days from one plenary to the next; late when more than six months."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+    days: int
+    is_late: bool
+
+
 class PlenaryRuleView(BaseModel):
     """原则上每半年召开一次全体会议: when the last plenary was held, by when the next is due,
-    and a warning (not a block) when more than six months have passed."""
+    and a warning (not a block) when more than six months have passed; looking back, every
+    half-year since the joint meeting was established with no plenary held in it, every
+    interval of more than six months between two plenaries, and the longest interval."""
 
     last_plenary_id: str | None
     last_held_on: date | None
@@ -148,3 +173,7 @@ class PlenaryRuleView(BaseModel):
     days_overdue: int
     is_warning: bool
     message: str
+    established_on: date | None
+    missed_half_years: list[MissedHalfYearView]
+    late_intervals: list[PlenaryIntervalView]
+    longest_interval: PlenaryIntervalView | None

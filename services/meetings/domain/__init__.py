@@ -7,7 +7,7 @@ branch and decide functions), imported from where it lives:
 - `action_item`: the action item aggregate (stream `action-<id>`) and `ACTION`;
   `carrying_out` and `overdue` are its steps;
 - `lifecycle` (statuses and the steps each allows), `powers` (the roster's powers),
-  `invitations` (units invited, named once), `plenary_rule` (a plenary every six months).
+  `invitations` (units invited, named once), `plenary_rule` (a plenary every six months; the half-years missed).
 
 Decide functions take the meeting or action item and a command, and the facts from
 outside as keyword arguments: `today`, `units` (the codes of the active member units),

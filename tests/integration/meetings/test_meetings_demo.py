@@ -5,6 +5,7 @@ running it again writes nothing."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -165,6 +166,11 @@ async def test_there_is_a_plenary_held_in_every_half_year_since_2017(
     assert all(date.fromisoformat(m["held_on"]) <= TODAY for m in plenaries)
     assert runs.first.by_kind["special"] == 2
     assert runs.first.by_kind["inspection"] == 1
+    rule = await ok(await stack.meetings.get("/plenary-rule"))
+    assert rule["missed_half_years"] == []
+    held = sorted(date.fromisoformat(m["held_on"]) for m in plenaries)
+    longest = max((b - a).days for a, b in itertools.pairwise(held))
+    assert rule["longest_interval"]["days"] == longest
     latest = max(plenaries, key=lambda m: str(m["held_on"]))
     detail = await ok(await stack.meetings.get(f"/meetings/{latest['meeting_id']}"))
     assert len(detail["missing_by_unit"]) == 1

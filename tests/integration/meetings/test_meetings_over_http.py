@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -54,6 +54,20 @@ async def _roles_known(stack: Stack) -> None:
     await eventually(known, timeout=60)
 
 
+def _half(day: date) -> tuple[int, int]:
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def _halves_over_since_2017() -> list[tuple[int, int]]:
+    """Every half-year from 2017's second to the one before today's."""
+    return [
+        (y, h)
+        for y in range(2017, TODAY.year + 1)
+        for h in (1, 2)
+        if (2017, 2) <= (y, h) < _half(TODAY)
+    ]
+
+
 async def rows(answer: httpx.Response) -> list[dict[str, Any]]:
     """The list body of a successful answer."""
     assert answer.status_code == 200, answer.text
@@ -74,6 +88,19 @@ async def test_a_plenary_from_proposal_to_decisions_carried_out(stack: Stack) ->
     rule = await ok(await g.get("/plenary-rule"))
     assert rule["is_warning"] is True
     assert rule["last_held_on"] is None
+    # Looking back: no plenary since the roster's establishment, so every half-year over
+    # since 2017-08-02 is missed, the first one from that day.
+    assert rule["established_on"] == "2017-08-02"
+    missed = rule["missed_half_years"]
+    assert missed[0] == {
+        "year": 2017,
+        "half": 2,
+        "from": "2017-08-02",
+        "to": "2017-12-31",
+    }
+    assert [(h["year"], h["half"]) for h in missed] == _halves_over_since_2017()
+    assert rule["late_intervals"] == []
+    assert rule["longest_interval"] is None
 
     proposed = await ok(
         await g.post(
@@ -336,6 +363,12 @@ async def test_a_plenary_from_proposal_to_decisions_carried_out(stack: Stack) ->
     assert rule["last_plenary_id"] == meeting
     assert rule["is_warning"] is True
     assert rule["days_overdue"] > 0
+    # The half-year the plenary was held in is no longer missed; every other one is.
+    held_half = _half(date.fromisoformat(rule["last_held_on"]))
+    assert [(h["year"], h["half"]) for h in rule["missed_half_years"]] == [
+        h for h in _halves_over_since_2017() if h != held_half
+    ]
+    assert rule["longest_interval"] is None
 
     detail = await ok(await g.get(base))
     assert detail["chair"]["name"] == "马吉祥"
