@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from shared.boundary import known_query_only
 from shared.domain import Aggregate, Event, event_classes
 from shared.envelope import schema_uri, type_name
 from shared.errors import NotFound
+from shared.problems import problem_responses
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPE = "application/schema+json"
@@ -69,7 +71,11 @@ def structure(schema: Any) -> Any:
 def schemas_router(schemas: Mapping[str, Schema]) -> APIRouter:
     """`GET /schemas` (the types) and `GET /schemas/{type}` (one type's schema; 404
     for a type this service does not publish). No token: the contract is public."""
-    router = APIRouter(tags=["contracts"])
+    router = APIRouter(
+        tags=["contracts"],
+        dependencies=[Depends(known_query_only)],
+        responses=problem_responses(404, 422),
+    )
 
     @router.get("/schemas", summary="The event types this service publishes")
     async def list_schemas() -> list[str]:

@@ -81,7 +81,7 @@ def subscriptions_router() -> APIRouter:
         prefix="/subscriptions",
         tags=["webhooks"],
         dependencies=[Depends(known_query_only)],
-        responses=problem_responses(401, 403, 404, 422),
+        responses=problem_responses(400, 401, 403, 404, 413, 422),
     )
 
     @router.post("", status_code=201)
