@@ -168,12 +168,21 @@ class Case(BaseModel):
     assignment: Assignment | None = None
     progress_reports: int = 0
     is_credit_listing_recommended: bool = False
+    # A recommendation sent before the order lapsed (a mass incident) is sent again
+    # once it has: listing needs both (Order 45 art. 5, rules.md §3.1.1).
+    is_recommended_order_overdue: bool = False
     forgotten_subjects: tuple[str, ...] = ()
 
     @property
     def amount_still_owed(self) -> Decimal:
         """What the workers are still owed; never below zero, even after overpayment."""
         return max(Decimal(0), self.amount_owed - self.amount_recovered)
+
+    @property
+    def is_order_overdue(self) -> bool:
+        """Whether the order to pay passed its date unpaid (逾期未支付): a fact that
+        stays once recorded, whatever steps follow (rules.md §3.1.1, §4.1)."""
+        return any(m.kind is DeadlineKind.PAYMENT_ORDER for m in self.missed)
 
     def deadline(self, kind: DeadlineKind) -> OpenDeadline | None:
         """The open deadline of that kind, if one is running."""
