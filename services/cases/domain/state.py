@@ -97,6 +97,11 @@ class CaseOutcome(StrEnum):
     CANCELLED = "cancelled"
 
 
+_NOT_ARREARS = frozenset(
+    {CaseStatus.REJECTED, CaseStatus.TRANSFERRED_OUT, CaseStatus.CANCELLED}
+)
+
+
 class OpenDeadline(BaseModel):
     """A time limit running on the case: the step it is for must happen by `due`."""
 
@@ -177,6 +182,15 @@ class Case(BaseModel):
     def amount_still_owed(self) -> Decimal:
         """What the workers are still owed; never below zero, even after overpayment."""
         return max(Decimal(0), self.amount_owed - self.amount_recovered)
+
+    @property
+    def is_arrears(self) -> bool:
+        """Whether the case counts in what employers owe: not a complaint rejected or
+        sent to another body, nor a case cancelled (撤销立案), whether or not it was
+        closed since (rules.md §4.1)."""
+        return self.status not in _NOT_ARREARS and self.outcome is not (
+            CaseOutcome.CANCELLED
+        )
 
     @property
     def is_order_overdue(self) -> bool:
