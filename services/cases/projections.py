@@ -63,9 +63,10 @@ async def _summary(
         " employer_uscc, territorial_unit, lead_unit, helping_units, assignment_due,"
         " assignment_status, workers_count, months_owed, amount_owed, amount_recovered,"
         " is_mass_incident, is_employer_absconded, received_on, next_due, next_due_kind,"
-        " missed_count, is_credit_recommended, version, updated_at, overdue_since)"
+        " missed_count, is_credit_recommended, version, updated_at, overdue_since,"
+        " is_arrears)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+        " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
         " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status,"
         " criminal = excluded.criminal, lead_unit = excluded.lead_unit,"
         " helping_units = excluded.helping_units, assignment_due = excluded.assignment_due,"
@@ -76,6 +77,7 @@ async def _summary(
         " next_due = excluded.next_due, next_due_kind = excluded.next_due_kind,"
         " missed_count = excluded.missed_count, overdue_since = excluded.overdue_since,"
         " is_credit_recommended = excluded.is_credit_recommended,"
+        " is_arrears = excluded.is_arrears,"
         " version = excluded.version, updated_at = excluded.updated_at"
         " WHERE case_summary.version < excluded.version",
         case_id,
@@ -104,6 +106,7 @@ async def _summary(
         event.streamversion,
         event.time,
         overdue[0] if overdue else None,
+        case.is_arrears,
     )
 
 

@@ -112,11 +112,13 @@ async def work_queue(
 
 
 async def totals(pool: asyncpg.Pool, by: TotalsBy) -> list[TotalView]:
-    """Amounts owed (by month received) and recovered (by month paid), grouped."""
+    """Cases and amounts owed (by month received) and recovered (by month paid),
+    grouped. A case rejected, transferred out or cancelled is counted among the cases
+    but owes nothing: its amount was never found owed here (`Case.is_arrears`)."""
     if by is TotalsBy.MONTH:
         rows = await pool.fetch(
             "WITH owed AS (SELECT to_char(received_on, 'YYYY-MM') AS g, count(*) AS cases,"
-            " sum(amount_owed) AS owed FROM case_summary GROUP BY 1),"
+            " sum(amount_owed) FILTER (WHERE is_arrears) AS owed FROM case_summary GROUP BY 1),"
             " paid AS (SELECT to_char(paid_on, 'YYYY-MM') AS g, sum(amount) AS recovered"
             " FROM case_payments GROUP BY 1)"
             " SELECT coalesce(owed.g, paid.g) AS grp, coalesce(owed.cases, 0) AS cases,"
@@ -130,8 +132,8 @@ async def totals(pool: asyncpg.Pool, by: TotalsBy) -> list[TotalView]:
             TotalsBy.LEAD_UNIT: "lead_unit",
         }[by]
         rows = await pool.fetch(
-            f"SELECT coalesce({column}, '') AS grp, count(*) AS cases, sum(amount_owed) AS owed,"  # noqa: S608 - column from a fixed map
-            " sum(amount_recovered) AS recovered FROM case_summary GROUP BY 1 ORDER BY 1"
+            f"SELECT coalesce({column}, '') AS grp, count(*) AS cases,"  # noqa: S608 - column from a fixed map
+            " sum(amount_owed) FILTER (WHERE is_arrears) AS owed, sum(amount_recovered) AS recovered FROM case_summary GROUP BY 1 ORDER BY 1"
         )
     return [
         TotalView(

@@ -104,8 +104,15 @@ def evolve_escalation(case: Case, event: EscalationEvent) -> Case:
             return case.model_copy(update={"is_employer_absconded": True})
         case DeadlineMissed():
             return _missed(case, event)
-        case CreditListingRecommended():
-            return case.model_copy(update={"is_credit_listing_recommended": True})
+        case CreditListingRecommended(is_order_overdue=is_order_overdue):
+            return case.model_copy(
+                update={
+                    "is_credit_listing_recommended": True,
+                    "is_recommended_order_overdue": (
+                        case.is_recommended_order_overdue or is_order_overdue
+                    ),
+                }
+            )
         case _:
             assert_never(event)
 
@@ -127,18 +134,24 @@ def _missed(case: Case, event: DeadlineMissed) -> Case:
     )
 
 
-# A "large amount" is one worker unpaid for 3 months or more, or 10 workers or more; the
-# amounts X1 and X2 are the district's (法释〔2013〕3号 art. 3, rules.md §3.5).
+# A "large amount" is any one worker unpaid for 3 months or more, or 10 workers or more;
+# the amounts X1 and X2 are the district's (法释〔2013〕3号 art. 3, rules.md §3.5).
 ONE_WORKER_MONTHS: Final = 3
 MANY_WORKERS: Final = 10
 
 
 def meets_crime_threshold(case: Case, limits: CaseLimits) -> bool:
-    """Whether what is still owed is a "large amount": one worker unpaid for 3 months
-    or more and at least X1, or 10 workers or more and at least X2."""
+    """Whether what is still owed is a "large amount": a worker unpaid for 3 months
+    or more and at least X1, or 10 workers or more and at least X2.
+
+    The first branch holds for any of the case's workers, not only in a case of one:
+    a case of 5 workers owed 4 months qualifies as well (rules.md §3.1, §3.5). A case
+    records its months and amount for all its workers together, so the amount is the
+    case's: no single worker can be owed X1 unless the case still owes that much, and
+    whether one is owed it in fact is for the listing decision to weigh."""
     owed = case.amount_still_owed
     one_worker = (
-        case.workers_count == 1
+        case.workers_count >= 1
         and case.months_owed >= ONE_WORKER_MONTHS
         and owed >= limits.crime_threshold_one_worker
     )
@@ -160,7 +173,7 @@ def recommendation(case: Case, *, case_id: str, on: date) -> CreditListingRecomm
         months_owed=case.months_owed,
         workers_count=case.workers_count,
         is_mass_incident=case.is_mass_incident,
-        is_order_overdue=case.status is CaseStatus.OVERDUE,
+        is_order_overdue=case.is_order_overdue,
         recommended_on=on,
     )
 
@@ -175,8 +188,10 @@ def record_deadline_missed(
 ) -> list[EscalationEvent]:
     """A passed deadline is recorded once; one not open, or already recorded, changes
     nothing, so the watcher may run it again. A missed payment order makes the case
-    overdue and, at the crime threshold, recommends the employer for credit
-    punishment (Order 45 art. 5(1)) unless the case already did."""
+    overdue, and listing needs an overdue order and either the crime threshold or a
+    mass incident (Order 45 art. 5): when both now hold the case recommends the
+    employer for credit punishment, again if a mass incident already recommended it
+    before the order lapsed, but never twice with the order overdue."""
     running = case.deadline(command.kind)
     if running is None or running.due != command.due or case.is_missed(running):
         return []
@@ -190,8 +205,8 @@ def record_deadline_missed(
     is_recommended = (
         command.kind is DeadlineKind.PAYMENT_ORDER
         and after.status is CaseStatus.OVERDUE
-        and not case.is_credit_listing_recommended
-        and meets_crime_threshold(after, limits)
+        and not case.is_recommended_order_overdue
+        and (after.is_mass_incident or meets_crime_threshold(after, limits))
     )
     if not is_recommended:
         return [missed]
@@ -202,7 +217,9 @@ def flag_mass_incident(
     case: Case, command: FlagMassIncident, *, today: date, case_id: str
 ) -> list[EscalationEvent]:
     """An open case is flagged as a mass incident once, which recommends the employer
-    for credit punishment (Order 45 art. 5(2)) unless the case already did."""
+    for credit punishment (Order 45 art. 5(2)) unless the case already did: at once,
+    saying whether the order has lapsed; if it has not, the case recommends again
+    when it does (`record_deadline_missed`)."""
     require_status(case, OPEN, "flagged")
     require_step_date(case, command.flagged_on, field="flagged_on", today=today)
     if case.is_mass_incident:

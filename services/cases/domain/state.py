@@ -97,6 +97,11 @@ class CaseOutcome(StrEnum):
     CANCELLED = "cancelled"
 
 
+_NOT_ARREARS = frozenset(
+    {CaseStatus.REJECTED, CaseStatus.TRANSFERRED_OUT, CaseStatus.CANCELLED}
+)
+
+
 class OpenDeadline(BaseModel):
     """A time limit running on the case: the step it is for must happen by `due`."""
 
@@ -168,12 +173,30 @@ class Case(BaseModel):
     assignment: Assignment | None = None
     progress_reports: int = 0
     is_credit_listing_recommended: bool = False
+    # A recommendation sent before the order lapsed (a mass incident) is sent again
+    # once it has: listing needs both (Order 45 art. 5, rules.md §3.1.1).
+    is_recommended_order_overdue: bool = False
     forgotten_subjects: tuple[str, ...] = ()
 
     @property
     def amount_still_owed(self) -> Decimal:
         """What the workers are still owed; never below zero, even after overpayment."""
         return max(Decimal(0), self.amount_owed - self.amount_recovered)
+
+    @property
+    def is_arrears(self) -> bool:
+        """Whether the case counts in what employers owe: not a complaint rejected or
+        sent to another body, nor a case cancelled (撤销立案), whether or not it was
+        closed since (rules.md §4.1)."""
+        return self.status not in _NOT_ARREARS and self.outcome is not (
+            CaseOutcome.CANCELLED
+        )
+
+    @property
+    def is_order_overdue(self) -> bool:
+        """Whether the order to pay passed its date unpaid (逾期未支付): a fact that
+        stays once recorded, whatever steps follow (rules.md §3.1.1, §4.1)."""
+        return any(m.kind is DeadlineKind.PAYMENT_ORDER for m in self.missed)
 
     def deadline(self, kind: DeadlineKind) -> OpenDeadline | None:
         """The open deadline of that kind, if one is running."""

@@ -112,3 +112,81 @@ async def test_a_download_in_another_format_is_a_422_and_needs_a_login(
     assert bad.json()["errors"][0]["rule"] == "download_format"
     assert anonymous.status_code == 401, anonymous.text
     assert anonymous.json()["code"] == "unauthenticated"
+
+
+async def stepped(stack: Stack, stream: str, path: str, body: dict[str, Any]) -> str:
+    """The step done on the case; the position to wait for."""
+    answer = await stack.cases.post(
+        f"/cases/{stream.removeprefix('case-')}/{path}", json=body
+    )
+    assert answer.status_code == 200, answer.text
+    done: dict[str, Any] = answer.json()
+    return f"{done['stream']}@{done['position']}"
+
+
+async def other_sector(stack: Stack, wait_for: str) -> tuple[dict[str, Any], list[str]]:
+    rows, as_csv, _ = await totals_and_files(
+        stack, {"by": "sector", "wait_for": wait_for}
+    )
+    [row] = [r for r in rows if r["group"] == "other"]
+    [line] = [line for line in read_csv(as_csv.content) if line[0] == SECTORS["other"]]
+    return row, line
+
+
+async def test_rejected_transferred_out_and_cancelled_cases_owe_nothing_in_the_totals(
+    stack: Stack,
+) -> None:
+    # Given the totals as they stand
+    first = await receive(stack, sector="other", amount_owed="1.00")
+    before, _ = await other_sector(stack, f"{first['stream']}@{first['position']}")
+    day = TODAY.isoformat()
+
+    # When five cases arrive and four end without arrears found here: rejected,
+    # transferred out, cancelled, cancelled and closed
+    kept = await receive(stack, sector="other", amount_owed="1000.00")
+    rejected = await receive(stack, sector="other", amount_owed="2000.00")
+    moved = await receive(stack, sector="other", amount_owed="4000.00")
+    cancelled = await receive(stack, sector="other", amount_owed="8000.00")
+    closed = await receive(stack, sector="other", amount_owed="16000.00")
+    waits = [
+        f"{kept['stream']}@{kept['position']}",
+        await stepped(
+            stack,
+            rejected["stream"],
+            "reject",
+            {"rejected_on": day, "reason": "超过两年"},
+        ),
+        await stepped(
+            stack,
+            moved["stream"],
+            "transfer-out",
+            {
+                "transferred_on": day,
+                "to": "区劳动人事争议仲裁院",
+                "reason": "已申请仲裁",
+            },
+        ),
+    ]
+    for case, amount in ((cancelled, "8000.00"), (closed, "16000.00")):
+        await stepped(stack, case["stream"], "accept", {"accepted_on": day})
+        # A case is cancelled once corrected: the arrears paid during investigation.
+        paid = {"paid_on": day, "amount": amount}
+        await stepped(stack, case["stream"], "record-payment", paid)
+        waits.append(
+            await stepped(
+                stack,
+                case["stream"],
+                "cancel",
+                {"cancelled_on": day, "reason": "情节轻微已改正"},
+            )
+        )
+    waits.append(await stepped(stack, closed["stream"], "close", {"closed_on": day}))
+    for wait_for in waits[:-1]:
+        await other_sector(stack, wait_for)
+    after, line = await other_sector(stack, waits[-1])
+
+    # Then they count among the cases, and only the case still open adds what it owes
+    assert after["cases"] == before["cases"] + 5
+    owed = Decimal(after["amount_owed"]) - Decimal(before["amount_owed"])
+    assert owed == Decimal("1000.00")
+    assert line[1:3] == [str(after["cases"]), after["amount_owed"]]

@@ -1,6 +1,8 @@
 """The recommendation for joint credit punishment: an overdue order at the crime
-threshold (one worker ≥ 3 months ≥ X1, or ≥ 10 workers ≥ X2, on what is still owed),
-or a mass incident; once per case. X1 = 10,000 and X2 = 50,000 here."""
+threshold (any worker ≥ 3 months ≥ X1, or ≥ 10 workers ≥ X2, on what is still owed),
+or a mass incident; a mass incident before the order lapses recommends at once and
+again when it lapses, never twice with the order overdue. X1 = 10,000 and X2 = 50,000
+here."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from tests.unit.cases.factories import (
     credit_listing_recommended,
     deadline_missed,
     employer_absconded_flagged,
+    handling_decided,
     investigating,
     mass_incident_flagged,
     ordered,
@@ -88,10 +91,37 @@ def test_one_worker_unpaid_three_months_at_x1_meets_the_crime_threshold(
         (2, "90000.00", False),
     ],
 )
-def test_ten_workers_or_more_at_x2_meet_the_crime_threshold(
+def test_ten_workers_or_more_at_x2_meet_the_crime_threshold_within_three_months(
     count: int, amount: str, is_met: bool
 ) -> None:
     assert meets_crime_threshold(case_of(many_workers(count, amount)), LIMITS) is is_met
+
+
+@pytest.mark.parametrize("count", [2, 5, 9])
+def test_any_worker_unpaid_three_months_at_x1_meets_the_crime_threshold(
+    count: int,
+) -> None:
+    # Given a case of 2 to 9 workers, unpaid 3 months, still owed X1
+    history = ordered(
+        workers_count=count, months_owed=3, amount_owed=Decimal("10000.00")
+    )
+
+    # Then a worker owed that long meets the first branch, as one alone would
+    assert meets_crime_threshold(case_of(history), LIMITS) is True
+
+
+@pytest.mark.parametrize(
+    ("count", "months", "amount"),
+    [(5, 2, "100000.00"), (5, 3, "9999.99"), (9, 12, "9999.99")],
+)
+def test_fewer_than_ten_workers_below_three_months_or_x1_do_not_meet_it(
+    count: int, months: int, amount: str
+) -> None:
+    history = ordered(
+        workers_count=count, months_owed=months, amount_owed=Decimal(amount)
+    )
+
+    assert meets_crime_threshold(case_of(history), LIMITS) is False
 
 
 def test_the_threshold_is_measured_on_what_is_still_owed() -> None:
@@ -108,6 +138,26 @@ def test_an_overdue_order_at_the_threshold_recommends_the_employer() -> None:
         credit_listing_recommended(recommended_on=TODAY),
     ]
     assert case_of(ordered(), events).is_credit_listing_recommended
+
+
+def test_an_overdue_order_for_five_workers_owed_four_months_recommends_the_employer() -> (
+    None
+):
+    # Given 5 workers owed ¥100,000 for 4 months, ordered to pay
+    history = ordered(workers_count=5, months_owed=4, amount_owed=Decimal("100000.00"))
+
+    # When the order passes its date unpaid
+    events = payment_order_missed(history)
+
+    # Then the employer is recommended, with the order overdue
+    assert events == [
+        deadline_missed(detected_on=TODAY),
+        credit_listing_recommended(
+            amount_still_owed=Decimal("100000.00"),
+            workers_count=5,
+            recommended_on=TODAY,
+        ),
+    ]
 
 
 def test_an_overdue_order_below_the_threshold_recommends_no_one() -> None:
@@ -172,17 +222,115 @@ def test_a_mass_incident_on_an_overdue_case_says_the_order_is_overdue() -> None:
     ]
 
 
-def test_a_case_recommends_the_employer_once_after_a_mass_incident() -> None:
+def test_a_mass_incident_before_the_order_lapses_is_recommended_again_when_it_does() -> (
+    None
+):
+    # Given a case below the threshold recommended on a mass incident before its
+    # order lapsed
+    history = [
+        *ordered(amount_owed=Decimal("100.00")),
+        mass_incident_flagged(),
+        credit_listing_recommended(
+            amount_still_owed=Decimal("100.00"),
+            is_mass_incident=True,
+            is_order_overdue=False,
+            recommended_on=date(2024, 4, 15),
+        ),
+    ]
+
+    # When the order passes its date unpaid
+    events = payment_order_missed(history)
+
+    # Then the case recommends the employer again, now with the order overdue
+    assert events == [
+        deadline_missed(detected_on=TODAY),
+        credit_listing_recommended(
+            amount_still_owed=Decimal("100.00"),
+            is_mass_incident=True,
+            is_order_overdue=True,
+            recommended_on=TODAY,
+        ),
+    ]
+    after = case_of(history, events)
+    assert after.status is CaseStatus.OVERDUE
+    assert after.is_recommended_order_overdue
+
+
+def test_a_case_received_as_a_mass_incident_is_recommended_again_when_the_order_lapses() -> (
+    None
+):
+    history = ordered(is_mass_incident=True, amount_owed=Decimal("100.00"))
+    history.insert(
+        1,
+        credit_listing_recommended(
+            amount_still_owed=Decimal("100.00"),
+            is_mass_incident=True,
+            is_order_overdue=False,
+        ),
+    )
+
+    events = payment_order_missed(history)
+
+    assert events == [
+        deadline_missed(detected_on=TODAY),
+        credit_listing_recommended(
+            amount_still_owed=Decimal("100.00"),
+            is_mass_incident=True,
+            is_order_overdue=True,
+            recommended_on=TODAY,
+        ),
+    ]
+
+
+def test_a_case_recommended_with_the_order_overdue_is_not_recommended_again() -> None:
     history = [
         *ordered(),
         mass_incident_flagged(),
-        credit_listing_recommended(is_mass_incident=True, is_order_overdue=False),
+        credit_listing_recommended(is_mass_incident=True, is_order_overdue=True),
     ]
 
     events = payment_order_missed(history)
 
     assert events == [deadline_missed(detected_on=TODAY)]
-    assert case_of(history, events).status is CaseStatus.OVERDUE
+
+
+def test_a_missed_deadline_other_than_the_order_recommends_no_one() -> None:
+    history = [*investigating(), mass_incident_flagged()]
+    running = case_of(history).deadline(DeadlineKind.INVESTIGATION)
+    assert running is not None
+
+    events = record_deadline_missed(
+        case_of(history),
+        RecordDeadlineMissed(kind=DeadlineKind.INVESTIGATION, due=running.due),
+        today=date(2024, 7, 1),
+        limits=LIMITS,
+        case_id=CASE_ID,
+    )
+
+    assert [type(e).__name__ for e in events] == ["DeadlineMissed"]
+
+
+def test_a_mass_incident_after_the_order_lapsed_and_was_decided_says_it_is_overdue() -> (
+    None
+):
+    # Given an order that lapsed and a handling decision that followed
+    decided = handling_decided(
+        decided_on=date(2024, 4, 14), amount_still_owed=Decimal("100.00")
+    )
+    history = [*overdue(amount_owed=Decimal("100.00")), decided]
+
+    # When a mass incident is flagged
+    events = flag_mass_incident(case_of(history), FLAG, today=TODAY, case_id=CASE_ID)
+
+    # Then the recommendation says the order is overdue: the lapse stays a fact
+    assert events[1:] == [
+        credit_listing_recommended(
+            amount_still_owed=Decimal("100.00"),
+            is_mass_incident=True,
+            is_order_overdue=True,
+            recommended_on=date(2024, 4, 15),
+        )
+    ]
 
 
 def test_a_case_recommends_the_employer_once_after_an_overdue_order() -> None:
