@@ -196,8 +196,9 @@ AfterRun: TypeAlias = Callable[[Scope[Any, Any], Appended], Awaitable[None]]
 class Row(Generic[C, X_contra]):
     """One command: the stream it addresses, how it is decided and how it is reached.
     `not_found` ("case {id} does not exist") refuses a step on a stream with no
-    events; `then` runs after a successful append (e.g. deleting a forgotten key);
-    `step` names an internal command (no route) in `allowed_next` lists."""
+    events; `then` runs after a successful append (e.g. deleting a forgotten key).
+    A row without a route is an internal command (a watcher's, a process manager's,
+    the seed's): it runs, but is never offered as a step."""
 
     command: type[C]
     aggregate: Aggregate[Any, Any]
@@ -209,7 +210,6 @@ class Row(Generic[C, X_contra]):
     description: str = ""
     not_found: str | None = None
     then: AfterRun | None = None
-    step: str | None = None
 
     @property
     def allowed_roles(self) -> frozenset[Role]:
@@ -218,8 +218,8 @@ class Row(Generic[C, X_contra]):
 
     @property
     def verb(self) -> str | None:
-        """The step's name in `allowed_next` lists: its route's verb, else `step`."""
-        return self.route.verb if self.route is not None else self.step
+        """The step's name in `allowed_next` lists: its route's verb (None: internal)."""
+        return self.route.verb if self.route is not None else None
 
 
 Transitions: TypeAlias = Mapping[Any, Collection[type[Command]]]
@@ -242,11 +242,8 @@ class CommandTable(Generic[X]):
         return self._by_command[command_type]
 
     def verbs(self, steps: Iterable[type | str]) -> list[str]:
-        """The `allowed_next` names of commands, in order (a name passes unchanged)."""
-        return [s if isinstance(s, str) else self._verb(s) for s in steps]
-
-    def _verb(self, command_type: type) -> str:
-        verb = self._by_command[command_type].verb
-        if verb is None:
-            raise KeyError(f"{command_type.__name__} has no route and no step name")
-        return verb
+        """The `allowed_next` names of commands, in order: only the steps a caller can
+        take over HTTP, so an internal command (no route) is left out; a name passes
+        unchanged; KeyError for a command not in the table."""
+        named = (s if isinstance(s, str) else self._by_command[s].verb for s in steps)
+        return [verb for verb in named if verb is not None]

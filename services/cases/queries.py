@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from services.cases.command_table import COMMANDS
-from services.cases.domain.case import CASE, allowed_after
+from services.cases.domain.case import CASE, allowed_steps
 from services.cases.domain.state import Case
 from services.cases.views import (
     CaseDetailView,
@@ -180,9 +180,7 @@ async def case_detail(
         as_of=as_of,
         status=case.status.value,
         criminal=case.criminal.value,
-        allowed_next=COMMANDS.verbs(
-            dict.fromkeys([*allowed_after(case.status), *allowed_after(case.criminal)])
-        ),
+        allowed_next=COMMANDS.verbs(allowed_steps(case)),
         state=state,
         workers=workers,
         amount_still_owed=case.amount_still_owed.quantize(_CENT),

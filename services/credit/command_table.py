@@ -99,7 +99,6 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             "Open a candidate listing on a case's recommendation (the process "
             "manager), one per case.",
             facts=(TODAY,),
-            step="open-candidate",
         ),
         Row(
             ServeNotice,
@@ -136,7 +135,6 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             "The objection period passed with no objection (the watcher).",
             facts=(TODAY,),
             not_found=MISSING,
-            step="lapse-objection-period",
         ),
         Row(
             DecideListing,
@@ -192,7 +190,6 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             "A unit did not confirm its sanction by the due date (the watcher).",
             facts=(TODAY,),
             not_found=MISSING,
-            step="mark-sanction-overdue",
         ),
         Row(
             ExpireListing,
@@ -201,7 +198,6 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             "The listing period ran out (the watcher).",
             facts=TIME_LIMITS,
             not_found=MISSING,
-            step="expire",
         ),
         Row(
             ApplyForEarlyRemoval,

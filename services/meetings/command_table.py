@@ -237,7 +237,6 @@ COMMANDS: CommandTable[None] = CommandTable(
             ACTION,
             carrying_out.assign_action_item,
             "The service opens an action item for a task of a decision or work plan.",
-            step="assign",
         ),
         Row(
             carrying_out.ReportProgress,

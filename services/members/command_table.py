@@ -155,7 +155,6 @@ MEMBERS_COMMANDS: CommandTable[MembersContext] = CommandTable(
             "Establish the joint meeting (by the seed roster only).",
             facts=(LEAD_UNIT, OFFICE_UNIT),
             ids=ON_THE_JOINT_MEETING,
-            step="establish",
         ),
         Row(
             SetLeadUnit,

@@ -25,6 +25,7 @@ from services.cases.domain.investigation import (
     InvestigationEvent,
     evolve_investigation,
 )
+from services.cases.domain.lifecycle import OPENED
 from services.cases.domain.payments import PaymentEvent, evolve_payments
 from services.cases.domain.personal_data import WorkerDataForgotten, evolve_forgotten
 from services.cases.domain.police_answer import PoliceAnswerEvent, evolve_police_answer
@@ -152,6 +153,28 @@ ALLOWED_AFTER_CRIMINAL: Final = _steps_by_status(
     CriminalStatus, (referral.ALLOWED_IN_CRIMINAL, police_answer.ALLOWED_IN_CRIMINAL)
 )
 """The commands each status of the criminal track allows."""
+
+
+_CRIMINAL_STEPS: Final = frozenset(
+    c
+    for steps in (referral.ALLOWED_IN_CRIMINAL, police_answer.ALLOWED_IN_CRIMINAL)
+    for c in steps
+)
+
+
+def allowed_steps(case: Case) -> tuple[type[Command], ...]:
+    """The commands the case allows next (`allowed_next`): its status's steps, then the
+    criminal track's, which need both an opened case and the criminal status that
+    allows them (a received case is not referred)."""
+    by_status = ALLOWED_AFTER[case.status]
+    by_criminal = ALLOWED_AFTER_CRIMINAL[case.criminal] if case.status in OPENED else ()
+
+    def allows(command: type[Command]) -> bool:
+        if command in _CRIMINAL_STEPS:
+            return command in by_criminal
+        return command in by_status
+
+    return tuple(c for c in dict.fromkeys([*by_status, *by_criminal]) if allows(c))
 
 
 def allowed_after(status: CaseStatus | CriminalStatus) -> tuple[type[Command], ...]:

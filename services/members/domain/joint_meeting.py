@@ -364,7 +364,8 @@ def _require_established(meeting: JointMeeting) -> None:
         raise InvalidTransition(
             current="new",
             allowed=ALLOWED_AFTER["new"],
-            detail="The joint meeting has not been established yet.",
+            detail="The joint meeting has not been established yet (the seed roster"
+            " establishes it).",
         )
 
 

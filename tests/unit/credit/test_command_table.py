@@ -8,32 +8,30 @@ from fastapi import FastAPI
 
 from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import allowed_after
+from services.credit.domain.candidate import OpenCandidate
+from services.credit.domain.ending import ExpireListing
 from services.credit.domain.listing import ListingStatus
+from services.credit.domain.notice import LapseObjectionPeriod
+from services.credit.domain.sanctioning import MarkSanctionOverdue
 from services.credit.routes import commands
 from shared.command_check import check_table
 
-# The `allowed_next` names the API has always given, status by status (rules.md §4.2).
-ENDED = ["record-sanction-lifted", "mark-sanction-overdue"]
+# The `allowed_next` names, status by status (rules.md §4.2): only the steps a caller
+# can take over HTTP, never the watcher's or the process manager's.
+ENDED = ["record-sanction-lifted"]
 ALLOWED_NEXT: dict[ListingStatus, list[str]] = {
-    ListingStatus.NEW: ["open-candidate", "open-by-hand"],
+    ListingStatus.NEW: ["open-by-hand"],
     ListingStatus.CANDIDATE: ["serve-notice", "decide-not-to-list"],
-    ListingStatus.NOTICE_SERVED: [
-        "file-objection",
-        "lapse-objection-period",
-        "decide",
-        "decide-not-to-list",
-    ],
+    ListingStatus.NOTICE_SERVED: ["file-objection", "decide", "decide-not-to-list"],
     ListingStatus.OBJECTION_FILED: ["review-objection", "decide-not-to-list"],
     ListingStatus.UNDER_REVIEW: ["decide", "decide-not-to-list"],
     ListingStatus.NOT_LISTED: [],
-    ListingStatus.LISTED: ["publish", "expire", "revoke"],
-    ListingStatus.PUBLISHED: ["expire", "revoke"],
+    ListingStatus.LISTED: ["publish", "revoke"],
+    ListingStatus.PUBLISHED: ["revoke"],
     ListingStatus.ACTIVE: [
         "record-sanction-applied",
-        "mark-sanction-overdue",
         "apply-for-early-removal",
         "decide-early-removal",
-        "expire",
         "revoke",
     ],
     ListingStatus.EXPIRED: ENDED,
@@ -79,11 +77,12 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
 def test_the_watchers_and_the_process_manager_reach_their_commands_without_a_route() -> (
     None
 ):
-    internal = {row.verb for row in CREDIT_COMMANDS.rows if row.route is None}
+    internal = {row.command for row in CREDIT_COMMANDS.rows if row.route is None}
 
     assert internal == {
-        "open-candidate",
-        "lapse-objection-period",
-        "mark-sanction-overdue",
-        "expire",
+        OpenCandidate,
+        LapseObjectionPeriod,
+        MarkSanctionOverdue,
+        ExpireListing,
     }
+    assert CREDIT_COMMANDS.verbs(internal) == []

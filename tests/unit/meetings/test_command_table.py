@@ -65,7 +65,8 @@ def test_allowed_steps_keep_their_names() -> None:
         "amend-minutes",
         "approve-minutes",
     ]
-    assert verbs(ACTION_STEPS[ActionStatus.NEW]) == ["assign"]
+    # The service opens an action item itself: no caller assigns one.
+    assert verbs(ACTION_STEPS[ActionStatus.NEW]) == []
     assert verbs(ACTION_STEPS[ActionStatus.AWAITING_ACCEPTANCE]) == [
         "accept",
         "send-back",

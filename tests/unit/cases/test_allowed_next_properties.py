@@ -1,0 +1,185 @@
+"""`allowed_next` offers exactly the steps the decide functions take: from every case
+reached by a walk of valid steps, a step offered is accepted for some valid command,
+and a step not offered is refused as an invalid transition (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import cast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.cases.command_table import COMMANDS
+from services.cases.domain.assignment import (
+    AssignCase,
+    ReportProgress,
+    ReturnAssignment,
+)
+from services.cases.domain.case import CASE, CaseEvent, allowed_steps
+from services.cases.domain.escalation import FlagEmployerAbsconded, FlagMassIncident
+from services.cases.domain.intake import (
+    AcceptCase,
+    ReceiveCase,
+    RejectCase,
+    TransferCaseOut,
+)
+from services.cases.domain.investigation import (
+    CancelCase,
+    CloseCase,
+    ExtendInvestigation,
+    OrderPayment,
+)
+from services.cases.domain.payments import (
+    ApplyCourtEnforcement,
+    DecideHandling,
+    RecordPayment,
+)
+from services.cases.domain.personal_data import ForgetWorker
+from services.cases.domain.police_answer import (
+    RecordPoliceDeclining,
+    RecordPoliceFiling,
+    RequestProcuratorateSupervision,
+    RequestReconsideration,
+)
+from services.cases.domain.referral import (
+    ApproveReferral,
+    ProposeReferral,
+    RefuseReferral,
+    TransferToPolice,
+)
+from services.cases.domain.state import Case, ServiceMethod
+from services.cases.domain.supplement import ReceiveSupplement, RequestSupplement
+from shared.command_table import Numbered
+from shared.domain import Command
+from shared.errors import DomainError, InvalidTransition
+from tests.unit.cases import factories as f
+
+# Every step is dated today, and names units of the directory, so that no decide
+# function refuses it for its date or a unit: only the case's state can refuse it.
+TODAY = f.TODAY
+LATER = TODAY + timedelta(days=14)
+FACTS: dict[str, object] = {
+    "today": TODAY,
+    "calendar": f.CALENDAR,
+    "limits": f.LIMITS,
+    "units": f.UNITS,
+    "case_id": f.CASE_ID,
+    "unit": "jsj",
+}
+WHY = "原因"
+
+EXAMPLES: tuple[Command, ...] = (
+    ReceiveCase(
+        **f.case_received(received_on=TODAY).model_dump(
+            exclude={"acceptance_deadline", "workers"}
+        ),
+        workers=(f.worker_details(),),
+    ),
+    AcceptCase(accepted_on=TODAY),
+    RejectCase(rejected_on=TODAY, reason=WHY),
+    RequestSupplement(requested_on=TODAY, what=WHY, due=LATER),
+    ReceiveSupplement(received_on=TODAY),
+    TransferCaseOut(transferred_on=TODAY, to="区劳动人事争议仲裁院", reason=WHY),
+    ExtendInvestigation(approved_by="局长", approved_on=TODAY),
+    CancelCase(cancelled_on=TODAY, reason=WHY),
+    OrderPayment(
+        ordered_on=TODAY,
+        pay_by=LATER,
+        served_on=TODAY,
+        service_method=ServiceMethod.IN_PERSON,
+        amount=Decimal("12000.00"),
+    ),
+    RecordPayment(paid_on=TODAY, amount=Decimal("100.00")),
+    RecordPayment(paid_on=TODAY, amount=Decimal("12000.00")),
+    DecideHandling(decided_on=TODAY, compensation_rate=Decimal("0.5")),
+    ApplyCourtEnforcement(applied_on=TODAY),
+    CloseCase(closed_on=TODAY),
+    ProposeReferral(proposed_on=TODAY, grounds=WHY),
+    ApproveReferral(approved_on=TODAY, approved_by="局长"),
+    RefuseReferral(refused_on=TODAY, refused_by="局长", reason=WHY),
+    TransferToPolice(transferred_on=TODAY, police_unit="gafj"),
+    RecordPoliceFiling(filed_on=TODAY),
+    RecordPoliceDeclining(declined_on=TODAY, reason=WHY),
+    RequestReconsideration(requested_on=TODAY),
+    RequestProcuratorateSupervision(requested_on=TODAY, reason=WHY),
+    AssignCase(lead_unit="jsj", helping_units=("yjkz",), due_on=LATER, note=WHY),
+    ReportProgress(text=WHY, reported_on=TODAY),
+    ReturnAssignment(reason=WHY),
+    FlagMassIncident(flagged_on=TODAY, note=WHY),
+    FlagEmployerAbsconded(flagged_on=TODAY, note=WHY),
+    ForgetWorker(subject="worker-0001", reason=WHY),
+)
+"""A valid command of every step."""
+
+STARTS = (f.received(), f.investigating(), f.ordered(), f.overdue())
+"""Histories the walks start from; the overdue one passed its order's deadline."""
+
+
+def _decide(case: Case, command: Command) -> list[CaseEvent]:
+    row = COMMANDS.row(type(command))
+    names = [fact.name for fact in row.facts]
+    if isinstance(row.ids, Numbered) and row.ids.id_fact is not None:
+        names.append(row.ids.id_fact)  # a new case gets its number as a fact
+    facts = {name: FACTS[name] for name in names}
+    # The row's decide function is a cases one: its events are the case's.
+    return cast("list[CaseEvent]", list(row.decide(case, command, **facts)))
+
+
+def _accepts(case: Case, command: Command) -> bool:
+    """Whether the step is taken; False only for a refusal of the case's state."""
+    try:
+        _decide(case, command)
+    except InvalidTransition:
+        return False
+    except DomainError:
+        # Refused for something else than the status (e.g. no pending assignment
+        # for this unit): still a step the status allows.
+        return True
+    return True
+
+
+def _walk(start: int, choices: list[int]) -> list[Case]:
+    """The cases met on a walk of valid steps, from a start history."""
+    case = CASE.replay(STARTS[start])
+    met = [case]
+    for choice in choices:
+        command = EXAMPLES[choice % len(EXAMPLES)]
+        try:
+            events = _decide(case, command)
+        except DomainError:
+            continue
+        for event in events:
+            case = CASE.evolve(case, event)
+        met.append(case)
+    return met
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, len(STARTS) - 1),
+    st.lists(st.integers(0, len(EXAMPLES) - 1), max_size=16),
+)
+def test_allowed_next_is_what_the_decide_functions_take(
+    start: int, choices: list[int]
+) -> None:
+    for case in _walk(start, choices):
+        _assert_offers_what_it_takes(case)
+
+
+def test_a_new_case_offers_receiving_only() -> None:
+    _assert_offers_what_it_takes(Case())
+    assert COMMANDS.verbs(allowed_steps(Case())) == ["receive"]
+
+
+def test_a_received_case_does_not_offer_a_referral() -> None:
+    case = CASE.replay(f.received())
+    assert "propose-referral" not in COMMANDS.verbs(allowed_steps(case))
+    assert not _accepts(case, ProposeReferral(proposed_on=TODAY, grounds=WHY))
+
+
+def _assert_offers_what_it_takes(case: Case) -> None:
+    offered = set(COMMANDS.verbs(allowed_steps(case)))
+    taken = {COMMANDS.row(type(c)).verb for c in EXAMPLES if _accepts(case, c)}
+    assert offered == taken, (case.status, case.criminal)
