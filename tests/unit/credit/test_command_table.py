@@ -83,6 +83,8 @@ def test_the_watchers_and_the_process_manager_reach_their_commands_without_a_rou
 
     assert internal == {
         "open-candidate",
+        "update-grounds",
+        "record-order-overdue",
         "lapse-objection-period",
         "mark-sanction-overdue",
         "expire",
