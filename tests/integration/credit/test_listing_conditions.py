@@ -63,3 +63,36 @@ async def test_a_mass_incident_with_the_order_overdue_is_opened(chain: Chain) ->
     )
 
     assert answer.status_code == 201, answer.text
+
+
+async def test_a_decided_listing_is_not_public_until_published(chain: Chain) -> None:
+    body = by_hand(is_order_overdue=True, is_mass_incident=True) | {
+        "opened_on": day(-60)
+    }
+    body["subject"] = body["subject"] | {"name": "某未公示劳务公司"}
+    opened = await chain.credit.post("/listings", json=body)
+    assert opened.status_code == 201, opened.text
+    listing_id = str(opened.json()["stream"]).removeprefix("listing-")
+    step = f"/listings/{listing_id}"
+    served = await chain.credit.post(
+        f"{step}/serve-notice", json={"served_on": day(-50), "method": "mail"}
+    )
+    assert served.status_code == 200, served.text
+    decided = await chain.credit.post(
+        f"{step}/decide",
+        json={
+            "decided_on": day(-20),
+            "decision_id": "东人社惩决〔2026〕未公示号",
+            "decided_by": "区人社局局长",
+        },
+    )
+    assert decided.status_code == 200, decided.text
+    wait = {"wait_for": f"{decided.json()['stream']}@{decided.json()['position']}"}
+    projected = await chain.credit.get("/listings", params=wait | {"limit": 1})
+    assert projected.status_code == 200, projected.text
+    assert (await chain.credit.get(step)).json()["status"] == "listed"
+
+    public = (await chain.credit.get("/public-list")).json()
+
+    assert listing_id not in {r["listing_id"] for r in public["records"]}
+    assert (await chain.credit.get(f"/public-list/{listing_id}")).status_code == 404
