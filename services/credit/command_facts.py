@@ -55,13 +55,16 @@ async def _employer_listing(scope: Scope[DecideListing, object]) -> Listing | No
 
 async def _has_new_arrears(scope: Scope[Command, object]) -> bool:
     """Whether cases received a new case against the listed employer since the listing
-    decision (from cases' events, kept in `employer_cases`)."""
+    decision (from cases' events, kept in `employer_cases`); a complaint later
+    rejected, transferred out or cancelled is no arrears (`case_outcomes`)."""
     listing, _ = await load(scope.store, LISTING, scope.entity_id)
     uscc = getattr(listing.subject, "uscc", None)
     if listing.decision is None or not uscc:
         return False
     found = await scope.pool.fetchval(
-        "SELECT 1 FROM employer_cases WHERE uscc = $1 AND received_on > $2 LIMIT 1",
+        "SELECT 1 FROM employer_cases c WHERE c.uscc = $1 AND c.received_on > $2"
+        " AND NOT EXISTS (SELECT 1 FROM case_outcomes o WHERE o.case_stream ="
+        " c.case_stream AND o.voided_on IS NOT NULL) LIMIT 1",
         uscc,
         listing.decision.decided_on,
     )

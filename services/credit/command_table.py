@@ -15,6 +15,7 @@ from services.credit.command_facts import (
     DUTIES,
     EMPLOYER_LISTING,
     HAS_NEW_ARREARS,
+    LIMITS,
     PERSON_KEY,
     TIME_LIMITS,
     TODAY,
@@ -25,6 +26,7 @@ from services.credit.domain import (
     decision,
     early_removal,
     ending,
+    later_grounds,
     notice,
     publication,
     sanctioning,
@@ -37,6 +39,7 @@ from services.credit.domain.early_removal import (
     DecideEarlyRemoval,
 )
 from services.credit.domain.ending import ExpireListing, RevokeListing
+from services.credit.domain.later_grounds import RecordOrderOverdue, UpdateGrounds
 from services.credit.domain.notice import (
     FileObjection,
     LapseObjectionPeriod,
@@ -88,7 +91,7 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             "Open a candidate listing by hand, with its grounds (the labour "
             "inspection), under the next number of its year. A person's lookup key "
             "is derived here from their ID number, which is kept sealed.",
-            facts=(TODAY, PERSON_KEY),
+            facts=(TODAY, PERSON_KEY, LIMITS),
             route=LISTINGS.create("open-by-hand"),
             ids=Numbered(LISTING_NUMBERS, _opened_in),
         ),
@@ -99,6 +102,24 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             "Open a candidate listing on a case's recommendation (the process "
             "manager), one per case.",
             facts=(TODAY,),
+        ),
+        Row(
+            UpdateGrounds,
+            LISTING,
+            later_grounds.update_grounds,
+            "Take a case's later recommendation into the candidate's grounds before "
+            "the decision (the process manager).",
+            facts=(TODAY,),
+            not_found=MISSING,
+        ),
+        Row(
+            RecordOrderOverdue,
+            LISTING,
+            later_grounds.record_order_overdue,
+            "Record that the order to pay of a candidate's case lapsed (the process "
+            "manager, from cases' missed payment deadline).",
+            facts=(TODAY,),
+            not_found=MISSING,
         ),
         Row(
             ServeNotice,

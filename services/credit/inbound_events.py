@@ -46,3 +46,12 @@ class CaseReceived(_Inbound):
     employer: Employer
     project: Project | None = None
     received_on: date
+
+
+class DeadlineMissed(_Inbound):
+    """cases: a time limit passed with its step not done; kind `payment_order` is an
+    order to pay that went unpaid past its date (the case is now overdue)."""
+
+    kind: str
+    due: date
+    detected_on: date

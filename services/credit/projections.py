@@ -3,6 +3,8 @@ sanction tasks, deadlines, the change feed; and employers' cases from cases' top
 
 from __future__ import annotations
 
+from datetime import date
+
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.deadlines import open_deadlines
 from services.credit.domain.listing import Listing
@@ -158,20 +160,40 @@ async def _summary(
     )
 
 
+# A case ended without arrears found (rejected, transferred out, cancelled): the day.
+_VOIDED_ON = {
+    "CaseRejected": "rejected_on",
+    "CaseTransferredOut": "transferred_on",
+    "CaseCancelled": "cancelled_on",
+}
+
+
 class EmployerCases:
-    """Feeds `employer_cases` from cases' CaseReceived events (new arrears checks), and
-    `case_projects` (the project a record names)."""
+    """Feeds `employer_cases` from cases' CaseReceived events (new arrears checks),
+    `case_projects` (the project a record names) and `case_outcomes` (cleared in full,
+    or voided: rejected, transferred out or cancelled)."""
 
     name = EMPLOYER_CASES
     # Every effect goes through the runner's connection (see `Projection`).
     is_transactional = True
-    tables = ("employer_cases", "case_projects")
+    tables = ("employer_cases", "case_projects", "case_outcomes")
 
     def __init__(self, cases_topic: str) -> None:
         self.topics = (cases_topic,)
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
-        """Remember which employer each received case is against, and when."""
+        """Remember which employer each received case is against, and when; and how
+        the case ended."""
+        if event.event_type in _VOIDED_ON:
+            voided_on = date.fromisoformat(
+                str(event.data[_VOIDED_ON[event.event_type]])
+            )
+            await _outcome(conn, event.subject, "voided_on", voided_on)
+            return
+        if event.event_type == "ArrearsCleared":
+            cleared_on = date.fromisoformat(str(event.data["cleared_on"]))
+            await _outcome(conn, event.subject, "cleared_on", cleared_on)
+            return
         if event.event_type != "CaseReceived":
             return
         received = CaseReceived.model_validate(event.data)
@@ -191,3 +213,13 @@ class EmployerCases:
             event.subject,
             received.received_on,
         )
+
+
+async def _outcome(conn: DbConnection, case_stream: str, column: str, on: date) -> None:
+    # `column` is one of two names fixed above, never input.
+    await conn.execute(
+        f"INSERT INTO case_outcomes (case_stream, {column}) VALUES ($1, $2)"  # noqa: S608
+        f" ON CONFLICT (case_stream) DO UPDATE SET {column} = excluded.{column}",
+        case_stream,
+        on,
+    )

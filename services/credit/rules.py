@@ -24,6 +24,17 @@ class CreditRules:
         (rules.md §3.1.5, mapped to unit codes: a renamed unit keeps its duty)."""
         return cls(
             calendar=WorkingCalendar.from_district(district),
-            limits=CreditLimits.model_validate(district.limits.get("credit", {})),
+            limits=CreditLimits.model_validate(
+                _crime_thresholds(district) | district.limits.get("credit", {})
+            ),
             duties=default_sanction_duties(),
         )
+
+
+_CRIME_THRESHOLDS = ("crime_threshold_one_worker", "crime_threshold_many_workers")
+
+
+def _crime_thresholds(district: DistrictSettings) -> dict[str, int | str]:
+    # One figure governs cases' recommendations and credit's own check of the grounds.
+    cases = district.limits.get("cases", {})
+    return {key: cases[key] for key in _CRIME_THRESHOLDS if key in cases}

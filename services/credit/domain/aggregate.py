@@ -14,6 +14,7 @@ from services.credit.domain import (
     decision,
     early_removal,
     ending,
+    later_grounds,
     notice,
     publication,
     sanctioning,
@@ -23,6 +24,7 @@ from shared.domain import Aggregate, Command
 
 ListingEvent = (
     candidate.CandidateEvent
+    | later_grounds.GroundsEvent
     | notice.NoticeEvent
     | decision.DecisionEvent
     | publication.PublicationEvent
@@ -36,6 +38,8 @@ def evolve(listing: Listing, event: ListingEvent) -> Listing:
     """The listing after one more event, by the capability the event belongs to."""
     if isinstance(event, candidate.CandidateEvent):
         return candidate.evolve_candidate(listing, event)
+    if isinstance(event, later_grounds.GroundsEvent):
+        return later_grounds.evolve_grounds(listing, event)
     if isinstance(event, notice.NoticeEvent):
         return notice.evolve_notice(listing, event)
     if isinstance(event, decision.DecisionEvent):
@@ -63,6 +67,7 @@ _STEPS_BY_CAPABILITY: Final = (
     sanctioning.ALLOWED_IN,
     early_removal.ALLOWED_IN,
     ending.ALLOWED_IN,
+    later_grounds.ALLOWED_IN,
 )
 
 ALLOWED_AFTER: Final[dict[ListingStatus, tuple[type[Command], ...]]] = {

@@ -9,7 +9,12 @@ from typing import Annotated, ClassVar, Final, Self
 from pydantic import StringConstraints, model_validator
 from stdnum.cn import ric
 
-from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.grounds import (
+    Grounds,
+    OpenedFrom,
+    require_listing_conditions,
+)
+from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import Listing, ListingStatus, require_status
 from services.credit.domain.subjects import (
     EmployerSubject,
@@ -105,10 +110,18 @@ def open_candidate(
 
 
 def open_by_hand(
-    listing: Listing, command: OpenByHand, *, today: date, person_key: str | None
+    listing: Listing,
+    command: OpenByHand,
+    *,
+    today: date,
+    person_key: str | None,
+    limits: CreditLimits,
 ) -> list[CandidateEvent]:
     """A candidate opened by hand, as any other, once the person's lookup key the
-    service derived (None for an employer) replaces whatever the body gave."""
+    service derived (None for an employer) replaces whatever the body gave. Its
+    grounds must meet the listing conditions from the start (Order 45 art. 5): no case
+    recommendation will bring a later fact to a listing opened by hand."""
+    require_listing_conditions(command.grounds, limits)
     subject = command.subject
     if isinstance(subject, PersonDetails):
         keyed = subject.model_copy(update={"person_key": person_key})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar, Final, assert_never
 
+from services.credit.domain.grounds import require_listing_conditions
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import (
     BEFORE_DECISION,
@@ -190,12 +191,7 @@ def _require_listable(
             "notice-before-listing",
             f"The notice must be served earlier; the decision may come on {earliest}.",
         )
-    # Listing needs an order to pay that went unpaid past its date (Order 45 art. 5).
-    if listing.grounds is None or not listing.grounds.is_order_overdue:
-        raise RuleViolated(
-            "payment-order-not-overdue",
-            "No order to pay within a time limit went unpaid past its date.",
-        )
+    require_listing_conditions(listing.grounds, limits)
 
 
 def _require_link(

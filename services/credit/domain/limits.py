@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -27,6 +28,16 @@ class CreditLimits(BaseModel):
     # Working days between the notice and the earliest decision; Order 45's figure is
     # not known (rules.md §3.1.3 [N]; Henan 2017 used 3 [L]), so none by default.
     notice_before_listing_working_days: Annotated[int, Field(ge=0, le=30)] = 0
+    # "数额较大" of the crime of refusing to pay (Order 45 art. 5(1)): the province fixes
+    # X1 within ¥5,000–20,000 and X2 within ¥30,000–100,000 (rules.md §3.5). The service
+    # takes cases' figures (`[limits.cases]`), so both services apply one threshold;
+    # the defaults are the band's lower ends, as deploy/district.toml.
+    crime_threshold_one_worker: Annotated[
+        Decimal, Field(ge=5_000, le=20_000, decimal_places=2)
+    ] = Decimal(5_000)
+    crime_threshold_many_workers: Annotated[
+        Decimal, Field(ge=30_000, le=100_000, decimal_places=2)
+    ] = Decimal(30_000)
 
     @model_validator(mode="after")
     def _removal_within_the_period(self) -> Self:

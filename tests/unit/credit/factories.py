@@ -25,6 +25,7 @@ from services.credit.domain.early_removal import (
 )
 from services.credit.domain.ending import ListingExpired, ListingRevoked
 from services.credit.domain.grounds import Grounds, OpenedFrom
+from services.credit.domain.later_grounds import GroundsUpdated
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import Listing, RevokedBy, ServiceMethod
 from services.credit.domain.notice import (
@@ -149,6 +150,15 @@ def candidate_opened(**overrides: Any) -> CandidateOpened:
         "opened_on": OPENED_ON,
     }
     return CandidateOpened(**(defaults | overrides))
+
+
+def grounds_updated(**overrides: Any) -> GroundsUpdated:
+    defaults: dict[str, Any] = {
+        "grounds": grounds(),
+        "source_event_id": SOURCE_EVENT_ID,
+        "updated_on": SERVED_ON,
+    }
+    return GroundsUpdated(**(defaults | overrides))
 
 
 def notice_served(**overrides: Any) -> NoticeServed:

@@ -10,6 +10,7 @@ from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import allowed_after
 from services.credit.domain.candidate import OpenCandidate
 from services.credit.domain.ending import ExpireListing
+from services.credit.domain.later_grounds import RecordOrderOverdue, UpdateGrounds
 from services.credit.domain.listing import ListingStatus
 from services.credit.domain.notice import LapseObjectionPeriod
 from services.credit.domain.sanctioning import MarkSanctionOverdue
@@ -84,5 +85,7 @@ def test_the_watchers_and_the_process_manager_reach_their_commands_without_a_rou
         LapseObjectionPeriod,
         MarkSanctionOverdue,
         ExpireListing,
+        UpdateGrounds,
+        RecordOrderOverdue,
     }
     assert CREDIT_COMMANDS.verbs(internal) == []

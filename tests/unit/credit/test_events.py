@@ -12,6 +12,7 @@ from tests.unit.credit.factories import (
     early_removal_applied,
     early_removal_granted,
     early_removal_refused,
+    grounds_updated,
     listing_activated,
     listing_decided,
     listing_expired,
@@ -31,6 +32,7 @@ from tests.unit.credit.factories import (
 EVENTS: list[ListingEvent] = [
     candidate_opened(),
     candidate_opened(subject=person_subject()),
+    grounds_updated(),
     notice_served(),
     objection_filed(),
     objection_reviewed(),
