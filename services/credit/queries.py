@@ -153,8 +153,9 @@ async def changes(
     )
     rows = await pool.fetch(
         "SELECT * FROM listing_summary WHERE ($3::text[] IS NULL OR status = ANY($3))"
-        " AND ($1 = 0 OR listing_id IN (SELECT listing_id FROM listing_changes"
-        " WHERE change_no > $1 AND change_no <= $2)) ORDER BY listing_id",
+        # $1 is a bigint cursor: `$1 = 0` alone would type it int4 (500 past 2^31).
+        " AND ($1::bigint = 0 OR listing_id IN (SELECT listing_id FROM listing_changes"
+        " WHERE change_no > $1::bigint AND change_no <= $2)) ORDER BY listing_id",
         after,
         cursor,
         visible,

@@ -96,3 +96,14 @@ async def test_a_change_cursor_past_a_bigint_and_unknown_filters_are_refused(
         "#/query/state",
         "unknown_query_parameter",
     )
+
+
+@pytest.mark.parametrize("after", [2**31, 5_155_633_228, 2**63 - 1])
+async def test_a_change_cursor_past_any_change_is_an_empty_page_not_a_500(
+    chain: Chain, after: int
+) -> None:
+    answer = await chain.credit.get("/listings/changes", params={"after": str(after)})
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["listings"] == []
+    assert answer.json()["is_snapshot"] is False
