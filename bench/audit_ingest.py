@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from bench import kernel
-from qingqian_local.embedded import ensure_database
+from qingqian_local.embedded import drop_database, ensure_database
 from services.audit.app import MIGRATIONS
 from services.audit.ingest import Ingest
 from services.audit.keys import KeyPins
@@ -46,7 +46,8 @@ async def publish_log(
     """`events` events in streams of ten, written by the kernel and published with
     their seals (one a thousand events, and the tail within the seal interval) by the
     relay; returns how many seals."""
-    url = await ensure_database(server_url, f"bench_ledger_{uuid.uuid4().hex[:6]}")
+    name = f"bench_ledger_{uuid.uuid4().hex[:6]}"
+    url = await ensure_database(server_url, name)
     pool = await create_pool(url, min_size=2, max_size=8)
     try:
         await migrate(pool)
@@ -70,6 +71,8 @@ async def publish_log(
         return int(await pool.fetchval("SELECT count(*) FROM seals"))
     finally:
         await pool.close()
+        # Nothing stays on the server: the run leaves no database behind.
+        await drop_database(server_url, name)
 
 
 async def _all_sealed(pool: asyncpg.Pool, events: int) -> bool:
@@ -103,7 +106,8 @@ async def follow(
     seals: int,
 ) -> dict[str, float]:
     """Audit's ingest and verifier on a fresh database, timed until caught up."""
-    url = await ensure_database(server_url, f"bench_audit_{uuid.uuid4().hex[:6]}")
+    name = f"bench_audit_{uuid.uuid4().hex[:6]}"
+    url = await ensure_database(server_url, name)
     pool = await create_pool(url, min_size=2, max_size=8)
     try:
         await migrate(pool, MIGRATIONS)
@@ -132,6 +136,8 @@ async def follow(
         findings = await pool.fetchval("SELECT count(*) FROM audit_findings")
     finally:
         await pool.close()
+        # Nothing stays on the server: the run leaves no database behind.
+        await drop_database(server_url, name)
     return {
         "audit ingest events/s verified": events / elapsed,
         "audit ingest seconds": elapsed,

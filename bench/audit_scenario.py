@@ -12,7 +12,7 @@ from bench.audit_store import fill_store
 from bench.audit_timeline import measure_timeline
 from bench.sizes import Sizes
 from bench.timing import Figures, record
-from qingqian_local.embedded import ensure_database
+from qingqian_local.embedded import drop_database, ensure_database
 from services.audit.app import MIGRATIONS
 from shared.db import create_pool, migrate
 
@@ -21,7 +21,8 @@ async def measure_audit(server_url: str, bootstrap: str, sizes: Sizes) -> Figure
     """A store of `sizes.audit_events` events filled, its timeline queried; then a
     log of `sizes.audit_ingest_events` followed by audit."""
     figures: Figures = {}
-    url = await ensure_database(server_url, f"bench_audit_{uuid.uuid4().hex[:6]}")
+    name = f"bench_audit_{uuid.uuid4().hex[:6]}"
+    url = await ensure_database(server_url, name)
     pool = await create_pool(url, min_size=1, max_size=4)
     try:
         await migrate(pool, MIGRATIONS)
@@ -38,6 +39,8 @@ async def measure_audit(server_url: str, bootstrap: str, sizes: Sizes) -> Figure
         )
     finally:
         await pool.close()
+        # Nothing stays on the server: the run leaves no database behind.
+        await drop_database(server_url, name)
     record(
         figures,
         await measure_ingest(server_url, bootstrap, events=sizes.audit_ingest_events),

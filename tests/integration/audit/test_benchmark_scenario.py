@@ -13,7 +13,7 @@ from bench.audit_scenario import measure_audit
 from bench.audit_store import fill_store
 from bench.audit_timeline import FILTERS, PAGE, ZONE
 from bench.sizes import Sizes
-from qingqian_local.embedded import ensure_database
+from qingqian_local.embedded import drop_database, ensure_database
 from services.audit.app import MIGRATIONS
 from services.audit.queries import timeline
 from shared.db import create_pool, migrate
@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")
 async def test_every_timeline_filter_the_benchmark_draws_finds_events(
     pg_server_url: str,
 ) -> None:
-    url = await ensure_database(pg_server_url, f"bench_audit_{uuid.uuid4().hex[:6]}")
+    name = f"bench_audit_{uuid.uuid4().hex[:6]}"
+    url = await ensure_database(pg_server_url, name)
     pool = await create_pool(url, min_size=1, max_size=2)
     try:
         await migrate(pool, MIGRATIONS)
@@ -38,6 +39,8 @@ async def test_every_timeline_filter_the_benchmark_draws_finds_events(
         }
     finally:
         await pool.close()
+        # Nothing stays on the server: the run leaves no database behind.
+        await drop_database(pg_server_url, name)
 
     assert all(page.entries for page in found.values()), {
         name: len(page.entries) for name, page in found.items()
