@@ -52,13 +52,15 @@ def _xlsx_text(value: object, kind: CellKind) -> str:
 async def test_the_public_list_read_back_from_csv_and_xlsx_equals_the_json_list(
     chain: Chain,
 ) -> None:
-    await published(
+    first = await published(
         chain, {"kind": "employer", "name": "青海某劳务有限公司", "uscc": new_uscc()}
     )
     last = await published(
         chain,
         {"kind": "employer", "name": '某建设公司,"东关"项目部', "uscc": new_uscc()},
     )
+    # Two streams, maybe on two partitions: wait for each, not only the last write.
+    await projected(chain, first)
     await projected(chain, last)
     listed = await chain.credit.get("/public-list")
     as_csv = await chain.credit.get(

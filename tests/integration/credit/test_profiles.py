@@ -172,6 +172,8 @@ async def test_the_public_list_answers_without_a_token_with_every_published_fiel
         "role_at_employer": "法定代表人",
     }
     rep = await published(chain, person, employer=employer["listing_id"])
+    # Two streams, maybe on two partitions: wait for each, not only the last write.
+    await projected(chain, employer)
     await projected(chain, rep)
 
     answer = await anonymous.get("/public-list")
