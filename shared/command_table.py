@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 import asyncpg
 
 from shared.domain import Aggregate, Command, Event, Role
+from shared.duties import Acting, DutyUnits
 from shared.handling import CommandContext, load
 from shared.numbering import YearlyNumbers
 from shared.store import Appended, EventStore
@@ -96,6 +97,18 @@ def actor_unit(name: str = "unit") -> Fact[Any, Command, object]:
 
 async def _active_units(scope: Scope[Command, object]) -> Any:
     return await active_units(scope.pool)
+
+
+def acting(
+    duty_units_of: Callable[[X], DutyUnits], name: str = "acting"
+) -> Fact[Acting, Command, X]:
+    """Who runs the command: their unit, whether they act as the office, and the duties
+    their unit holds (`shared.duties`), from the service's copy of the district file."""
+
+    async def provide(scope: Scope[Command, X]) -> Acting:
+        return Acting.of(scope.ctx.actor, duty_units_of(scope.context))
+
+    return Fact(name, provide)
 
 
 def active_unit_codes(name: str = "units") -> Fact[Any, Command, object]:

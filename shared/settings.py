@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.duties import DutyUnits
 from shared.signatures import DEFAULT_SUITE, SignatureSuite
 from shared.trust import Jwk
 
@@ -172,6 +173,7 @@ class DistrictSettings(BaseModel):
     calendar: dict[str, CalendarYear] = Field(default_factory=dict)
     limits: dict[str, dict[str, int | str]] = Field(default_factory=dict)
     exchange: PublishingBody = Field(default_factory=PublishingBody)
+    duty_units: DutyUnits = Field(default_factory=DutyUnits)
 
     @classmethod
     def load(cls, path: Path) -> DistrictSettings:
