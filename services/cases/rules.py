@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from services.cases.domain.limits import CaseLimits
 from shared.calendar import WorkingCalendar
+from shared.duties import DutyUnits
 from shared.settings import DistrictSettings
 
 
@@ -15,6 +16,7 @@ class CaseRules:
 
     calendar: WorkingCalendar
     limits: CaseLimits
+    duty_units: DutyUnits
 
     @classmethod
     def from_district(cls, district: DistrictSettings) -> CaseRules:
@@ -22,4 +24,5 @@ class CaseRules:
         return cls(
             calendar=WorkingCalendar.from_district(district),
             limits=CaseLimits.model_validate(district.limits.get("cases", {})),
+            duty_units=district.duty_units,
         )

@@ -9,6 +9,7 @@ from typing import Final, TypeVar
 
 from services.cases.domain import (
     assignment,
+    court,
     escalation,
     intake,
     investigation,
@@ -19,6 +20,7 @@ from services.cases.domain import (
     supplement,
 )
 from services.cases.domain.assignment import AssignmentEvent, evolve_assignment
+from services.cases.domain.court import CourtEvent, evolve_court
 from services.cases.domain.escalation import EscalationEvent, evolve_escalation
 from services.cases.domain.intake import IntakeEvent, evolve_intake
 from services.cases.domain.investigation import (
@@ -41,6 +43,7 @@ CaseEvent = (
     | PaymentEvent
     | ReferralEvent
     | PoliceAnswerEvent
+    | CourtEvent
     | AssignmentEvent
     | EscalationEvent
     | WorkerDataForgotten
@@ -61,6 +64,8 @@ def evolve(case: Case, event: CaseEvent) -> Case:
         return evolve_referral(case, event)
     if isinstance(event, PoliceAnswerEvent):
         return evolve_police_answer(case, event)
+    if isinstance(event, CourtEvent):
+        return evolve_court(case, event)
     if isinstance(event, AssignmentEvent):
         return evolve_assignment(case, event)
     if isinstance(event, WorkerDataForgotten):
@@ -69,7 +74,11 @@ def evolve(case: Case, event: CaseEvent) -> Case:
 
 
 CASE: Aggregate[Case, CaseEvent] = Aggregate(
-    category="case", initial=Case(), evolve=evolve, events=CaseEvent
+    category="case",
+    initial=Case(),
+    evolve=evolve,
+    events=CaseEvent,
+    upcasters=(*police_answer.UPCASTERS, *escalation.UPCASTERS),
 )
 
 # The order in which `allowed_next` has always listed a status's steps: the case's own
@@ -87,6 +96,10 @@ _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     investigation.CancelCase,
     payments.DecideHandling,
     payments.ApplyCourtEnforcement,
+    court.RecordEnforcementAccepted,
+    court.RecordPropertyPreservation,
+    court.RecordAdvanceExecution,
+    court.RecordEnforcementOutcome,
     investigation.CloseCase,
     referral.ProposeReferral,
     referral.ApproveReferral,
@@ -140,6 +153,7 @@ ALLOWED_AFTER: Final = _steps_by_status(
         supplement.ALLOWED_IN,
         investigation.ALLOWED_IN,
         payments.ALLOWED_IN,
+        court.ALLOWED_IN,
         referral.ALLOWED_IN,
         assignment.ALLOWED_IN,
         escalation.ALLOWED_IN,
