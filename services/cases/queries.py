@@ -28,8 +28,8 @@ from shared.personal_data import PersonalVault, mask
 from shared.store import EventStore
 
 _SUMMARY = "SELECT * FROM case_summary"
-# A case in one of these is over: its assignment no longer asks anything of a unit.
-_ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
+# A case in one of these is over (its `status`): its assignment no longer asks anything of a unit.
+ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
 _CENT = Decimal("0.01")
 
 
@@ -42,7 +42,8 @@ class TotalsBy(StrEnum):
     LEAD_UNIT = "lead_unit"
 
 
-def _summary(row: asyncpg.Record) -> CaseSummaryView:
+def summary(row: asyncpg.Record) -> CaseSummaryView:
+    """A `case_summary` row as the list shows it."""
     return CaseSummaryView(**{k: row[k] for k in CaseSummaryView.model_fields})
 
 
@@ -52,32 +53,36 @@ async def list_cases(
     status: str | None,
     unit: str | None,
     sector: str | None,
+    territorial_unit: str | None,
     limit: int,
     offset: int,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first, optionally by status, sector and a unit (lead or helping)."""
+    """Cases, newest first, optionally by status, sector, a unit (lead or helping) and
+    the town or community whose territory the case lies in (属地)."""
     rows = await pool.fetch(
         f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
         " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
+        " AND ($6::text IS NULL OR territorial_unit = $6)"
         " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
         status,
         sector,
         unit,
         limit,
         offset,
+        territorial_unit,
     )
-    return [_summary(r) for r in rows]
+    return [summary(r) for r in rows]
 
 
 async def overdue_cases(pool: asyncpg.Pool, *, today: date) -> list[CaseSummaryView]:
     """Cases with a deadline passed while its step is not done, or a late assignment."""
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE {_ENDED} AND (overdue_since IS NOT NULL"
+        f"{_SUMMARY} WHERE {ENDED} AND (overdue_since IS NOT NULL"
         " OR (assignment_status = 'active' AND assignment_due < $1))"
         " ORDER BY coalesce(overdue_since, assignment_due), case_id",
         today,
     )
-    return [_summary(r) for r in rows]
+    return [summary(r) for r in rows]
 
 
 async def work_queue(
@@ -91,12 +96,12 @@ async def work_queue(
     """(assigned to the unit, due within `soon` working days, overdue) for one unit."""
     horizon = calendar.add_working_days(today, soon_working_days).due
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE {_ENDED} AND assignment_status = 'active'"
+        f"{_SUMMARY} WHERE {ENDED} AND assignment_status = 'active'"
         " AND (lead_unit = $1 OR $1 = ANY(helping_units))"
         " ORDER BY assignment_due, case_id",
         unit,
     )
-    assigned = [_summary(r) for r in rows]
+    assigned = [summary(r) for r in rows]
 
     def due(case: CaseSummaryView) -> list[date]:
         return [d for d in (case.assignment_due, case.next_due) if d is not None]
