@@ -20,6 +20,7 @@ from services.credit.domain import (
     sanctioning,
 )
 from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.sanctions import SanctionTaskStatus
 from shared.domain import Aggregate, Command
 
 ListingEvent = (
@@ -86,3 +87,31 @@ verbs (`allowed_next`, and the refusals on the wire)."""
 def allowed_after(status: ListingStatus) -> tuple[type[Command], ...]:
     """The commands a status allows next."""
     return ALLOWED_AFTER[status]
+
+
+def _refused_by_rule(listing: Listing) -> frozenset[type[Command]]:
+    """The steps the status allows that the decide functions refuse under a named rule
+    in this state: a second application while one is pending (409
+    `early-removal-pending`), a decision without one (`no-early-removal-application`),
+    confirming a sanction no unit has left to confirm (`sanction-already-applied`,
+    `sanction-already-lifted`)."""
+    tasks = listing.sanction_tasks
+    pending = listing.early_removal is not None
+    refused: set[type[Command]] = set()
+    refused.add(
+        early_removal.ApplyForEarlyRemoval
+        if pending
+        else early_removal.DecideEarlyRemoval
+    )
+    if all(t.status is SanctionTaskStatus.APPLIED for t in tasks):
+        refused.add(sanctioning.RecordSanctionApplied)
+    if all(t.status is SanctionTaskStatus.LIFTED for t in tasks):
+        refused.add(sanctioning.RecordSanctionLifted)
+    return frozenset(refused)
+
+
+def allowed_steps(listing: Listing) -> tuple[type[Command], ...]:
+    """The commands the listing allows next (`allowed_next`): its status's steps, less
+    those its state refuses by rule, so what is offered is what is taken."""
+    refused = _refused_by_rule(listing)
+    return tuple(c for c in ALLOWED_AFTER[listing.status] if c not in refused)

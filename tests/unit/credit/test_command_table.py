@@ -61,6 +61,12 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
     step = "/listings/{listing_id}"
     assert served == {
         ("/listings", "open_by_hand", "201"),
+        ("/construction-measures", "record_construction_measure", "201"),
+        (
+            "/construction-measures/{measure_id}/lift",
+            "lift_construction_measure",
+            "200",
+        ),
         (f"{step}/serve-notice", "serve_notice", "200"),
         (f"{step}/file-objection", "file_objection", "200"),
         (f"{step}/review-objection", "review_objection", "200"),
