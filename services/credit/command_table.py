@@ -30,6 +30,7 @@ from services.credit.domain import (
     ending,
     later_grounds,
     notice,
+    payment_evidence,
     publication,
     sanctioning,
 )
@@ -53,6 +54,7 @@ from services.credit.domain.notice import (
     ReviewObjection,
     ServeNotice,
 )
+from services.credit.domain.payment_evidence import RecordPaymentEvidence
 from services.credit.domain.publication import PublishListing
 from services.credit.domain.sanctioning import (
     MarkSanctionOverdue,
@@ -244,6 +246,16 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             ending.expire_listing,
             "The listing period ran out (the watcher).",
             facts=TIME_LIMITS,
+            not_found=MISSING,
+        ),
+        Row(
+            RecordPaymentEvidence,
+            LISTING,
+            payment_evidence.record_payment_evidence,
+            "For a listing no case covers, record the evidence of full payment the "
+            "office checked and who checked it (else cases' record is the record).",
+            facts=(TODAY, PAYMENT_ON_RECORD),
+            route=LISTINGS.step("record-payment-evidence"),
             not_found=MISSING,
         ),
         Row(

@@ -16,6 +16,7 @@ from services.credit.domain import (
     ending,
     later_grounds,
     notice,
+    payment_evidence,
     publication,
     sanctioning,
 )
@@ -32,6 +33,7 @@ ListingEvent = (
     | sanctioning.SanctionEvent
     | ending.EndingEvent
     | early_removal.EarlyRemovalEvent
+    | payment_evidence.PaymentEvidenceEvent
 )
 
 
@@ -51,6 +53,8 @@ def evolve(listing: Listing, event: ListingEvent) -> Listing:
         return sanctioning.evolve_sanctioning(listing, event)
     if isinstance(event, ending.EndingEvent):
         return ending.evolve_ending(listing, event)
+    if isinstance(event, payment_evidence.PaymentEvidenceRecorded):
+        return payment_evidence.evolve_payment_evidence(listing, event)
     return early_removal.evolve_early_removal(listing, event)
 
 
@@ -66,6 +70,7 @@ _STEPS_BY_CAPABILITY: Final = (
     decision.ALLOWED_IN,
     publication.ALLOWED_IN,
     sanctioning.ALLOWED_IN,
+    payment_evidence.ALLOWED_IN,
     early_removal.ALLOWED_IN,
     ending.ALLOWED_IN,
     later_grounds.ALLOWED_IN,
@@ -94,7 +99,8 @@ def _refused_by_rule(listing: Listing) -> frozenset[type[Command]]:
     in this state: a second application while one is pending (409
     `early-removal-pending`), a decision without one (`no-early-removal-application`),
     confirming a sanction no unit has left to confirm (`sanction-already-applied`,
-    `sanction-already-lifted`)."""
+    `sanction-already-lifted`), payment evidence for a listing whose grounds name
+    cases (`payment-recorded-in-cases`)."""
     tasks = listing.sanction_tasks
     pending = listing.early_removal is not None
     refused: set[type[Command]] = set()
@@ -107,6 +113,8 @@ def _refused_by_rule(listing: Listing) -> frozenset[type[Command]]:
         refused.add(sanctioning.RecordSanctionApplied)
     if all(t.status is SanctionTaskStatus.LIFTED for t in tasks):
         refused.add(sanctioning.RecordSanctionLifted)
+    if payment_evidence.is_covered_by_cases(listing):
+        refused.add(payment_evidence.RecordPaymentEvidence)
     return frozenset(refused)
 
 

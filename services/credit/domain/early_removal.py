@@ -42,8 +42,6 @@ class RefusalReason(StrEnum):
     TOO_SOON_AFTER_CORRECTION = "too_soon_after_correction"
     NEW_ARREARS = "new_arrears"
     NO_WRITTEN_COMMITMENT = "no_written_commitment"
-    PAYMENT_NOT_ON_RECORD = "payment_not_on_record"
-    PAYMENT_BEFORE_LISTING = "payment_before_listing"
 
 
 class PaymentOnRecord(BaseModel):
@@ -53,9 +51,9 @@ class PaymentOnRecord(BaseModel):
 
     The cases weighed are the listing's grounds' cases; for a listing opened by hand
     without a case, the cases of the employer (by USCC; a person's listing by its
-    employer listing) that cases received by the listing decision. With none, no
-    payment is on record: the office records the payment on a case in cases, which
-    keeps every payment with who recorded it; credit keeps no payment of its own."""
+    employer listing) that cases received by the listing decision. With none, the
+    payment on record is the evidence the office checked and recorded on the listing,
+    naming who checked it (`payment_evidence`); without that, none is."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -210,7 +208,7 @@ def decide_early_removal(
         limits=limits,
         has_new_arrears=has_new_arrears,
         listed_on=listing.decision.decided_on if listing.decision else None,
-        paid_in_full_on=payment_on_record.paid_in_full_on,
+        paid_in_full_on=paid_in_full(listing, payment_on_record),
     )
     if reasons:
         return [EarlyRemovalRefused(decided_on=command.decided_on, reasons=reasons)]
@@ -220,6 +218,16 @@ def decide_early_removal(
             decided_on=command.decided_on, sanctions_to_lift=to_lift, lift_due=lift_due
         )
     ]
+
+
+def paid_in_full(listing: Listing, record: PaymentOnRecord) -> date | None:
+    """The day the arrears were paid in full on record: cases' record when it weighs
+    a case; else, for a listing no case covers, the payment evidence the office
+    recorded (`payment_evidence`)."""
+    if record.case_ids:
+        return record.paid_in_full_on
+    evidence = listing.payment_evidence
+    return evidence.paid_on if evidence is not None else None
 
 
 def require_payment_on_record(
@@ -232,19 +240,20 @@ def require_payment_on_record(
     `payment-not-on-record` when cases recorded no full payment on or before the
     declared day."""
     listed_on = listing.decision.decided_on if listing.decision else None
+    paid_in_full_on = paid_in_full(listing, record)
     if listed_on is not None and paid_on < listed_on:
         raise RuleViolated(
             "payment-before-listing",
             f"The payment of {paid_on} is before the listing decision of "
             f"{listed_on}; the 6 months run from full payment during the listing.",
         )
-    paid_in_full_on = record.paid_in_full_on
     if paid_in_full_on is None or paid_in_full_on > paid_on:
         cases = ", ".join(record.case_ids) or "none known"
         raise RuleViolated(
             "payment-not-on-record",
             f"Cases recorded no full payment on or before {paid_on} "
-            f"(cases: {cases}); record the payment on the case first.",
+            f"(cases: {cases}); record the payment on the case first (or, for a "
+            "listing no case covers, the evidence of payment).",
         )
     if listed_on is not None and paid_in_full_on < listed_on:
         raise RuleViolated(
@@ -269,12 +278,16 @@ def refusal_reasons(
     (rules.md §3.1.1, §4.2)."""
     reasons: list[RefusalReason] = []
     paid_on = application.paid_on
-    if paid_on is None:
+    # Not paid, as the published refusal names it: nothing declared, or no full
+    # payment on record by the day declared, or none made during the listing (an
+    # application taken before cases' record changed, or before this rule).
+    if (
+        paid_on is None
+        or paid_in_full_on is None
+        or paid_in_full_on > paid_on
+        or (listed_on is not None and paid_in_full_on < listed_on)
+    ):
         reasons.append(RefusalReason.NOT_PAID)
-    elif paid_in_full_on is None or paid_in_full_on > paid_on:
-        reasons.append(RefusalReason.PAYMENT_NOT_ON_RECORD)
-    elif listed_on is not None and paid_in_full_on < listed_on:
-        reasons.append(RefusalReason.PAYMENT_BEFORE_LISTING)
     # 6 whole months from the correction give the right to apply (rules.md §3.1.1).
     elif not has_full_months_passed(
         paid_in_full_on, application.applied_on, limits.early_removal_min_months

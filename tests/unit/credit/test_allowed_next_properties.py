@@ -29,6 +29,7 @@ from services.credit.domain.listing import (
     ServiceMethod,
 )
 from services.credit.domain.notice import FileObjection, ReviewObjection, ServeNotice
+from services.credit.domain.payment_evidence import RecordPaymentEvidence
 from services.credit.domain.publication import PublishListing
 from services.credit.domain.sanctioning import (
     RecordSanctionApplied,
@@ -72,6 +73,7 @@ EXAMPLES: tuple[Command, ...] = (
         task_id=f.JSJ_PERMITS, applied_on=TODAY, basis=WHY, reference=WHY
     ),
     RecordSanctionLifted(task_id=f.JSJ_PERMITS, lifted_on=TODAY, reference=WHY),
+    RecordPaymentEvidence(paid_on=TODAY, evidence=WHY, verified_by="王五"),
     ApplyForEarlyRemoval(applied_on=TODAY, commitment_text=WHY),
     DecideEarlyRemoval(decided_on=TODAY),
     RevokeListing(revoked_on=TODAY, by=RevokedBy.COURT, reference=WHY),
@@ -105,6 +107,7 @@ HISTORIES: tuple[Sequence[ListingEvent], ...] = (
     [*f.active(), *EVERY_TASK_APPLIED],
     [*f.active(), *EVERY_TASK_APPLIED, f.early_removal_applied()],
     [*REMOVED, *EVERY_TASK_LIFTED],
+    f.active(grounds=f.grounds(case_ids=())),
 )
 """A listing in each status the factories reach."""
 
@@ -141,6 +144,16 @@ def test_a_pending_application_offers_its_decision_not_another() -> None:
 
     assert "decide-early-removal" in offered
     assert "apply-for-early-removal" not in offered
+
+
+def test_payment_evidence_is_offered_only_where_no_case_holds_the_payment() -> None:
+    by_hand = LISTING.replay(f.active(grounds=f.grounds(case_ids=())))
+    of_a_case = LISTING.replay(f.active())
+
+    assert "record-payment-evidence" in CREDIT_COMMANDS.verbs(allowed_steps(by_hand))
+    assert "record-payment-evidence" not in CREDIT_COMMANDS.verbs(
+        allowed_steps(of_a_case)
+    )
 
 
 def test_confirmed_sanctions_are_not_offered_again() -> None:

@@ -31,6 +31,7 @@ ALLOWED_NEXT: dict[ListingStatus, list[str]] = {
     ListingStatus.PUBLISHED: ["revoke"],
     ListingStatus.ACTIVE: [
         "record-sanction-applied",
+        "record-payment-evidence",
         "apply-for-early-removal",
         "decide-early-removal",
         "revoke",
@@ -75,6 +76,7 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
         (f"{step}/publish", "publish_listing", "200"),
         (f"{step}/record-sanction-applied", "record_sanction_applied", "200"),
         (f"{step}/record-sanction-lifted", "record_sanction_lifted", "200"),
+        (f"{step}/record-payment-evidence", "record_payment_evidence", "200"),
         (f"{step}/apply-for-early-removal", "apply_for_early_removal", "200"),
         (f"{step}/decide-early-removal", "decide_early_removal", "200"),
         (f"{step}/revoke", "revoke_listing", "200"),

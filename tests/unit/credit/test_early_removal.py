@@ -337,9 +337,7 @@ def test_a_payment_no_longer_in_full_on_record_refuses_removal() -> None:
 
     events = decided(history, payment_on_record=on_record(None))
 
-    assert events == [
-        early_removal_refused(reasons=(RefusalReason.PAYMENT_NOT_ON_RECORD,))
-    ]
+    assert events == [early_removal_refused(reasons=(RefusalReason.NOT_PAID,))]
 
 
 def test_an_application_of_old_whose_payment_preceded_the_listing_is_refused() -> None:
@@ -347,9 +345,7 @@ def test_an_application_of_old_whose_payment_preceded_the_listing_is_refused() -
 
     events = decided(history, payment_on_record=on_record(date(2024, 3, 1)))
 
-    assert events == [
-        early_removal_refused(reasons=(RefusalReason.PAYMENT_BEFORE_LISTING,))
-    ]
+    assert events == [early_removal_refused(reasons=(RefusalReason.NOT_PAID,))]
 
 
 def test_the_months_run_from_the_recorded_full_payment() -> None:

@@ -1,7 +1,8 @@
 """The date windows of credit repair over any dates: given a listing decided on D,
 when the employer declares it paid on P and cases recorded the full payment on R (or
 never), then the application is taken exactly when D ≤ R ≤ P, and the decision grants
-removal only when 6 whole months ran from R, not from P, to the application."""
+removal only when 6 whole months ran from R, not from P, to the application; otherwise
+it refuses as not paid (R missing, after P or before D) or too soon."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def test_removal_is_granted_exactly_when_six_months_ran_from_the_recorded_paymen
     )
     reasons = getattr(events[0], "reasons", ())
     assert (reasons == ()) is is_granted
-    if recorded is None or recorded > paid_on:
-        assert reasons == (RefusalReason.PAYMENT_NOT_ON_RECORD,)
-    elif recorded < DECIDED_ON:
-        assert reasons == (RefusalReason.PAYMENT_BEFORE_LISTING,)
+    if recorded is None or not DECIDED_ON <= recorded <= paid_on:
+        assert reasons == (RefusalReason.NOT_PAID,)
+    elif not is_granted:
+        assert reasons == (RefusalReason.TOO_SOON_AFTER_CORRECTION,)

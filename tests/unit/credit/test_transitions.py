@@ -62,6 +62,10 @@ from services.credit.domain.notice import (
     review_objection,
     serve_notice,
 )
+from services.credit.domain.payment_evidence import (
+    RecordPaymentEvidence,
+    record_payment_evidence,
+)
 from services.credit.domain.publication import PublishListing, publish_listing
 from services.credit.domain.sanctioning import (
     MarkSanctionOverdue,
@@ -171,6 +175,12 @@ STEPS: dict[type[Command], tuple[Decide, Command]] = {
         MarkSanctionOverdue(task_id=JSJ_PERMITS, due=SANCTION_DUE),
     ),
     ExpireListing: (expire_listing, ExpireListing()),
+    RecordPaymentEvidence: (
+        record_payment_evidence,
+        RecordPaymentEvidence(
+            paid_on=date(2024, 5, 27), evidence="转账凭证", verified_by="王五"
+        ),
+    ),
     ApplyForEarlyRemoval: (
         apply_for_early_removal,
         ApplyForEarlyRemoval(applied_on=date(2024, 5, 27), commitment_text="承诺"),
