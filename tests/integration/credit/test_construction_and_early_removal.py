@@ -239,3 +239,48 @@ async def test_the_construction_bureau_records_its_measures_and_early_removal_co
         )
     ).json()
     assert (after["status"], after["lifted_on"]) == ("lifted", day(0))
+
+
+async def test_an_order_finding_more_owed_after_clearance_takes_the_payment_off_record(
+    chain: Chain,
+) -> None:
+    case_id = await received_case(chain)
+    await ok(
+        await chain.cases.post(
+            f"/cases/{case_id}/record-payment",
+            json={"paid_on": day(-250), "amount": "180000.00"},
+        )
+    )
+
+    async def cleared() -> bool:
+        return await _outcome(chain, case_id, "cleared_on") is not None
+
+    await eventually(cleared, timeout=30)
+    # the investigation found more owed: the order to pay says so
+    await ok(
+        await chain.cases.post(
+            f"/cases/{case_id}/order-payment",
+            json={
+                "ordered_on": day(-240),
+                "pay_by": day(-233),
+                "served_on": day(-240),
+                "service_method": "in_person",
+                "amount": "20000.00",
+            },
+        )
+    )
+
+    async def owed_again() -> bool:
+        return await _outcome(chain, case_id, "cleared_on") is None
+
+    await eventually(owed_again, timeout=30)
+    measure = await chain.credit.post(
+        "/construction-measures", json=stop_work(case_id=case_id), headers=JSJ
+    )
+    measure_id = (await ok(measure))["stream"].removeprefix("measure-")
+    still_owed = await chain.credit.post(
+        f"/construction-measures/{measure_id}/lift",
+        json={"lifted_on": day(0), "reference": "东建复字〔2026〕5号"},
+        headers=JSJ,
+    )
+    problem(still_owed, 409, "payment-not-on-record")
