@@ -25,7 +25,7 @@ FY = TOKENS.headers(Role.UNIT_STAFF, person="fy-staff", unit="fy")
 COMMITMENT = "本公司承诺今后按时足额支付农民工工资"
 
 
-async def received_case(chain: Chain) -> str:
+async def received_case(chain: Chain, uscc: str = USCC) -> str:
     """A case received 300 days ago and accepted, that credit has heard of."""
     received = await ok(
         await chain.cases.post(
@@ -33,7 +33,7 @@ async def received_case(chain: Chain) -> str:
             json={
                 "source": "complaint",
                 "sector": "construction",
-                "employer": {"name": "某劳务公司", "uscc": USCC},
+                "employer": {"name": "某劳务公司", "uscc": uscc},
                 "project": {"name": "城东区某安置小区项目"},
                 "workers_count": 15,
                 "months_owed": 5,
@@ -66,15 +66,16 @@ async def _outcome(chain: Chain, case_id: str, column: str) -> Any:
     )
 
 
-async def published_listing(chain: Chain, case_id: str) -> str:
-    """A listing of the case, opened by hand, decided 260 days ago and published."""
+async def published_listing(chain: Chain, case_ids: list[str], uscc: str = USCC) -> str:
+    """A listing opened by hand on those cases (or none), decided 260 days ago and
+    published."""
     opened = await ok(
         await chain.credit.post(
             "/listings",
             json={
-                "subject": {"kind": "employer", "name": "某劳务公司", "uscc": USCC},
+                "subject": {"kind": "employer", "name": "某劳务公司", "uscc": uscc},
                 "grounds": {
-                    "case_ids": [case_id],
+                    "case_ids": case_ids,
                     "amount_owed": "180000.00",
                     "months_owed": 5,
                     "workers_count": 15,
@@ -124,7 +125,7 @@ async def test_the_construction_bureau_records_its_measures_and_early_removal_co
     chain: Chain,
 ) -> None:
     case_id = await received_case(chain)
-    step = await published_listing(chain, case_id)
+    step = await published_listing(chain, [case_id])
     listing_id = step.removeprefix("/listings/")
 
     # the construction bureau's own stop-work order on the published listing
@@ -284,3 +285,38 @@ async def test_an_order_finding_more_owed_after_clearance_takes_the_payment_off_
         headers=JSJ,
     )
     problem(still_owed, 409, "payment-not-on-record")
+
+
+async def test_a_listing_opened_without_a_case_weighs_the_employers_cases(
+    chain: Chain,
+) -> None:
+    uscc = "91630102MA74P3MP20"
+    case_id = await received_case(chain, uscc)
+    step = await published_listing(chain, [], uscc)
+    await ok(
+        await chain.cases.post(
+            f"/cases/{case_id}/record-payment",
+            json={"paid_on": day(-200), "amount": "180000.00"},
+        )
+    )
+
+    async def cleared() -> bool:
+        return await _outcome(chain, case_id, "cleared_on") is not None
+
+    await eventually(cleared, timeout=30)
+    # the employer's case holds the payment: no evidence of the office's own
+    evidence = await chain.credit.post(
+        f"{step}/record-payment-evidence",
+        json={"paid_on": day(-200), "evidence": "转账凭证", "verified_by": "王五"},
+    )
+    assert case_id in problem(evidence, 409, "payment-recorded-in-cases")["detail"]
+    await ok(
+        await chain.credit.post(
+            f"{step}/apply-for-early-removal",
+            json={
+                "applied_on": day(0),
+                "paid_on": day(-200),
+                "commitment_text": COMMITMENT,
+            },
+        )
+    )
