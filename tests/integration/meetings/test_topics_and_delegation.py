@@ -133,7 +133,7 @@ async def test_units_propose_topics_the_office_accepts_or_declines(
         json={"declined_on": day(0), "reason": "不同意"},
     )
     _problem(by_unit, 403)
-    await ok(
+    declined_it = await ok(
         await g.post(
             f"/topics/{declined_id}/decline",
             json={"declined_on": day(0), "reason": "已由建设局专项处理"},
@@ -152,6 +152,9 @@ async def test_units_propose_topics_the_office_accepts_or_declines(
         )
     )
 
+    # Each topic's stream may sit in its own partition: wait for each last step.
+    for appended in (accepted, declined_it):
+        await ok(await g.get(f"/topics/{accepted_id}", params=_wait(appended)))
     listed = (
         await g.get(
             "/topics", params={"proposed_by": "jsj", **_wait(withdrawn)}, headers=JSJ
