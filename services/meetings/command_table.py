@@ -4,9 +4,7 @@ the process manager all run commands through `run(COMMANDS, …)`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
-
-from fastapi import Path
+from typing import Any, Final
 
 from services.meetings.assignments import (
     assignments,
@@ -41,11 +39,17 @@ from services.meetings.outside_facts import (
     powers_today,
     work_plan_years,
 )
+from services.meetings.resources import (
+    ACTION_ITEMS,
+    MEETING_NUMBERS,
+    MEETINGS,
+    TOPIC_NUMBERS,
+    TOPICS,
+)
 from services.meetings.topic_agenda import place_on_agenda
 from shared.command_table import (
     CommandTable,
     Numbered,
-    Resource,
     Row,
     Scope,
     actor_unit,
@@ -54,28 +58,7 @@ from shared.command_table import (
     today,
 )
 from shared.command_table import active_unit_codes as units
-from shared.numbering import YearlyNumbers
 from shared.store import Appended
-
-MEETING_ID_PATTERN = r"^\d{4}-\d{3}$"
-ACTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
-MeetingId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-003"])]
-ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1-jsj"])]
-TopicId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-007"])]
-
-MEETINGS = Resource("meetings", id_param="meeting_id", id_type=MeetingId)
-ACTION_ITEMS = Resource("action-items", id_param="action_id", id_type=ActionId)
-TOPICS = Resource("topics", id_param="topic_id", id_type=TopicId)
-
-# Meeting numbers per year, handed out without gaps: `2024-003`.
-MEETING_NUMBERS = YearlyNumbers(
-    table="meeting_numbers", entity_id=lambda year, number: f"{year}-{number:03d}"
-)
-
-# Topic numbers per year, numbered as meetings are: `2024-007`.
-TOPIC_NUMBERS = YearlyNumbers(
-    table="topic_numbers", entity_id=lambda year, number: f"{year}-{number:03d}"
-)
 
 _NO_MEETING = "meeting {id} does not exist"
 _NO_ACTION = "action item {id} does not exist"

@@ -10,19 +10,15 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from services.meetings import plenary_queries, queries, topic_queries
-from services.meetings.command_table import (
-    COMMANDS,
-    MEETING_ID_PATTERN,
-    ActionId,
-    MeetingId,
-    TopicId,
-)
+from services.meetings.command_table import COMMANDS
 from services.meetings.domain.action_item import ACTION
 from services.meetings.domain.lifecycle import TopicStatus
 from services.meetings.domain.meeting import MEETING
 from services.meetings.domain.proposal import MeetingKind
 from services.meetings.domain.topic import TOPIC
+from services.meetings.domain.topics import MEETING_ID_PATTERN
 from services.meetings.projections import MEETING_MODELS
+from services.meetings.resources import ActionId, MeetingId, TopicId
 from services.meetings.views import (
     ActionItemDetailView,
     ActionItemView,
