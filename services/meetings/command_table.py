@@ -36,6 +36,7 @@ from services.meetings.outside_facts import (
     deputy_roles,
     powers_on_approval,
     powers_on_delegation,
+    powers_on_revocation,
     powers_today,
     work_plan_years,
 )
@@ -149,6 +150,16 @@ COMMANDS: CommandTable[None] = CommandTable(
             " anyone else.",
             facts=(today(), powers_on_delegation(), deputy_roles()),
             route=MEETINGS.step("delegate-chair"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            delegation.RevokeChairDelegation,
+            MEETING,
+            delegation.revoke_chair_delegation,
+            "The convener (on the members roster on `revoked_on`) takes back the"
+            " chair he delegated, saying why; 403 for anyone else.",
+            facts=(today(), powers_on_revocation()),
+            route=MEETINGS.step("revoke-chair-delegation"),
             not_found=_NO_MEETING,
         ),
         Row(

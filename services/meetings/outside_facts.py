@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.meetings.domain.delegation import DelegateChair, meeting_date
+from services.meetings.domain.delegation import (
+    DelegateChair,
+    RevokeChairDelegation,
+    meeting_date,
+)
 from services.meetings.domain.meeting import MEETING
 from services.meetings.domain.minutes import ApproveMinutes
 from services.meetings.domain.powers import Powers
@@ -67,6 +71,15 @@ async def _powers_on_delegation(scope: Scope[DelegateChair, object]) -> Powers:
 def powers_on_delegation() -> Fact[Powers, DelegateChair, object]:
     """`powers`: as `powers_today`, on the day the chair is delegated."""
     return fact("powers", _powers_on_delegation)
+
+
+async def _powers_on_revocation(scope: Scope[RevokeChairDelegation, object]) -> Powers:
+    return await _powers(scope, scope.command.revoked_on)
+
+
+def powers_on_revocation() -> Fact[Powers, RevokeChairDelegation, object]:
+    """`powers`: as `powers_today`, on the day the delegation is revoked."""
+    return fact("powers", _powers_on_revocation)
 
 
 async def _deputy_roles(scope: Scope[DelegateChair, object]) -> frozenset[str]:

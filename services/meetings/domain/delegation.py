@@ -1,6 +1,7 @@
 """Chair delegation: a plenary is chaired by the convener or a deputy convener he
 delegates (rules.md §4.3); the delegation is an act the convener records, naming a
-person who is a deputy convener on the meeting's date."""
+person who is a deputy convener on the meeting's date, and may revoke before the
+plenary is held."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from services.meetings.domain.proposal import MeetingKind
 from shared.dates import BusinessDate, require_date
 from shared.domain import Command, Event, Role
 from shared.errors import InvalidInput, RuleViolated
-from shared.values import PersonId
+from shared.values import PersonId, Text
 
 if TYPE_CHECKING:
     from services.meetings.domain.meeting import Meeting, MeetingEvent
@@ -35,8 +36,19 @@ class DelegateChair(Command):
     delegated_on: BusinessDate
 
 
+class RevokeChairDelegation(Command):
+    """The convener (on the roster on `revoked_on`) takes the delegation back, saying
+    why; the convener chairs unless he delegates again."""
+
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.CONVENER})
+
+    revoked_on: BusinessDate
+    reason: Text
+
+
 ALLOWED_IN: Final[dict[type[Command], frozenset[MeetingStatus]]] = {
     DelegateChair: NOT_YET_HELD,
+    RevokeChairDelegation: NOT_YET_HELD,
 }
 """The statuses in which each command of this capability is a next step."""
 
@@ -50,12 +62,22 @@ class ChairDelegated(Event):
     for_date: date
 
 
-DelegationEvent = ChairDelegated
+class ChairDelegationRevoked(Event):
+    """The convener took back the chair he had delegated to the deputy convener."""
+
+    deputy_person_id: str
+    revoked_on: date
+    reason: str
+
+
+DelegationEvent = ChairDelegated | ChairDelegationRevoked
 
 
 def evolve_delegation(meeting: Meeting, event: DelegationEvent) -> Meeting:
-    """The meeting with the deputy its chair is delegated to."""
-    return meeting.model_copy(update={"delegated_chair": event.deputy_person_id})
+    """The meeting with the deputy its chair is delegated to, or none once revoked."""
+    if isinstance(event, ChairDelegated):
+        return meeting.model_copy(update={"delegated_chair": event.deputy_person_id})
+    return meeting.model_copy(update={"delegated_chair": None})
 
 
 def meeting_date(meeting: Meeting) -> date | None:
@@ -104,6 +126,40 @@ def delegate_chair(
             deputy_person_id=command.deputy_person_id,
             delegated_on=command.delegated_on,
             for_date=for_date,
+        )
+    ]
+
+
+def revoke_chair_delegation(
+    meeting: Meeting,
+    command: RevokeChairDelegation,
+    *,
+    today: date,
+    powers: Powers,
+) -> list[MeetingEvent]:
+    """Only the convener on the roster on the day revokes the delegation of a plenary
+    not yet held; a deputy it put in the chair no longer holds it (the plenary is not
+    held under him until the chair is delegated to him again or the meeting is
+    rescheduled)."""
+    require_power(powers, command, what="revoke a chair delegation")
+    require_status(meeting, NOT_YET_HELD, "relieved of a delegated chair")
+    if meeting.delegated_chair is None:
+        raise RuleViolated(
+            "no-chair-delegation",
+            "The plenary's chair is not delegated: there is nothing to revoke.",
+        )
+    require_date(
+        command.revoked_on,
+        field="revoked_on",
+        today=today,
+        not_before=meeting.proposed_on,
+        since="proposal",
+    )
+    return [
+        ChairDelegationRevoked(
+            deputy_person_id=meeting.delegated_chair,
+            revoked_on=command.revoked_on,
+            reason=command.reason,
         )
     ]
 

@@ -208,6 +208,12 @@ async def test_the_convener_delegates_a_plenarys_chair_to_a_deputy(
         json={**delegation, "deputy_person_id": "2017-04"},
     )
     assert _problem(not_deputy, 422)["errors"][0]["pointer"] == "#/deputy_person_id"
+    nothing = await g.post(
+        f"{base}/revoke-chair-delegation",
+        headers=CONVENER,
+        json={"revoked_on": day(0), "reason": "改由总召集人主持"},
+    )
+    assert _problem(nothing, 409)["code"] == "no-chair-delegation"
     await ok(await g.post(f"{base}/delegate-chair", headers=CONVENER, json=delegation))
 
     schedule = {"scheduled_on": day(0), "place": "区政府三楼会议室"}

@@ -31,7 +31,7 @@ from services.meetings.domain.deciding import (
     TaskAssignment,
     WorkPlanAdopted,
 )
-from services.meetings.domain.delegation import ChairDelegated
+from services.meetings.domain.delegation import ChairDelegated, ChairDelegationRevoked
 from services.meetings.domain.holding import (
     AttendanceEntry,
     AttendanceRecorded,
@@ -188,6 +188,15 @@ def chair_delegated(**overrides: Any) -> ChairDelegated:
         "for_date": HELD_ON,
     }
     return ChairDelegated(**(defaults | overrides))
+
+
+def chair_delegation_revoked(**overrides: Any) -> ChairDelegationRevoked:
+    defaults: dict[str, Any] = {
+        "deputy_person_id": DEPUTY_ID,
+        "revoked_on": SENT_ON,
+        "reason": "副总召集人出差",
+    }
+    return ChairDelegationRevoked(**(defaults | overrides))
 
 
 def topic_placed_on_agenda(**overrides: Any) -> TopicPlacedOnAgenda:

@@ -42,11 +42,13 @@ def test_allowed_steps_keep_their_names() -> None:
         "decline",
         "schedule",
         "delegate-chair",
+        "revoke-chair-delegation",
         "cancel",
     ]
     assert verbs(MEETING_STEPS[MeetingStatus.SCHEDULED]) == [
         "schedule",
         "delegate-chair",
+        "revoke-chair-delegation",
         "send-notice",
         "submit-material",
         "hold",
@@ -101,6 +103,7 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
         (f"{meeting}/schedule", "schedule_meeting", "200"),
         (f"{meeting}/cancel", "cancel_meeting", "200"),
         (f"{meeting}/delegate-chair", "delegate_chair", "200"),
+        (f"{meeting}/revoke-chair-delegation", "revoke_chair_delegation", "200"),
         (f"{meeting}/send-notice", "send_notice", "200"),
         (f"{meeting}/submit-material", "submit_material", "200"),
         (f"{meeting}/hold", "hold_meeting", "200"),

@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from services.meetings.domain.delegation import (
+    ChairDelegationRevoked,
     DelegateChair,
+    RevokeChairDelegation,
     delegate_chair,
+    revoke_chair_delegation,
 )
 from services.meetings.domain.holding import HoldMeeting, MeetingHeld, hold_meeting
 from services.meetings.domain.lifecycle import MeetingStatus
@@ -31,6 +34,7 @@ from tests.unit.meetings.factories import (
     SENT_ON,
     TODAY,
     chair_delegated,
+    chair_delegation_revoked,
     held,
     meeting_cancelled,
     meeting_of,
@@ -216,3 +220,60 @@ def test_a_plenary_under_a_deputy_never_delegated_is_not_held() -> None:
 
     assert refused.value.code == "chair-not-delegated"
     assert meeting.status is MeetingStatus.SCHEDULED
+
+
+REVOKE = RevokeChairDelegation(revoked_on=SENT_ON, reason="副总召集人出差")
+
+
+def test_the_convener_revokes_the_delegation_and_the_deputy_chairs_no_more() -> None:
+    deputy_chair = meeting_scheduled(chair_person_id=DEPUTY_ID, chair_role=DEPUTY)
+    history = [*proposed(), chair_delegated(), deputy_chair]
+
+    events = revoke_chair_delegation(
+        meeting_of(history), REVOKE, today=TODAY, powers=CONVENER_POWERS
+    )
+
+    assert events == [chair_delegation_revoked()]
+    assert events == [
+        ChairDelegationRevoked(
+            deputy_person_id=DEPUTY_ID, revoked_on=SENT_ON, reason=REVOKE.reason
+        )
+    ]
+    revoked = meeting_of(history, events)
+    assert revoked.delegated_chair is None
+    with pytest.raises(RuleViolated) as refused:
+        hold_meeting(revoked, HoldMeeting(held_on=HELD_ON), today=TODAY)
+    assert refused.value.code == "chair-not-delegated"
+
+
+def test_a_chair_never_delegated_is_not_revoked() -> None:
+    with pytest.raises(RuleViolated) as refused:
+        revoke_chair_delegation(
+            meeting_of(scheduled()), REVOKE, today=TODAY, powers=CONVENER_POWERS
+        )
+
+    assert refused.value.code == "no-chair-delegation"
+
+
+@pytest.mark.parametrize(
+    "who",
+    [OFFICE_POWERS, powers(DEPUTY_ID, roster=frozenset({DEPUTY}))],
+    ids=["office", "deputy"],
+)
+def test_only_the_convener_revokes_a_delegation(who: Powers) -> None:
+    with pytest.raises(NotPermitted):
+        revoke_chair_delegation(
+            meeting_of(scheduled(), [chair_delegated()]),
+            REVOKE,
+            today=TODAY,
+            powers=who,
+        )
+
+
+def test_a_held_plenarys_delegation_stays_on_record() -> None:
+    history = [*proposed(), chair_delegated(), *held()[1:]]
+
+    with pytest.raises(InvalidTransition):
+        revoke_chair_delegation(
+            meeting_of(history), REVOKE, today=TODAY, powers=CONVENER_POWERS
+        )

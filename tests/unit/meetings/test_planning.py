@@ -17,7 +17,7 @@ from services.meetings.domain.approval import (
     decline_meeting,
 )
 from services.meetings.domain.cancellation import CancelMeeting, cancel_meeting
-from services.meetings.domain.delegation import DelegateChair
+from services.meetings.domain.delegation import DelegateChair, RevokeChairDelegation
 from services.meetings.domain.lifecycle import MeetingStatus
 from services.meetings.domain.meeting import Meeting, MeetingEvent
 from services.meetings.domain.proposal import (
@@ -330,6 +330,7 @@ def test_an_approved_meeting_is_not_approved_again() -> None:
     assert refused.value.allowed == (
         ScheduleMeeting,
         DelegateChair,
+        RevokeChairDelegation,
         PlaceTopicOnAgenda,
         CancelMeeting,
     )

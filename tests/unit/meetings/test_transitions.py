@@ -42,7 +42,7 @@ from services.meetings.domain.carrying_out import (
     SendBackActionItem,
 )
 from services.meetings.domain.deciding import AdoptWorkPlan, RecordDecision
-from services.meetings.domain.delegation import DelegateChair
+from services.meetings.domain.delegation import DelegateChair, RevokeChairDelegation
 from services.meetings.domain.holding import HoldMeeting, RecordAttendance
 from services.meetings.domain.inspection import RaiseFinding
 from services.meetings.domain.lifecycle import (
@@ -132,6 +132,7 @@ MEETING_COMMANDS: dict[type[Command], Command] = {
     ),
     CancelMeeting: CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
     DelegateChair: DelegateChair(deputy_person_id=DEPUTY_ID, delegated_on=SENT_ON),
+    RevokeChairDelegation: RevokeChairDelegation(revoked_on=SENT_ON, reason="出差"),
     PlaceTopicOnAgenda: PlaceTopicOnAgenda(
         topic_id=TOPIC_ID, title="议题", proposed_by="jsj"
     ),
@@ -209,6 +210,7 @@ PERMITTED: dict[type[Command], set[Role]] = {
     ScheduleMeeting: {Role.OFFICE, Role.CONVENER, Role.DEPUTY_CONVENER},
     CancelMeeting: {Role.OFFICE, Role.CONVENER},
     DelegateChair: {Role.CONVENER},
+    RevokeChairDelegation: {Role.CONVENER},
     PlaceTopicOnAgenda: {Role.SYSTEM},
     ProposeTopic: {Role.OFFICE, Role.UNIT_STAFF},
     AcceptTopic: {Role.OFFICE},
