@@ -1,8 +1,8 @@
 """The demo's plenaries, one each half-year since the joint meeting was set up on
 2017-08-02 (原则上每半年召开一次全体会议): proposed three weeks ahead, chaired by the
-convener or a deputy, with a notice asking units for materials, attendance, minutes
-approved by the convener, two decisions, and the year's work plan at the first plenary
-of each year."""
+convener or a deputy he delegates the chair to, with a notice asking units for
+materials, attendance, minutes approved by the convener, two decisions, and the year's
+work plan at the first plenary of each year."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ from demo.meetings.wording import (
 FIRST_HALF: Final = (2017, 2)
 """The joint meeting was set up on 2017-08-02; its first plenary was that August."""
 
-# The convener chairs most plenaries; now and then a deputy convener does.
+# The convener (the first) chairs most plenaries; now and then he delegates the chair
+# to a deputy convener.
 _CHAIRS: Final = ("2017-01", "2017-02", "2017-03")
 _CHAIR_WEIGHTS: Final = (6, 1, 1)
 _DUE_IN_DAYS: Final = (60, 90, 120, 180, 270)
@@ -90,6 +91,7 @@ def plenary(seed: int, year: int, half: int, *, is_latest: bool) -> Story:
     )
     decided = _decided(rng, year, held, has_work_plan=has_work_plan)
     steps = (
+        *_delegation(chair, proposed + timedelta(days=1)),
         schedule,
         *_notice(rng, year, half, held, is_latest=is_latest),
         step("hold", "hold", held, held_on=held),
@@ -98,6 +100,21 @@ def plenary(seed: int, year: int, half: int, *, is_latest: bool) -> Story:
         *_minutes(rng, held, agenda),
     )
     return Story(key, "plenary", proposal, steps, decided[1])
+
+
+def _delegation(chair: str, on: date) -> tuple[Step, ...]:
+    # A deputy chairs a plenary only once the convener delegated the chair to him.
+    if chair == _CHAIRS[0]:
+        return ()
+    delegate = step(
+        "delegate-chair",
+        "delegate-chair",
+        on,
+        CONVENER,
+        deputy_person_id=chair,
+        delegated_on=on,
+    )
+    return (delegate,)
 
 
 def _notice(

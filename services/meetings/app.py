@@ -10,10 +10,12 @@ from fastapi import FastAPI
 from services.meetings.command_table import COMMANDS
 from services.meetings.domain.action_item import ACTION
 from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.topic import TOPIC
 from services.meetings.projections import (
     ActionItemsFromDecisions,
     FindingCases,
     MeetingReadModels,
+    TopicsOntoAgendas,
 )
 from services.meetings.roles import JointMeetingRoles
 from services.meetings.routes import commands, reads
@@ -26,13 +28,14 @@ from shared.unit_directory import MemberDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Every aggregate the service stores: its AsyncAPI document lists their events.
-AGGREGATES: tuple[Aggregate[Any, Any], ...] = (MEETING, ACTION)
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (MEETING, ACTION, TOPIC)
 
 
 def create_app(settings: MeetingsSettings) -> FastAPI:
     """The meetings app: routes, the unit directory and joint-meeting roles from members,
-    meetings' and action items' read models, the action items decisions open, the
-    cases inspection findings became, and the action-item watcher."""
+    meetings', action items' and topics' read models, the action items decisions open,
+    the agenda items accepted topics become, the cases inspection findings became, and
+    the action-item watcher."""
 
     def consumers(rt: ServiceRuntime) -> list[Projection]:
         return [
@@ -40,6 +43,7 @@ def create_app(settings: MeetingsSettings) -> FastAPI:
             JointMeetingRoles(settings.members_topic),
             MeetingReadModels(rt.store, settings.events_topic),
             ActionItemsFromDecisions(rt.store, rt.pool, settings.events_topic),
+            TopicsOntoAgendas(rt.store, rt.pool, settings.events_topic),
             FindingCases(settings.cases_topic),
         ]
 

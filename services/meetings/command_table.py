@@ -4,9 +4,7 @@ the process manager all run commands through `run(COMMANDS, …)`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Path
+from typing import Any, Final
 
 from services.meetings.assignments import (
     assignments,
@@ -14,10 +12,12 @@ from services.meetings.assignments import (
     recorded_by,
 )
 from services.meetings.domain import (
+    agenda,
     approval,
     cancellation,
     carrying_out,
     deciding,
+    delegation,
     holding,
     inspection,
     minutes,
@@ -25,45 +25,45 @@ from services.meetings.domain import (
     overdue,
     proposal,
     scheduling,
+    topics,
 )
 from services.meetings.domain.action_item import ACTION, ACTION_STEPS
 from services.meetings.domain.meeting import MEETING, MEETING_STEPS
 from services.meetings.domain.minutes import MINUTES_STEPS
+from services.meetings.domain.topic import TOPIC, TOPIC_STEPS
 from services.meetings.outside_facts import (
     chair_roles,
+    deputy_roles,
     powers_on_approval,
+    powers_on_delegation,
+    powers_on_revocation,
     powers_today,
     work_plan_years,
 )
+from services.meetings.resources import (
+    ACTION_ITEMS,
+    MEETING_NUMBERS,
+    MEETINGS,
+    TOPIC_NUMBERS,
+    TOPICS,
+)
+from services.meetings.topic_agenda import place_on_agenda
 from shared.command_table import (
     CommandTable,
     Numbered,
-    Resource,
     Row,
     Scope,
     actor_unit,
     entity_id,
+    state_of,
     today,
 )
 from shared.command_table import active_unit_codes as units
-from shared.numbering import YearlyNumbers
 from shared.store import Appended
-
-MEETING_ID_PATTERN = r"^\d{4}-\d{3}$"
-ACTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
-MeetingId = Annotated[str, Path(pattern=MEETING_ID_PATTERN, examples=["2024-003"])]
-ActionId = Annotated[str, Path(pattern=ACTION_ID_PATTERN, examples=["2024-003-d1-jsj"])]
-
-MEETINGS = Resource("meetings", id_param="meeting_id", id_type=MeetingId)
-ACTION_ITEMS = Resource("action-items", id_param="action_id", id_type=ActionId)
-
-# Meeting numbers per year, handed out without gaps: `2024-003`.
-MEETING_NUMBERS = YearlyNumbers(
-    table="meeting_numbers", entity_id=lambda year, number: f"{year}-{number:03d}"
-)
 
 _NO_MEETING = "meeting {id} does not exist"
 _NO_ACTION = "action item {id} does not exist"
+_NO_TOPIC = "topic {id} does not exist"
 
 
 async def _open_its_action_items(scope: Scope[Any, Any], appended: Appended) -> None:
@@ -73,6 +73,19 @@ async def _open_its_action_items(scope: Scope[Any, Any], appended: Appended) -> 
     if recorded is not None:
         opening = assignments(scope.entity_id, recorded)
         await open_action_items(COMMANDS, scope.store, scope.pool, scope.ctx, opening)
+
+
+async def _put_it_on_the_agenda(scope: Scope[Any, Any], appended: Appended) -> None:
+    # An accepted topic joins its meeting's agenda at once (the process manager adds
+    # it too, should this request stop half-way).
+    await place_on_agenda(COMMANDS, scope.store, scope.pool, scope.ctx, scope.entity_id)
+
+
+def _meeting_of(command: topics.AcceptTopic) -> str:
+    return command.meeting_id
+
+
+_MEETING_ACCEPTING: Final = state_of("agenda_meeting", MEETING, _meeting_of)
 
 
 COMMANDS: CommandTable[None] = CommandTable(
@@ -126,6 +139,34 @@ COMMANDS: CommandTable[None] = CommandTable(
             "Cancel a meeting not yet held.",
             facts=(today(), powers_today()),
             route=MEETINGS.step("cancel"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            delegation.DelegateChair,
+            MEETING,
+            delegation.delegate_chair,
+            "The convener (on the members roster on `delegated_on`) delegates a"
+            " plenary's chair to a deputy convener on the meeting's date; 403 for"
+            " anyone else.",
+            facts=(today(), powers_on_delegation(), deputy_roles()),
+            route=MEETINGS.step("delegate-chair"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            delegation.RevokeChairDelegation,
+            MEETING,
+            delegation.revoke_chair_delegation,
+            "The convener (on the members roster on `revoked_on`) takes back the"
+            " chair he delegated, saying why; 403 for anyone else.",
+            facts=(today(), powers_on_revocation()),
+            route=MEETINGS.step("revoke-chair-delegation"),
+            not_found=_NO_MEETING,
+        ),
+        Row(
+            agenda.PlaceTopicOnAgenda,
+            MEETING,
+            agenda.place_topic_on_agenda,
+            "The service adds a topic the office accepted to the meeting's agenda.",
             not_found=_NO_MEETING,
         ),
         Row(
@@ -233,6 +274,45 @@ COMMANDS: CommandTable[None] = CommandTable(
             not_found=_NO_MEETING,
         ),
         Row(
+            topics.ProposeTopic,
+            TOPIC,
+            topics.propose_topic,
+            "A member unit proposes a topic for a meeting, or a measure, in its own"
+            " name (the proposer's unit).",
+            facts=(today(), actor_unit(), units()),
+            route=TOPICS.create("propose"),
+            ids=Numbered(TOPIC_NUMBERS, lambda c: c.proposed_on.year),
+        ),
+        Row(
+            topics.AcceptTopic,
+            TOPIC,
+            topics.accept_topic,
+            "The office accepts the topic onto the agenda of a meeting not yet held;"
+            " the meeting's agenda gains the item.",
+            facts=(today(), _MEETING_ACCEPTING, entity_id("topic_id")),
+            then=_put_it_on_the_agenda,
+            route=TOPICS.step("accept"),
+            not_found=_NO_TOPIC,
+        ),
+        Row(
+            topics.DeclineTopic,
+            TOPIC,
+            topics.decline_topic,
+            "The office declines the topic, saying why.",
+            facts=(today(),),
+            route=TOPICS.step("decline"),
+            not_found=_NO_TOPIC,
+        ),
+        Row(
+            topics.WithdrawTopic,
+            TOPIC,
+            topics.withdraw_topic,
+            "The proposing unit withdraws its topic before the office reviews it.",
+            facts=(today(), actor_unit()),
+            route=TOPICS.step("withdraw"),
+            not_found=_NO_TOPIC,
+        ),
+        Row(
             carrying_out.AssignActionItem,
             ACTION,
             carrying_out.assign_action_item,
@@ -275,5 +355,5 @@ COMMANDS: CommandTable[None] = CommandTable(
             not_found=_NO_ACTION,
         ),
     ),
-    transitions=(MEETING_STEPS, MINUTES_STEPS, ACTION_STEPS),
+    transitions=(MEETING_STEPS, MINUTES_STEPS, ACTION_STEPS, TOPIC_STEPS),
 )

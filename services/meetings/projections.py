@@ -1,6 +1,7 @@
-"""meetings' read models: meetings and action items (rebuilt from their streams with the
-domain's evolve) and the watcher's deadlines; which case each inspection finding became
-(from cases' topic); and the process manager that opens a decision's action items."""
+"""meetings' read models: meetings, action items and topics (rebuilt from their streams
+with the domain's evolve) and the watcher's deadlines; which case each inspection
+finding became (from cases' topic); and the process managers that open a decision's
+action items and put an accepted topic on its meeting's agenda."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from services.meetings.domain.deciding import DecisionRecorded, WorkPlanAdopted
 from services.meetings.domain.lifecycle import ActionStatus
 from services.meetings.domain.meeting import MEETING, Meeting
 from services.meetings.domain.overdue import open_deadlines
+from services.meetings.domain.topic import TOPIC
+from services.meetings.domain.topics import TopicAccepted
 from services.meetings.inbound_events import CaseReceived
+from services.meetings.topic_agenda import place_on_agenda
+from services.meetings.topic_rows import topic_row
 from shared.auth import SYSTEM_ACTOR
 from shared.db import DbConnection
 from shared.envelope import Envelope
@@ -28,12 +33,13 @@ FINDING_CASES = "finding_cases"
 
 
 class MeetingReadModels:
-    """Feeds `meetings`, `action_items` and `action_deadlines` from meetings' topic."""
+    """Feeds `meetings`, `action_items`, `action_deadlines` and `topics` from meetings'
+    topic."""
 
     name = MEETING_MODELS
     # Every effect goes through the runner's connection (see `Projection`).
     is_transactional = True
-    tables = ("meetings", "action_items", "action_deadlines")
+    tables = ("meetings", "action_items", "action_deadlines", "topics")
 
     def __init__(self, store: EventStore, topic: str) -> None:
         self.store = store
@@ -49,6 +55,9 @@ class MeetingReadModels:
         if event.subject.startswith(f"{MEETING.category}-"):
             meeting = MEETING.replay(decode_all(MEETING, records))
             await _meeting_row(conn, MEETING.entity_id(event.subject), meeting, event)
+        elif event.subject.startswith(f"{TOPIC.category}-"):
+            topic = TOPIC.replay(decode_all(TOPIC, records))
+            await topic_row(conn, TOPIC.entity_id(event.subject), topic, event)
         elif event.subject.startswith(f"{ACTION.category}-"):
             item = ACTION.replay(decode_all(ACTION, records))
             action_id = ACTION.entity_id(event.subject)
@@ -167,6 +176,40 @@ class FindingCases:
         )
 
 
+def _system_context(event: Envelope) -> CommandContext:
+    now = datetime.now(UTC)
+    return CommandContext(
+        actor=SYSTEM_ACTOR,
+        correlation_id=event.correlationid,
+        causation_id=event.id,
+        now=now,
+        today=now.date(),
+    )
+
+
+class TopicsOntoAgendas:
+    """TopicAccepted → PlaceTopicOnAgenda on its meeting, once.
+
+    The request that accepts a topic adds it to the agenda at once; this makes sure it
+    is added even if that request stopped half-way."""
+
+    name = "topics_onto_agendas"
+    tables: tuple[str, ...] = ()
+
+    def __init__(self, store: EventStore, pool: asyncpg.Pool, topic: str) -> None:
+        self.store = store
+        self.pool = pool
+        self.topics = (topic,)
+
+    async def apply(self, conn: DbConnection, event: Envelope) -> None:
+        """Put the accepted topic on its meeting's agenda; ignore other events."""
+        if event.event_type != TopicAccepted.event_type():
+            return
+        topic_id = TOPIC.entity_id(event.subject)
+        ctx = _system_context(event)
+        await place_on_agenda(COMMANDS, self.store, self.pool, ctx, topic_id)
+
+
 class ActionItemsFromDecisions:
     """DecisionRecorded / WorkPlanAdopted → one AssignActionItem per task, each once.
 
@@ -190,13 +233,6 @@ class ActionItemsFromDecisions:
             recorded = WorkPlanAdopted.model_validate(event.data, context=RECORDED)
         else:
             return
-        now = datetime.now(UTC)
-        ctx = CommandContext(
-            actor=SYSTEM_ACTOR,
-            correlation_id=event.correlationid,
-            causation_id=event.id,
-            now=now,
-            today=now.date(),
-        )
+        ctx = _system_context(event)
         opening = assignments(MEETING.entity_id(event.subject), recorded)
         await open_action_items(COMMANDS, self.store, self.pool, ctx, opening)

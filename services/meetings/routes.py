@@ -1,5 +1,6 @@
 """The meetings HTTP API: plan, notify, hold, minute and decide meetings; carry out and
-report on action items; inspections' findings; the plenary rule."""
+report on action items; inspections' findings; units' proposed topics; the plenary
+rule."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
-from services.meetings import plenary_queries, queries
-from services.meetings.command_table import (
-    COMMANDS,
-    MEETING_ID_PATTERN,
-    ActionId,
-    MeetingId,
-)
+from services.meetings import plenary_queries, queries, topic_queries
+from services.meetings.command_table import COMMANDS
 from services.meetings.domain.action_item import ACTION
+from services.meetings.domain.lifecycle import TopicStatus
 from services.meetings.domain.meeting import MEETING
 from services.meetings.domain.proposal import MeetingKind
+from services.meetings.domain.topic import TOPIC
+from services.meetings.domain.topics import MEETING_ID_PATTERN
 from services.meetings.inbox import meetings_inbox
 from services.meetings.projections import MEETING_MODELS
+from services.meetings.resources import ActionId, MeetingId, TopicId
 from services.meetings.views import (
     ActionItemDetailView,
     ActionItemView,
@@ -27,6 +27,8 @@ from services.meetings.views import (
     MeetingDetailView,
     MeetingSummaryView,
     PlenaryRuleView,
+    TopicDetailView,
+    TopicView,
 )
 from shared.command_routes import add_table_routes
 from shared.history import history_route
@@ -163,3 +165,38 @@ async def implementation(
     """落实率: the share of action items completed, and completed on time, per unit or
     per meeting."""
     return await queries.implementation(pool, by=by)
+
+
+@reads.get("/topics")
+async def list_topics(
+    pool: PoolDep,
+    status: Annotated[TopicStatus | None, Query()] = None,
+    proposed_by: Annotated[str | None, Query(pattern=UNIT_CODE_PATTERN)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[QueryOffset, Query()] = 0,
+) -> list[TopicView]:
+    """Topics units proposed, by status (`proposed`: awaiting the office's review) and
+    by proposing unit, by number."""
+    return await topic_queries.list_topics(
+        pool,
+        status=status.value if status else None,
+        proposed_by=proposed_by,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@reads.get("/topics/{topic_id}")
+async def get_topic(topic_id: TopicId, store: StoreDep) -> TopicDetailView:
+    """A topic with the steps it allows and the agenda item it became."""
+    return await topic_queries.topic_detail(store, topic_id)
+
+
+history_route(
+    reads,
+    "/topics/{topic_id}/events",
+    TOPIC,
+    id_type=TopicId,
+    name="topic_events",
+    description="The topic's history as CloudEvents.",
+)

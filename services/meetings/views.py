@@ -177,3 +177,32 @@ class PlenaryRuleView(BaseModel):
     missed_half_years: list[MissedHalfYearView]
     late_intervals: list[PlenaryIntervalView]
     longest_interval: PlenaryIntervalView | None
+
+
+class TopicView(BaseModel):
+    """A proposed topic as the lists show it: who proposed what, for which meeting,
+    and what the office made of it."""
+
+    topic_id: str
+    proposed_by: str
+    title: str
+    kind: str
+    wanted_meeting_kind: str | None
+    target_meeting_id: str | None
+    status: str
+    proposed_on: date
+    meeting_id: str | None
+    decided_on: date | None
+    note: str
+    version: int
+
+
+class TopicDetailView(BaseModel):
+    """A topic's state, the steps it allows and the agenda item it became."""
+
+    topic_id: str
+    version: int
+    status: str
+    allowed_next: list[str]
+    agenda_item_id: str | None
+    state: dict[str, object]

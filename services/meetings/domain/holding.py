@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, Final, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from services.meetings.domain.delegation import require_delegated_chair
 from services.meetings.domain.invitations import duplicate, require_invited_unit
 from services.meetings.domain.lifecycle import MeetingStatus, require_status
 from shared.dates import BusinessDate, require_date
@@ -99,8 +100,10 @@ def evolve_holding(meeting: Meeting, event: HoldingEvent) -> Meeting:
 def hold_meeting(
     meeting: Meeting, command: HoldMeeting, *, today: date
 ) -> list[MeetingEvent]:
-    """A scheduled meeting took place (an inspection: was carried out)."""
+    """A scheduled meeting took place (an inspection: was carried out); a plenary
+    under a deputy convener's chair only if the convener delegated it to him."""
     require_status(meeting, ALLOWED_IN[HoldMeeting], "held")
+    require_delegated_chair(meeting, meeting.chair_person_id, meeting.chair_role)
     require_date(
         command.held_on,
         field="held_on",

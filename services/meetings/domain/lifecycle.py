@@ -32,6 +32,12 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+NOT_YET_HELD = frozenset(
+    {MeetingStatus.PROPOSED, MeetingStatus.APPROVED, MeetingStatus.SCHEDULED}
+)
+"""Statuses of a meeting still to come: it may gain agenda items and a delegated chair."""
+
+
 class MinutesStatus(StrEnum):
     """Minutes are drafted, circulated to the units, amended, and approved."""
 
@@ -51,6 +57,17 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     AWAITING_ACCEPTANCE = "awaiting_acceptance"
     COMPLETED = "completed"
+
+
+class TopicStatus(StrEnum):
+    """Where a topic stands: proposed by a unit, then accepted onto a meeting's agenda
+    or declined by the office, or withdrawn by its unit before that."""
+
+    NEW = "new"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
 
 
 RUNNING = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})

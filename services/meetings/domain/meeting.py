@@ -11,9 +11,11 @@ from typing import Final, assert_never
 from pydantic import BaseModel
 
 from services.meetings.domain import (
+    agenda,
     approval,
     cancellation,
     deciding,
+    delegation,
     holding,
     inspection,
     minutes,
@@ -21,6 +23,7 @@ from services.meetings.domain import (
     proposal,
     scheduling,
 )
+from services.meetings.domain.agenda import AgendaEvent, evolve_agenda
 from services.meetings.domain.approval import (
     ApprovalEvent,
     evolve_approval,
@@ -32,6 +35,7 @@ from services.meetings.domain.deciding import (
     WorkPlan,
     evolve_deciding,
 )
+from services.meetings.domain.delegation import DelegationEvent, evolve_delegation
 from services.meetings.domain.holding import (
     AttendanceEntry,
     HoldingEvent,
@@ -88,6 +92,7 @@ class Meeting(BaseModel, frozen=True, extra="forbid"):
     place: str = ""
     chair_person_id: str | None = None
     chair_role: str | None = None
+    delegated_chair: str | None = None
     cancelled_on: date | None = None
     cancelled_reason: str = ""
     notices: tuple[Notice, ...] = ()
@@ -138,6 +143,8 @@ MEETING_STEPS: Final = steps_by_status(
         proposal.ALLOWED_IN,
         approval.ALLOWED_IN,
         scheduling.ALLOWED_IN,
+        delegation.ALLOWED_IN,
+        agenda.ALLOWED_IN,
         notices.ALLOWED_IN,
         holding.ALLOWED_IN,
         minutes.ALLOWED_IN,
@@ -153,6 +160,8 @@ MeetingEvent = (
     ProposalEvent
     | ApprovalEvent
     | SchedulingEvent
+    | DelegationEvent
+    | AgendaEvent
     | NoticeEvent
     | HoldingEvent
     | MinutesEvent
@@ -171,6 +180,10 @@ def evolve_meeting(meeting: Meeting, event: MeetingEvent) -> Meeting:
         return evolve_approval(meeting, event)
     if isinstance(event, SchedulingEvent):
         return evolve_scheduling(meeting, event)
+    if isinstance(event, DelegationEvent):
+        return evolve_delegation(meeting, event)
+    if isinstance(event, AgendaEvent):
+        return evolve_agenda(meeting, event)
     if isinstance(event, NoticeEvent):
         return evolve_notices(meeting, event)
     if isinstance(event, HoldingEvent):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Final
 
+from services.meetings.domain.delegation import require_delegated_chair
 from services.meetings.domain.lifecycle import MeetingStatus, require_status
 from services.meetings.domain.powers import Powers, require_power
 from services.meetings.domain.proposal import MeetingKind
@@ -71,8 +72,9 @@ def schedule_meeting(
 ) -> list[MeetingEvent]:
     """Set or move the date, place and chair (the office, or the convener or a deputy
     on the roster today). A plenary or special meeting is chaired by the convener or a
-    deputy convener he delegates, holding that role on the day; a special meeting is
-    scheduled only once approved (rules.md §4.3)."""
+    deputy convener holding that role on the day, a plenary's deputy only once the
+    convener delegated him the chair; a special meeting is scheduled only once
+    approved (rules.md §4.3)."""
     require_power(powers, command, what="schedule a meeting")
     require_status(meeting, _SCHEDULABLE, "scheduled")
     if meeting.status is MeetingStatus.PROPOSED and meeting.kind is MeetingKind.SPECIAL:
@@ -86,12 +88,14 @@ def schedule_meeting(
         not_before=meeting.proposed_on,
         since="proposal",
     )
+    chair_role = _chair_role(meeting, command, chair_roles=chair_roles)
+    require_delegated_chair(meeting, command.chair_person_id, chair_role)
     return [
         MeetingScheduled(
             scheduled_on=command.scheduled_on,
             place=command.place,
             chair_person_id=command.chair_person_id,
-            chair_role=_chair_role(meeting, command, chair_roles=chair_roles),
+            chair_role=chair_role,
         )
     ]
 

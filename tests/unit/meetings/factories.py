@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.meetings.domain.action_item import ACTION, ActionEvent, ActionItem
+from services.meetings.domain.agenda import TopicPlacedOnAgenda
 from services.meetings.domain.approval import MeetingApproved, MeetingDeclined
 from services.meetings.domain.cancellation import MeetingCancelled
 from services.meetings.domain.carrying_out import (
@@ -30,6 +31,7 @@ from services.meetings.domain.deciding import (
     TaskAssignment,
     WorkPlanAdopted,
 )
+from services.meetings.domain.delegation import ChairDelegated, ChairDelegationRevoked
 from services.meetings.domain.holding import (
     AttendanceEntry,
     AttendanceRecorded,
@@ -177,6 +179,33 @@ def meeting_scheduled(**overrides: Any) -> MeetingScheduled:
         "chair_role": "convener",
     }
     return MeetingScheduled(**(defaults | overrides))
+
+
+def chair_delegated(**overrides: Any) -> ChairDelegated:
+    defaults: dict[str, Any] = {
+        "deputy_person_id": DEPUTY_ID,
+        "delegated_on": SENT_ON,
+        "for_date": HELD_ON,
+    }
+    return ChairDelegated(**(defaults | overrides))
+
+
+def chair_delegation_revoked(**overrides: Any) -> ChairDelegationRevoked:
+    defaults: dict[str, Any] = {
+        "deputy_person_id": DEPUTY_ID,
+        "revoked_on": SENT_ON,
+        "reason": "副总召集人出差",
+    }
+    return ChairDelegationRevoked(**(defaults | overrides))
+
+
+def topic_placed_on_agenda(**overrides: Any) -> TopicPlacedOnAgenda:
+    defaults: dict[str, Any] = {
+        "topic_id": "2024-007",
+        "proposed_by": "jsj",
+        "item": AgendaItem(item_id="topic-2024-007", title="市政工程项目欠薪问题"),
+    }
+    return TopicPlacedOnAgenda(**(defaults | overrides))
 
 
 def meeting_cancelled(**overrides: Any) -> MeetingCancelled:

@@ -8,7 +8,16 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.domain import Command, Event
-from tests.unit.meetings.factories import MEETING_ID, TODAY, UNITS, powers
+from tests.unit.meetings.factories import (
+    MEETING_ID,
+    TODAY,
+    UNITS,
+    meeting_of,
+    powers,
+    scheduled,
+)
+
+TOPIC_ID = "2024-007"
 
 # The office's token and the convener's place on the roster: every power.
 OFFICE_CONVENER_POWERS = powers(token=frozenset({"office"}))
@@ -21,6 +30,9 @@ FACTS: dict[str, Any] = {
     "unit": "jsj",
     "work_plan_years": frozenset({2023}),
     "powers": OFFICE_CONVENER_POWERS,
+    "deputy_roles": frozenset({"deputy_convener"}),
+    "agenda_meeting": meeting_of(scheduled()),
+    "topic_id": TOPIC_ID,
 }
 """Every fact from outside a decide function may ask for, with its default."""
 

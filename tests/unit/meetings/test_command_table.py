@@ -14,10 +14,12 @@ from services.meetings.domain.lifecycle import (
     ActionStatus,
     MeetingStatus,
     MinutesStatus,
+    TopicStatus,
 )
 from services.meetings.domain.meeting import MEETING_STEPS
 from services.meetings.domain.minutes import MINUTES_STEPS
 from services.meetings.domain.scheduling import ScheduleMeeting
+from services.meetings.domain.topic import TOPIC_STEPS
 from services.meetings.routes import commands
 from shared.command_check import CommandTableError, check_table
 from shared.command_table import CommandTable
@@ -39,10 +41,14 @@ def test_allowed_steps_keep_their_names() -> None:
         "approve",
         "decline",
         "schedule",
+        "delegate-chair",
+        "revoke-chair-delegation",
         "cancel",
     ]
     assert verbs(MEETING_STEPS[MeetingStatus.SCHEDULED]) == [
         "schedule",
+        "delegate-chair",
+        "revoke-chair-delegation",
         "send-notice",
         "submit-material",
         "hold",
@@ -65,6 +71,8 @@ def test_allowed_steps_keep_their_names() -> None:
         "amend-minutes",
         "approve-minutes",
     ]
+    assert verbs(TOPIC_STEPS[TopicStatus.NEW]) == ["propose"]
+    assert verbs(TOPIC_STEPS[TopicStatus.PROPOSED]) == ["accept", "decline", "withdraw"]
     # The service opens an action item itself: no caller assigns one.
     assert verbs(ACTION_STEPS[ActionStatus.NEW]) == []
     assert verbs(ACTION_STEPS[ActionStatus.AWAITING_ACCEPTANCE]) == [
@@ -83,12 +91,19 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
     }
     meeting = "/meetings/{meeting_id}"
     action = "/action-items/{action_id}"
+    topic = "/topics/{topic_id}"
     assert served == {
+        ("/topics", "propose_topic", "201"),
+        (f"{topic}/accept", "accept_topic", "200"),
+        (f"{topic}/decline", "decline_topic", "200"),
+        (f"{topic}/withdraw", "withdraw_topic", "200"),
         ("/meetings", "propose_meeting", "201"),
         (f"{meeting}/approve", "approve_meeting", "200"),
         (f"{meeting}/decline", "decline_meeting", "200"),
         (f"{meeting}/schedule", "schedule_meeting", "200"),
         (f"{meeting}/cancel", "cancel_meeting", "200"),
+        (f"{meeting}/delegate-chair", "delegate_chair", "200"),
+        (f"{meeting}/revoke-chair-delegation", "revoke_chair_delegation", "200"),
         (f"{meeting}/send-notice", "send_notice", "200"),
         (f"{meeting}/submit-material", "submit_material", "200"),
         (f"{meeting}/hold", "hold_meeting", "200"),

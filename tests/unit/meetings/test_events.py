@@ -1,4 +1,4 @@
-"""Events as the store keeps them: every event of a meeting or an action item is known
+"""Events as the store keeps them: every event of a meeting, an action item or a topic is known
 to its aggregate and reads back from its JSON as it was written, and replaying a whole
 history rebuilds the meeting and the action item field by field."""
 
@@ -23,6 +23,7 @@ from services.meetings.domain.minutes import Minutes
 from services.meetings.domain.notices import Notice, Submission
 from services.meetings.domain.overdue import OverdueKind
 from services.meetings.domain.proposal import MeetingKind
+from services.meetings.domain.topic import TOPIC, TopicEvent
 from shared.domain import Event, event_classes
 from tests.unit.meetings.factories import (
     ACTION_ID,
@@ -48,6 +49,8 @@ from tests.unit.meetings.factories import (
     arrears_found,
     attendance_entry,
     attendance_recorded,
+    chair_delegated,
+    chair_delegation_revoked,
     decision_recorded,
     finding_recorded,
     inspection_finding_raised,
@@ -66,7 +69,14 @@ from tests.unit.meetings.factories import (
     minutes_drafted,
     notice_sent,
     progress_reported,
+    topic_placed_on_agenda,
     work_plan_adopted,
+)
+from tests.unit.meetings.topic_factories import (
+    topic_accepted,
+    topic_declined,
+    topic_proposed,
+    topic_withdrawn,
 )
 
 MEETING_EVENTS: list[MeetingEvent] = [
@@ -75,6 +85,9 @@ MEETING_EVENTS: list[MeetingEvent] = [
     meeting_declined(),
     meeting_scheduled(),
     meeting_cancelled(),
+    chair_delegated(),
+    chair_delegation_revoked(),
+    topic_placed_on_agenda(),
     notice_sent(),
     material_submitted(),
     meeting_held(),
@@ -95,6 +108,12 @@ ACTION_EVENTS: list[ActionEvent] = [
     action_item_sent_back(),
     action_item_overdue(),
 ]
+TOPIC_EVENTS: list[TopicEvent] = [
+    topic_proposed(),
+    topic_accepted(),
+    topic_declined(),
+    topic_withdrawn(),
+]
 PLENARY_HISTORY: list[MeetingEvent] = [
     meeting_proposed(),
     meeting_scheduled(),
@@ -114,11 +133,14 @@ PLENARY_HISTORY: list[MeetingEvent] = [
 def test_the_factories_cover_every_event() -> None:
     assert {type(e) for e in MEETING_EVENTS} == set(event_classes(MEETING.events))
     assert {type(e) for e in ACTION_EVENTS} == set(event_classes(ACTION.events))
+    assert {type(e) for e in TOPIC_EVENTS} == set(event_classes(TOPIC.events))
 
 
 @pytest.mark.parametrize(
     ("aggregate", "event"),
-    [(MEETING, e) for e in MEETING_EVENTS] + [(ACTION, e) for e in ACTION_EVENTS],
+    [(MEETING, e) for e in MEETING_EVENTS]
+    + [(ACTION, e) for e in ACTION_EVENTS]
+    + [(TOPIC, e) for e in TOPIC_EVENTS],
     ids=lambda x: type(x).__name__,
 )
 def test_an_event_reads_back_from_its_stored_json(aggregate: Any, event: Event) -> None:
@@ -138,6 +160,7 @@ def test_a_finding_of_arrears_stored_without_its_unit_reads_back() -> None:
 def test_streams_are_named_for_their_category() -> None:
     assert MEETING.stream_id(MEETING_ID) == "meeting-2024-001"
     assert ACTION.stream_id(ACTION_ID) == "action-2024-001-d1-jsj"
+    assert TOPIC.stream_id("2024-007") == "topic-2024-007"
     assert MEETING.initial == Meeting()
     assert ACTION.initial == ActionItem()
 

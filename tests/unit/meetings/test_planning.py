@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from services.meetings.domain.agenda import PlaceTopicOnAgenda
 from services.meetings.domain.approval import (
     ApproveMeeting,
     DeclineMeeting,
@@ -16,6 +17,7 @@ from services.meetings.domain.approval import (
     decline_meeting,
 )
 from services.meetings.domain.cancellation import CancelMeeting, cancel_meeting
+from services.meetings.domain.delegation import DelegateChair, RevokeChairDelegation
 from services.meetings.domain.lifecycle import MeetingStatus
 from services.meetings.domain.meeting import Meeting, MeetingEvent
 from services.meetings.domain.proposal import (
@@ -42,6 +44,7 @@ from tests.unit.meetings.factories import (
     TODAY,
     UNITS,
     approved,
+    chair_delegated,
     held,
     inspection_proposed,
     meeting_approved,
@@ -324,7 +327,13 @@ def test_an_approved_meeting_is_not_approved_again() -> None:
         )
 
     assert refused.value.current == MeetingStatus.APPROVED
-    assert refused.value.allowed == (ScheduleMeeting, CancelMeeting)
+    assert refused.value.allowed == (
+        ScheduleMeeting,
+        DelegateChair,
+        RevokeChairDelegation,
+        PlaceTopicOnAgenda,
+        CancelMeeting,
+    )
 
 
 def test_a_plenary_is_scheduled_with_the_convener_in_the_chair() -> None:
@@ -341,8 +350,9 @@ def test_a_plenary_is_scheduled_with_the_convener_in_the_chair() -> None:
 
 def test_a_deputy_convener_may_chair_when_delegated() -> None:
     command = SCHEDULE.model_copy(update={"chair_person_id": DEPUTY_ID})
+    delegated = meeting_of(proposed(), [chair_delegated()])
 
-    events = scheduling(meeting_of(proposed()), command, frozenset({"deputy_convener"}))
+    events = scheduling(delegated, command, frozenset({"deputy_convener"}))
 
     assert events == [
         meeting_scheduled(chair_person_id=DEPUTY_ID, chair_role="deputy_convener")

@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 
 from services.meetings.domain import (
+    agenda,
     approval,
     cancellation,
     carrying_out,
     deciding,
+    delegation,
     holding,
     inspection,
     minutes,
@@ -27,8 +29,10 @@ from services.meetings.domain import (
     overdue,
     proposal,
     scheduling,
+    topics,
 )
 from services.meetings.domain.action_item import ACTION_STEPS, ActionItem
+from services.meetings.domain.agenda import PlaceTopicOnAgenda
 from services.meetings.domain.approval import ApproveMeeting, DeclineMeeting
 from services.meetings.domain.cancellation import CancelMeeting
 from services.meetings.domain.carrying_out import (
@@ -38,9 +42,14 @@ from services.meetings.domain.carrying_out import (
     SendBackActionItem,
 )
 from services.meetings.domain.deciding import AdoptWorkPlan, RecordDecision
+from services.meetings.domain.delegation import DelegateChair, RevokeChairDelegation
 from services.meetings.domain.holding import HoldMeeting, RecordAttendance
 from services.meetings.domain.inspection import RaiseFinding
-from services.meetings.domain.lifecycle import ActionStatus, MeetingStatus
+from services.meetings.domain.lifecycle import (
+    ActionStatus,
+    MeetingStatus,
+    TopicStatus,
+)
 from services.meetings.domain.meeting import MEETING_STEPS, Meeting
 from services.meetings.domain.minutes import (
     AmendMinutes,
@@ -56,19 +65,30 @@ from services.meetings.domain.proposal import (
     ProposeMeeting,
 )
 from services.meetings.domain.scheduling import ScheduleMeeting
+from services.meetings.domain.topic import TOPIC_STEPS, Topic
+from services.meetings.domain.topics import (
+    AcceptTopic,
+    DeclineTopic,
+    ProposeTopic,
+    TopicKind,
+    WithdrawTopic,
+)
 from shared.domain import Command, Event, Role
 from shared.errors import DomainError, InvalidTransition
 from tests.unit.meetings.factories import (
     APPROVED_ON,
     CONVENER_ID,
+    DEPUTY_ID,
     DRAFTED_ON,
     FIRST_PERIOD_END,
     HELD_ON,
+    MEETING_ID,
     MINUTES,
     PROPOSED_ON,
     REQUESTS,
     SENT_ON,
     TASK_DUE,
+    TODAY,
     action_item_assigned,
     action_of,
     approved,
@@ -85,7 +105,15 @@ from tests.unit.meetings.factories import (
     proposed,
     scheduled,
 )
-from tests.unit.meetings.outside_facts import FACTS, run
+from tests.unit.meetings.outside_facts import FACTS, TOPIC_ID, run
+from tests.unit.meetings.topic_factories import (
+    TOPIC_PROPOSED_ON,
+    topic_accepted,
+    topic_declined,
+    topic_of,
+    topic_proposed_history,
+    topic_withdrawn,
+)
 
 INSPECTION = MeetingKind.INSPECTION
 Decide = Callable[..., list[Any]]
@@ -103,6 +131,11 @@ MEETING_COMMANDS: dict[type[Command], Command] = {
         scheduled_on=HELD_ON, place="会议室", chair_person_id=CONVENER_ID
     ),
     CancelMeeting: CancelMeeting(cancelled_on=SENT_ON, reason="冲突"),
+    DelegateChair: DelegateChair(deputy_person_id=DEPUTY_ID, delegated_on=SENT_ON),
+    RevokeChairDelegation: RevokeChairDelegation(revoked_on=SENT_ON, reason="出差"),
+    PlaceTopicOnAgenda: PlaceTopicOnAgenda(
+        topic_id=TOPIC_ID, title="议题", proposed_by="jsj"
+    ),
     SendNotice: SendNotice(
         sent_on=SENT_ON,
         text="通知",
@@ -136,6 +169,17 @@ ACTION_COMMANDS: dict[type[Command], Command] = {
         sent_back_on=date(2024, 6, 20), reason="未完成"
     ),
 }
+TOPIC_COMMANDS: dict[type[Command], Command] = {
+    ProposeTopic: ProposeTopic(
+        title="议题",
+        description="说明",
+        kind=TopicKind.MEETING_TOPIC,
+        proposed_on=TOPIC_PROPOSED_ON,
+    ),
+    AcceptTopic: AcceptTopic(meeting_id=MEETING_ID, accepted_on=TODAY),
+    DeclineTopic: DeclineTopic(declined_on=TODAY, reason="不属联席会议职责"),
+    WithdrawTopic: WithdrawTopic(withdrawn_on=TODAY),
+}
 MEETING_HISTORIES: dict[MeetingStatus, list[Any]] = {
     MeetingStatus.NEW: [],
     MeetingStatus.PROPOSED: proposed(MeetingKind.SPECIAL),
@@ -152,12 +196,26 @@ ACTION_HISTORIES: dict[ActionStatus, list[Any]] = {
     ActionStatus.AWAITING_ACCEPTANCE: awaiting_acceptance(),
     ActionStatus.COMPLETED: completed(),
 }
+TOPIC_HISTORIES: dict[TopicStatus, list[Any]] = {
+    TopicStatus.NEW: [],
+    TopicStatus.PROPOSED: topic_proposed_history(),
+    TopicStatus.ACCEPTED: [*topic_proposed_history(), topic_accepted()],
+    TopicStatus.DECLINED: [*topic_proposed_history(), topic_declined()],
+    TopicStatus.WITHDRAWN: [*topic_proposed_history(), topic_withdrawn()],
+}
 PERMITTED: dict[type[Command], set[Role]] = {
     ProposeMeeting: {Role.OFFICE},
     ApproveMeeting: {Role.CONVENER},
     DeclineMeeting: {Role.CONVENER},
     ScheduleMeeting: {Role.OFFICE, Role.CONVENER, Role.DEPUTY_CONVENER},
     CancelMeeting: {Role.OFFICE, Role.CONVENER},
+    DelegateChair: {Role.CONVENER},
+    RevokeChairDelegation: {Role.CONVENER},
+    PlaceTopicOnAgenda: {Role.SYSTEM},
+    ProposeTopic: {Role.OFFICE, Role.UNIT_STAFF},
+    AcceptTopic: {Role.OFFICE},
+    DeclineTopic: {Role.OFFICE},
+    WithdrawTopic: {Role.OFFICE, Role.UNIT_STAFF},
     SendNotice: {Role.OFFICE},
     SubmitMaterial: {Role.OFFICE, Role.UNIT_STAFF},
     HoldMeeting: {Role.OFFICE},
@@ -181,6 +239,8 @@ CAPABILITIES = (
     proposal,
     approval,
     scheduling,
+    delegation,
+    agenda,
     notices,
     holding,
     minutes,
@@ -189,6 +249,7 @@ CAPABILITIES = (
     cancellation,
     carrying_out,
     overdue,
+    topics,
 )
 """The modules that hold the meetings service's commands, each with its decide functions."""
 
@@ -235,22 +296,30 @@ def action_in(status: ActionStatus) -> ActionItem:
     return action_of(ACTION_HISTORIES[status])
 
 
+def topic_in(status: TopicStatus) -> Topic:
+    return topic_of(TOPIC_HISTORIES[status])
+
+
 def test_every_status_names_its_next_steps() -> None:
     assert set(MEETING_STEPS) == set(MeetingStatus) == set(MEETING_HISTORIES)
     assert set(ACTION_STEPS) == set(ActionStatus) == set(ACTION_HISTORIES)
+    assert set(TOPIC_STEPS) == set(TopicStatus) == set(TOPIC_HISTORIES)
+    assert all(
+        TOPIC_STEPS[s] == ()
+        for s in (TopicStatus.ACCEPTED, TopicStatus.DECLINED, TopicStatus.WITHDRAWN)
+    )
     assert MEETING_STEPS[MeetingStatus.DECLINED] == ()
     assert MEETING_STEPS[MeetingStatus.CANCELLED] == ()
     assert ACTION_STEPS[ActionStatus.COMPLETED] == ()
 
 
 def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
-    steps = {
-        s for table in (MEETING_STEPS, ACTION_STEPS) for v in table.values() for s in v
-    }
+    tables = (MEETING_STEPS, ACTION_STEPS, TOPIC_STEPS)
+    steps = {s for table in tables for v in table.values() for s in v}
 
     # The watcher's step is no one's next step: it runs only when a date passed.
     assert steps | {MarkActionItemOverdue} == command_classes()
-    assert set(MEETING_COMMANDS) | set(ACTION_COMMANDS) == steps
+    assert set(MEETING_COMMANDS) | set(ACTION_COMMANDS) | set(TOPIC_COMMANDS) == steps
 
 
 def test_every_command_has_a_decide_function_asking_only_for_known_facts() -> None:
@@ -277,6 +346,7 @@ def test_the_histories_reach_their_statuses() -> None:
     assert {s: action_in(s).status for s in ActionStatus} == {
         s: s for s in ActionStatus
     }
+    assert {s: topic_in(s).status for s in TopicStatus} == {s: s for s in TopicStatus}
 
 
 @pytest.mark.parametrize(
@@ -365,3 +435,39 @@ def test_the_watchers_step_is_never_an_illegal_transition(status: ActionStatus) 
     )
 
     assert answer is None
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (status, step)
+        for status in TopicStatus
+        for step in TOPIC_COMMANDS
+        if step not in TOPIC_STEPS[status]
+    ],
+)
+def test_a_topic_step_its_status_does_not_allow_is_refused_naming_what_it_allows(
+    status: TopicStatus, step: type[Command]
+) -> None:
+    command = TOPIC_COMMANDS[step]
+
+    with pytest.raises(InvalidTransition) as refused:
+        run(decide_of(command), topic_in(status), command)
+
+    assert refused.value.current == status
+    assert refused.value.allowed == TOPIC_STEPS[status]
+    assert refused.value.detail.startswith(f"The topic is {status} and cannot be ")
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [(status, step) for status in TopicStatus for step in TOPIC_STEPS[status]],
+)
+def test_a_topic_step_its_status_allows_is_taken(
+    status: TopicStatus, step: type[Command]
+) -> None:
+    command = TOPIC_COMMANDS[step]
+
+    events = run(decide_of(command), topic_in(status), command)
+
+    assert len(events) == 1
