@@ -1,6 +1,7 @@
 """The cases part of a unit's inbox (shared/inbox.py): cases assigned to it and not
-done, cases in its territory (属地管理), and the case deadlines its lead role makes it
-meet."""
+done, cases in its territory (属地管理), the case deadlines its lead role makes it
+meet, and what its duty gives it (shared/duties.py): the police's answers to referred
+cases, the court's enforcement applications."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Final
 
 import asyncpg
 
-from services.cases.domain.state import DeadlineKind
+from services.cases.domain.state import CaseStatus, DeadlineKind
 from services.cases.queries import ENDED, summary
 from services.cases.views import CaseSummaryView
 from shared.dependencies import ServiceRuntime
+from shared.duties import Duty
 from shared.inbox import InboxItem, inbox_item
 
 LEAD_DEADLINES: Final = {
@@ -23,6 +25,12 @@ LEAD_DEADLINES: Final = {
 suspected crime to the police. The others are the employer's (the order to pay), the
 complainant's (a supplement, a reconsideration), the office's before it assigns, or the
 police's and the procuratorate's (rules.md §4.1)."""
+
+POLICE_DEADLINES: Final = {DeadlineKind.POLICE_ANSWER: "公安立案答复"}
+"""The police answer a transferred case, or a request to reconsider, within 3 days
+(310号令 arts. 8–9): every police unit's inbox holds them, whoever leads the case."""
+
+DEADLINE_TITLES: Final = {**LEAD_DEADLINES, **POLICE_DEADLINES}
 
 
 def case_link(case_id: str) -> str:
@@ -67,14 +75,28 @@ def deadline_item(
     *,
     today: date,
 ) -> InboxItem:
-    """A time limit the lead unit must meet on one of its cases."""
+    """A time limit the unit must meet on a case: as its lead, or by its duty."""
     return inbox_item(
         kind="case_deadline",
-        title=f"{LEAD_DEADLINES[kind]}时限：{employer_name}（{case_id}）",
+        title=f"{DEADLINE_TITLES[kind]}时限：{employer_name}（{case_id}）",
         due_on=due,
         link=case_link(case_id),
         unit=unit,
         today=today,
+    )
+
+
+def court_item(case: CaseSummaryView, unit: str, *, today: date) -> InboxItem:
+    """申请强制执行: a case whose unpaid decision the inspection asked the court to
+    enforce; no time limit binds the court here."""
+    return inbox_item(
+        kind="court_enforcement",
+        title=f"申请强制执行：{case.employer_name}（{case.case_id}）",
+        due_on=None,
+        link=case_link(case.case_id),
+        unit=unit,
+        today=today,
+        since=case.received_on,
     )
 
 
@@ -111,7 +133,14 @@ async def cases_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[InboxI
         unit,
         [k.value for k in LEAD_DEADLINES],
     )
-    return case_items(assigned, territorial, unit, today=today) + [
+    if Duty.POLICE in rt.district.duty_units.of(unit):
+        deadlines += await pool.fetch(
+            "SELECT d.case_id, s.employer_name, d.kind, d.due FROM case_deadlines d"  # noqa: S608 - fixed texts
+            " JOIN case_summary s ON s.case_id = d.case_id"
+            f" WHERE {ENDED} AND d.kind = ANY($1::text[])",
+            [k.value for k in POLICE_DEADLINES],
+        )
+    items = case_items(assigned, territorial, unit, today=today) + [
         deadline_item(
             r["case_id"],
             r["employer_name"],
@@ -122,13 +151,17 @@ async def cases_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[InboxI
         )
         for r in deadlines
     ]
+    if Duty.COURT in rt.district.duty_units.of(unit):
+        enforcing = await _summaries(pool, "status = $1", CaseStatus.COURT_ENFORCEMENT)
+        items += [court_item(c, unit, today=today) for c in enforcing]
+    return items
 
 
 async def _summaries(
-    pool: asyncpg.Pool, where: str, unit: str
+    pool: asyncpg.Pool, where: str, value: str
 ) -> list[CaseSummaryView]:
     rows = await pool.fetch(
         f"SELECT * FROM case_summary WHERE {ENDED} AND {where} ORDER BY case_id",  # noqa: S608 - fixed texts
-        unit,
+        value,
     )
     return [summary(r) for r in rows]

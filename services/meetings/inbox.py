@@ -1,14 +1,16 @@
 """The meetings part of a unit's inbox (shared/inbox.py): the action items it must
-still carry out, and the materials a meeting's notice asked of it that it has not
-handed in."""
+still carry out, the materials a meeting's notice asked of it that it has not handed
+in, and, for the unit the office sits in, the topics units proposed that wait for its
+review (东区政〔2017〕104号 §5(3))."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from services.meetings.domain.lifecycle import RUNNING, MeetingStatus
+from services.meetings.domain.lifecycle import RUNNING, MeetingStatus, TopicStatus
 from services.meetings.domain.meeting import MEETING, Meeting
 from shared.dependencies import ServiceRuntime
+from shared.duties import Duty
 from shared.handling import decode_all
 from shared.inbox import InboxItem, inbox_item
 
@@ -63,6 +65,28 @@ def material_items(
     ]
 
 
+def topic_item(
+    *,
+    topic_id: str,
+    title: str,
+    proposed_by: str,
+    proposed_on: date,
+    unit: str,
+    today: date,
+) -> InboxItem:
+    """议题: a topic a unit proposed, for the office to place on an agenda or decline.
+    No time limit is set for the review, so it is never overdue."""
+    return inbox_item(
+        kind="topic_to_review",
+        title=f"议题待审：{title}（{proposed_by}）",
+        due_on=None,
+        link=f"/topics/{topic_id}",
+        unit=unit,
+        today=today,
+        since=proposed_on,
+    )
+
+
 async def meetings_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[InboxItem]:
     """The meetings part of `unit`'s inbox: its running action items (`action_items`),
     and its missing materials, from the streams of the meetings still collecting some."""
@@ -95,4 +119,22 @@ async def meetings_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[Inb
         records = await rt.store.history(MEETING.stream_id(row["meeting_id"]))
         meeting = MEETING.replay(decode_all(MEETING, records))
         items += material_items(row["meeting_id"], meeting, unit, today=today)
+    # The office sits in the labour-inspection bureau (人社局): its inbox holds the review.
+    if unit in rt.district.duty_units.units(Duty.LABOUR_INSPECTION):
+        proposed = await rt.pool.fetch(
+            "SELECT topic_id, title, proposed_by, proposed_on FROM topics"
+            " WHERE status = $1 ORDER BY topic_id",
+            TopicStatus.PROPOSED.value,
+        )
+        items += [
+            topic_item(
+                topic_id=r["topic_id"],
+                title=r["title"],
+                proposed_by=r["proposed_by"],
+                proposed_on=r["proposed_on"],
+                unit=unit,
+                today=today,
+            )
+            for r in proposed
+        ]
     return items

@@ -52,6 +52,16 @@ async def test_the_police_file_a_case_referred_to_them_another_unit_may_not(
     )
     filing = {"filed_on": today, "document_number": "东公(刑)立字〔2024〕15号"}
 
+    async def police_inbox() -> list[str]:
+        inbox = (await stack.cases.get("/inbox", headers=POLICE)).json()
+        return [i["title"] for i in inbox if i["link"] == f"/cases/{case_id}"]
+
+    async def awaiting_the_police() -> bool:
+        return any("公安立案答复时限" in t for t in await police_inbox())
+
+    # The answer is the police's to give, so their inbox holds its time limit.
+    await eventually(awaiting_the_police)
+
     refused = await step(stack, case_id, "record-police-filing", filing, OTHER)
     unnumbered = await step(
         stack, case_id, "record-police-filing", {"filed_on": today}, POLICE
@@ -68,6 +78,11 @@ async def test_the_police_file_a_case_referred_to_them_another_unit_may_not(
     problem(refused, 403, "not-permitted")
     problem(unnumbered, 422, "invalid-input")
     assert filed.status_code == flagged.status_code == 200, filed.text
+
+    async def answered() -> bool:
+        return not await police_inbox()
+
+    await eventually(answered)
     detail = (await stack.cases.get(f"/cases/{case_id}")).json()
     assert detail["criminal"] == "police_filed"
     assert detail["state"]["is_employer_absconded"] is True
@@ -86,6 +101,15 @@ async def test_the_court_records_enforcement_and_what_it_realised_is_recovered(
     case_id = await _enforced(stack)
     today = TODAY.isoformat()
     number = "（2024）东0102执1234号"
+
+    async def with_the_court() -> bool:
+        inbox = (await stack.cases.get("/inbox", headers=COURT)).json()
+        return any(
+            (i["kind"], i["link"]) == ("court_enforcement", f"/cases/{case_id}")
+            for i in inbox
+        )
+
+    await eventually(with_the_court)
     accepted = {"accepted_on": today, "document_number": number}
 
     refused = await step(stack, case_id, "record-enforcement-accepted", accepted, OTHER)

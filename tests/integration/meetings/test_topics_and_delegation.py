@@ -95,6 +95,17 @@ async def test_units_propose_topics_the_office_accepts_or_declines(
     declined_id = await _propose(stack, "建立工资保证金差异化缴存", kind="measure")
     withdrawn_id = await _propose(stack, "春节前集中清欠行动")
     assert accepted_id.endswith("-001")
+    proposed = {f"/topics/{t}" for t in (accepted_id, declined_id, withdrawn_id)}
+
+    async def office_review() -> set[str]:
+        # The office sits in the labour-inspection bureau: its inbox holds the review.
+        inbox = (await g.get("/inbox", params={"unit": "rsj"})).json()
+        return {i["link"] for i in inbox if i["kind"] == "topic_to_review"}
+
+    async def all_in_review() -> bool:
+        return proposed <= await office_review()
+
+    await eventually(all_in_review)
 
     accepted = await ok(
         await g.post(
@@ -174,6 +185,7 @@ async def test_units_propose_topics_the_office_accepts_or_declines(
     assert _problem(await g.get("/topics", params={"unit": "jsj"}), 422)
     assert _problem(await g.get("/topics", params={"status": "lost"}), 422)
 
+    assert not proposed & await office_review()
     detail = await ok(await g.get(f"/topics/{accepted_id}", params=_wait(accepted)))
     assert (detail["status"], detail["allowed_next"]) == ("accepted", [])
     assert detail["agenda_item_id"] == f"topic-{accepted_id}"

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.cases.domain.state import DeadlineKind
-from services.cases.inbox import case_items, deadline_item
+from services.cases.inbox import case_items, court_item, deadline_item
 from services.cases.views import CaseSummaryView
 
 TODAY = date(2026, 3, 10)
@@ -109,3 +109,27 @@ def test_a_lead_units_time_limit_names_what_it_must_do() -> None:
         "移送公安时限：某公司（2026-000001）",
         False,
     )
+
+
+def test_the_police_answer_is_due_in_the_police_inbox() -> None:
+    item = deadline_item(
+        "2026-000007",
+        "青海某建设工程有限公司",
+        DeadlineKind.POLICE_ANSWER,
+        TODAY - timedelta(days=1),
+        "gafj",
+        today=TODAY,
+    )
+    assert item.kind == "case_deadline"
+    assert item.title == "公安立案答复时限：青海某建设工程有限公司（2026-000007）"
+    assert item.is_overdue is True
+    assert item.link == "/cases/2026-000007"
+
+
+def test_a_case_sent_to_the_court_has_no_time_limit_for_it() -> None:
+    item = court_item(
+        case("2026-000008", status="court_enforcement"), "fy", today=TODAY
+    )
+    assert item.kind == "court_enforcement"
+    assert item.title == "申请强制执行：青海某建设工程有限公司（2026-000008）"
+    assert (item.due_on, item.is_overdue, item.since) == (None, False, RECEIVED)

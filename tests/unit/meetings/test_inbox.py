@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.meetings.inbox import action_item, material_items
+from services.meetings.inbox import action_item, material_items, topic_item
 from tests.unit.meetings.factories import (
     MATERIAL_DUE,
     SENT_ON,
@@ -68,5 +68,26 @@ def test_an_action_item_names_its_task_and_meeting_and_is_due_by_its_day() -> No
         "is_overdue": True,
         "link": "/action-items/2024-001-d1-jsj",
         "unit": "jsj",
+        "since": SENT_ON,
+    }
+
+
+def test_a_proposed_topic_waits_for_the_office_with_no_time_limit() -> None:
+    item = topic_item(
+        topic_id="2024-004",
+        title="市政工程项目欠薪问题",
+        proposed_by="jsj",
+        proposed_on=SENT_ON,
+        unit="rsj",
+        today=MATERIAL_DUE + timedelta(days=400),
+    )
+
+    assert item.model_dump() == {
+        "kind": "topic_to_review",
+        "title": "议题待审：市政工程项目欠薪问题（jsj）",
+        "due_on": None,
+        "is_overdue": False,
+        "link": "/topics/2024-004",
+        "unit": "rsj",
         "since": SENT_ON,
     }
