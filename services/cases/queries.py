@@ -159,10 +159,12 @@ async def case_detail(
     *,
     actor: Actor,
     as_of: datetime | None,
+    today: date,
     source: str,
     service: str,
 ) -> CaseDetailView:
-    """The case rebuilt from its stream (up to `as_of`), its history and its workers."""
+    """The case rebuilt from its stream (up to `as_of`), its history and its workers;
+    `allowed_next` as the rules stand `today`."""
     stream = CASE.stream_id(case_id)
     records = await store.history(stream, as_of=as_of)
     if not records:
@@ -180,7 +182,8 @@ async def case_detail(
         as_of=as_of,
         status=case.status.value,
         criminal=case.criminal.value,
-        allowed_next=COMMANDS.verbs(allowed_steps(case)),
+        penalty=case.penalty.value,
+        allowed_next=COMMANDS.verbs(allowed_steps(case, today=today)),
         state=state,
         workers=workers,
         amount_still_owed=case.amount_still_owed.quantize(_CENT),

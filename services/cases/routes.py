@@ -87,6 +87,7 @@ async def get_case(
         case_id,
         actor=actor,
         as_of=as_of,
+        today=datetime.now(rt.zone).date(),
         source=rt.settings.source,
         service=rt.settings.service,
     )

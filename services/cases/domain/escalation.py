@@ -126,12 +126,21 @@ def _missed(case: Case, event: DeadlineMissed) -> Case:
         event.kind is DeadlineKind.PAYMENT_ORDER
         and case.status is CaseStatus.ORDERED_TO_PAY
     )
+    # The hearing window is the employer's, not a step the office owes: once it
+    # passed, the right lapsed and nothing is overdue (行政处罚法 art. 64).
+    deadlines = case.deadlines
+    if event.kind in _WINDOWS:
+        deadlines = tuple(d for d in deadlines if d.kind is not event.kind)
     return case.model_copy(
         update={
             "status": CaseStatus.OVERDUE if is_overdue else case.status,
             "missed": (*case.missed, missed),
+            "deadlines": deadlines,
         }
     )
+
+
+_WINDOWS: Final = frozenset({DeadlineKind.HEARING_REQUEST})
 
 
 # A "large amount" is any one worker unpaid for 3 months or more, or 10 workers or more;
