@@ -318,7 +318,7 @@ def schedule_hearing(
 ) -> list[PenaltyEvent]:
     """A requested hearing is notified at least 7 working days before it is held
     (arts. 64, 85); it may be put off and notified again."""
-    notice = noticed(case, ALLOWED_IN_PENALTY[ScheduleHearing], "scheduled a hearing")
+    notice = noticed(case, ALLOWED_IN_PENALTY[ScheduleHearing], "given a hearing date")
     require_step_date(case, command.notified_on, field="notified_on", today=today)
     _require_after_notice(command.notified_on, notice, field="notified_on")
     earliest = calendar.add_working_days(

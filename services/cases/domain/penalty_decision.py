@@ -206,7 +206,9 @@ def record_fine_paid(
 ) -> list[PenaltyDecisionEvent]:
     """The fine is paid in full; paid after its 15 days, the surcharge due is 3 % of
     the fine for each day late, at most the fine itself (art. 72)."""
-    notice = noticed(case, ALLOWED_IN_PENALTY[RecordFinePaid], "paid a fine")
+    notice = noticed(
+        case, ALLOWED_IN_PENALTY[RecordFinePaid], "recorded as paying a fine"
+    )
     require_step_date(case, command.paid_on, field="paid_on", today=today)
     fine = notice.fine or Decimal(0)
     if command.amount < fine:
