@@ -11,7 +11,7 @@ from services.cases.domain.limits import CaseLimits
 from services.cases.domain.state import Case, CaseStatus, DeadlineKind, OpenDeadline
 from shared.amounts import RecordedMoney
 from shared.dates import BusinessDate
-from shared.domain import Command, Event, Role
+from shared.domain import Command, Event, JsonObject, Role, upcaster
 from shared.errors import RuleViolated
 from shared.values import Note
 
@@ -64,7 +64,11 @@ class EmployerAbscondedFlagged(Event):
 
 
 class DeadlineMissed(Event):
-    """A time limit passed with its step not done; the deadline watcher records it once."""
+    """A time limit passed with its step not done; the deadline watcher records it once.
+    Version 2 knows the penalty track's kinds (`hearing_request`, `penalty_decision`,
+    `fine_payment`); a version 1 event is one of the kinds before them."""
+
+    schema_version: ClassVar[int] = 2
 
     kind: DeadlineKind
     due: date
@@ -85,6 +89,12 @@ class CreditListingRecommended(Event):
     is_mass_incident: bool
     is_order_overdue: bool
     recommended_on: date
+
+
+@upcaster("DeadlineMissed", from_version=1)
+def deadline_missed_v1(data: JsonObject) -> JsonObject:
+    """Version 1 had fewer kinds and the same fields: its data is version 2's."""
+    return data
 
 
 EscalationEvent = (
