@@ -16,6 +16,7 @@ from services.cases.domain import (
     payments,
     penalty,
     penalty_decision,
+    penalty_hearing,
     personal_data,
     police_answer,
     referral,
@@ -36,6 +37,7 @@ from services.cases.domain.penalty_decision import (
     PenaltyDecisionEvent,
     evolve_penalty_decision,
 )
+from services.cases.domain.penalty_hearing import HearingEvent, evolve_hearing
 from services.cases.domain.personal_data import WorkerDataForgotten, evolve_forgotten
 from services.cases.domain.police_answer import PoliceAnswerEvent, evolve_police_answer
 from services.cases.domain.referral import ReferralEvent, evolve_referral
@@ -58,6 +60,7 @@ CaseEvent = (
     | AssignmentEvent
     | EscalationEvent
     | PenaltyEvent
+    | HearingEvent
     | PenaltyDecisionEvent
     | WorkerDataForgotten
 )
@@ -81,6 +84,8 @@ def evolve(case: Case, event: CaseEvent) -> Case:
         return evolve_assignment(case, event)
     if isinstance(event, PenaltyEvent):
         return evolve_penalty(case, event)
+    if isinstance(event, HearingEvent):
+        return evolve_hearing(case, event)
     if isinstance(event, PenaltyDecisionEvent):
         return evolve_penalty_decision(case, event)
     if isinstance(event, WorkerDataForgotten):
@@ -121,10 +126,10 @@ _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     police_answer.RequestReconsideration,
     police_answer.RequestProcuratorateSupervision,
     penalty.IssueNoticeOfIntent,
-    penalty.RequestHearing,
-    penalty.WaiveHearing,
-    penalty.ScheduleHearing,
-    penalty.RecordHearing,
+    penalty_hearing.RequestHearing,
+    penalty_hearing.WaiveHearing,
+    penalty_hearing.ScheduleHearing,
+    penalty_hearing.RecordHearing,
     penalty_decision.DecidePenalty,
     penalty_decision.RecordFinePaid,
     penalty_decision.ApplyFineEnforcement,
@@ -189,7 +194,12 @@ ALLOWED_AFTER_CRIMINAL: Final = _steps_by_status(
 
 
 ALLOWED_AFTER_PENALTY: Final = _steps_by_status(
-    PenaltyStatus, (penalty.ALLOWED_IN_PENALTY, penalty_decision.ALLOWED_IN_PENALTY)
+    PenaltyStatus,
+    (
+        penalty.ALLOWED_IN_PENALTY,
+        penalty_hearing.ALLOWED_IN_PENALTY,
+        penalty_decision.ALLOWED_IN_PENALTY,
+    ),
 )
 """The commands each status of the penalty track allows."""
 
@@ -201,7 +211,11 @@ _CRIMINAL_STEPS: Final = frozenset(
 )
 _PENALTY_STEPS: Final = frozenset(
     c
-    for steps in (penalty.ALLOWED_IN_PENALTY, penalty_decision.ALLOWED_IN_PENALTY)
+    for steps in (
+        penalty.ALLOWED_IN_PENALTY,
+        penalty_hearing.ALLOWED_IN_PENALTY,
+        penalty_decision.ALLOWED_IN_PENALTY,
+    )
     for c in steps
 )
 

@@ -19,17 +19,14 @@ from services.cases.domain.investigation import (
     ExtendInvestigation,
     is_referral_pending,
 )
-from services.cases.domain.penalty import (
-    RequestHearing,
-    WaiveHearing,
-    hearing_window_open,
-)
+from services.cases.domain.penalty import hearing_window_open
 from services.cases.domain.penalty_decision import (
     ApplyFineEnforcement,
     DecidePenalty,
     is_fine_overdue,
     is_penalty_settled,
 )
+from services.cases.domain.penalty_hearing import RequestHearing, WaiveHearing
 from services.cases.domain.police_answer import (
     RequestProcuratorateSupervision,
     RequestReconsideration,

@@ -1,12 +1,13 @@
-"""The penalty track's first half: the notice of intended penalty and the hearing the
-employer may ask for (行政处罚法 arts. 44, 62–65, 85; rules.md §3.4.1 item 11, §4.1);
-the decision and the fine are in `penalty_decision`. It runs beside the order to pay
+"""The penalty track's start: the notice of intended penalty, and what every step of
+the track checks (行政处罚法 arts. 44, 62, 85; rules.md §3.4.1 item 11, §4.1); the
+hearing the employer may ask for is in `penalty_hearing`, the decision and the fine in
+`penalty_decision`. It runs beside the order to pay
 and beside a referral, which a penalty must not replace (310号令 art. 11)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import ClassVar, Final, assert_never
+from typing import ClassVar, Final
 
 from services.cases.domain.lifecycle import OPENED, refused, require_step_date
 from services.cases.domain.limits import CaseLimits
@@ -22,8 +23,7 @@ from services.cases.domain.state import (
 from shared.amounts import PositiveMoney, RecordedMoney
 from shared.dates import BusinessDate
 from shared.domain import Command, Deadline, Event, Role, WorkingDays
-from shared.errors import InvalidInput, RuleViolated
-from shared.values import Note, Text
+from shared.values import Text
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 
@@ -40,53 +40,13 @@ class IssueNoticeOfIntent(Command):
     has_hearing_right: bool
 
 
-class RequestHearing(Command):
-    """The employer's request, recorded by the office."""
-
-    permitted: ClassVar[frozenset[Role]] = _OFFICE
-
-    requested_on: BusinessDate
-
-
-class WaiveHearing(Command):
-    """The employer's written waiver of its hearing, recorded by the office."""
-
-    permitted: ClassVar[frozenset[Role]] = _OFFICE
-
-    waived_on: BusinessDate
-    note: Note = ""
-
-
-class ScheduleHearing(Command):
-    permitted: ClassVar[frozenset[Role]] = _OFFICE
-
-    notified_on: BusinessDate
-    hearing_on: BusinessDate
-    place: Text
-
-
-class RecordHearing(Command):
-    permitted: ClassVar[frozenset[Role]] = _OFFICE
-
-    heard_on: BusinessDate
-    summary: Text
-
-
 ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
     IssueNoticeOfIntent: OPENED,
 }
 """The statuses in which each command of this capability is a next step: a notice
 starts the penalty track of a case opened and not closed."""
-
 ALLOWED_IN_PENALTY: Final[dict[type[Command], frozenset[PenaltyStatus]]] = {
     IssueNoticeOfIntent: frozenset({PenaltyStatus.NONE}),
-    RequestHearing: frozenset({PenaltyStatus.NOTICE_OF_INTENT}),
-    WaiveHearing: frozenset({PenaltyStatus.NOTICE_OF_INTENT}),
-    # A hearing may be put off and notified again.
-    ScheduleHearing: frozenset(
-        {PenaltyStatus.HEARING_REQUESTED, PenaltyStatus.HEARING_SCHEDULED}
-    ),
-    RecordHearing: frozenset({PenaltyStatus.HEARING_SCHEDULED}),
 }
 """The penalty-track statuses in which each command of this capability is a next step."""
 
@@ -107,61 +67,12 @@ class NoticeOfIntentIssued(Event):
     decision_deadline: Deadline
 
 
-class HearingRequested(Event):
-    """The employer asked for a hearing (听证) in time."""
-
-    requested_on: date
-
-
-class HearingWaived(Event):
-    """The employer gave up its hearing in writing."""
-
-    waived_on: date
-    note: str
-
-
-class HearingScheduled(Event):
-    """The employer was notified of the hearing's day and place at least 7 working
-    days ahead (art. 64)."""
-
-    notified_on: date
-    hearing_on: date
-    place: str
-
-
-class HearingHeld(Event):
-    """The hearing was held; the decision follows its record (art. 65)."""
-
-    heard_on: date
-    summary: str
-
-
-PenaltyEvent = (
-    NoticeOfIntentIssued
-    | HearingRequested
-    | HearingWaived
-    | HearingScheduled
-    | HearingHeld
-)
+PenaltyEvent = NoticeOfIntentIssued
 
 
 def evolve_penalty(case: Case, event: PenaltyEvent) -> Case:
-    """The case after its notice of intent or a step of its hearing."""
-    match event:
-        case NoticeOfIntentIssued():
-            return _noticed(case, event)
-        case HearingRequested():
-            return on_penalty_track(case, PenaltyStatus.HEARING_REQUESTED)
-        case HearingWaived():
-            return on_penalty_track(case, PenaltyStatus.HEARING_WAIVED)
-        case HearingScheduled(hearing_on=hearing_on):
-            return on_penalty_track(
-                case, PenaltyStatus.HEARING_SCHEDULED, hearing_on=hearing_on
-            )
-        case HearingHeld():
-            return on_penalty_track(case, PenaltyStatus.HEARD)
-        case _:
-            assert_never(event)
+    """The case after its notice of intent: the hearing window and the 90 days run."""
+    return _noticed(case, event)
 
 
 def _noticed(case: Case, event: NoticeOfIntentIssued) -> Case:
@@ -270,95 +181,3 @@ def issue_notice_of_intent(
             ),
         )
     ]
-
-
-def request_hearing(
-    case: Case, command: RequestHearing, *, today: date
-) -> list[PenaltyEvent]:
-    """The employer asks for a hearing within 5 working days of a notice that gave it
-    the right (arts. 63–64); a request made in time may be recorded later."""
-    notice = noticed(case, ALLOWED_IN_PENALTY[RequestHearing], "given a hearing")
-    require_step_date(case, command.requested_on, field="requested_on", today=today)
-    if not notice.has_hearing_right:
-        raise RuleViolated(
-            "no-hearing-right", "The notice gave the employer no right to a hearing."
-        )
-    last_day = notice.hearing_request_by
-    if last_day is None or command.requested_on > last_day:
-        raise RuleViolated(
-            "hearing-request-too-late",
-            f"The last day to ask for a hearing was {last_day}; "
-            f"a request of {command.requested_on} came too late.",
-        )
-    _require_after_notice(command.requested_on, notice, field="requested_on")
-    return [HearingRequested(requested_on=command.requested_on)]
-
-
-def waive_hearing(
-    case: Case, command: WaiveHearing, *, today: date
-) -> list[PenaltyEvent]:
-    """The employer gives up a hearing it has the right to ask for, in writing."""
-    notice = noticed(case, ALLOWED_IN_PENALTY[WaiveHearing], "waived")
-    require_step_date(case, command.waived_on, field="waived_on", today=today)
-    if not notice.has_hearing_right:
-        raise RuleViolated(
-            "no-hearing-right", "The notice gave the employer no right to a hearing."
-        )
-    _require_after_notice(command.waived_on, notice, field="waived_on")
-    return [HearingWaived(waived_on=command.waived_on, note=command.note)]
-
-
-def schedule_hearing(
-    case: Case,
-    command: ScheduleHearing,
-    *,
-    today: date,
-    calendar: WorkingDays,
-    limits: CaseLimits,
-) -> list[PenaltyEvent]:
-    """A requested hearing is notified at least 7 working days before it is held
-    (arts. 64, 85); it may be put off and notified again."""
-    notice = noticed(case, ALLOWED_IN_PENALTY[ScheduleHearing], "given a hearing date")
-    require_step_date(case, command.notified_on, field="notified_on", today=today)
-    _require_after_notice(command.notified_on, notice, field="notified_on")
-    earliest = calendar.add_working_days(
-        command.notified_on, limits.hearing_notice_working_days
-    ).due
-    if command.hearing_on < earliest:
-        raise RuleViolated(
-            "hearing-notice-too-short",
-            f"A hearing notified on {command.notified_on} is held on {earliest} "
-            "at the earliest.",
-        )
-    return [
-        HearingScheduled(
-            notified_on=command.notified_on,
-            hearing_on=command.hearing_on,
-            place=command.place,
-        )
-    ]
-
-
-def record_hearing(
-    case: Case, command: RecordHearing, *, today: date
-) -> list[PenaltyEvent]:
-    """A scheduled hearing was held, on its day or later."""
-    notice = noticed(case, ALLOWED_IN_PENALTY[RecordHearing], "recorded as heard")
-    require_step_date(case, command.heard_on, field="heard_on", today=today)
-    hearing_on = notice.hearing_on
-    if hearing_on is not None and command.heard_on < hearing_on:
-        raise InvalidInput(
-            field="heard_on",
-            rule="not_before_hearing_day",
-            detail=f"The hearing was set for {hearing_on}.",
-        )
-    return [HearingHeld(heard_on=command.heard_on, summary=command.summary)]
-
-
-def _require_after_notice(day: date, notice: Penalty, *, field: str) -> None:
-    if day < notice.notified_on:
-        raise InvalidInput(
-            field=field,
-            rule="not_before_notice",
-            detail=f"{day} is before the notice of {notice.notified_on}.",
-        )

@@ -62,16 +62,18 @@ from services.cases.domain.payments import (
     PaymentRecorded,
 )
 from services.cases.domain.penalty import (
-    HearingHeld,
-    HearingRequested,
-    HearingScheduled,
-    HearingWaived,
     NoticeOfIntentIssued,
 )
 from services.cases.domain.penalty_decision import (
     FineEnforcementApplied,
     FinePaid,
     PenaltyDecided,
+)
+from services.cases.domain.penalty_hearing import (
+    HearingHeld,
+    HearingRequested,
+    HearingScheduled,
+    HearingWaived,
 )
 from services.cases.domain.personal_data import ForgetWorker, WorkerDataForgotten
 from services.cases.domain.police_answer import (

@@ -39,15 +39,17 @@ from services.cases.domain.payments import (
 )
 from services.cases.domain.penalty import (
     IssueNoticeOfIntent,
-    RecordHearing,
-    RequestHearing,
-    ScheduleHearing,
-    WaiveHearing,
 )
 from services.cases.domain.penalty_decision import (
     ApplyFineEnforcement,
     DecidePenalty,
     RecordFinePaid,
+)
+from services.cases.domain.penalty_hearing import (
+    RecordHearing,
+    RequestHearing,
+    ScheduleHearing,
+    WaiveHearing,
 )
 from services.cases.domain.personal_data import ForgetWorker
 from services.cases.domain.police_answer import (

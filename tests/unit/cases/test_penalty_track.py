@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -28,20 +28,8 @@ from services.cases.domain.investigation import (
     close_case,
 )
 from services.cases.domain.penalty import (
-    HearingHeld,
-    HearingRequested,
-    HearingScheduled,
-    HearingWaived,
     IssueNoticeOfIntent,
-    RecordHearing,
-    RequestHearing,
-    ScheduleHearing,
-    WaiveHearing,
     issue_notice_of_intent,
-    record_hearing,
-    request_hearing,
-    schedule_hearing,
-    waive_hearing,
 )
 from services.cases.domain.penalty_decision import (
     ApplyFineEnforcement,
@@ -52,6 +40,20 @@ from services.cases.domain.penalty_decision import (
     apply_fine_enforcement,
     decide_penalty,
     record_fine_paid,
+)
+from services.cases.domain.penalty_hearing import (
+    HearingHeld,
+    HearingRequested,
+    HearingScheduled,
+    HearingWaived,
+    RecordHearing,
+    RequestHearing,
+    ScheduleHearing,
+    WaiveHearing,
+    record_hearing,
+    request_hearing,
+    schedule_hearing,
+    waive_hearing,
 )
 from services.cases.domain.referral import (
     ProposeReferral,
@@ -708,9 +710,9 @@ def test_the_late_surcharge_is_three_percent_a_day_and_never_above_the_fine(
 
     assert isinstance(events[0], FinePaid)
     surcharge = events[0].surcharge_due
-    assert surcharge == min(fine, fine * Decimal("0.03") * days_late).quantize(
-        Decimal("0.01")
-    )
+    # Rounded to the cent, halves up (四舍五入).
+    expected = min(fine, fine * Decimal("0.03") * days_late)
+    assert surcharge == expected.quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert Decimal(0) <= surcharge <= fine
 
 
