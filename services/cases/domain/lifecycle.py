@@ -63,7 +63,11 @@ def refused(
     return InvalidTransition(
         current=status,
         allowed=allowed_after(status),
-        detail=f"The case is {status} and cannot be {what}.",
+        detail=(
+            f"The penalty proceedings are at {status}; the case cannot be {what}."
+            if isinstance(status, PenaltyStatus)
+            else f"The case is {status} and cannot be {what}."
+        ),
     )
 
 

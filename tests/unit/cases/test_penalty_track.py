@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from services.cases.domain.case import CaseEvent
+from services.cases.domain.case import CASE, CaseEvent
 from services.cases.domain.escalation import (
     DeadlineMissed,
     RecordDeadlineMissed,
@@ -80,6 +80,7 @@ from tests.unit.cases.factories import (
     INTENDED_FINE,
     LIMITS,
     NOTIFIED_ON,
+    PAY_BY,
     TODAY,
     arrears_cleared,
     case_closed,
@@ -193,6 +194,8 @@ def test_a_case_gets_one_notice() -> None:
         notify(noticed())
 
     assert refused.value.current == PenaltyStatus.NOTICE_OF_INTENT
+    assert refused.value.allowed == (RequestHearing, WaiveHearing, DecidePenalty)
+    assert "penalty proceedings are at notice_of_intent" in str(refused.value)
 
 
 def test_a_notice_is_not_dated_in_the_future() -> None:
@@ -607,6 +610,16 @@ def test_a_lapsed_hearing_window_is_recorded_and_leaves_nothing_overdue() -> Non
     case = case_of(noticed(), events)
     assert case.deadline(DeadlineKind.HEARING_REQUEST) is None
     assert case.status is CaseStatus.ORDERED_TO_PAY
+
+
+def test_a_deadline_missed_before_the_penalty_kinds_still_loads() -> None:
+    data = {"kind": "payment_order", "due": "2024-04-12", "detected_on": "2024-04-13"}
+
+    event = CASE.decode("DeadlineMissed", 1, data)
+
+    assert event == DeadlineMissed(
+        kind=DeadlineKind.PAYMENT_ORDER, due=PAY_BY, detected_on=date(2024, 4, 13)
+    )
 
 
 def test_an_unpaid_fine_past_its_days_stays_overdue() -> None:
