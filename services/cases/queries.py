@@ -52,19 +52,23 @@ async def list_cases(
     status: str | None,
     unit: str | None,
     sector: str | None,
+    penalty: str | None,
     limit: int,
     offset: int,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first, optionally by status, sector and a unit (lead or helping)."""
+    """Cases, newest first, optionally by status, sector, a unit (lead or helping)
+    and where their penalty track is."""
     rows = await pool.fetch(
         f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
         " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
+        " AND ($6::text IS NULL OR penalty = $6)"
         " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
         status,
         sector,
         unit,
         limit,
         offset,
+        penalty,
     )
     return [_summary(r) for r in rows]
 

@@ -55,12 +55,22 @@ async def list_cases(
         Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),
     ] = None,
     sector: Annotated[str | None, Query(pattern=r"^(construction|other)$")] = None,
+    penalty: Annotated[
+        state.PenaltyStatus | None, Query(description="where the penalty track is")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first (no personal data)."""
+    """Cases, newest first (no personal data); `penalty=decided` lists the fines
+    decided and neither paid nor sent to the court."""
     return await queries.list_cases(
-        pool, status=status, unit=unit, sector=sector, limit=limit, offset=offset
+        pool,
+        status=status,
+        unit=unit,
+        sector=sector,
+        penalty=penalty,
+        limit=limit,
+        offset=offset,
     )
 
 

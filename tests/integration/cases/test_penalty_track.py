@@ -143,12 +143,18 @@ async def test_a_penalty_runs_from_notice_through_hearing_to_the_fine_paid(
     ]
 
     async def listed() -> bool:
-        rows = (await stack.cases.get("/cases", params={"limit": 500})).json()
-        return any(
-            r["case_id"] == case_id and r["penalty"] == "fine_paid" for r in rows
-        )
+        params = {"penalty": "fine_paid", "limit": "500"}
+        rows = (await stack.cases.get("/cases", params=params)).json()
+        return case_id in [r["case_id"] for r in rows]
 
     await eventually(listed)
+    rows = (await stack.cases.get("/cases", params={"penalty": "decided"})).json()
+    assert case_id not in [r["case_id"] for r in rows]
+    problem(
+        await stack.cases.get("/cases", params={"penalty": "fined"}),
+        422,
+        "invalid-input",
+    )
 
 
 async def test_a_hearing_asked_for_after_five_working_days_is_refused(
