@@ -82,11 +82,11 @@ async def _summary(
         " assignment_status, workers_count, months_owed, amount_owed, amount_recovered,"
         " is_mass_incident, is_employer_absconded, received_on, next_due, next_due_kind,"
         " missed_count, is_credit_recommended, version, updated_at, overdue_since,"
-        " is_arrears)"
+        " is_arrears, penalty)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
+        " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
         " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status,"
-        " criminal = excluded.criminal, lead_unit = excluded.lead_unit,"
+        " criminal = excluded.criminal, penalty = excluded.penalty, lead_unit = excluded.lead_unit,"
         " helping_units = excluded.helping_units, assignment_due = excluded.assignment_due,"
         " assignment_status = excluded.assignment_status,"
         " amount_recovered = excluded.amount_recovered,"
@@ -125,6 +125,7 @@ async def _summary(
         event.time,
         overdue[0] if overdue else None,
         case.is_arrears,
+        case.penalty.value,
     )
 
 

@@ -54,15 +54,18 @@ async def list_cases(
     unit: str | None,
     sector: str | None,
     territorial_unit: str | None,
+    penalty: str | None,
     limit: int,
     offset: int,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first, optionally by status, sector, a unit (lead or helping) and
-    the town or community whose territory the case lies in (属地)."""
+    """Cases, newest first, optionally by status, sector, a unit (lead or helping),
+    the town or community whose territory the case lies in (属地) and where their
+    penalty track is."""
     rows = await pool.fetch(
         f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
         " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
         " AND ($6::text IS NULL OR territorial_unit = $6)"
+        " AND ($7::text IS NULL OR penalty = $7)"
         " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
         status,
         sector,
@@ -70,6 +73,7 @@ async def list_cases(
         limit,
         offset,
         territorial_unit,
+        penalty,
     )
     return [summary(r) for r in rows]
 
@@ -164,10 +168,12 @@ async def case_detail(
     *,
     actor: Actor,
     as_of: datetime | None,
+    today: date,
     source: str,
     service: str,
 ) -> CaseDetailView:
-    """The case rebuilt from its stream (up to `as_of`), its history and its workers."""
+    """The case rebuilt from its stream (up to `as_of`), its history and its workers;
+    `allowed_next` as the rules stand `today`."""
     stream = CASE.stream_id(case_id)
     records = await store.history(stream, as_of=as_of)
     if not records:
@@ -185,7 +191,8 @@ async def case_detail(
         as_of=as_of,
         status=case.status.value,
         criminal=case.criminal.value,
-        allowed_next=COMMANDS.verbs(allowed_steps(case)),
+        penalty=case.penalty.value,
+        allowed_next=COMMANDS.verbs(allowed_steps(case, today=today)),
         state=state,
         workers=workers,
         amount_still_owed=case.amount_still_owed.quantize(_CENT),

@@ -64,18 +64,23 @@ async def list_cases(
             description="the town or community whose territory the case lies in",
         ),
     ] = None,
+    penalty: Annotated[
+        state.PenaltyStatus | None, Query(description="where the penalty track is")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
     """Cases, newest first (no personal data). Any person reads them, so a town or a
     community reads every case in its territory with `territorial_unit`, assigned to
-    it or not."""
+    it or not; `penalty=decided` lists the fines decided and neither paid nor sent to
+    the court."""
     return await queries.list_cases(
         pool,
         status=status,
         unit=unit,
         sector=sector,
         territorial_unit=territorial_unit,
+        penalty=penalty,
         limit=limit,
         offset=offset,
     )
@@ -104,6 +109,7 @@ async def get_case(
         case_id,
         actor=actor,
         as_of=as_of,
+        today=datetime.now(rt.zone).date(),
         source=rt.settings.source,
         service=rt.settings.service,
     )

@@ -16,6 +16,7 @@ class CaseSummaryView(BaseModel):
     case_id: str
     status: str
     criminal: str
+    penalty: str
     source: str
     sector: str
     employer_name: str
@@ -67,6 +68,7 @@ class CaseDetailView(BaseModel):
     as_of: datetime | None
     status: str
     criminal: str
+    penalty: str
     allowed_next: list[str]
     state: dict[str, object]
     workers: list[WorkerView]

@@ -187,9 +187,15 @@ def return_assignment(
     return [AssignmentReturned(unit=unit, reason=command.reason)]
 
 
+def has_active_assignment(case: Case) -> bool:
+    """Whether the case is assigned to units now (not returned)."""
+    assignment = case.assignment
+    return assignment is not None and assignment.status is AssignmentStatus.ACTIVE
+
+
 def _active_assignment(case: Case) -> Assignment:
     assignment = case.assignment
-    if assignment is None or assignment.status is not AssignmentStatus.ACTIVE:
+    if assignment is None or not has_active_assignment(case):
         raise RuleViolated(
             "no-active-assignment", "The case is not assigned to any unit now."
         )

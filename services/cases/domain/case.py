@@ -5,6 +5,7 @@ which statuses its commands are next steps, which this module gathers per status
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
 from typing import Final, TypeVar
 
 from services.cases.domain import (
@@ -14,6 +15,9 @@ from services.cases.domain import (
     intake,
     investigation,
     payments,
+    penalty,
+    penalty_decision,
+    penalty_hearing,
     personal_data,
     police_answer,
     referral,
@@ -28,11 +32,23 @@ from services.cases.domain.investigation import (
     evolve_investigation,
 )
 from services.cases.domain.lifecycle import OPENED
+from services.cases.domain.offers import is_offered
 from services.cases.domain.payments import PaymentEvent, evolve_payments
+from services.cases.domain.penalty import PenaltyEvent, evolve_penalty
+from services.cases.domain.penalty_decision import (
+    PenaltyDecisionEvent,
+    evolve_penalty_decision,
+)
+from services.cases.domain.penalty_hearing import HearingEvent, evolve_hearing
 from services.cases.domain.personal_data import WorkerDataForgotten, evolve_forgotten
 from services.cases.domain.police_answer import PoliceAnswerEvent, evolve_police_answer
 from services.cases.domain.referral import ReferralEvent, evolve_referral
-from services.cases.domain.state import Case, CaseStatus, CriminalStatus
+from services.cases.domain.state import (
+    Case,
+    CaseStatus,
+    CriminalStatus,
+    PenaltyStatus,
+)
 from services.cases.domain.supplement import SupplementEvent, evolve_supplement
 from shared.domain import Aggregate, Command
 
@@ -46,6 +62,9 @@ CaseEvent = (
     | CourtEvent
     | AssignmentEvent
     | EscalationEvent
+    | PenaltyEvent
+    | HearingEvent
+    | PenaltyDecisionEvent
     | WorkerDataForgotten
 )
 
@@ -68,6 +87,12 @@ def evolve(case: Case, event: CaseEvent) -> Case:
         return evolve_court(case, event)
     if isinstance(event, AssignmentEvent):
         return evolve_assignment(case, event)
+    if isinstance(event, PenaltyEvent):
+        return evolve_penalty(case, event)
+    if isinstance(event, HearingEvent):
+        return evolve_hearing(case, event)
+    if isinstance(event, PenaltyDecisionEvent):
+        return evolve_penalty_decision(case, event)
     if isinstance(event, WorkerDataForgotten):
         return evolve_forgotten(case, event)
     return evolve_escalation(case, event)
@@ -78,11 +103,15 @@ CASE: Aggregate[Case, CaseEvent] = Aggregate(
     initial=Case(),
     evolve=evolve,
     events=CaseEvent,
-    upcasters=(*police_answer.UPCASTERS, *escalation.UPCASTERS),
+    upcasters=(
+        *police_answer.UPCASTERS,
+        *escalation.UPCASTERS,
+        escalation.deadline_missed_v1,
+    ),
 )
 
 # The order in which `allowed_next` has always listed a status's steps: the case's own
-# track, the criminal track, then what any open case allows.
+# track, the criminal track, the penalty track, then what any open case allows.
 _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     intake.ReceiveCase,
     intake.AcceptCase,
@@ -109,6 +138,14 @@ _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     police_answer.RecordPoliceDeclining,
     police_answer.RequestReconsideration,
     police_answer.RequestProcuratorateSupervision,
+    penalty.IssueNoticeOfIntent,
+    penalty_hearing.RequestHearing,
+    penalty_hearing.WaiveHearing,
+    penalty_hearing.ScheduleHearing,
+    penalty_hearing.RecordHearing,
+    penalty_decision.DecidePenalty,
+    penalty_decision.RecordFinePaid,
+    penalty_decision.ApplyFineEnforcement,
     assignment.AssignCase,
     assignment.ReportProgress,
     assignment.ReturnAssignment,
@@ -118,11 +155,11 @@ _STEP_ORDER: Final[tuple[type[Command], ...]] = (
 )
 
 # A paid case is closed next as a rule, so its list has always begun with closing.
-_FIRST: Final[Mapping[CaseStatus | CriminalStatus, type[Command]]] = {
+_FIRST: Final[Mapping[CaseStatus | CriminalStatus | PenaltyStatus, type[Command]]] = {
     CaseStatus.PAID: investigation.CloseCase
 }
 
-S = TypeVar("S", CaseStatus, CriminalStatus)
+S = TypeVar("S", CaseStatus, CriminalStatus, PenaltyStatus)
 
 
 def _steps_by_status(
@@ -157,6 +194,7 @@ ALLOWED_AFTER: Final = _steps_by_status(
         referral.ALLOWED_IN,
         assignment.ALLOWED_IN,
         escalation.ALLOWED_IN,
+        penalty.ALLOWED_IN,
         personal_data.ALLOWED_IN,
     ),
 )
@@ -169,30 +207,60 @@ ALLOWED_AFTER_CRIMINAL: Final = _steps_by_status(
 """The commands each status of the criminal track allows."""
 
 
+ALLOWED_AFTER_PENALTY: Final = _steps_by_status(
+    PenaltyStatus,
+    (
+        penalty.ALLOWED_IN_PENALTY,
+        penalty_hearing.ALLOWED_IN_PENALTY,
+        penalty_decision.ALLOWED_IN_PENALTY,
+    ),
+)
+"""The commands each status of the penalty track allows."""
+
+
 _CRIMINAL_STEPS: Final = frozenset(
     c
     for steps in (referral.ALLOWED_IN_CRIMINAL, police_answer.ALLOWED_IN_CRIMINAL)
     for c in steps
 )
+_PENALTY_STEPS: Final = frozenset(
+    c
+    for steps in (
+        penalty.ALLOWED_IN_PENALTY,
+        penalty_hearing.ALLOWED_IN_PENALTY,
+        penalty_decision.ALLOWED_IN_PENALTY,
+    )
+    for c in steps
+)
 
 
-def allowed_steps(case: Case) -> tuple[type[Command], ...]:
+def allowed_steps(case: Case, *, today: date) -> tuple[type[Command], ...]:
     """The commands the case allows next (`allowed_next`): its status's steps, then the
-    criminal track's, which need both an opened case and the criminal status that
-    allows them (a received case is not referred)."""
+    criminal track's and the penalty track's, which need an opened case and the
+    track's status that allows them (a received case is not referred), less the steps
+    a rule beyond the statuses refuses today (`offers`): what is offered is taken."""
+    is_opened = case.status in OPENED
     by_status = ALLOWED_AFTER[case.status]
-    by_criminal = ALLOWED_AFTER_CRIMINAL[case.criminal] if case.status in OPENED else ()
+    by_criminal = ALLOWED_AFTER_CRIMINAL[case.criminal] if is_opened else ()
+    by_penalty = ALLOWED_AFTER_PENALTY[case.penalty] if is_opened else ()
 
     def allows(command: type[Command]) -> bool:
         if command in _CRIMINAL_STEPS:
             return command in by_criminal
+        if command in _PENALTY_STEPS:
+            return command in by_penalty
         return command in by_status
 
-    return tuple(c for c in dict.fromkeys([*by_status, *by_criminal]) if allows(c))
+    steps = dict.fromkeys([*by_status, *by_criminal, *by_penalty])
+    return tuple(c for c in steps if allows(c) and is_offered(case, c, today=today))
 
 
-def allowed_after(status: CaseStatus | CriminalStatus) -> tuple[type[Command], ...]:
+def allowed_after(
+    status: CaseStatus | CriminalStatus | PenaltyStatus,
+) -> tuple[type[Command], ...]:
     """The commands a status allows next on its track."""
     if isinstance(status, CriminalStatus):
         return ALLOWED_AFTER_CRIMINAL[status]
+    if isinstance(status, PenaltyStatus):
+        return ALLOWED_AFTER_PENALTY[status]
     return ALLOWED_AFTER[status]

@@ -92,7 +92,11 @@ UPCASTERS: Final = (_incident_without_number, _absconded_without_number)
 
 
 class DeadlineMissed(Event):
-    """A time limit passed with its step not done; the deadline watcher records it once."""
+    """A time limit passed with its step not done; the deadline watcher records it once.
+    Version 2 knows the penalty track's kinds (`hearing_request`, `penalty_decision`,
+    `fine_payment`); a version 1 event is one of the kinds before them."""
+
+    schema_version: ClassVar[int] = 2
 
     kind: DeadlineKind
     due: date
@@ -113,6 +117,12 @@ class CreditListingRecommended(Event):
     is_mass_incident: bool
     is_order_overdue: bool
     recommended_on: date
+
+
+@upcaster("DeadlineMissed", from_version=1)
+def deadline_missed_v1(data: JsonObject) -> JsonObject:
+    """Version 1 had fewer kinds and the same fields: its data is version 2's."""
+    return data
 
 
 EscalationEvent = (
@@ -154,12 +164,21 @@ def _missed(case: Case, event: DeadlineMissed) -> Case:
         event.kind is DeadlineKind.PAYMENT_ORDER
         and case.status is CaseStatus.ORDERED_TO_PAY
     )
+    # The hearing window is the employer's, not a step the office owes: once it
+    # passed, the right lapsed and nothing is overdue (行政处罚法 art. 64).
+    deadlines = case.deadlines
+    if event.kind in _WINDOWS:
+        deadlines = tuple(d for d in deadlines if d.kind is not event.kind)
     return case.model_copy(
         update={
             "status": CaseStatus.OVERDUE if is_overdue else case.status,
             "missed": (*case.missed, missed),
+            "deadlines": deadlines,
         }
     )
+
+
+_WINDOWS: Final = frozenset({DeadlineKind.HEARING_REQUEST})
 
 
 # A "large amount" is any one worker unpaid for 3 months or more, or 10 workers or more;

@@ -16,6 +16,7 @@ from services.cases.domain.lifecycle import (
     require_step_date,
 )
 from services.cases.domain.limits import CaseLimits
+from services.cases.domain.penalty_decision import require_penalty_settled
 from services.cases.domain.state import (
     Case,
     CaseOutcome,
@@ -211,6 +212,7 @@ def cancel_case(
             f"{case.amount_still_owed} yuan is still owed; the violation is not corrected.",
         )
     _require_no_pending_referral(case)
+    require_penalty_settled(case)
     return [CaseCancelled(cancelled_on=command.cancelled_on, reason=command.reason)]
 
 
@@ -254,16 +256,24 @@ def close_case(
     case: Case, command: CloseCase, *, today: date
 ) -> list[InvestigationEvent]:
     """A case is closed once paid, decided, sent for court enforcement or cancelled,
-    and not while a referral waits on the head or the police."""
+    not while a referral waits on the head or the police, and not while its penalty
+    proceedings run or its fine is neither paid nor sent to the court (rules.md
+    §3.4.1 item 14: closing follows a decision enforced)."""
     require_status(case, ALLOWED_IN[CloseCase], "closed")
     require_step_date(case, command.closed_on, field="closed_on", today=today)
     _require_no_pending_referral(case)
+    require_penalty_settled(case)
     return [CaseClosed(closed_on=command.closed_on, outcome=CaseOutcome(case.status))]
 
 
 def _require_no_pending_referral(case: Case) -> None:
-    if case.criminal in CRIMINAL_PENDING:
+    if is_referral_pending(case):
         raise RuleViolated(
             "referral-pending",
             f"The referral to the police is {case.criminal}; wait for its answer.",
         )
+
+
+def is_referral_pending(case: Case) -> bool:
+    """Whether a referral waits on the head or the police, so the case cannot end."""
+    return case.criminal in CRIMINAL_PENDING

@@ -8,7 +8,12 @@ from collections.abc import Collection
 from datetime import date
 from typing import Final
 
-from services.cases.domain.state import Case, CaseStatus, CriminalStatus
+from services.cases.domain.state import (
+    Case,
+    CaseStatus,
+    CriminalStatus,
+    PenaltyStatus,
+)
 from shared.dates import require_date
 from shared.errors import InvalidTransition
 
@@ -46,7 +51,9 @@ CRIMINAL_PENDING: Final = frozenset(
 )
 
 
-def refused(status: CaseStatus | CriminalStatus, what: str) -> InvalidTransition:
+def refused(
+    status: CaseStatus | CriminalStatus | PenaltyStatus, what: str
+) -> InvalidTransition:
     """The refusal of a step the status does not allow, naming the commands it allows
     (the command table names them by their verbs)."""
     # The steps are the commands of every capability, and every capability builds on
@@ -56,7 +63,11 @@ def refused(status: CaseStatus | CriminalStatus, what: str) -> InvalidTransition
     return InvalidTransition(
         current=status,
         allowed=allowed_after(status),
-        detail=f"The case is {status} and cannot be {what}.",
+        detail=(
+            f"The penalty proceedings are at {status}; the case cannot be {what}."
+            if isinstance(status, PenaltyStatus)
+            else f"The case is {status} and cannot be {what}."
+        ),
     )
 
 

@@ -35,6 +35,16 @@ class CaseLimits(BaseModel):
     reconsideration_request_days: _Days = 3
     police_reconsideration_days: _Days = 3
     procuratorate_request_days: _Days = 3
+    # Penalties (行政处罚法, rules.md §3.4.1 item 11): a hearing is asked for within 5
+    # days of the notice and notified 7 days ahead, working days both (arts. 64, 85);
+    # the decision comes within 90 days of 立案 (art. 60); the fine is paid within 15
+    # days of the decision (art. 67), then 3 % of it a day is added, at most the fine
+    # itself (art. 72).
+    hearing_request_working_days: _Days = 5
+    hearing_notice_working_days: _Days = 7
+    penalty_decision_days: _Days = 90
+    fine_payment_days: _Days = 15
+    late_surcharge_rate: Annotated[Rate, Field(gt=0)] = Decimal("0.03")
     # "数额较大": each province fixes X1 within ¥5,000–20,000 and X2 within
     # ¥30,000–100,000 (法释〔2013〕3号 art. 3, rules.md §3.5); Qinghai's is not known,
     # so a district must state them.

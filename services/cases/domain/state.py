@@ -55,6 +55,21 @@ class CriminalStatus(StrEnum):
     PROCURATORATE_SUPERVISION = "procuratorate_supervision"
 
 
+class PenaltyStatus(StrEnum):
+    """行政处罚: where the case stands on the penalty track, which runs beside the
+    order to pay (行政处罚法 arts. 44–72, rules.md §3.4.1 item 11, §4.1)."""
+
+    NONE = "none"
+    NOTICE_OF_INTENT = "notice_of_intent"
+    HEARING_REQUESTED = "hearing_requested"
+    HEARING_WAIVED = "hearing_waived"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    HEARD = "heard"
+    DECIDED = "decided"
+    FINE_PAID = "fine_paid"
+    COURT_ENFORCEMENT = "court_enforcement"
+
+
 class DeadlineKind(StrEnum):
     """Which time limit a deadline is (rules.md §4.1)."""
 
@@ -68,6 +83,9 @@ class DeadlineKind(StrEnum):
     RECONSIDERATION_REQUEST = "reconsideration_request"
     PROCURATORATE_REQUEST = "procuratorate_request"
     ASSIGNMENT = "assignment"
+    HEARING_REQUEST = "hearing_request"
+    PENALTY_DECISION = "penalty_decision"
+    FINE_PAYMENT = "fine_payment"
 
 
 class ServiceMethod(StrEnum):
@@ -124,6 +142,22 @@ class PaymentOrder(BaseModel):
     amount: RecordedMoney
 
 
+class Penalty(BaseModel):
+    """The penalty proceedings as they stand: the fine the notice intends, the hearing
+    and the decision (行政处罚法 arts. 44–72)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    notified_on: date
+    intended_fine: RecordedMoney
+    has_hearing_right: bool
+    hearing_request_by: date | None = None
+    hearing_on: date | None = None
+    fine: RecordedMoney | None = None
+    pay_by: date | None = None
+    surcharge_due: RecordedMoney | None = None
+
+
 class Assignment(BaseModel):
     """交办: the office hands the case to a lead unit, with helping units, to be done by
     `due_on` (东区政〔2017〕104号 §4(三), rules.md §4.1)."""
@@ -162,6 +196,8 @@ class Case(BaseModel):
 
     status: CaseStatus = CaseStatus.NEW
     criminal: CriminalStatus = CriminalStatus.NONE
+    penalty: PenaltyStatus = PenaltyStatus.NONE
+    penalty_proceedings: Penalty | None = None
     source: CaseSource | None = None
     sector: Sector | None = None
     employer: Employer | None = None

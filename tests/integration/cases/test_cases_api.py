@@ -298,7 +298,7 @@ async def test_the_watcher_records_a_missed_deadline_exactly_once_even_with_two_
     await asyncio.gather(*(w.check_once() for w in watchers))
 
     events = (await stack.cases.get(f"/cases/{case_id}/events")).json()
-    missed = [e for e in events if e["type"].endswith("DeadlineMissed.v1")]
+    missed = [e for e in events if e["type"].endswith("DeadlineMissed.v2")]
     assert len(missed) == 1
     assert missed[0]["data"]["kind"] == "acceptance"
     assert missed[0]["actor"] == "system"

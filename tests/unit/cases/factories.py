@@ -2,7 +2,10 @@
 limits the tests use, to build histories in tests.
 
 The default history: received Monday 2024-03-04, accepted Wednesday 2024-03-06,
-ordered to pay on 2024-04-01 by 2024-04-12; today is Monday 2024-05-06."""
+ordered to pay on 2024-04-01 by 2024-04-12; today is Monday 2024-05-06. The penalty
+track: notice on Monday 2024-04-15 (a hearing may be asked until 2024-04-22), hearing
+asked 04-17, notified 04-18 for 04-29, held then; decided and served 04-30, the fine
+due 2024-05-15."""
 
 from __future__ import annotations
 
@@ -64,6 +67,20 @@ from services.cases.domain.payments import (
     HandlingDecided,
     PaymentRecorded,
 )
+from services.cases.domain.penalty import (
+    NoticeOfIntentIssued,
+)
+from services.cases.domain.penalty_decision import (
+    FineEnforcementApplied,
+    FinePaid,
+    PenaltyDecided,
+)
+from services.cases.domain.penalty_hearing import (
+    HearingHeld,
+    HearingRequested,
+    HearingScheduled,
+    HearingWaived,
+)
 from services.cases.domain.personal_data import ForgetWorker, WorkerDataForgotten
 from services.cases.domain.police_answer import (
     PoliceDeclined,
@@ -95,6 +112,12 @@ ORDERED_ON = date(2024, 4, 1)
 SERVED_ON = date(2024, 4, 2)
 PAY_BY = date(2024, 4, 12)
 PROPOSED_ON = date(2024, 4, 22)
+NOTIFIED_ON = date(2024, 4, 15)
+HEARING_REQUEST_BY = date(2024, 4, 22)
+HEARING_ON = date(2024, 4, 29)
+DECIDED_ON = date(2024, 4, 30)
+FINE_DUE = date(2024, 5, 15)
+INTENDED_FINE = Decimal("20000.00")
 
 VALID_USCC = "91110108551385082Q"
 INVALID_USCC = "91110108551385081Q"
@@ -473,6 +496,73 @@ def credit_listing_recommended(**overrides: Any) -> CreditListingRecommended:
     return CreditListingRecommended(**(defaults | overrides))
 
 
+def notice_of_intent_issued(**overrides: Any) -> NoticeOfIntentIssued:
+    defaults: dict[str, Any] = {
+        "notified_on": NOTIFIED_ON,
+        "facts": "拖欠一名农民工四个月工资",
+        "reasons": "经责令限期支付逾期未支付",
+        "basis": "《保障农民工工资支付条例》第五十七条",
+        "intended_fine": INTENDED_FINE,
+        "has_hearing_right": True,
+        "hearing_request_deadline": deadline(HEARING_REQUEST_BY),
+        # 90 days after acceptance on 2024-03-06
+        "decision_deadline": deadline(date(2024, 6, 4)),
+    }
+    if overrides.get("has_hearing_right") is False:
+        defaults["hearing_request_deadline"] = None
+    return NoticeOfIntentIssued(**(defaults | overrides))
+
+
+def hearing_requested(**overrides: Any) -> HearingRequested:
+    defaults: dict[str, Any] = {"requested_on": date(2024, 4, 17)}
+    return HearingRequested(**(defaults | overrides))
+
+
+def hearing_waived(**overrides: Any) -> HearingWaived:
+    defaults: dict[str, Any] = {"waived_on": date(2024, 4, 16), "note": "书面放弃"}
+    return HearingWaived(**(defaults | overrides))
+
+
+def hearing_scheduled(**overrides: Any) -> HearingScheduled:
+    defaults: dict[str, Any] = {
+        "notified_on": date(2024, 4, 18),
+        "hearing_on": HEARING_ON,
+        "place": "区人社局听证室",
+    }
+    return HearingScheduled(**(defaults | overrides))
+
+
+def hearing_held(**overrides: Any) -> HearingHeld:
+    defaults: dict[str, Any] = {"heard_on": HEARING_ON, "summary": "当事人陈述申辩"}
+    return HearingHeld(**(defaults | overrides))
+
+
+def penalty_decided(**overrides: Any) -> PenaltyDecided:
+    defaults: dict[str, Any] = {
+        "decided_on": DECIDED_ON,
+        "served_on": DECIDED_ON,
+        "fine": INTENDED_FINE,
+        "special_rule": None,
+        "payment_deadline": deadline(FINE_DUE),
+    }
+    return PenaltyDecided(**(defaults | overrides))
+
+
+def fine_paid(**overrides: Any) -> FinePaid:
+    defaults: dict[str, Any] = {
+        "paid_on": date(2024, 5, 10),
+        "amount": INTENDED_FINE,
+        "days_late": 0,
+        "surcharge_due": Decimal("0.00"),
+    }
+    return FinePaid(**(defaults | overrides))
+
+
+def fine_enforcement_applied(**overrides: Any) -> FineEnforcementApplied:
+    defaults: dict[str, Any] = {"applied_on": date(2024, 5, 20), "fine": INTENDED_FINE}
+    return FineEnforcementApplied(**(defaults | overrides))
+
+
 def worker_data_forgotten(**overrides: Any) -> WorkerDataForgotten:
     defaults: dict[str, Any] = {"subject": "worker-0001", "reason": "本人申请"}
     return WorkerDataForgotten(**(defaults | overrides))
@@ -502,6 +592,23 @@ def overdue(**overrides: Any) -> list[CaseEvent]:
 def enforcing(**overrides: Any) -> list[CaseEvent]:
     """An overdue case the agency applied to the court to enforce on 2024-04-29."""
     return [*overdue(**overrides), court_enforcement_applied()]
+
+
+def noticed(**overrides: Any) -> list[CaseEvent]:
+    """An ordered case whose employer got a notice of intended penalty with a hearing
+    right (`notice_of_intent_issued(**overrides)`)."""
+    return [*ordered(), notice_of_intent_issued(**overrides)]
+
+
+def heard() -> list[CaseEvent]:
+    """A noticed case whose requested hearing was held."""
+    return [*noticed(), hearing_requested(), hearing_scheduled(), hearing_held()]
+
+
+def decided(**overrides: Any) -> list[CaseEvent]:
+    """A case whose penalty was decided after its hearing (`penalty_decided(**overrides)`),
+    the fine not yet paid."""
+    return [*heard(), penalty_decided(**overrides)]
 
 
 def case_of(*histories: Sequence[CaseEvent]) -> Case:

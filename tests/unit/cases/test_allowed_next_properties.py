@@ -1,10 +1,11 @@
 """`allowed_next` offers exactly the steps the decide functions take: from every case
 reached by a walk of valid steps, a step offered is accepted for some valid command,
-and a step not offered is refused as an invalid transition (issue 14)."""
+and a step not offered is refused for the case's state — as an invalid transition or
+under a named rule (409 either way) — for every one (issue 14)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
 
@@ -42,6 +43,20 @@ from services.cases.domain.payments import (
     DecideHandling,
     RecordPayment,
 )
+from services.cases.domain.penalty import (
+    IssueNoticeOfIntent,
+)
+from services.cases.domain.penalty_decision import (
+    ApplyFineEnforcement,
+    DecidePenalty,
+    RecordFinePaid,
+)
+from services.cases.domain.penalty_hearing import (
+    RecordHearing,
+    RequestHearing,
+    ScheduleHearing,
+    WaiveHearing,
+)
 from services.cases.domain.personal_data import ForgetWorker
 from services.cases.domain.police_answer import (
     RecordPoliceDeclining,
@@ -59,7 +74,7 @@ from services.cases.domain.state import Case, ServiceMethod
 from services.cases.domain.supplement import ReceiveSupplement, RequestSupplement
 from shared.command_table import Numbered
 from shared.domain import Command
-from shared.errors import DomainError, InvalidTransition
+from shared.errors import DomainError, InvalidTransition, RuleViolated
 from tests.unit.cases import factories as f
 
 # Every step is dated today, and names units of the directory, so that no decide
@@ -101,6 +116,7 @@ EXAMPLES: tuple[Command, ...] = (
     ),
     RecordPayment(paid_on=TODAY, amount=Decimal("100.00")),
     RecordPayment(paid_on=TODAY, amount=Decimal("12000.00")),
+    RecordPayment(paid_on=TODAY, amount=Decimal("100.00"), is_overpayment=True),
     DecideHandling(decided_on=TODAY, compensation_rate=Decimal("0.5")),
     ApplyCourtEnforcement(applied_on=TODAY),
     RecordEnforcementAccepted(accepted_on=TODAY, document_number=COURT_NUMBER),
@@ -131,6 +147,29 @@ EXAMPLES: tuple[Command, ...] = (
     ),
     RequestReconsideration(requested_on=TODAY),
     RequestProcuratorateSupervision(requested_on=TODAY, reason=WHY),
+    IssueNoticeOfIntent(
+        notified_on=TODAY,
+        facts=WHY,
+        reasons=WHY,
+        basis=WHY,
+        intended_fine=f.INTENDED_FINE,
+        has_hearing_right=True,
+    ),
+    IssueNoticeOfIntent(
+        notified_on=TODAY,
+        facts=WHY,
+        reasons=WHY,
+        basis=WHY,
+        intended_fine=f.INTENDED_FINE,
+        has_hearing_right=False,
+    ),
+    RequestHearing(requested_on=TODAY),
+    WaiveHearing(waived_on=TODAY),
+    ScheduleHearing(notified_on=TODAY, hearing_on=LATER, place=WHY),
+    RecordHearing(heard_on=TODAY, summary=WHY),
+    DecidePenalty(decided_on=TODAY, served_on=TODAY, fine=f.INTENDED_FINE),
+    RecordFinePaid(paid_on=TODAY, amount=f.INTENDED_FINE),
+    ApplyFineEnforcement(applied_on=TODAY),
     AssignCase(lead_unit="jsj", helping_units=("yjkz",), due_on=LATER, note=WHY),
     ReportProgress(text=WHY, reported_on=TODAY),
     ReturnAssignment(reason=WHY),
@@ -140,8 +179,27 @@ EXAMPLES: tuple[Command, ...] = (
 )
 """A valid command of every step."""
 
-STARTS = (f.received(), f.investigating(), f.ordered(), f.overdue())
-"""Histories the walks start from; the overdue one passed its order's deadline."""
+STARTS = (
+    f.received(),
+    f.investigating(),
+    f.ordered(),
+    f.overdue(),
+    [*f.investigating(), f.case_assigned()],
+    [*f.ordered(), f.referral_proposed()],
+    # The hearing window closed before today, or is still open (Friday 2024-05-03
+    # gives until 2024-05-10).
+    f.noticed(),
+    f.noticed(
+        notified_on=date(2024, 5, 3),
+        hearing_request_deadline=f.deadline(date(2024, 5, 10)),
+    ),
+    f.heard(),
+    f.decided(),
+    # The fine's 15 days ran out before today.
+    f.decided(payment_deadline=f.deadline(date(2024, 5, 1))),
+)
+"""Histories the walks start from: the overdue one passed its order's deadline, and
+the penalty track's at each of its steps."""
 
 
 def _decide(case: Case, command: Command) -> list[CaseEvent]:
@@ -158,11 +216,11 @@ def _accepts(case: Case, command: Command) -> bool:
     """Whether the step is taken; False only for a refusal of the case's state."""
     try:
         _decide(case, command)
-    except InvalidTransition:
+    except (InvalidTransition, RuleViolated):
         return False
     except DomainError:
-        # Refused for something else than the status (e.g. no pending assignment
-        # for this unit): still a step the status allows.
+        # Refused for the command's own values or the actor (a date before the
+        # hearing's day, a unit not assigned): the case's state allows the step.
         return True
     return True
 
@@ -183,10 +241,10 @@ def _walk(start: int, choices: list[int]) -> list[Case]:
     return met
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     st.integers(0, len(STARTS) - 1),
-    st.lists(st.integers(0, len(EXAMPLES) - 1), max_size=16),
+    st.lists(st.integers(0, len(EXAMPLES) - 1), max_size=20),
 )
 def test_allowed_next_is_what_the_decide_functions_take(
     start: int, choices: list[int]
@@ -197,16 +255,60 @@ def test_allowed_next_is_what_the_decide_functions_take(
 
 def test_a_new_case_offers_receiving_only() -> None:
     _assert_offers_what_it_takes(Case())
-    assert COMMANDS.verbs(allowed_steps(Case())) == ["receive"]
+    assert COMMANDS.verbs(allowed_steps(Case(), today=TODAY)) == ["receive"]
 
 
 def test_a_received_case_does_not_offer_a_referral() -> None:
     case = CASE.replay(f.received())
-    assert "propose-referral" not in COMMANDS.verbs(allowed_steps(case))
+    assert "propose-referral" not in _offered(case)
     assert not _accepts(case, ProposeReferral(proposed_on=TODAY, grounds=WHY))
 
 
+def test_a_case_assigned_to_no_unit_does_not_offer_progress_reports() -> None:
+    case = CASE.replay(f.investigating())
+
+    assert {"report-progress", "return-assignment"}.isdisjoint(_offered(case))
+    assert not _accepts(case, ReportProgress(text=WHY, reported_on=TODAY))
+
+
+def test_a_case_with_a_referral_pending_does_not_offer_closing() -> None:
+    case = f.case_of(f.ordered(), [f.arrears_cleared(), f.referral_proposed()])
+
+    assert "close" not in _offered(case)
+    assert not _accepts(case, CloseCase(closed_on=TODAY))
+
+
+def test_an_extended_investigation_does_not_offer_a_second_extension() -> None:
+    case = f.case_of(f.investigating(), [f.investigation_extended()])
+
+    assert "extend-investigation" not in _offered(case)
+    assert not _accepts(
+        case, ExtendInvestigation(approved_by="局长", approved_on=TODAY)
+    )
+
+
+def test_a_paid_case_with_its_fine_unpaid_offers_fine_steps_and_not_closing() -> None:
+    case = f.case_of(f.decided(), [f.arrears_cleared()])
+
+    assert "close" not in _offered(case)
+    assert "record-fine-paid" in _offered(case)
+
+
+def test_a_decision_is_offered_only_once_the_hearing_window_closed() -> None:
+    case = CASE.replay(f.noticed())
+
+    assert "decide-penalty" not in _offered(case, today=f.HEARING_REQUEST_BY)
+    assert "request-hearing" in _offered(case, today=f.HEARING_REQUEST_BY)
+    after = f.HEARING_REQUEST_BY + timedelta(days=1)
+    assert "decide-penalty" in _offered(case, today=after)
+    assert "request-hearing" not in _offered(case, today=after)
+
+
+def _offered(case: Case, *, today: date = TODAY) -> list[str]:
+    return COMMANDS.verbs(allowed_steps(case, today=today))
+
+
 def _assert_offers_what_it_takes(case: Case) -> None:
-    offered = set(COMMANDS.verbs(allowed_steps(case)))
+    offered = set(_offered(case))
     taken = {COMMANDS.row(type(c)).verb for c in EXAMPLES if _accepts(case, c)}
-    assert offered == taken, (case.status, case.criminal)
+    assert offered == taken, (case.status, case.criminal, case.penalty)

@@ -26,6 +26,7 @@ from services.cases.domain.investigation import (
     order_payment,
 )
 from services.cases.domain.payments import RecordPayment
+from services.cases.domain.penalty import IssueNoticeOfIntent
 from services.cases.domain.personal_data import ForgetWorker
 from services.cases.domain.referral import ProposeReferral
 from services.cases.domain.state import CaseStatus, PaymentOrder, ServiceMethod
@@ -93,6 +94,7 @@ def test_only_an_investigation_is_extended() -> None:
     assert refused.value.allowed == (
         RecordPayment,
         ProposeReferral,
+        IssueNoticeOfIntent,
         AssignCase,
         ReportProgress,
         ReturnAssignment,

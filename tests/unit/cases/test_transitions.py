@@ -9,6 +9,7 @@ import pytest
 from services.cases.domain.case import (
     ALLOWED_AFTER,
     ALLOWED_AFTER_CRIMINAL,
+    ALLOWED_AFTER_PENALTY,
     allowed_after,
 )
 from services.cases.domain.escalation import RecordDeadlineMissed
@@ -16,13 +17,14 @@ from services.cases.domain.investigation import CloseCase
 from services.cases.domain.payments import RecordPayment
 from services.cases.domain.personal_data import ForgetWorker
 from services.cases.domain.referral import ProposeReferral
-from services.cases.domain.state import CaseStatus, CriminalStatus
+from services.cases.domain.state import CaseStatus, CriminalStatus, PenaltyStatus
 from shared.domain import Command
 
 
-def test_every_status_of_both_tracks_names_its_next_steps() -> None:
+def test_every_status_of_all_three_tracks_names_its_next_steps() -> None:
     assert set(ALLOWED_AFTER) == set(CaseStatus)
     assert set(ALLOWED_AFTER_CRIMINAL) == set(CriminalStatus)
+    assert set(ALLOWED_AFTER_PENALTY) == set(PenaltyStatus)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,9 @@ def test_every_command_but_the_watchers_is_a_step_some_status_allows() -> None:
         if c.__module__.startswith("services.cases.domain.")
     }
     steps = {
-        c for status in [*CaseStatus, *CriminalStatus] for c in allowed_after(status)
+        c
+        for status in [*CaseStatus, *CriminalStatus, *PenaltyStatus]
+        for c in allowed_after(status)
     }
 
     assert steps == commands - {RecordDeadlineMissed}

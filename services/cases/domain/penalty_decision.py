@@ -1,0 +1,284 @@
+"""The penalty track's second half: the penalty decided, the fine paid (with the late
+surcharge) or sent to the court for enforcement (行政处罚法 arts. 45, 60, 67, 72;
+rules.md §3.4.1 items 11 and 13, §4.1)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar, Final, Self, assert_never
+
+from pydantic import model_validator
+
+from services.cases.domain.lifecycle import OPENED, require_step_date
+from services.cases.domain.limits import CaseLimits
+from services.cases.domain.penalty import (
+    hearing_window_open,
+    noticed,
+    on_penalty_track,
+)
+from services.cases.domain.state import (
+    Case,
+    DeadlineKind,
+    Penalty,
+    PenaltyStatus,
+    with_deadline,
+    without_deadlines,
+)
+from shared.amounts import PositiveMoney, RecordedMoney
+from shared.dates import BusinessDate
+from shared.domain import Command, Deadline, Event, Role
+from shared.errors import RuleViolated
+from shared.values import Text
+
+_OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
+_CENT: Final = Decimal("0.01")
+# A requested hearing must be held before the decision (art. 65).
+_HEARING_PENDING: Final = frozenset(
+    {PenaltyStatus.HEARING_REQUESTED, PenaltyStatus.HEARING_SCHEDULED}
+)
+
+
+class DecidePenalty(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    decided_on: BusinessDate
+    served_on: BusinessDate
+    fine: PositiveMoney
+    # Past 90 days from 立案 only where a law, regulation or rule says so (art. 60).
+    special_rule: Text | None = None
+
+    @model_validator(mode="after")
+    def _decided_then_served(self) -> Self:
+        if self.served_on < self.decided_on:
+            raise ValueError("served_on is before decided_on")
+        return self
+
+
+class RecordFinePaid(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    paid_on: BusinessDate
+    amount: PositiveMoney
+
+
+class ApplyFineEnforcement(Command):
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    applied_on: BusinessDate
+
+
+ALLOWED_IN_PENALTY: Final[dict[type[Command], frozenset[PenaltyStatus]]] = {
+    DecidePenalty: frozenset(
+        {
+            PenaltyStatus.NOTICE_OF_INTENT,
+            PenaltyStatus.HEARING_WAIVED,
+            PenaltyStatus.HEARD,
+        }
+    ),
+    # The court may still be paid once enforcement was applied for.
+    RecordFinePaid: frozenset({PenaltyStatus.DECIDED, PenaltyStatus.COURT_ENFORCEMENT}),
+    ApplyFineEnforcement: frozenset({PenaltyStatus.DECIDED}),
+}
+"""The penalty-track statuses in which each command of this capability is a next step."""
+
+
+class PenaltyDecided(Event):
+    """行政处罚决定: the fine, no heavier than the notice intended (art. 45), served on
+    the employer, who pays it within 15 days (art. 67)."""
+
+    decided_on: date
+    served_on: date
+    fine: RecordedMoney
+    special_rule: str | None
+    payment_deadline: Deadline
+
+
+class FinePaid(Event):
+    """The fine was paid; paid late, 3 % of it a day is due on top, at most the fine
+    itself (加处罚款, art. 72)."""
+
+    paid_on: date
+    amount: RecordedMoney
+    days_late: int
+    surcharge_due: RecordedMoney
+
+
+class FineEnforcementApplied(Event):
+    """申请人民法院强制执行: the unpaid fine goes to the court (art. 72)."""
+
+    applied_on: date
+    fine: RecordedMoney
+
+
+PenaltyDecisionEvent = PenaltyDecided | FinePaid | FineEnforcementApplied
+
+
+def evolve_penalty_decision(case: Case, event: PenaltyDecisionEvent) -> Case:
+    """The case after its penalty was decided, its fine paid or sent to the court."""
+    match event:
+        case PenaltyDecided(fine=fine, payment_deadline=deadline):
+            after = on_penalty_track(
+                case, PenaltyStatus.DECIDED, fine=fine, pay_by=deadline.due
+            )
+            deadlines = with_deadline(
+                without_deadlines(after.deadlines, DeadlineKind.PENALTY_DECISION),
+                DeadlineKind.FINE_PAYMENT,
+                deadline,
+            )
+            return after.model_copy(update={"deadlines": deadlines})
+        case FinePaid(surcharge_due=surcharge):
+            after = on_penalty_track(
+                case, PenaltyStatus.FINE_PAID, surcharge_due=surcharge
+            )
+            return _fine_settled(after)
+        case FineEnforcementApplied():
+            return _fine_settled(
+                on_penalty_track(case, PenaltyStatus.COURT_ENFORCEMENT)
+            )
+        case _:
+            assert_never(event)
+
+
+def _fine_settled(case: Case) -> Case:
+    deadlines = without_deadlines(case.deadlines, DeadlineKind.FINE_PAYMENT)
+    return case.model_copy(update={"deadlines": deadlines})
+
+
+def decide_penalty(
+    case: Case, command: DecidePenalty, *, today: date, limits: CaseLimits
+) -> list[PenaltyDecisionEvent]:
+    """The penalty is decided after the notice: not while the employer may still ask
+    for a hearing or a requested one was not held, not above the intended fine
+    (art. 45), and within 90 days of 立案 unless a special rule is stated (art. 60)."""
+    if case.status in OPENED and case.penalty in _HEARING_PENDING:
+        raise RuleViolated(
+            "hearing-not-held", "The employer asked for a hearing; hold it first."
+        )
+    notice = noticed(case, ALLOWED_IN_PENALTY[DecidePenalty], "decided")
+    require_step_date(case, command.decided_on, field="decided_on", today=today)
+    if case.penalty is PenaltyStatus.NOTICE_OF_INTENT and hearing_window_open(
+        case, command.decided_on
+    ):
+        raise RuleViolated(
+            "hearing-request-window-open",
+            "The employer may still ask for a hearing; wait for the window to close "
+            "or record its request or waiver.",
+        )
+    _require_not_heavier(command.fine, notice)
+    _require_in_time(case, command, limits)
+    return [
+        PenaltyDecided(
+            decided_on=command.decided_on,
+            served_on=command.served_on,
+            fine=command.fine,
+            special_rule=command.special_rule,
+            payment_deadline=Deadline(
+                due=command.served_on + timedelta(days=limits.fine_payment_days),
+                is_provisional=False,
+            ),
+        )
+    ]
+
+
+def _require_not_heavier(fine: Decimal, notice: Penalty) -> None:
+    if fine > notice.intended_fine:
+        raise RuleViolated(
+            "fine-above-notice",
+            f"The notice intended {notice.intended_fine} yuan; the defence may not "
+            "make the penalty heavier.",
+        )
+
+
+def _require_in_time(case: Case, command: DecidePenalty, limits: CaseLimits) -> None:
+    accepted_on = case.accepted_on or command.decided_on
+    latest = accepted_on + timedelta(days=limits.penalty_decision_days)
+    if command.decided_on > latest and command.special_rule is None:
+        raise RuleViolated(
+            "penalty-decision-late",
+            f"A penalty is decided within {limits.penalty_decision_days} days of "
+            f"opening, by {latest}; name the special rule that allows later.",
+        )
+
+
+def record_fine_paid(
+    case: Case, command: RecordFinePaid, *, today: date, limits: CaseLimits
+) -> list[PenaltyDecisionEvent]:
+    """The fine is paid in full; paid after its 15 days, the surcharge due is 3 % of
+    the fine for each day late, at most the fine itself (art. 72)."""
+    notice = noticed(
+        case, ALLOWED_IN_PENALTY[RecordFinePaid], "recorded as paying a fine"
+    )
+    require_step_date(case, command.paid_on, field="paid_on", today=today)
+    fine = notice.fine or Decimal(0)
+    if command.amount < fine:
+        raise RuleViolated(
+            "fine-not-paid-in-full",
+            f"The fine is {fine} yuan; {command.amount} yuan does not pay it.",
+        )
+    pay_by = notice.pay_by or command.paid_on
+    days_late = max(0, (command.paid_on - pay_by).days)
+    return [
+        FinePaid(
+            paid_on=command.paid_on,
+            amount=command.amount,
+            days_late=days_late,
+            surcharge_due=late_surcharge(fine, days_late, limits),
+        )
+    ]
+
+
+def late_surcharge(fine: Decimal, days_late: int, limits: CaseLimits) -> Decimal:
+    """加处罚款: the rate of the fine for each day late, never above the fine."""
+    surcharge = fine * limits.late_surcharge_rate * days_late
+    return min(surcharge, fine).quantize(_CENT, ROUND_HALF_UP)
+
+
+def apply_fine_enforcement(
+    case: Case, command: ApplyFineEnforcement, *, today: date
+) -> list[PenaltyDecisionEvent]:
+    """A fine unpaid after its 15 days goes to the court for enforcement (art. 72)."""
+    notice = noticed(
+        case, ALLOWED_IN_PENALTY[ApplyFineEnforcement], "sent for fine enforcement"
+    )
+    require_step_date(case, command.applied_on, field="applied_on", today=today)
+    if not is_fine_overdue(notice, command.applied_on):
+        raise RuleViolated(
+            "fine-not-yet-due",
+            f"The fine may be paid until {notice.pay_by}; apply after that.",
+        )
+    return [
+        FineEnforcementApplied(
+            applied_on=command.applied_on, fine=notice.fine or Decimal(0)
+        )
+    ]
+
+
+def is_fine_overdue(notice: Penalty, day: date) -> bool:
+    """Whether the fine's 15 days have passed by that day."""
+    return notice.pay_by is not None and day > notice.pay_by
+
+
+def is_penalty_settled(case: Case) -> bool:
+    """Whether no penalty proceedings run, or their fine was paid or sent to court."""
+    return case.penalty in _SETTLED
+
+
+def require_penalty_settled(case: Case) -> None:
+    """Refuses ending a case while its penalty proceedings run or its fine is unpaid
+    and not sent to the court (rules.md §3.4.1 item 14)."""
+    if case.penalty is PenaltyStatus.DECIDED:
+        raise RuleViolated(
+            "fine-unpaid",
+            "The fine is unpaid; record its payment or apply to the court first.",
+        )
+    if case.penalty not in _SETTLED:
+        raise RuleViolated(
+            "penalty-pending",
+            f"The penalty proceedings are at {case.penalty}; decide the penalty first.",
+        )
+
+
+_SETTLED: Final = frozenset(
+    {PenaltyStatus.NONE, PenaltyStatus.FINE_PAID, PenaltyStatus.COURT_ENFORCEMENT}
+)
