@@ -139,6 +139,20 @@ def _day_of(event: CourtEvent) -> date:
     return event.ordered_on
 
 
+def is_court_open(case: Case) -> bool:
+    """Whether the court may still add to its record: it has not concluded."""
+    return case.court is not None and case.court.concluded_on is None
+
+
+def is_accepted_by_court(case: Case) -> bool:
+    """Whether the court accepted the application (its outcome may follow)."""
+    return (
+        is_court_open(case)
+        and case.court is not None
+        and (case.court.accepted_on is not None)
+    )
+
+
 def _enforcing(case: Case, acting: Acting, what: str) -> CourtEnforcement:
     """The court's record of a case under enforcement and not concluded, for the
     court or the office to add to."""

@@ -13,6 +13,14 @@ from services.cases.domain.assignment import (
     ReturnAssignment,
     has_active_assignment,
 )
+from services.cases.domain.court import (
+    RecordAdvanceExecution,
+    RecordEnforcementAccepted,
+    RecordEnforcementOutcome,
+    RecordPropertyPreservation,
+    is_accepted_by_court,
+    is_court_open,
+)
 from services.cases.domain.investigation import (
     CancelCase,
     CloseCase,
@@ -77,6 +85,14 @@ OFFERED_WHEN: Final[Mapping[type[Command], _Rule]] = {
     WaiveHearing: _has_hearing_right,
     DecidePenalty: _may_decide,
     ApplyFineEnforcement: _fine_overdue,
+    # The court accepts once, records an outcome after accepting, and nothing once it
+    # concluded the enforcement.
+    RecordEnforcementAccepted: lambda case, today: (
+        is_court_open(case) and not is_accepted_by_court(case)
+    ),
+    RecordPropertyPreservation: lambda case, today: is_court_open(case),
+    RecordAdvanceExecution: lambda case, today: is_court_open(case),
+    RecordEnforcementOutcome: lambda case, today: is_accepted_by_court(case),
 }
 """For each step a rule refuses in some states its status allows, whether it is taken."""
 

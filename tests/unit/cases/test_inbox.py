@@ -21,6 +21,7 @@ def case(case_id: str, **fields: Any) -> CaseSummaryView:
         "case_id": case_id,
         "status": "assigned",
         "criminal": "none",
+        "penalty": "none",
         "source": "complaint",
         "sector": "construction",
         "employer_name": "青海某建设工程有限公司",
