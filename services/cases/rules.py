@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from services.cases.domain.limits import CaseLimits
 from shared.calendar import WorkingCalendar
+from shared.duties import DutyUnits
 from shared.settings import DistrictSettings
 
 
@@ -15,11 +16,15 @@ class CaseRules:
 
     calendar: WorkingCalendar
     limits: CaseLimits
+    # Which units hand over complaints themselves (petitions bureau, trade union).
+    duty_units: DutyUnits
 
     @classmethod
     def from_district(cls, district: DistrictSettings) -> CaseRules:
-        """The calendar with the district's extra years and the `[limits.cases]` table."""
+        """The calendar with the district's extra years, the `[limits.cases]` table and
+        the `[duty_units]` table."""
         return cls(
             calendar=WorkingCalendar.from_district(district),
             limits=CaseLimits.model_validate(district.limits.get("cases", {})),
+            duty_units=district.duty_units,
         )

@@ -9,7 +9,9 @@ from typing import Final, TypeVar
 
 from services.cases.domain import (
     assignment,
+    duplicates,
     escalation,
+    handover,
     intake,
     investigation,
     payments,
@@ -19,7 +21,9 @@ from services.cases.domain import (
     supplement,
 )
 from services.cases.domain.assignment import AssignmentEvent, evolve_assignment
+from services.cases.domain.duplicates import DuplicateEvent, evolve_duplicates
 from services.cases.domain.escalation import EscalationEvent, evolve_escalation
+from services.cases.domain.handover import ComplaintHandedOver, evolve_handover
 from services.cases.domain.intake import IntakeEvent, evolve_intake
 from services.cases.domain.investigation import (
     InvestigationEvent,
@@ -44,6 +48,8 @@ CaseEvent = (
     | AssignmentEvent
     | EscalationEvent
     | WorkerDataForgotten
+    | ComplaintHandedOver
+    | DuplicateEvent
 )
 
 
@@ -65,6 +71,10 @@ def evolve(case: Case, event: CaseEvent) -> Case:
         return evolve_assignment(case, event)
     if isinstance(event, WorkerDataForgotten):
         return evolve_forgotten(case, event)
+    if isinstance(event, ComplaintHandedOver):
+        return evolve_handover(case, event)
+    if isinstance(event, DuplicateEvent):
+        return evolve_duplicates(case, event)
     return evolve_escalation(case, event)
 
 
@@ -76,6 +86,9 @@ CASE: Aggregate[Case, CaseEvent] = Aggregate(
 # track, the criminal track, then what any open case allows.
 _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     intake.ReceiveCase,
+    handover.HandOverComplaint,
+    duplicates.ConfirmDuplicate,
+    duplicates.DismissDuplicate,
     intake.AcceptCase,
     supplement.ReceiveSupplement,
     intake.RejectCase,
@@ -137,6 +150,7 @@ ALLOWED_AFTER: Final = _steps_by_status(
     CaseStatus,
     (
         intake.ALLOWED_IN,
+        handover.ALLOWED_IN,
         supplement.ALLOWED_IN,
         investigation.ALLOWED_IN,
         payments.ALLOWED_IN,
@@ -154,6 +168,10 @@ ALLOWED_AFTER_CRIMINAL: Final = _steps_by_status(
 )
 """The commands each status of the criminal track allows."""
 
+ALLOWED_AFTER_DUPLICATE: Final = _steps_by_status(CaseStatus, (duplicates.ALLOWED_IN,))
+"""The commands resolving a possible-duplicate flag each status allows, while a flag
+is pending (`Case.is_duplicate_pending`); no refusal of another step offers them."""
+
 
 _CRIMINAL_STEPS: Final = frozenset(
     c
@@ -165,16 +183,20 @@ _CRIMINAL_STEPS: Final = frozenset(
 def allowed_steps(case: Case) -> tuple[type[Command], ...]:
     """The commands the case allows next (`allowed_next`): its status's steps, then the
     criminal track's, which need both an opened case and the criminal status that
-    allows them (a received case is not referred)."""
+    allows them (a received case is not referred); a duplicate flag is resolved only
+    while one is pending."""
     by_status = ALLOWED_AFTER[case.status]
     by_criminal = ALLOWED_AFTER_CRIMINAL[case.criminal] if case.status in OPENED else ()
+    pending = case.is_duplicate_pending
+    by_duplicate = ALLOWED_AFTER_DUPLICATE[case.status] if pending else ()
 
     def allows(command: type[Command]) -> bool:
         if command in _CRIMINAL_STEPS:
             return command in by_criminal
-        return command in by_status
+        return command in by_status or command in by_duplicate
 
-    return tuple(c for c in dict.fromkeys([*by_status, *by_criminal]) if allows(c))
+    steps = dict.fromkeys([*by_duplicate, *by_status, *by_criminal])
+    return tuple(c for c in steps if allows(c))
 
 
 def allowed_after(status: CaseStatus | CriminalStatus) -> tuple[type[Command], ...]:

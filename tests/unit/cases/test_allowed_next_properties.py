@@ -18,7 +18,9 @@ from services.cases.domain.assignment import (
     ReturnAssignment,
 )
 from services.cases.domain.case import CASE, CaseEvent, allowed_steps
+from services.cases.domain.duplicates import ConfirmDuplicate, DismissDuplicate
 from services.cases.domain.escalation import FlagEmployerAbsconded, FlagMassIncident
+from services.cases.domain.handover import HandOverComplaint
 from services.cases.domain.intake import (
     AcceptCase,
     ReceiveCase,
@@ -53,6 +55,7 @@ from services.cases.domain.state import Case, ServiceMethod
 from services.cases.domain.supplement import ReceiveSupplement, RequestSupplement
 from shared.command_table import Numbered
 from shared.domain import Command
+from shared.duties import Acting
 from shared.errors import DomainError, InvalidTransition
 from tests.unit.cases import factories as f
 
@@ -67,16 +70,30 @@ FACTS: dict[str, object] = {
     "units": f.UNITS,
     "case_id": f.CASE_ID,
     "unit": "jsj",
+    "acting": Acting.office(),
+    "earlier": (),
 }
 WHY = "原因"
 
-EXAMPLES: tuple[Command, ...] = (
-    ReceiveCase(
-        **f.case_received(received_on=TODAY).model_dump(
-            exclude={"acceptance_deadline", "workers"}
-        ),
-        workers=(f.worker_details(),),
+RECEIVE = ReceiveCase(
+    **f.case_received(received_on=TODAY).model_dump(
+        exclude={"acceptance_deadline", "workers"}
     ),
+    workers=(f.worker_details(),),
+)
+
+EXAMPLES: tuple[Command, ...] = (
+    RECEIVE,
+    HandOverComplaint.model_validate(
+        {
+            **RECEIVE.particulars(),
+            "source": "petition_handover",
+            "handed_over_by": "xfj",
+            "unit_reference": "信访〔2024〕12号",
+        }
+    ),
+    ConfirmDuplicate(confirmed_on=TODAY),
+    DismissDuplicate(dismissed_on=TODAY, reason=WHY),
     AcceptCase(accepted_on=TODAY),
     RejectCase(rejected_on=TODAY, reason=WHY),
     RequestSupplement(requested_on=TODAY, what=WHY, due=LATER),
@@ -113,7 +130,7 @@ EXAMPLES: tuple[Command, ...] = (
 )
 """A valid command of every step."""
 
-STARTS = (f.received(), f.investigating(), f.ordered(), f.overdue())
+STARTS = (f.received(), f.investigating(), f.ordered(), f.overdue(), f.flagged())
 """Histories the walks start from; the overdue one passed its order's deadline."""
 
 
@@ -168,9 +185,22 @@ def test_allowed_next_is_what_the_decide_functions_take(
         _assert_offers_what_it_takes(case)
 
 
-def test_a_new_case_offers_receiving_only() -> None:
+def test_a_new_case_offers_receiving_and_handing_over_only() -> None:
     _assert_offers_what_it_takes(Case())
-    assert COMMANDS.verbs(allowed_steps(Case())) == ["receive"]
+    assert COMMANDS.verbs(allowed_steps(Case())) == ["receive", "hand-over"]
+
+
+def test_only_a_flagged_case_offers_resolving_the_flag() -> None:
+    flagged = CASE.replay(f.flagged())
+
+    _assert_offers_what_it_takes(flagged)
+    assert COMMANDS.verbs(allowed_steps(flagged))[:2] == [
+        "confirm-duplicate",
+        "dismiss-duplicate",
+    ]
+    assert "confirm-duplicate" not in COMMANDS.verbs(
+        allowed_steps(CASE.replay(f.received()))
+    )
 
 
 def test_a_received_case_does_not_offer_a_referral() -> None:

@@ -67,6 +67,7 @@ def received_case(command: ReceiveCase) -> Sequence[CaseEvent]:
         limits=LIMITS,
         units=UNITS,
         case_id=CASE_ID,
+        earlier=(),
     )
 
 
@@ -104,6 +105,7 @@ def test_a_case_cannot_be_received_twice() -> None:
             limits=LIMITS,
             units=UNITS,
             case_id=CASE_ID,
+            earlier=(),
         )
 
     assert refused.value.current == CaseStatus.RECEIVED
@@ -139,6 +141,7 @@ def test_an_acceptance_deadline_beyond_the_announced_years_is_provisional() -> N
         limits=LIMITS,
         units=UNITS,
         case_id=CASE_ID,
+        earlier=(),
     )
 
     assert events == [
