@@ -11,7 +11,9 @@ from fastapi import Path
 
 from services.cases.domain import (
     assignment,
+    duplicates,
     escalation,
+    handover,
     intake,
     investigation,
     payments,
@@ -20,15 +22,24 @@ from services.cases.domain import (
     referral,
     supplement,
 )
-from services.cases.domain.case import ALLOWED_AFTER, ALLOWED_AFTER_CRIMINAL, CASE
+from services.cases.domain.case import (
+    ALLOWED_AFTER,
+    ALLOWED_AFTER_CRIMINAL,
+    ALLOWED_AFTER_DUPLICATE,
+    CASE,
+)
+from services.cases.domain.duplicate_match import EarlierCase
 from services.cases.domain.limits import CaseLimits
+from services.cases.duplicate_candidates import cases_of_employer
 from services.cases.rules import CaseRules
 from shared.command_table import (
     CommandTable,
+    Fact,
     Numbered,
     Resource,
     Row,
     Scope,
+    acting,
     active_unit_codes,
     actor_unit,
     entity_id,
@@ -36,6 +47,7 @@ from shared.command_table import (
     today,
 )
 from shared.domain import Command, WorkingDays
+from shared.duties import Acting
 from shared.numbering import YearlyNumbers
 from shared.store import Appended
 from shared.values import CASE_ID_PATTERN
@@ -58,6 +70,14 @@ async def _limits(scope: Scope[Command, CaseRules]) -> CaseLimits:
     return scope.context.limits
 
 
+async def _earlier(
+    scope: Scope[intake.CaseParticulars, CaseRules],
+) -> tuple[EarlierCase, ...]:
+    # A case without an employer code is matched with none (the rule needs the USCC).
+    uscc = scope.command.employer.uscc
+    return () if uscc is None else await cases_of_employer(scope.pool, uscc)
+
+
 async def _forget_key(scope: Scope[Any, Any], appended: Appended) -> None:
     # Once the log says so, the worker's key goes: every copy of their personal data
     # becomes unreadable, and the hash chain still verifies.
@@ -72,6 +92,8 @@ LIMITS = fact("limits", _limits)
 UNITS = active_unit_codes()
 CASE_ID = entity_id("case_id")
 ACTOR_UNIT = actor_unit()
+ACTING: Fact[Acting, Command, CaseRules] = acting(lambda rules: rules.duty_units)
+EARLIER = fact("earlier", _earlier)
 
 COMMANDS: CommandTable[CaseRules] = CommandTable(
     (
@@ -80,14 +102,51 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             CASE,
             intake.receive_case,
             "Register a received case under the next case number.",
-            facts=(TODAY, CALENDAR, LIMITS, UNITS),
+            facts=(TODAY, CALENDAR, LIMITS, UNITS, EARLIER),
             route=CASES.create("receive"),
             ids=Numbered(CASE_NUMBERS, lambda c: c.received_on.year, id_fact="case_id"),
             description="Register a received case (complaint, report, platform clue, "
             "petition hand-over, inspection finding…) under the next case number; the "
             "5-working-day acceptance limit starts. 422 names the field for a bad USCC "
             "(unless overridden with a reason), a bad ID number or an unknown "
-            "territorial unit.",
+            "territorial unit. A case naming the employer of an open case received "
+            "within `duplicate_window_days`, with a worker or the project in common, "
+            "is flagged as its possible duplicate (`PossibleDuplicateFlagged`).",
+        ),
+        Row(
+            handover.HandOverComplaint,
+            CASE,
+            handover.hand_over_complaint,
+            "The petitions bureau or the trade union hands a complaint over as a new case.",
+            facts=(ACTING, TODAY, CALENDAR, LIMITS, UNITS, EARLIER),
+            route=CASES.create("hand-over", at_verb=True),
+            ids=Numbered(CASE_NUMBERS, lambda c: c.received_on.year, id_fact="case_id"),
+            description="The petitions bureau (信访局) or the trade union (总工会) hands a "
+            "complaint over as a new case under the next case number, with its own "
+            "reference number (`unit_reference`); the source follows the unit's duty "
+            "(`petition_handover`, `union_report`). It is received exactly as "
+            "`POST /cases` receives one (same checks, acceptance limit and duplicate "
+            "flag); the unit follows it with `GET /cases?handed_over_by=<unit>`. 403 "
+            "`not-permitted` for a unit holding neither duty; the office must name "
+            "`source` and `handed_over_by` (422).",
+        ),
+        Row(
+            duplicates.ConfirmDuplicate,
+            CASE,
+            duplicates.confirm_duplicate,
+            "Confirm a possible duplicate: the case is refused as the earlier case's duplicate.",
+            facts=(TODAY,),
+            route=CASES.step("confirm-duplicate"),
+            not_found=NOT_FOUND,
+        ),
+        Row(
+            duplicates.DismissDuplicate,
+            CASE,
+            duplicates.dismiss_duplicate,
+            "Dismiss a possible-duplicate flag with a reason: the case goes on.",
+            facts=(TODAY,),
+            route=CASES.step("dismiss-duplicate"),
+            not_found=NOT_FOUND,
         ),
         Row(
             intake.AcceptCase,
@@ -336,5 +395,5 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             not_found=NOT_FOUND,
         ),
     ),
-    transitions=(ALLOWED_AFTER, ALLOWED_AFTER_CRIMINAL),
+    transitions=(ALLOWED_AFTER, ALLOWED_AFTER_CRIMINAL, ALLOWED_AFTER_DUPLICATE),
 )

@@ -27,7 +27,14 @@ from shared.handling import decode_all
 from shared.personal_data import PersonalVault, mask
 from shared.store import EventStore
 
-_SUMMARY = "SELECT * FROM case_summary"
+# Each case with the later cases flagged as its possible duplicates, unless the office
+# dismissed the flag.
+_SUMMARY = (
+    "SELECT s.*, ARRAY(SELECT d.case_id FROM case_summary d"
+    " WHERE d.possible_duplicate_of = s.case_id"
+    " AND d.duplicate_resolution IS DISTINCT FROM 'dismissed' ORDER BY d.case_id)"
+    " AS possible_duplicates FROM case_summary s"
+)
 # A case in one of these is over: its assignment no longer asks anything of a unit.
 _ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
 _CENT = Decimal("0.01")
@@ -52,19 +59,23 @@ async def list_cases(
     status: str | None,
     unit: str | None,
     sector: str | None,
+    handed_over_by: str | None = None,
     limit: int,
     offset: int,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first, optionally by status, sector and a unit (lead or helping)."""
+    """Cases, newest first, optionally by status, sector, a unit (lead or helping)
+    and the unit that handed them over."""
     rows = await pool.fetch(
         f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
         " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
+        " AND ($6::text IS NULL OR handed_over_by = $6)"
         " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
         status,
         sector,
         unit,
         limit,
         offset,
+        handed_over_by,
     )
     return [_summary(r) for r in rows]
 
@@ -153,16 +164,29 @@ def may_see_personal_data(actor: Actor, case: Case) -> bool:
     return case.assignment is not None and case.assignment.includes(actor.unit)
 
 
+async def possible_duplicates(pool: asyncpg.Pool, case_id: str) -> list[str]:
+    """The cases flagged as possible duplicates of this one (and not dismissed), as
+    the read model shows them now."""
+    rows = await pool.fetch(
+        "SELECT case_id FROM case_summary WHERE possible_duplicate_of = $1"
+        " AND duplicate_resolution IS DISTINCT FROM 'dismissed' ORDER BY case_id",
+        case_id,
+    )
+    return [r["case_id"] for r in rows]
+
+
 async def case_detail(
     store: EventStore,
     case_id: str,
     *,
+    duplicates: list[str],
     actor: Actor,
     as_of: datetime | None,
     source: str,
     service: str,
 ) -> CaseDetailView:
-    """The case rebuilt from its stream (up to `as_of`), its history and its workers."""
+    """The case rebuilt from its stream (up to `as_of`), its history and its workers;
+    `duplicates`: the later cases flagged as possible duplicates of it."""
     stream = CASE.stream_id(case_id)
     records = await store.history(stream, as_of=as_of)
     if not records:
@@ -182,6 +206,8 @@ async def case_detail(
         criminal=case.criminal.value,
         allowed_next=COMMANDS.verbs(allowed_steps(case)),
         state=state,
+        possible_duplicate_of=case.possible_duplicate_of,
+        possible_duplicates=duplicates,
         workers=workers,
         amount_still_owed=case.amount_still_owed.quantize(_CENT),
         deadlines=[

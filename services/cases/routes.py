@@ -55,12 +55,23 @@ async def list_cases(
         Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),
     ] = None,
     sector: Annotated[str | None, Query(pattern=r"^(construction|other)$")] = None,
+    handed_over_by: Annotated[
+        str | None,
+        Query(pattern=UNIT_CODE_PATTERN, description="the unit that handed it over"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first (no personal data)."""
+    """Cases, newest first (no personal data). The petitions bureau or the trade union
+    sees what became of the complaints it handed over with `handed_over_by`."""
     return await queries.list_cases(
-        pool, status=status, unit=unit, sector=sector, limit=limit, offset=offset
+        pool,
+        status=status,
+        unit=unit,
+        sector=sector,
+        handed_over_by=handed_over_by,
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -74,6 +85,7 @@ async def overdue_cases(pool: PoolDep, rt: RuntimeDep) -> list[CaseSummaryView]:
 async def get_case(
     case_id: CaseId,
     store: StoreDep,
+    pool: PoolDep,
     rt: RuntimeDep,
     actor: ActorDep,
     as_of: Annotated[
@@ -81,10 +93,12 @@ async def get_case(
     ] = None,
 ) -> CaseDetailView:
     """A case with its state, deadlines, workers (clear for the office and the assigned
-    units, masked for others) and its full history."""
+    units, masked for others), its full history and the later cases flagged as its
+    possible duplicates."""
     return await queries.case_detail(
         store,
         case_id,
+        duplicates=await queries.possible_duplicates(pool, case_id),
         actor=actor,
         as_of=as_of,
         source=rt.settings.source,

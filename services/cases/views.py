@@ -37,6 +37,16 @@ class CaseSummaryView(BaseModel):
     overdue_since: date | None
     is_credit_recommended: bool
     version: int
+    outcome: str | None
+    # A complaint handed over by the petitions bureau or the trade union: which unit,
+    # under which of its reference numbers.
+    handed_over_by: str | None
+    unit_reference: str | None
+    # The earlier case this one may duplicate, and how the office resolved the flag;
+    # the later cases flagged as possible duplicates of this one.
+    possible_duplicate_of: str | None
+    duplicate_resolution: str | None
+    possible_duplicates: list[str]
 
 
 class WorkerView(BaseModel):
@@ -69,6 +79,8 @@ class CaseDetailView(BaseModel):
     criminal: str
     allowed_next: list[str]
     state: dict[str, object]
+    possible_duplicate_of: str | None
+    possible_duplicates: list[str]
     workers: list[WorkerView]
     amount_still_owed: Decimal
     deadlines: list[DeadlineView]
