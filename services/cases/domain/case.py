@@ -79,7 +79,11 @@ def evolve(case: Case, event: CaseEvent) -> Case:
 
 
 CASE: Aggregate[Case, CaseEvent] = Aggregate(
-    category="case", initial=Case(), evolve=evolve, events=CaseEvent
+    category="case",
+    initial=Case(),
+    evolve=evolve,
+    events=CaseEvent,
+    upcasters=intake.UPCASTERS,
 )
 
 # The order in which `allowed_next` has always listed a status's steps: the case's own

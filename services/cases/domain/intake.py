@@ -40,7 +40,15 @@ from services.cases.domain.state import (
 )
 from shared.amounts import Money, RecordedMoney
 from shared.dates import BusinessDate
-from shared.domain import Command, Deadline, Event, Role, WorkingDays
+from shared.domain import (
+    Command,
+    Deadline,
+    Event,
+    JsonObject,
+    Role,
+    WorkingDays,
+    upcaster,
+)
 from shared.errors import InvalidInput
 from shared.unit_guard import require_active_unit
 from shared.uscc_check import checked_uscc
@@ -130,6 +138,9 @@ class CaseReceived(Event):
     """登记: a complaint, report, clue, hand-over or finding is registered as a case;
     the acceptance deadline starts."""
 
+    # v2: `source` may also be `union_report` (issue 14).
+    schema_version: ClassVar[int] = 2
+
     source: CaseSource
     sector: Sector
     employer: Employer
@@ -171,6 +182,16 @@ class CaseTransferredOut(Event):
 
 
 IntakeEvent = CaseReceived | CaseAccepted | CaseRejected | CaseTransferredOut
+
+
+@upcaster("CaseReceived", from_version=1)
+def _any_v1_receipt_is_a_v2_one(data: JsonObject) -> JsonObject:
+    # v2 only adds a source (`union_report`): every v1 receipt is a valid v2 one.
+    return data
+
+
+UPCASTERS: Final = (_any_v1_receipt_is_a_v2_one,)
+"""How this capability's stored events of older versions are read."""
 
 
 ReceiptEvent = IntakeEvent | CreditListingRecommended | PossibleDuplicateFlagged

@@ -254,3 +254,9 @@ def test_an_amount_owed_is_never_negative_nor_finer_than_a_cent() -> None:
         receive(amount_owed=Decimal("-1"))
     with pytest.raises(ValidationError):
         receive(amount_owed=Decimal("10.001"))
+
+
+def test_a_receipt_stored_before_union_reports_reads_as_it_was() -> None:
+    stored = case_received().model_dump(mode="json")
+
+    assert CASE.decode("CaseReceived", 1, stored) == case_received()
