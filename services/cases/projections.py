@@ -82,6 +82,10 @@ async def _summary(
         " is_arrears = excluded.is_arrears, outcome = excluded.outcome,"
         " possible_duplicate_of = excluded.possible_duplicate_of,"
         " duplicate_resolution = excluded.duplicate_resolution,"
+        " handed_over_by = excluded.handed_over_by,"
+        " unit_reference = excluded.unit_reference,"
+        " project_name = excluded.project_name,"
+        " worker_subjects = excluded.worker_subjects,"
         " version = excluded.version, updated_at = excluded.updated_at"
         " WHERE case_summary.version < excluded.version",
         case_id,
