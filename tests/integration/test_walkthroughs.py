@@ -59,6 +59,7 @@ def _variables(tokens: TokenMaker) -> dict[str, str]:
         "QM": MEETINGS,
         "QQ_TOKEN": token(Role.OFFICE),
         "JSJ_TOKEN": token(Role.UNIT_STAFF, unit="jsj", person="p"),
+        "XFJ_TOKEN": token(Role.UNIT_STAFF, unit="xfj", person="p"),
         "JSJ": token(Role.UNIT_STAFF, unit="jsj", person="jsj-01"),
         # The convener's token names him and his unit only (meetings-api.md).
         "CONVENER": token(unit="qzf", person="2017-01"),

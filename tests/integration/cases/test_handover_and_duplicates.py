@@ -113,15 +113,18 @@ async def test_a_second_hand_over_for_the_same_employer_and_project_is_flagged(
     stack: Stack,
 ) -> None:
     code = new_uscc()
-    first = await hand_over(stack, complaint(code), XFJ)
+    first = await hand_over(
+        stack, complaint(code, project={"name": "东关小区改造"}), XFJ
+    )
 
     async def first_projected() -> bool:
         return first in await listed(stack, XFJ, handed_over_by="xfj")
 
     await eventually(first_projected, timeout=15)
     # Other workers, the same project written with a space more.
-    project = intake()["project"] | {"name": "东关 小区改造"}
-    second = await hand_over(stack, complaint(code, project=project), ZGH)
+    second = await hand_over(
+        stack, complaint(code, project={"name": "东关 小区改造"}), ZGH
+    )
 
     detail = (await stack.cases.get(f"/cases/{second}")).json()
     assert detail["possible_duplicate_of"] == first
