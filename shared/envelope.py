@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -56,6 +56,20 @@ class Envelope(BaseModel):
     actorunit: str
     correlationid: str
     causationid: str | None = None
+    # Extension attributes outside the hash (docs/log-format.md), present only when
+    # they apply: the day the data says the step happened, and `true` when it was
+    # recorded more than BACKDATED_AFTER_DAYS later (shared.business_date).
+    businessdate: date | None = Field(
+        default=None,
+        description="The step's business date (its `…_on` field), when it has one.",
+    )
+    backdated: bool = Field(
+        default=False,
+        description=(
+            "Recorded more than BACKDATED_AFTER_DAYS days after `businessdate`;"
+            " absent (false) otherwise."
+        ),
+    )
     hash: str
     prevhash: str
 
@@ -94,6 +108,8 @@ class Envelope(BaseModel):
             actorunit=self.actorunit,
             correlationid=self.correlationid,
             causationid=self.causationid,
+            businessdate=self.businessdate,
+            backdated=self.backdated,
             hash=self.hash,
             prevhash=self.prevhash,
         )
@@ -132,6 +148,8 @@ def row_envelope_json(row: StoredColumns, *, source: str, service: str) -> bytes
         "actorunit": row["actor_unit"],
         "correlationid": row["correlation_id"],
         "causationid": row["causation_id"],
+        "businessdate": row["business_date"],
+        "backdated": row["is_backdated"],
         "hash": row["hash"],
         "prevhash": row["prevhash"],
     }
@@ -147,6 +165,12 @@ def _encode(body: dict[str, Any]) -> bytes:
         del body["sequence"]
     if body["causationid"] is None:
         del body["causationid"]
+    if body["businessdate"] is None:
+        del body["businessdate"]
+    else:
+        body["businessdate"] = body["businessdate"].isoformat()
+    if not body["backdated"]:
+        del body["backdated"]
     data = _JSONB_TEXT.encode(body["data"])
     body["data"] = None
     # The first `"data":null` is the attribute itself: a quote inside an attribute
@@ -182,6 +206,8 @@ def envelope_of(recorded: Recorded, *, source: str, service: str) -> Envelope:
         actorunit=recorded.actor_unit,
         correlationid=recorded.correlation_id,
         causationid=recorded.causation_id,
+        businessdate=recorded.business_date,
+        backdated=recorded.is_backdated,
         hash=recorded.hash,
         prevhash=recorded.prevhash,
     )

@@ -20,6 +20,7 @@ from shared.api_docs import add_api_docs
 from shared.asyncapi import asyncapi_document, asyncapi_router
 from shared.auth import TokenVerifier
 from shared.boundary import BodyLimitMiddleware
+from shared.business_date import Backdating
 from shared.command_check import check_table
 from shared.command_table import CommandTable
 from shared.contracts import schemas_router, service_schemas
@@ -200,6 +201,10 @@ def create_service_app(
                 vault=await open_vault(pool, keyring),
                 signer=signer,
                 retired=settings.signing_keys_retired,
+                backdating=Backdating.of(
+                    timezone=settings.timezone,
+                    after_days=settings.backdated_after_days,
+                ),
             ),
             verifier=TokenVerifier.from_settings(settings),
             restricted_event_types=restricted_event_types,

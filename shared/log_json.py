@@ -24,8 +24,8 @@ NDJSON = "application/x-ndjson"
 # the source as a JSON string, $2 the type's opening quote and `qingqian.<service>.`
 # (without the quote, it starts `dataschema` after `urn:qingqian:schema:`, as
 # shared.envelope.schema_uri writes it).
-# concat() skips NULLs, so an absent sequence or causation id leaves its attribute out,
-# as envelope_json does. `time` is what shared.chain.timestamp writes, whatever the
+# concat() skips NULLs, so an absent sequence, causation id or business date, or an event
+# not back-dated, leaves its attribute out, as envelope_json does. `time` is what shared.chain.timestamp writes, whatever the
 # session's TimeZone. Ids, class names and hex digests are the kernel's own and need no
 # escaping; text that came from outside goes through to_json.
 _ENVELOPE = """concat(
@@ -45,6 +45,8 @@ _ENVELOPE = """concat(
     ',"actorunit":', to_json(e.actor_unit),
     ',"correlationid":', to_json(e.correlation_id),
     ',"causationid":' || to_json(e.causation_id),
+    ',"businessdate":"' || to_char(e.business_date, 'YYYY-MM-DD') || '"',
+    CASE WHEN e.is_backdated THEN ',"backdated":true' END,
     ',"hash":"', e.hash,
     '","prevhash":"', e.prevhash, '"}')"""
 

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.business_date import DEFAULT_BACKDATED_AFTER_DAYS
 from shared.duties import DutyUnits
 from shared.signatures import DEFAULT_SUITE, SignatureSuite
 from shared.trust import Jwk
@@ -29,6 +30,11 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str | None = None
     district: str = "chengdong"
     timezone: str = "Asia/Shanghai"
+    # A step recorded more than this many days (in `timezone`) after its business date
+    # is marked back-dated in its event and in histories (issue #14).
+    backdated_after_days: int = Field(
+        default=DEFAULT_BACKDATED_AFTER_DAYS, ge=0, le=3660
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"

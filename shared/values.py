@@ -233,3 +233,14 @@ CheckedResidentId = Annotated[ResidentId, AfterValidator(_ric_check_digit)]
 
 QueryOffset = Annotated[int, Field(ge=0, le=MAX_BIGINT)]
 """How many rows to skip, or the sequence or cursor to read after: a bigint."""
+
+DOCUMENT_NUMBER_PATTERN: Final = (
+    r"^[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff〔〕［］【】（）()\[\]\-－—_/.·、 ]{1,64}$"
+)
+DocumentNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=DOCUMENT_NUMBER_PATTERN),
+]
+"""文书号: the number a unit gives a document it issues (立案决定书, 不予立案通知书, 执行
+裁定书), as printed on it: `东公(刑)立字〔2024〕15号`, `（2024）东0102执1234号`; Chinese
+characters, letters, digits, brackets and dashes, 1 to 64 characters."""

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 import asyncpg
 from pydantic import BaseModel
 
+from shared.business_date import business_date
 from shared.chain import GENESIS, event_hash
 from shared.db import DbConnection
 from shared.seal_check import check_anchors, check_chain, read_tree
@@ -141,7 +142,7 @@ async def _check_streams(
     async for row in conn.cursor(
         "SELECT e.position, event_id, stream_id, version, event_type, schema_version,"
         " data, actor, actor_unit, correlation_id, causation_id, recorded_at, prevhash,"
-        " hash, tag, tag_kid, s.sequence FROM events e"
+        " hash, tag, tag_kid, business_date, is_backdated, s.sequence FROM events e"
         " LEFT JOIN event_sequence s ON s.position = e.position"
         " ORDER BY stream_id, version",
         prefetch=2000,
@@ -195,6 +196,9 @@ async def _check_streams(
                     **where,
                 )
             )
+        misdated = _misdated(row)
+        if misdated is not None:
+            findings.add(Problem(kind="misdated", detail=misdated, **where))
         unauthenticated = (
             None
             if findings.is_vouched(row["sequence"])
@@ -212,6 +216,17 @@ async def _check_streams(
         expected_version = row["version"] + 1
         prevhash = row["hash"]
     return events, streams
+
+
+def _misdated(row: asyncpg.Record) -> str | None:
+    """What is wrong with the event's business-date mark, which the hash does not cover
+    but its data (hashed) decides: None when it agrees, or the event predates it."""
+    stored = row["business_date"]
+    if stored is None:
+        return "back-dated without a business date" if row["is_backdated"] else None
+    if stored != business_date(row["data"]):
+        return "the business date does not match the event's data"
+    return None
 
 
 async def _check_sequence(conn: DbConnection, findings: _Findings) -> int:

@@ -137,7 +137,9 @@ def _overdue(p: Planner) -> None:
         "propose-referral", 12, grounds=_GROUNDS
     ).then("approve-referral", 1, approved_by=_HEAD).then(
         "transfer-to-police", police_unit="gafj"
-    ).then("record-police-filing", 2).assign("gafj", ("rsj",), 30).report(
+    ).then(
+        "record-police-filing", 2, document_number="东公(刑)立字〔2024〕15号"
+    ).assign("gafj", ("rsj",), 30).report(
         "gafj", "已对用人单位负责人立案侦查并上网追逃"
     )
 
@@ -166,9 +168,17 @@ def _decided(p: Planner) -> None:
         "propose-referral", ago=20, grounds=_GROUNDS
     ).then("approve-referral", ago=19, approved_by=_HEAD).then(
         "transfer-to-police", police_unit="gafj"
-    ).then("record-police-declining", ago=17, reason="证据不足，不予立案").then(
-        "request-reconsideration", ago=15
-    ).then("record-police-declining", ago=13, reason="复议维持不予立案决定").then(
+    ).then(
+        "record-police-declining",
+        ago=17,
+        reason="证据不足，不予立案",
+        document_number="东公(刑)不立字〔2024〕7号",
+    ).then("request-reconsideration", ago=15).then(
+        "record-police-declining",
+        ago=13,
+        reason="复议维持不予立案决定",
+        document_number="东公(刑)复字〔2024〕2号",
+    ).then(
         "request-procuratorate-supervision",
         ago=11,
         reason="认为公安机关不予立案理由不成立",
@@ -190,15 +200,19 @@ def _referred(p: Planner) -> None:
         "record-police-declining",
         ago=2,
         reason="现有证据不足以证明具有支付能力而拒不支付",
+        document_number="东公(刑)不立字〔2024〕9号",
     )
     _to_police(p.case(180, workers=1, months=4).accept().order(35), ago=6).then(
-        "record-police-declining", ago=2, reason="不符合立案条件"
+        "record-police-declining",
+        ago=2,
+        reason="不符合立案条件",
+        document_number="东公(刑)不立字〔2024〕11号",
     ).then("request-reconsideration", ago=1)
     case = p.case(450, workers=18, source="petition_handover").accept().order(30)
     case.once_overdue().then("propose-referral", 25, grounds=_GROUNDS).then(
         "approve-referral", 1, approved_by=_HEAD
     ).then("transfer-to-police", police_unit="gafj").then(
-        "record-police-filing", 3
+        "record-police-filing", 3, document_number="东公(刑)立字〔2024〕21号"
     ).pay(30, "0.6").pay(20).then("close", 5)
 
 

@@ -1,30 +1,13 @@
-"""What the timeline indexes of an event's data: the day it says it happened and the
-employer it names. Pure."""
+"""What the timeline indexes of an event's data besides its business date (the kernel's
+`shared.business_date`): the employer it names. Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-# The business date of an event: the first of these its data holds, else its first
-# `*_on` field in key order (our events name business dates `<what>_on`).
-_DATE_KEYS = ("effective_on", "occurred_on", "received_on", "decided_on", "held_on")
 _USCC_LENGTH = 18
 _MAX_DEPTH = 6
-
-
-def business_date(data: Mapping[str, Any]) -> date | None:
-    """The day the event says it happened, when its data says one."""
-    keys = [*_DATE_KEYS, *sorted(k for k in data if k.endswith("_on"))]
-    for key in keys:
-        value = data.get(key)
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                continue
-    return None
 
 
 def uscc_in(data: Any, depth: int = 0) -> str | None:

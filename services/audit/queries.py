@@ -19,6 +19,11 @@ from services.audit.views import (
     TimelineView,
     WitnessView,
 )
+from shared.business_date import (
+    DEFAULT_BACKDATED_AFTER_DAYS,
+    Backdating,
+    is_backdated,
+)
 from shared.errors import InvalidInput, NotFound
 from shared.merkle import inclusion_proof
 from shared.tree_head import event_leaf
@@ -128,11 +133,14 @@ async def timeline(
     after: str | None,
     limit: int,
     zone: ZoneInfo,
+    backdated_after_days: int = DEFAULT_BACKDATED_AFTER_DAYS,
 ) -> TimelineView:
-    """Events of every service in recorded order (then service, position), one page."""
+    """Events of every service in recorded order (then service, position), one page;
+    an entry is back-dated as the store marks its events (`shared.business_date`)."""
     statement, arguments = timeline_statement(where, after=after, limit=limit + 1)
     rows = await pool.fetch(statement, *arguments)
-    entries = [_entry(r, zone) for r in rows[:limit]]
+    rule = Backdating(zone=zone, after_days=backdated_after_days)
+    entries = [_entry(r, rule) for r in rows[:limit]]
     last = entries[-1] if len(rows) > limit else None
     following = (
         None
@@ -142,8 +150,7 @@ async def timeline(
     return TimelineView(entries=entries, next=following)
 
 
-def _entry(row: asyncpg.Record, zone: ZoneInfo) -> TimelineEntryView:
-    recorded_on = row["recorded_at"].astimezone(zone).date()
+def _entry(row: asyncpg.Record, rule: Backdating) -> TimelineEntryView:
     business = row["business_date"]
     return TimelineEntryView(
         service=row["service"],
@@ -158,7 +165,9 @@ def _entry(row: asyncpg.Record, zone: ZoneInfo) -> TimelineEntryView:
         causation_id=row["causation_id"],
         recorded_at=row["recorded_at"],
         business_date=business,
-        is_backdated=business is not None and business < recorded_on,
+        is_backdated=is_backdated(
+            business, row["recorded_at"], zone=rule.zone, after_days=rule.after_days
+        ),
         is_sealed=row["is_sealed"],
         proof=f"/proofs/{row['service']}/{row['position']}",
     )

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.audit.checks import Finding, FindingKind, StreamHead
-from services.audit.facts import business_date, uscc_in
+from services.audit.facts import uscc_in
+from shared.business_date import business_date
 from shared.db import DbConnection
 from shared.envelope import Envelope
 

@@ -98,7 +98,14 @@ async def read_timeline(
     next page's cursor in `X-Next-Cursor`."""
     where = TimelineFilter(entity, uscc, actor, unit, correlation_id, since, until)
     zone = ZoneInfo(rt.settings.timezone)
-    page = await queries.timeline(rt.pool, where, after=after, limit=limit, zone=zone)
+    page = await queries.timeline(
+        rt.pool,
+        where,
+        after=after,
+        limit=limit,
+        zone=zone,
+        backdated_after_days=rt.settings.backdated_after_days,
+    )
     if NDJSON not in accept:
         return Response(page.model_dump_json(), media_type="application/json")
     lines = "".join(entry.model_dump_json() + "\n" for entry in page.entries)

@@ -38,7 +38,8 @@ class TimelineEntryView(BaseModel):
     causation_id: str | None
     recorded_at: datetime
     business_date: date | None
-    # The business date lies before the day it was recorded (a back-dated step).
+    # Recorded more than BACKDATED_AFTER_DAYS after its business date in TIMEZONE (a
+    # back-dated step): the rule the services' stores mark events with.
     is_backdated: bool
     # A seal audit checked against the events received covers this event.
     is_sealed: bool

@@ -11,6 +11,7 @@ from fastapi import Path
 
 from services.cases.domain import (
     assignment,
+    court,
     duplicates,
     escalation,
     handover,
@@ -92,6 +93,7 @@ LIMITS = fact("limits", _limits)
 UNITS = active_unit_codes()
 CASE_ID = entity_id("case_id")
 ACTOR_UNIT = actor_unit()
+# Who acts, for a unit's own act (the police, the court) the office may also record.
 ACTING: Fact[Acting, Command, CaseRules] = acting(lambda rules: rules.duty_units)
 EARLIER = fact("earlier", _earlier)
 
@@ -248,6 +250,49 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             not_found=NOT_FOUND,
         ),
         Row(
+            court.RecordEnforcementAccepted,
+            CASE,
+            court.record_enforcement_accepted,
+            "The court accepted the application for enforcement (court or office).",
+            facts=(TODAY, ACTING),
+            route=CASES.step("record-enforcement-accepted"),
+            not_found=NOT_FOUND,
+        ),
+        Row(
+            court.RecordPropertyPreservation,
+            CASE,
+            court.record_property_preservation,
+            "The court ordered the employer's property preserved (court or office).",
+            facts=(TODAY, ACTING),
+            route=CASES.step("record-property-preservation"),
+            not_found=NOT_FOUND,
+        ),
+        Row(
+            court.RecordAdvanceExecution,
+            CASE,
+            court.record_advance_execution,
+            "The court ordered execution in advance (court or office).",
+            facts=(TODAY, ACTING),
+            route=CASES.step("record-advance-execution"),
+            not_found=NOT_FOUND,
+        ),
+        Row(
+            court.RecordEnforcementOutcome,
+            CASE,
+            court.record_enforcement_outcome,
+            "What the enforcement realised, added to what is recovered (court or office).",
+            facts=(TODAY, ACTING),
+            route=CASES.step("record-enforcement-outcome"),
+            not_found=NOT_FOUND,
+            description="Record what the court's enforcement realised (执行到位), with "
+            "its document number; the amount adds to what is recovered, and "
+            "`is_concluded` ends the enforcement. Staff of the court's unit or the "
+            "office; 403 for another unit, 409 `enforcement-not-accepted` before the "
+            "acceptance, `court-enforcement-concluded` after the end, "
+            "`invalid-transition` unless the case is under court enforcement; 422 "
+            "`not_before_acceptance` / `not_in_future` for the date.",
+        ),
+        Row(
             investigation.CloseCase,
             CASE,
             investigation.close_case,
@@ -296,8 +341,8 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             police_answer.RecordPoliceFiling,
             CASE,
             police_answer.record_police_filing,
-            "The police filed the case.",
-            facts=(TODAY,),
+            "The police filed the case, with their document number (police or office).",
+            facts=(TODAY, ACTING),
             route=CASES.step("record-police-filing"),
             not_found=NOT_FOUND,
         ),
@@ -305,8 +350,9 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             police_answer.RecordPoliceDeclining,
             CASE,
             police_answer.record_police_declining,
-            "The police declined; reconsideration may be asked within 3 days.",
-            facts=(TODAY, LIMITS),
+            "The police declined, with their document number (police or office); "
+            "reconsideration may be asked within 3 days.",
+            facts=(TODAY, LIMITS, ACTING),
             route=CASES.step("record-police-declining"),
             not_found=NOT_FOUND,
         ),
@@ -359,8 +405,9 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             escalation.FlagMassIncident,
             CASE,
             escalation.flag_mass_incident,
-            "Flag a mass incident; the employer is recommended for credit punishment.",
-            facts=(TODAY, CASE_ID),
+            "Flag a mass incident (office or police); the employer is recommended for "
+            "credit punishment.",
+            facts=(TODAY, CASE_ID, ACTING),
             route=CASES.step("flag-mass-incident"),
             not_found=NOT_FOUND,
         ),
@@ -368,8 +415,8 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             escalation.FlagEmployerAbsconded,
             CASE,
             escalation.flag_employer_absconded,
-            "Flag that the employer absconded.",
-            facts=(TODAY,),
+            "Flag that the employer absconded (office or police).",
+            facts=(TODAY, ACTING),
             route=CASES.step("flag-employer-absconded"),
             not_found=NOT_FOUND,
         ),

@@ -1,4 +1,5 @@
-"""The cases read models: one summary row per case, its open deadlines, its payments.
+"""The cases read models: one summary row per case, its open deadlines, its payments
+(those the office recorded and what court enforcement realised).
 
 Each case event is applied by rebuilding the case from its stream with the domain's own
 evolve, so the read model can never disagree with the aggregate about a rule."""
@@ -6,6 +7,7 @@ evolve, so the read model can never disagree with the aggregate about a rule."""
 from __future__ import annotations
 
 from services.cases.domain.case import CASE
+from services.cases.domain.court import EnforcementOutcomeRecorded
 from services.cases.domain.payments import PaymentRecorded
 from services.cases.domain.state import Case, open_deadlines
 from shared.db import DbConnection
@@ -38,17 +40,33 @@ class CaseReadModels:
         case = CASE.replay(decode_all(CASE, records))
         await _summary(conn, case_id, case, event)
         await _deadlines(conn, case_id, case)
-        if event.event_type == PaymentRecorded.event_type():
-            paid = CASE.decode(event.event_type, event.schema_version, event.data)
-            assert isinstance(paid, PaymentRecorded)  # noqa: S101 - type checked above
-            await conn.execute(
-                "INSERT INTO case_payments (case_id, version, paid_on, amount)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                case_id,
-                event.streamversion,
-                paid.paid_on,
-                paid.amount,
-            )
+        if event.event_type in _RECOVERING:
+            await _payment(conn, case_id, event)
+
+
+# Events that recover money: each is a row of `case_payments`, so the totals by month
+# count what the court realised as well as what was paid to the office's record.
+_RECOVERING = frozenset(
+    {PaymentRecorded.event_type(), EnforcementOutcomeRecorded.event_type()}
+)
+
+
+async def _payment(conn: DbConnection, case_id: str, event: Envelope) -> None:
+    fact = CASE.decode(event.event_type, event.schema_version, event.data)
+    if isinstance(fact, PaymentRecorded):
+        paid_on, amount = fact.paid_on, fact.amount
+    elif isinstance(fact, EnforcementOutcomeRecorded) and fact.amount_realised > 0:
+        paid_on, amount = fact.decided_on, fact.amount_realised
+    else:
+        return
+    await conn.execute(
+        "INSERT INTO case_payments (case_id, version, paid_on, amount)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        case_id,
+        event.streamversion,
+        paid_on,
+        amount,
+    )
 
 
 async def _summary(

@@ -16,7 +16,6 @@ class CaseRules:
 
     calendar: WorkingCalendar
     limits: CaseLimits
-    # Which units hand over complaints themselves (petitions bureau, trade union).
     duty_units: DutyUnits
 
     @classmethod

@@ -28,7 +28,8 @@ CLOUDEVENTS_JSON = "application/cloudevents+json; charset=UTF-8"
 READ_SEQUENCED = (
     "SELECT s.sequence, e.position, e.event_id::text AS event_id, e.stream_id,"
     " e.version, e.event_type, e.schema_version, e.data, e.actor, e.actor_unit,"
-    " e.correlation_id, e.causation_id, e.recorded_at, e.prevhash, e.hash"
+    " e.correlation_id, e.causation_id, e.recorded_at, e.prevhash, e.hash,"
+    " e.business_date, e.is_backdated"
     " FROM event_sequence s JOIN events e ON e.position = s.position"
     " WHERE s.sequence > $1 ORDER BY s.sequence LIMIT $2"
 )

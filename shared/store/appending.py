@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from shared import metrics
+from shared.business_date import Backdating
 from shared.chain import GENESIS, run_signer
 from shared.db import DbConnection
 from shared.domain import Event
@@ -45,7 +46,9 @@ class Appending:
     an expected version, a repeated command id answered with its first result, events
     chained by hash and each hash signed by `signer` (the writer tag: a row inserted
     without the key shows in `verify` and is never published); with a vault, personal
-    data stored sealed. Without a signer, a key made for this process signs (tests and
+    data stored sealed; each event marked with its business date and whether it is
+    back-dated by `backdating` (the service's TIMEZONE and BACKDATED_AFTER_DAYS; the
+    defaults without). Without a signer, a key made for this process signs (tests and
     tools): a service always passes the key it is configured with."""
 
     def __init__(
@@ -56,8 +59,10 @@ class Appending:
         vault: PersonalVault | None = None,
         signer: KeySigner | None = None,
         retired: tuple[Jwk, ...] = (),
+        backdating: Backdating | None = None,
     ) -> None:
         self.pool = pool
+        self.backdating = Backdating() if backdating is None else backdating
         self.vault = vault
         self.signer = run_signer() if signer is None else signer
         # What this service's tags verify with: its key now and the keys it signed
@@ -180,6 +185,7 @@ class Appending:
             metadata,
             self._clock(),
             self._tags,
+            self.backdating,
         )
         try:
             # A duplicate command id or a taken version aborts the whole statement.
@@ -288,6 +294,7 @@ class Appending:
             metadata,
             self._clock(),
             self._tags,
+            self.backdating,
         )
         try:
             positions = await conn.fetch(INSERT_EVENTS, *parameters)

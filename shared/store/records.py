@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -45,6 +45,10 @@ class Recorded:
     prevhash: str
     hash: str
     sequence: int | None = None
+    # The day the data says it happened, and whether it was recorded more than
+    # BACKDATED_AFTER_DAYS later (shared.business_date); outside the hash.
+    business_date: date | None = None
+    is_backdated: bool = False
 
     @property
     def category(self) -> str:
@@ -108,6 +112,8 @@ def recorded_from(row: asyncpg.Record) -> Recorded:
         prevhash=row["prevhash"],
         hash=row["hash"],
         sequence=row.get("sequence"),
+        business_date=row["business_date"],
+        is_backdated=row["is_backdated"],
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from shared.business_date import Backdating
 from shared.chain import event_hash
 from shared.domain import Event
 from shared.store.records import EventMetadata
@@ -26,9 +27,11 @@ def insert_parameters(
     metadata: EventMetadata,
     now: datetime,
     tags: WriterTags,
+    backdating: Backdating,
 ) -> list[Any]:
     """`INSERT_EVENTS`' parameters: the events hash-chained from `prevhash`, each hash
-    signed and MACed by the writer (its tags), as one JSON array, and what they share
+    signed and MACed by the writer (its tags) and marked with its business date and
+    whether it is back-dated (not hashed), as one JSON array, and what they share
     (recorded at `now`, the signing key's id)."""
     rows: list[dict[str, Any]] = []
     for offset, (event, data) in enumerate(zip(events, datas, strict=True), 1):
@@ -48,6 +51,7 @@ def insert_parameters(
             prevhash=prevhash,
         )
         signature, mac = tags.tag(digest)
+        business, is_backdated = backdating.mark(data, now)
         rows.append(
             {
                 "e": event_id,
@@ -59,6 +63,8 @@ def insert_parameters(
                 "h": digest,
                 "g": signature,
                 "m": mac,
+                "bd": None if business is None else business.isoformat(),
+                "bk": is_backdated,
             }
         )
         prevhash = digest

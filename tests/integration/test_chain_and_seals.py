@@ -121,6 +121,28 @@ async def test_an_altered_event_is_reported_at_its_position(
     assert report.problems[0].kind == "altered"
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "SET is_backdated = true",
+        "SET business_date = '2020-01-01'",
+    ],
+)
+async def test_a_business_date_mark_the_data_does_not_support_is_reported(
+    fresh_pool: asyncpg.Pool, change: str
+) -> None:
+    """The mark is outside the hash, but the hashed data decides the business date:
+    setting one the data does not hold, or back-dating an undated event, shows."""
+    await fill(fresh_pool)
+    target = await nth_position(fresh_pool, 4)
+
+    await tamper(fresh_pool, f"UPDATE events {change} WHERE position = $1", target)
+    report = await verify(fresh_pool, trust=TRUST)
+
+    assert not report.intact
+    assert [(p.kind, p.position) for p in report.problems] == [("misdated", target)]
+
+
 async def test_a_deleted_event_is_reported_at_its_position(
     fresh_pool: asyncpg.Pool,
 ) -> None:

@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from qingqian_local.contracts import SERVICES
+from shared.business_date import Backdating
 from shared.domain import Aggregate, Event
 from shared.envelope import envelope_json, envelope_of
 from shared.key_wrapping import Kek, Keyring
@@ -28,10 +29,12 @@ from tests.support import sequence_all
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 SOURCE = '/qingqian/"城东"/test'
-# A full sample at a moment with a fraction of a second and a causation id; a sparse
-# one on the second, without.
+# A full sample at a moment with a fraction of a second and a causation id, back-dated
+# when it has a business date (the samples' dates are years before); a sparse one on the
+# second, without, under a rule that finds its date recent enough.
 FULL_AT = datetime(2026, 11, 29, 20, 40, 36, 123450, tzinfo=UTC)
 SPARSE_AT = datetime(2026, 11, 29, 13, 40, 36, tzinfo=UTC)
+PATIENT = Backdating(after_days=3660)
 EVENT_TYPES = [
     (service, a, cls) for service in SERVICES for a, cls in event_types(service)
 ]
@@ -52,10 +55,15 @@ async def append_samples(
     """One stream holding a full and a sparse sample of `cls` (personal data sealed,
     as the services store it); its id."""
     stream_id = aggregate.stream_id(f"{cls.__name__.lower()}-{uuid.uuid4().hex[:8]}")
-    for version, (moment, full, causation_id) in enumerate(
-        ((FULL_AT, True, f"因为 {AWKWARD}"), (SPARSE_AT, False, None))
+    for version, (moment, full, causation_id, rule) in enumerate(
+        (
+            (FULL_AT, True, f"因为 {AWKWARD}", Backdating()),
+            (SPARSE_AT, False, None, PATIENT),
+        )
     ):
-        store = EventStore(vault.pool, clock=partial(_at, moment), vault=vault)
+        store = EventStore(
+            vault.pool, clock=partial(_at, moment), vault=vault, backdating=rule
+        )
         metadata = EventMetadata(
             actor=f'张三 "x" {cls.__name__}',
             actor_unit="rsj",
@@ -147,6 +155,23 @@ async def test_postgresql_writes_the_envelope_python_writes_byte_for_byte(
     assert len(pairs) == 6
     for python, sql in pairs:
         assert sql == python
+
+
+async def test_the_samples_hold_backdated_dated_and_undated_events(
+    rendered: Rendered,
+) -> None:
+    """The attributes outside the hash are compared in each of their forms: a
+    back-dated event, a dated one recorded in time, one without a business date."""
+    lines = [python for pairs in rendered.values() for python, _ in pairs]
+
+    backdated = [x for x in lines if b',"backdated":true,' in x]
+    in_time = [x for x in lines if b'"businessdate"' in x and b'"backdated"' not in x]
+    undated = [x for x in lines if b'"businessdate"' not in x]
+
+    assert backdated
+    assert in_time
+    assert undated
+    assert all(b'"businessdate":"2024-02-29"' in x for x in backdated + in_time)
 
 
 async def test_the_registry_walked_holds_every_event_class_of_the_services() -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import asyncpg
 import pytest
 
+from shared.business_date import Backdating
+from shared.domain import Event
 from shared.errors import (
     ConcurrencyConflict,
     IdempotencyKeyReused,
@@ -469,3 +471,38 @@ async def test_a_long_stream_loads_from_its_snapshot_and_the_events_after_it(
     await execute(store, LEDGER, entity, AddAmount(amount=2), add_amount, context())
     records = await store.load(stream_id)
     assert records[-1].prevhash == records[-2].hash
+
+
+class PaymentDue(Event):
+    """An event its data dates (`due_on`): the store marks it back-dated or not."""
+
+    due_on: date
+
+
+@pytest.mark.parametrize("one_statement", [False, True])
+async def test_an_event_recorded_more_than_the_setting_after_its_date_is_backdated(
+    pool: asyncpg.Pool, one_statement: bool
+) -> None:
+    # 2026-12-06 00:30 in Shanghai: still 2026-12-05 in UTC.
+    moment = datetime(2026, 12, 5, 16, 30, tzinfo=UTC)
+    rule = Backdating.of(timezone="Asia/Shanghai", after_days=7)
+    store = EventStore(pool, clock=lambda: moment, backdating=rule)
+    sid = LEDGER.stream_id(stream())
+    head = await store.append(
+        sid, [LedgerOpened(name="a")], expected_version=0, metadata=META
+    )
+    prevhash = (await store.load(sid))[-1].hash if one_statement else None
+
+    await store.append(
+        sid,
+        [PaymentDue(due_on=date(2026, 11, 28)), PaymentDue(due_on=date(2026, 11, 29))],
+        expected_version=head.version,
+        metadata=META,
+        prevhash=prevhash,
+    )
+
+    assert [(r.business_date, r.is_backdated) for r in await store.history(sid)] == [
+        (None, False),
+        (date(2026, 11, 28), True),
+        (date(2026, 11, 29), False),
+    ]

@@ -61,6 +61,8 @@ def _variables(tokens: TokenMaker) -> dict[str, str]:
         "JSJ_TOKEN": token(Role.UNIT_STAFF, unit="jsj", person="p"),
         "XFJ_TOKEN": token(Role.UNIT_STAFF, unit="xfj", person="p"),
         "JSJ": token(Role.UNIT_STAFF, unit="jsj", person="jsj-01"),
+        # The police record their own answer (cases-api.md, "Referral to the police").
+        "GAFJ": token(Role.UNIT_STAFF, unit="gafj", person="gafj-01"),
         # The convener's token names him and his unit only (meetings-api.md).
         "CONVENER": token(unit="qzf", person="2017-01"),
         "TODAY": TODAY.isoformat(),

@@ -9,6 +9,7 @@ from typing import Final, TypeVar
 
 from services.cases.domain import (
     assignment,
+    court,
     duplicates,
     escalation,
     handover,
@@ -21,6 +22,7 @@ from services.cases.domain import (
     supplement,
 )
 from services.cases.domain.assignment import AssignmentEvent, evolve_assignment
+from services.cases.domain.court import CourtEvent, evolve_court
 from services.cases.domain.duplicates import DuplicateEvent, evolve_duplicates
 from services.cases.domain.escalation import EscalationEvent, evolve_escalation
 from services.cases.domain.handover import ComplaintHandedOver, evolve_handover
@@ -45,6 +47,7 @@ CaseEvent = (
     | PaymentEvent
     | ReferralEvent
     | PoliceAnswerEvent
+    | CourtEvent
     | AssignmentEvent
     | EscalationEvent
     | WorkerDataForgotten
@@ -67,6 +70,8 @@ def evolve(case: Case, event: CaseEvent) -> Case:
         return evolve_referral(case, event)
     if isinstance(event, PoliceAnswerEvent):
         return evolve_police_answer(case, event)
+    if isinstance(event, CourtEvent):
+        return evolve_court(case, event)
     if isinstance(event, AssignmentEvent):
         return evolve_assignment(case, event)
     if isinstance(event, WorkerDataForgotten):
@@ -83,7 +88,11 @@ CASE: Aggregate[Case, CaseEvent] = Aggregate(
     initial=Case(),
     evolve=evolve,
     events=CaseEvent,
-    upcasters=intake.UPCASTERS,
+    upcasters=(
+        *intake.UPCASTERS,
+        *police_answer.UPCASTERS,
+        *escalation.UPCASTERS,
+    ),
 )
 
 # The order in which `allowed_next` has always listed a status's steps: the case's own
@@ -104,6 +113,10 @@ _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     investigation.CancelCase,
     payments.DecideHandling,
     payments.ApplyCourtEnforcement,
+    court.RecordEnforcementAccepted,
+    court.RecordPropertyPreservation,
+    court.RecordAdvanceExecution,
+    court.RecordEnforcementOutcome,
     investigation.CloseCase,
     referral.ProposeReferral,
     referral.ApproveReferral,
@@ -158,6 +171,7 @@ ALLOWED_AFTER: Final = _steps_by_status(
         supplement.ALLOWED_IN,
         investigation.ALLOWED_IN,
         payments.ALLOWED_IN,
+        court.ALLOWED_IN,
         referral.ALLOWED_IN,
         assignment.ALLOWED_IN,
         escalation.ALLOWED_IN,

@@ -11,23 +11,29 @@ from services.cases.domain.limits import CaseLimits
 from services.cases.domain.state import Case, CaseStatus, DeadlineKind, OpenDeadline
 from shared.amounts import RecordedMoney
 from shared.dates import BusinessDate
-from shared.domain import Command, Event, Role
+from shared.domain import Command, Event, JsonObject, Role, upcaster
+from shared.duties import Acting, Duty, require_duty
 from shared.errors import RuleViolated
-from shared.values import Note
+from shared.values import DocumentNumber, Note
+
+# The police flag what they found themselves (notice §3); the office may as well.
+_OFFICE_OR_POLICE: frozenset[Role] = frozenset({Role.OFFICE, Role.UNIT_STAFF})
 
 
 class FlagMassIncident(Command):
-    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+    permitted: ClassVar[frozenset[Role]] = _OFFICE_OR_POLICE
 
     flagged_on: BusinessDate
     note: Note = ""
+    document_number: DocumentNumber | None = None
 
 
 class FlagEmployerAbsconded(Command):
-    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE})
+    permitted: ClassVar[frozenset[Role]] = _OFFICE_OR_POLICE
 
     flagged_on: BusinessDate
     note: Note = ""
+    document_number: DocumentNumber | None = None
 
 
 class RecordDeadlineMissed(Command):
@@ -51,16 +57,38 @@ class MassIncidentFlagged(Event):
     """群体性事件: the arrears led to a mass or extreme incident; handled at once with
     other units (条例 art. 14) and grounds for listing (Order 45 art. 5(2))."""
 
+    schema_version: ClassVar[int] = 2
+
     flagged_on: date
     note: str
+    # The police's document (文书号) when they flagged it; none from the office.
+    document_number: str | None = None
 
 
 class EmployerAbscondedFlagged(Event):
     """逃匿: the employer fled or hid, so an order may be served by posting it and
     recording that on photo or video (法释〔2013〕3号 arts. 2, 4)."""
 
+    schema_version: ClassVar[int] = 2
+
     flagged_on: date
     note: str
+    # The police's document (文书号) when they flagged it; none from the office.
+    document_number: str | None = None
+
+
+@upcaster("MassIncidentFlagged", from_version=1)
+def _incident_without_number(data: JsonObject) -> JsonObject:
+    return {**data, "document_number": None}
+
+
+@upcaster("EmployerAbscondedFlagged", from_version=1)
+def _absconded_without_number(data: JsonObject) -> JsonObject:
+    return {**data, "document_number": None}
+
+
+UPCASTERS: Final = (_incident_without_number, _absconded_without_number)
+"""Flags recorded before they could carry a document number."""
 
 
 class DeadlineMissed(Event):
@@ -214,17 +242,27 @@ def record_deadline_missed(
 
 
 def flag_mass_incident(
-    case: Case, command: FlagMassIncident, *, today: date, case_id: str
+    case: Case,
+    command: FlagMassIncident,
+    *,
+    today: date,
+    case_id: str,
+    acting: Acting,
 ) -> list[EscalationEvent]:
-    """An open case is flagged as a mass incident once, which recommends the employer
-    for credit punishment (Order 45 art. 5(2)) unless the case already did: at once,
-    saying whether the order has lapsed; if it has not, the case recommends again
-    when it does (`record_deadline_missed`)."""
+    """An open case is flagged as a mass incident once, by the office or the police,
+    which recommends the employer for credit punishment (Order 45 art. 5(2)) unless
+    the case already did: at once, saying whether the order has lapsed; if it has
+    not, the case recommends again when it does (`record_deadline_missed`)."""
+    require_duty(acting, Duty.POLICE)
     require_status(case, OPEN, "flagged")
     require_step_date(case, command.flagged_on, field="flagged_on", today=today)
     if case.is_mass_incident:
         return []
-    flagged = MassIncidentFlagged(flagged_on=command.flagged_on, note=command.note)
+    flagged = MassIncidentFlagged(
+        flagged_on=command.flagged_on,
+        note=command.note,
+        document_number=command.document_number,
+    )
     if case.is_credit_listing_recommended:
         return [flagged]
     after = evolve_escalation(case, flagged)
@@ -232,11 +270,19 @@ def flag_mass_incident(
 
 
 def flag_employer_absconded(
-    case: Case, command: FlagEmployerAbsconded, *, today: date
+    case: Case, command: FlagEmployerAbsconded, *, today: date, acting: Acting
 ) -> list[EscalationEvent]:
-    """An open case's employer is flagged as absconded once."""
+    """An open case's employer is flagged as absconded once, by the office or the
+    police."""
+    require_duty(acting, Duty.POLICE)
     require_status(case, OPEN, "flagged")
     require_step_date(case, command.flagged_on, field="flagged_on", today=today)
     if case.is_employer_absconded:
         return []
-    return [EmployerAbscondedFlagged(flagged_on=command.flagged_on, note=command.note)]
+    return [
+        EmployerAbscondedFlagged(
+            flagged_on=command.flagged_on,
+            note=command.note,
+            document_number=command.document_number,
+        )
+    ]

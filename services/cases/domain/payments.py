@@ -13,6 +13,7 @@ from services.cases.domain.particulars import Rate
 from services.cases.domain.state import (
     Case,
     CaseStatus,
+    CourtEnforcement,
     DeadlineKind,
     without_deadlines,
 )
@@ -118,8 +119,11 @@ def evolve_payments(case: Case, event: PaymentEvent) -> Case:
                 "status": CaseStatus.HANDLING_DECIDED,
                 "compensation_amount": compensation,
             }
-        case CourtEnforcementApplied():
-            update = {"status": CaseStatus.COURT_ENFORCEMENT}
+        case CourtEnforcementApplied(applied_on=applied_on):
+            update = {
+                "status": CaseStatus.COURT_ENFORCEMENT,
+                "court": CourtEnforcement(applied_on=applied_on),
+            }
         case _:
             assert_never(event)
     # Each of these ends the time limit of the order to pay.

@@ -12,27 +12,32 @@ from services.cases.domain.limits import CaseLimits
 from services.cases.domain.referral import days_after, on_criminal_track
 from services.cases.domain.state import Case, CriminalStatus, DeadlineKind
 from shared.dates import BusinessDate
-from shared.domain import Command, Deadline, Event, Role
+from shared.domain import Command, Deadline, Event, JsonObject, Role, upcaster
+from shared.duties import Acting, Duty, require_duty
 from shared.errors import RuleViolated
-from shared.values import Text
+from shared.values import DocumentNumber, Text
 
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
+# The police record their own answer; the office may still enter it from the paper.
+_POLICE: frozenset[Role] = frozenset({Role.OFFICE, Role.UNIT_STAFF})
 _AWAITING_POLICE = frozenset(
     {CriminalStatus.TRANSFERRED_TO_POLICE, CriminalStatus.RECONSIDERATION_REQUESTED}
 )
 
 
 class RecordPoliceFiling(Command):
-    permitted: ClassVar[frozenset[Role]] = _OFFICE
+    permitted: ClassVar[frozenset[Role]] = _POLICE
 
     filed_on: BusinessDate
+    document_number: DocumentNumber
 
 
 class RecordPoliceDeclining(Command):
-    permitted: ClassVar[frozenset[Role]] = _OFFICE
+    permitted: ClassVar[frozenset[Role]] = _POLICE
 
     declined_on: BusinessDate
     reason: Text
+    document_number: DocumentNumber
 
 
 class RequestReconsideration(Command):
@@ -59,9 +64,13 @@ ALLOWED_IN_CRIMINAL: Final[dict[type[Command], frozenset[CriminalStatus]]] = {
 
 
 class PoliceFiled(Event):
-    """The police opened a criminal case."""
+    """The police opened a criminal case (立案决定书 `document_number`; none on events
+    recorded before the police gave it)."""
+
+    schema_version: ClassVar[int] = 2
 
     filed_on: date
+    document_number: str | None = None
 
 
 class PoliceDeclined(Event):
@@ -69,10 +78,14 @@ class PoliceDeclined(Event):
     first refusal the agency may ask them to reconsider by `request_by`; after a
     refusal on reconsideration it may ask the procuratorate to supervise by then."""
 
+    schema_version: ClassVar[int] = 2
+
     declined_on: date
     reason: str
     is_after_reconsideration: bool
     request_by: Deadline
+    # 不予立案通知书; none on events recorded before the police gave it.
+    document_number: str | None = None
 
 
 class ReconsiderationRequested(Event):
@@ -87,6 +100,20 @@ class ProcuratorateSupervisionRequested(Event):
 
     requested_on: date
     reason: str
+
+
+@upcaster("PoliceFiled", from_version=1)
+def _filed_without_number(data: JsonObject) -> JsonObject:
+    return {**data, "document_number": None}
+
+
+@upcaster("PoliceDeclined", from_version=1)
+def _declined_without_number(data: JsonObject) -> JsonObject:
+    return {**data, "document_number": None}
+
+
+UPCASTERS: Final = (_filed_without_number, _declined_without_number)
+"""Police answers recorded before they carried their document number."""
 
 
 PoliceAnswerEvent = (
@@ -137,22 +164,32 @@ def evolve_police_answer(case: Case, event: PoliceAnswerEvent) -> Case:
 
 
 def record_police_filing(
-    case: Case, command: RecordPoliceFiling, *, today: date
+    case: Case, command: RecordPoliceFiling, *, today: date, acting: Acting
 ) -> list[PoliceAnswerEvent]:
-    """The police opened a criminal case, at first or on reconsideration."""
+    """The police opened a criminal case, at first or on reconsideration: recorded by
+    the police themselves, or by the office from their decision (notice §3)."""
+    require_duty(acting, Duty.POLICE)
     require_criminal(
         case, ALLOWED_IN_CRIMINAL[RecordPoliceFiling], "filed by the police"
     )
     require_step_date(case, command.filed_on, field="filed_on", today=today)
-    return [PoliceFiled(filed_on=command.filed_on)]
+    return [
+        PoliceFiled(filed_on=command.filed_on, document_number=command.document_number)
+    ]
 
 
 def record_police_declining(
-    case: Case, command: RecordPoliceDeclining, *, today: date, limits: CaseLimits
+    case: Case,
+    command: RecordPoliceDeclining,
+    *,
+    today: date,
+    limits: CaseLimits,
+    acting: Acting,
 ) -> list[PoliceAnswerEvent]:
-    """The police declined: after a first refusal the agency may ask them to
-    reconsider within 3 days; after a refusal on reconsideration it may turn to the
-    procuratorate within 3 days (310号令 art. 9)."""
+    """The police declined in writing, recorded by them or by the office: after a
+    first refusal the agency may ask them to reconsider within 3 days; after a refusal
+    on reconsideration it may turn to the procuratorate within 3 days (310号令 art. 9)."""
+    require_duty(acting, Duty.POLICE)
     require_criminal(
         case, ALLOWED_IN_CRIMINAL[RecordPoliceDeclining], "declined by the police"
     )
@@ -169,6 +206,7 @@ def record_police_declining(
             reason=command.reason,
             is_after_reconsideration=is_after,
             request_by=days_after(command.declined_on, days),
+            document_number=command.document_number,
         )
     ]
 

@@ -156,6 +156,21 @@ class Assignment(BaseModel):
         return unit == self.lead_unit or unit in self.helping_units
 
 
+class CourtEnforcement(BaseModel):
+    """强制执行: the court's side of an application to enforce, as the court recorded
+    it: acceptance (受理), the orders it gave and what it realised (rules.md §4.1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    applied_on: date
+    accepted_on: date | None = None
+    document_numbers: tuple[str, ...] = ()
+    preservations: int = 0
+    advance_executions: int = 0
+    amount_realised: RecordedMoney = Decimal(0)
+    concluded_on: date | None = None
+
+
 class Case(BaseModel):
     """欠薪案件: a wage-arrears case as it stands now; a stream with no events is NEW."""
 
@@ -193,6 +208,7 @@ class Case(BaseModel):
     # once it has: listing needs both (Order 45 art. 5, rules.md §3.1.1).
     is_recommended_order_overdue: bool = False
     forgotten_subjects: tuple[str, ...] = ()
+    court: CourtEnforcement | None = None
     # A complaint the petitions bureau or the trade union handed over: which unit, and
     # its own reference number (文书号, petition number).
     handed_over_by: str | None = None

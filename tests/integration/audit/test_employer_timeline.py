@@ -3,6 +3,7 @@ credit alike, with business dates against recorded times and proofs that verify.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,12 +12,15 @@ import pytest_asyncio
 from shared.merkle import verify_inclusion
 from shared.tree_head import event_leaf
 from tests.integration.audit.conftest import Audit, forge_log
+from tests.session_zone import TODAY
 from tests.support import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 USCC = "91350100M000100Y43"
 OTHER = "91110000100000000A"
+# Within BACKDATED_AFTER_DAYS (7) of the day it is recorded on.
+RECENT = (TODAY - timedelta(days=2)).isoformat()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -37,7 +41,11 @@ async def employer(audit: Audit) -> list[dict[str, Any]]:
     )
     credit = forge_log(
         "credit",
-        {"listing-c-2024-000001": [("CandidateOpened", {"employer_uscc": USCC})]},
+        {
+            "listing-c-2024-000001": [
+                ("CandidateOpened", {"employer_uscc": USCC, "opened_on": RECENT})
+            ]
+        },
     )
     await audit.publish("cases", cases.events, cases.seals)
     await audit.publish("credit", credit.events, credit.seals)
@@ -67,6 +75,8 @@ async def test_an_employers_timeline_holds_its_cases_and_listings(
     accepted = entries[1]
     assert accepted["business_date"] == "2024-01-05"
     assert accepted["is_backdated"] is True
+    opened = entries[2]
+    assert (opened["business_date"], opened["is_backdated"]) == (RECENT, False)
     assert await audit.findings("cases") == []
 
 

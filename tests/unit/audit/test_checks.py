@@ -13,7 +13,8 @@ from services.audit.checks import (
     check_seal,
     recomputed_hash,
 )
-from services.audit.facts import business_date, uscc_in
+from services.audit.facts import uscc_in
+from shared.business_date import business_date
 from shared.chain import GENESIS, Ed25519Signer, sha256_hex
 from shared.envelope import Envelope
 from shared.merkle import consistency_proof, leaf_hash, root_of

@@ -20,6 +20,12 @@ from services.cases.domain.assignment import (
     ReturnAssignment,
 )
 from services.cases.domain.case import CASE, CaseEvent
+from services.cases.domain.court import (
+    AdvanceExecutionOrdered,
+    EnforcementAccepted,
+    EnforcementOutcomeRecorded,
+    PropertyPreservationOrdered,
+)
 from services.cases.domain.duplicate_match import (
     EarlierCase,
     PossibleDuplicateFlagged,
@@ -91,6 +97,7 @@ from services.cases.domain.supplement import (
     SupplementRequested,
 )
 from shared.domain import Deadline
+from shared.duties import Acting, Duty
 from tests.weekend_calendar import WeekendCalendar
 
 CASE_ID = "2024-000123"
@@ -116,6 +123,15 @@ LIMITS = CaseLimits(
 
 
 CALENDAR = WeekendCalendar()
+
+OFFICE = Acting.office()
+POLICE = Acting.unit_of("gafj", Duty.POLICE)
+COURT = Acting.unit_of("fy", Duty.COURT)
+CONSTRUCTION = Acting.unit_of("jsj", Duty.CONSTRUCTION)
+"""Who acts: the office, the police's, the court's and another unit's staff."""
+
+FILING_NUMBER = "东公(刑)立字〔2024〕15号"
+DECLINING_NUMBER = "东公(刑)不立字〔2024〕7号"
 
 RECEIVED_ALLOWS = (
     AcceptCase,
@@ -292,6 +308,45 @@ def court_enforcement_applied(**overrides: Any) -> CourtEnforcementApplied:
     return CourtEnforcementApplied(**(defaults | overrides))
 
 
+COURT_NUMBER = "（2024）东0102执1234号"
+
+
+def enforcement_accepted(**overrides: Any) -> EnforcementAccepted:
+    defaults: dict[str, Any] = {
+        "accepted_on": date(2024, 5, 2),
+        "document_number": COURT_NUMBER,
+    }
+    return EnforcementAccepted(**(defaults | overrides))
+
+
+def property_preservation_ordered(**overrides: Any) -> PropertyPreservationOrdered:
+    defaults: dict[str, Any] = {
+        "ordered_on": date(2024, 5, 3),
+        "document_number": COURT_NUMBER,
+        "description": "冻结被执行人银行存款12000元",
+    }
+    return PropertyPreservationOrdered(**(defaults | overrides))
+
+
+def advance_execution_ordered(**overrides: Any) -> AdvanceExecutionOrdered:
+    defaults: dict[str, Any] = {
+        "ordered_on": date(2024, 5, 3),
+        "document_number": COURT_NUMBER,
+        "amount": None,
+    }
+    return AdvanceExecutionOrdered(**(defaults | overrides))
+
+
+def enforcement_outcome_recorded(**overrides: Any) -> EnforcementOutcomeRecorded:
+    defaults: dict[str, Any] = {
+        "decided_on": date(2024, 5, 6),
+        "amount_realised": Decimal("5000.00"),
+        "document_number": COURT_NUMBER,
+        "is_concluded": False,
+    }
+    return EnforcementOutcomeRecorded(**(defaults | overrides))
+
+
 def case_closed(**overrides: Any) -> CaseClosed:
     defaults: dict[str, Any] = {
         "closed_on": date(2024, 4, 30),
@@ -337,7 +392,10 @@ def case_transferred_to_police(**overrides: Any) -> CaseTransferredToPolice:
 
 
 def police_filed(**overrides: Any) -> PoliceFiled:
-    defaults: dict[str, Any] = {"filed_on": date(2024, 4, 26)}
+    defaults: dict[str, Any] = {
+        "filed_on": date(2024, 4, 26),
+        "document_number": FILING_NUMBER,
+    }
     return PoliceFiled(**(defaults | overrides))
 
 
@@ -347,6 +405,7 @@ def police_declined(**overrides: Any) -> PoliceDeclined:
         "reason": "不符合立案条件",
         "is_after_reconsideration": False,
         "request_by": deadline(date(2024, 4, 29)),
+        "document_number": DECLINING_NUMBER,
     }
     return PoliceDeclined(**(defaults | overrides))
 
@@ -503,6 +562,11 @@ def ordered(**overrides: Any) -> list[CaseEvent]:
 def overdue(**overrides: Any) -> list[CaseEvent]:
     """A case whose payment order passed unpaid (recorded without a recommendation)."""
     return [*ordered(**overrides), deadline_missed()]
+
+
+def enforcing(**overrides: Any) -> list[CaseEvent]:
+    """An overdue case the agency applied to the court to enforce on 2024-04-29."""
+    return [*overdue(**overrides), court_enforcement_applied()]
 
 
 def case_of(*histories: Sequence[CaseEvent]) -> Case:

@@ -18,6 +18,12 @@ from services.cases.domain.assignment import (
     ReturnAssignment,
 )
 from services.cases.domain.case import CASE, CaseEvent, allowed_steps
+from services.cases.domain.court import (
+    RecordAdvanceExecution,
+    RecordEnforcementAccepted,
+    RecordEnforcementOutcome,
+    RecordPropertyPreservation,
+)
 from services.cases.domain.duplicates import ConfirmDuplicate, DismissDuplicate
 from services.cases.domain.escalation import FlagEmployerAbsconded, FlagMassIncident
 from services.cases.domain.handover import HandOverComplaint
@@ -55,7 +61,6 @@ from services.cases.domain.state import Case, ServiceMethod
 from services.cases.domain.supplement import ReceiveSupplement, RequestSupplement
 from shared.command_table import Numbered
 from shared.domain import Command
-from shared.duties import Acting
 from shared.errors import DomainError, InvalidTransition
 from tests.unit.cases import factories as f
 
@@ -70,10 +75,11 @@ FACTS: dict[str, object] = {
     "units": f.UNITS,
     "case_id": f.CASE_ID,
     "unit": "jsj",
-    "acting": Acting.office(),
+    "acting": f.OFFICE,
     "earlier": (),
 }
 WHY = "原因"
+COURT_NUMBER = "（2024）东0102执1234号"
 
 RECEIVE = ReceiveCase(
     **f.case_received(received_on=TODAY).model_dump(
@@ -112,13 +118,32 @@ EXAMPLES: tuple[Command, ...] = (
     RecordPayment(paid_on=TODAY, amount=Decimal("12000.00")),
     DecideHandling(decided_on=TODAY, compensation_rate=Decimal("0.5")),
     ApplyCourtEnforcement(applied_on=TODAY),
+    RecordEnforcementAccepted(accepted_on=TODAY, document_number=COURT_NUMBER),
+    RecordPropertyPreservation(
+        ordered_on=TODAY, document_number=COURT_NUMBER, description=WHY
+    ),
+    RecordAdvanceExecution(ordered_on=TODAY, document_number=COURT_NUMBER),
+    RecordEnforcementOutcome(
+        decided_on=TODAY,
+        amount_realised=Decimal("100.00"),
+        document_number=COURT_NUMBER,
+        is_concluded=False,
+    ),
+    RecordEnforcementOutcome(
+        decided_on=TODAY,
+        amount_realised=Decimal("0.00"),
+        document_number=COURT_NUMBER,
+        is_concluded=True,
+    ),
     CloseCase(closed_on=TODAY),
     ProposeReferral(proposed_on=TODAY, grounds=WHY),
     ApproveReferral(approved_on=TODAY, approved_by="局长"),
     RefuseReferral(refused_on=TODAY, refused_by="局长", reason=WHY),
     TransferToPolice(transferred_on=TODAY, police_unit="gafj"),
-    RecordPoliceFiling(filed_on=TODAY),
-    RecordPoliceDeclining(declined_on=TODAY, reason=WHY),
+    RecordPoliceFiling(filed_on=TODAY, document_number=f.FILING_NUMBER),
+    RecordPoliceDeclining(
+        declined_on=TODAY, reason=WHY, document_number=f.DECLINING_NUMBER
+    ),
     RequestReconsideration(requested_on=TODAY),
     RequestProcuratorateSupervision(requested_on=TODAY, reason=WHY),
     AssignCase(lead_unit="jsj", helping_units=("yjkz",), due_on=LATER, note=WHY),

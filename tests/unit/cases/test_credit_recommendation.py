@@ -27,6 +27,7 @@ from shared.errors import InvalidTransition
 from tests.unit.cases.factories import (
     CASE_ID,
     LIMITS,
+    OFFICE,
     PAY_BY,
     TODAY,
     case_closed,
@@ -194,7 +195,7 @@ def test_payments_made_before_the_order_fell_due_count_against_the_threshold() -
 
 def test_a_mass_incident_recommends_the_employer_at_once() -> None:
     events = flag_mass_incident(
-        case_of(investigating()), FLAG, today=TODAY, case_id=CASE_ID
+        case_of(investigating()), FLAG, today=TODAY, case_id=CASE_ID, acting=OFFICE
     )
 
     assert events == [
@@ -210,7 +211,9 @@ def test_a_mass_incident_recommends_the_employer_at_once() -> None:
 def test_a_mass_incident_on_an_overdue_case_says_the_order_is_overdue() -> None:
     history = overdue(amount_owed=Decimal("100.00"))
 
-    events = flag_mass_incident(case_of(history), FLAG, today=TODAY, case_id=CASE_ID)
+    events = flag_mass_incident(
+        case_of(history), FLAG, today=TODAY, case_id=CASE_ID, acting=OFFICE
+    )
 
     assert events[1:] == [
         credit_listing_recommended(
@@ -320,7 +323,9 @@ def test_a_mass_incident_after_the_order_lapsed_and_was_decided_says_it_is_overd
     history = [*overdue(amount_owed=Decimal("100.00")), decided]
 
     # When a mass incident is flagged
-    events = flag_mass_incident(case_of(history), FLAG, today=TODAY, case_id=CASE_ID)
+    events = flag_mass_incident(
+        case_of(history), FLAG, today=TODAY, case_id=CASE_ID, acting=OFFICE
+    )
 
     # Then the recommendation says the order is overdue: the lapse stays a fact
     assert events[1:] == [
@@ -336,7 +341,9 @@ def test_a_mass_incident_after_the_order_lapsed_and_was_decided_says_it_is_overd
 def test_a_case_recommends_the_employer_once_after_an_overdue_order() -> None:
     history = [*ordered(), deadline_missed(), credit_listing_recommended()]
 
-    events = flag_mass_incident(case_of(history), FLAG, today=TODAY, case_id=CASE_ID)
+    events = flag_mass_incident(
+        case_of(history), FLAG, today=TODAY, case_id=CASE_ID, acting=OFFICE
+    )
 
     assert events == [mass_incident_flagged(note="二十余名工人聚集讨薪")]
 
@@ -344,7 +351,9 @@ def test_a_case_recommends_the_employer_once_after_an_overdue_order() -> None:
 def test_a_mass_incident_is_flagged_once() -> None:
     history = [*investigating(), mass_incident_flagged()]
 
-    events = flag_mass_incident(case_of(history), FLAG, today=TODAY, case_id=CASE_ID)
+    events = flag_mass_incident(
+        case_of(history), FLAG, today=TODAY, case_id=CASE_ID, acting=OFFICE
+    )
 
     assert events == []
 
@@ -356,6 +365,7 @@ def test_a_closed_case_is_not_flagged() -> None:
             FLAG,
             today=TODAY,
             case_id=CASE_ID,
+            acting=OFFICE,
         )
 
     assert refused.value.current == CaseStatus.CLOSED
@@ -364,9 +374,11 @@ def test_a_closed_case_is_not_flagged() -> None:
 def test_an_absconded_employer_is_flagged_once_and_recommends_no_one() -> None:
     command = FlagEmployerAbsconded(flagged_on=date(2024, 3, 20))
 
-    first = flag_employer_absconded(case_of(investigating()), command, today=TODAY)
+    first = flag_employer_absconded(
+        case_of(investigating()), command, today=TODAY, acting=OFFICE
+    )
     again = flag_employer_absconded(
-        case_of(investigating(), first), command, today=TODAY
+        case_of(investigating(), first), command, today=TODAY, acting=OFFICE
     )
 
     assert first == [employer_absconded_flagged()]

@@ -24,7 +24,11 @@ from services.cases.domain.referral import TransferToPolice
 from services.cases.domain.state import CriminalStatus, DeadlineKind, OpenDeadline
 from shared.errors import InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
+    DECLINING_NUMBER,
+    FILING_NUMBER,
     LIMITS,
+    OFFICE,
+    POLICE,
     TODAY,
     case_of,
     case_transferred_to_police,
@@ -54,17 +58,22 @@ DECLINED_AGAIN = [
 
 
 def declined(history: list[CaseEvent], declined_on: date) -> Sequence[CaseEvent]:
-    command = RecordPoliceDeclining(declined_on=declined_on, reason="不符合立案条件")
+    command = RecordPoliceDeclining(
+        declined_on=declined_on,
+        reason="不符合立案条件",
+        document_number=DECLINING_NUMBER,
+    )
     return record_police_declining(
-        case_of(history), command, today=TODAY, limits=LIMITS
+        case_of(history), command, today=TODAY, limits=LIMITS, acting=POLICE
     )
 
 
 def test_the_police_filing_ends_the_answer_deadline() -> None:
     events = record_police_filing(
         case_of(TRANSFERRED),
-        RecordPoliceFiling(filed_on=date(2024, 4, 26)),
+        RecordPoliceFiling(filed_on=date(2024, 4, 26), document_number=FILING_NUMBER),
         today=TODAY,
+        acting=POLICE,
     )
 
     assert events == [police_filed()]
@@ -112,8 +121,9 @@ def test_a_refusal_on_reconsideration_leaves_three_days_to_ask_the_procuratorate
 def test_the_police_may_file_on_reconsideration() -> None:
     events = record_police_filing(
         case_of(RECONSIDERING),
-        RecordPoliceFiling(filed_on=date(2024, 5, 2)),
+        RecordPoliceFiling(filed_on=date(2024, 5, 2), document_number=FILING_NUMBER),
         today=TODAY,
+        acting=OFFICE,
     )
 
     assert events == [police_filed(filed_on=date(2024, 5, 2))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -61,6 +61,37 @@ def test_a_stored_event_becomes_a_cloudevent_with_our_extensions() -> None:
     )
     assert "causationid" not in body
     assert Envelope.model_validate(body) == envelope
+
+
+def test_a_backdated_event_carries_its_business_date_and_mark_outside_the_hash() -> (
+    None
+):
+    source = "/qingqian/chengdong/members"
+    dated = Recorded(
+        **{**RECORDED.__dict__, "business_date": date(2017, 7, 1), "is_backdated": True}
+    )
+    row = {**vars(dated), "event_id": str(dated.event_id)}
+
+    written = envelope_json(dated, source=source, service="members")
+
+    assert b',"businessdate":"2017-07-01","backdated":true,"hash":' in written
+    assert envelope_of(dated, source=source, service="members").to_json() == written
+    assert row_envelope_json(row, source=source, service="members") == written
+    parsed = Envelope.model_validate_json(written)
+    assert (parsed.businessdate, parsed.backdated) == (date(2017, 7, 1), True)
+
+
+def test_a_dated_event_recorded_in_time_has_a_business_date_and_no_mark() -> None:
+    source = "/qingqian/chengdong/members"
+    dated = Recorded(**{**RECORDED.__dict__, "business_date": date(2017, 8, 1)})
+
+    body = json.loads(envelope_json(dated, source=source, service="members"))
+
+    assert body["businessdate"] == "2017-08-01"
+    assert "backdated" not in body
+    assert "businessdate" not in json.loads(
+        envelope_json(RECORDED, source=source, service="members")
+    )
 
 
 def test_the_relay_writes_the_same_bytes_without_building_the_model() -> None:

@@ -1,0 +1,278 @@
+"""The court records its own acts: given a case the agency applied to enforce, when the
+court (or the office) records acceptance, preservation, advance execution or the
+outcome, then events or a refusal; what it realised counts as recovered."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.cases.domain.court import (
+    RecordAdvanceExecution,
+    RecordEnforcementAccepted,
+    RecordEnforcementOutcome,
+    RecordPropertyPreservation,
+    record_advance_execution,
+    record_enforcement_accepted,
+    record_enforcement_outcome,
+    record_property_preservation,
+)
+from services.cases.domain.state import CaseStatus
+from shared.duties import Acting, Duty
+from shared.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolated
+from tests.unit.cases.factories import (
+    CONSTRUCTION,
+    COURT,
+    COURT_NUMBER,
+    OFFICE,
+    POLICE,
+    TODAY,
+    advance_execution_ordered,
+    arrears_cleared,
+    case_of,
+    enforcement_accepted,
+    enforcement_outcome_recorded,
+    enforcing,
+    overdue,
+    property_preservation_ordered,
+)
+
+ACCEPTED = [*enforcing(), enforcement_accepted()]
+ACCEPT = RecordEnforcementAccepted(
+    accepted_on=date(2024, 5, 2), document_number=COURT_NUMBER
+)
+PRESERVE = RecordPropertyPreservation(
+    ordered_on=date(2024, 5, 3),
+    document_number=COURT_NUMBER,
+    description="冻结被执行人银行存款12000元",
+)
+
+
+def outcome(
+    realised: str = "5000.00",
+    *,
+    on: date = date(2024, 5, 6),
+    is_concluded: bool = False,
+) -> RecordEnforcementOutcome:
+    return RecordEnforcementOutcome(
+        decided_on=on,
+        amount_realised=Decimal(realised),
+        document_number=COURT_NUMBER,
+        is_concluded=is_concluded,
+    )
+
+
+@pytest.mark.parametrize("acting", [COURT, OFFICE], ids=["court", "office"])
+def test_the_court_or_the_office_records_the_acceptance_with_its_number(
+    acting: Acting,
+) -> None:
+    events = record_enforcement_accepted(
+        case_of(enforcing()), ACCEPT, today=TODAY, acting=acting
+    )
+
+    assert events == [enforcement_accepted()]
+    court = case_of(enforcing(), events).court
+    assert court is not None
+    assert court.accepted_on == date(2024, 5, 2)
+    assert court.document_numbers == (COURT_NUMBER,)
+
+
+@pytest.mark.parametrize("acting", [POLICE, CONSTRUCTION], ids=["gafj", "jsj"])
+def test_another_unit_may_not_record_the_courts_acts(acting: Acting) -> None:
+    with pytest.raises(NotPermitted, match="court"):
+        record_enforcement_accepted(
+            case_of(enforcing()), ACCEPT, today=TODAY, acting=acting
+        )
+    with pytest.raises(NotPermitted):
+        record_enforcement_outcome(
+            case_of(ACCEPTED), outcome(), today=TODAY, acting=acting
+        )
+
+
+def test_a_unit_that_holds_the_court_duty_under_another_code_may() -> None:
+    court = Acting.unit_of("fy-xq", Duty.COURT)
+
+    events = record_enforcement_accepted(
+        case_of(enforcing()), ACCEPT, today=TODAY, acting=court
+    )
+
+    assert events == [enforcement_accepted()]
+
+
+def test_court_steps_are_taken_only_under_court_enforcement() -> None:
+    with pytest.raises(InvalidTransition) as refused:
+        record_enforcement_accepted(
+            case_of(overdue()), ACCEPT, today=TODAY, acting=COURT
+        )
+
+    assert refused.value.current == CaseStatus.OVERDUE
+    with pytest.raises(InvalidTransition):
+        record_property_preservation(
+            case_of(overdue()), PRESERVE, today=TODAY, acting=COURT
+        )
+
+
+def test_the_court_accepts_an_application_once() -> None:
+    with pytest.raises(RuleViolated) as refused:
+        record_enforcement_accepted(
+            case_of(ACCEPTED), ACCEPT, today=TODAY, acting=COURT
+        )
+
+    assert refused.value.code == "enforcement-already-accepted"
+
+
+def test_the_acceptance_is_not_before_the_application_nor_in_the_future() -> None:
+    before = ACCEPT.model_copy(update={"accepted_on": date(2024, 4, 28)})
+    future = ACCEPT.model_copy(update={"accepted_on": date(2024, 5, 7)})
+
+    with pytest.raises(InvalidInput) as early:
+        record_enforcement_accepted(
+            case_of(enforcing()), before, today=TODAY, acting=COURT
+        )
+    with pytest.raises(InvalidInput) as late:
+        record_enforcement_accepted(
+            case_of(enforcing()), future, today=TODAY, acting=COURT
+        )
+
+    assert (early.value.field, early.value.rule) == (
+        "accepted_on",
+        "not_before_application",
+    )
+    assert (late.value.field, late.value.rule) == ("accepted_on", "not_in_future")
+
+
+def test_property_may_be_preserved_before_the_acceptance_not_before_the_application() -> (
+    None
+):
+    events = record_property_preservation(
+        case_of(enforcing()), PRESERVE, today=TODAY, acting=COURT
+    )
+    early = PRESERVE.model_copy(update={"ordered_on": date(2024, 4, 26)})
+
+    assert events == [property_preservation_ordered()]
+    assert case_of(enforcing(), events).court.preservations == 1  # type: ignore[union-attr]
+    with pytest.raises(InvalidInput) as refused:
+        record_property_preservation(
+            case_of(enforcing()), early, today=TODAY, acting=COURT
+        )
+    assert refused.value.rule == "not_before_application"
+
+
+def test_an_advance_execution_is_recorded_but_recovers_nothing() -> None:
+    command = RecordAdvanceExecution(
+        ordered_on=date(2024, 5, 3),
+        document_number=COURT_NUMBER,
+        amount=Decimal("3000.00"),
+    )
+
+    events = record_advance_execution(
+        case_of(ACCEPTED), command, today=TODAY, acting=OFFICE
+    )
+
+    assert events == [advance_execution_ordered(amount=Decimal("3000.00"))]
+    case = case_of(ACCEPTED, events)
+    assert case.amount_recovered == 0
+    assert case.court is not None
+    assert case.court.advance_executions == 1
+
+
+def test_what_the_court_realised_adds_to_what_is_recovered() -> None:
+    events = record_enforcement_outcome(
+        case_of(ACCEPTED), outcome(), today=TODAY, acting=COURT
+    )
+
+    assert events == [enforcement_outcome_recorded()]
+    case = case_of(ACCEPTED, events)
+    assert case.amount_recovered == Decimal("5000.00")
+    assert case.amount_still_owed == Decimal("7000.00")
+    assert case.court is not None
+    assert case.court.amount_realised == Decimal("5000.00")
+
+
+def test_realising_the_rest_clears_the_arrears() -> None:
+    events = record_enforcement_outcome(
+        case_of(ACCEPTED),
+        outcome("12000.00", is_concluded=True),
+        today=TODAY,
+        acting=COURT,
+    )
+
+    assert events == [
+        enforcement_outcome_recorded(
+            amount_realised=Decimal("12000.00"), is_concluded=True
+        ),
+        arrears_cleared(
+            cleared_on=date(2024, 5, 6), amount_recovered=Decimal("12000.00")
+        ),
+    ]
+    assert case_of(ACCEPTED, events).amount_still_owed == 0
+
+
+@given(st.lists(st.integers(0, 2_000_000), min_size=1, max_size=6))
+def test_realised_amounts_add_up_and_what_is_owed_never_goes_below_zero(
+    cents: list[int],
+) -> None:
+    history = list(ACCEPTED)
+    for amount in cents:
+        realised = str(Decimal(amount) / 100)
+        history += record_enforcement_outcome(
+            case_of(history), outcome(realised), today=TODAY, acting=COURT
+        )
+
+    case = case_of(history)
+    total = sum((Decimal(c) / 100 for c in cents), Decimal(0))
+    assert case.amount_recovered == total
+    assert case.amount_still_owed == max(Decimal(0), Decimal("12000.00") - total)
+
+
+def test_an_outcome_needs_the_acceptance_first() -> None:
+    with pytest.raises(RuleViolated) as refused:
+        record_enforcement_outcome(
+            case_of(enforcing()), outcome(), today=TODAY, acting=COURT
+        )
+
+    assert refused.value.code == "enforcement-not-accepted"
+
+
+def test_an_outcome_is_not_before_the_acceptance_nor_in_the_future() -> None:
+    with pytest.raises(InvalidInput) as early:
+        record_enforcement_outcome(
+            case_of(ACCEPTED), outcome(on=date(2024, 5, 1)), today=TODAY, acting=COURT
+        )
+    with pytest.raises(InvalidInput) as late:
+        record_enforcement_outcome(
+            case_of(ACCEPTED), outcome(on=date(2024, 5, 7)), today=TODAY, acting=COURT
+        )
+
+    assert (early.value.field, early.value.rule) == (
+        "decided_on",
+        "not_before_acceptance",
+    )
+    assert late.value.rule == "not_in_future"
+
+
+def test_a_concluded_enforcement_takes_no_more_acts() -> None:
+    concluded = [*ACCEPTED, enforcement_outcome_recorded(is_concluded=True)]
+
+    with pytest.raises(RuleViolated) as refused:
+        record_enforcement_outcome(
+            case_of(concluded), outcome(), today=TODAY, acting=COURT
+        )
+    with pytest.raises(RuleViolated):
+        record_property_preservation(
+            case_of(concluded), PRESERVE, today=TODAY, acting=OFFICE
+        )
+
+    assert refused.value.code == "court-enforcement-concluded"
+    court = case_of(concluded).court
+    assert court is not None
+    assert court.concluded_on == date(2024, 5, 6)
+
+
+def test_a_realised_amount_is_never_negative() -> None:
+    with pytest.raises(ValueError, match="amount_realised"):
+        outcome("-1.00")
