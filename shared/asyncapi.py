@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from shared.boundary import known_query_only
 from shared.domain import Aggregate, Event, event_classes
 from shared.envelope import CONTENT_TYPE, Envelope, type_name
 from shared.relay.batches import CLOUDEVENTS_JSON, CONTENT_TYPE_HEADER, EPOCH_HEADER
@@ -252,7 +253,7 @@ def _operations(service: str, names: list[str]) -> dict[str, Any]:
 
 def asyncapi_router(document: Mapping[str, Any]) -> APIRouter:
     """`GET /asyncapi.json`: no token needed, it describes the topics only."""
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(tags=["operations"], dependencies=[Depends(known_query_only)])
     body = dict(document)
 
     @router.get("/asyncapi.json")

@@ -3,9 +3,10 @@ public half published at `/.well-known/jwks.json` for whoever verifies to pin.""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from shared.boundary import known_query_only
 from shared.settings import ServiceSettings
 from shared.signatures import KeySigner, signer_from_pem
 from shared.trust import Jwks
@@ -33,7 +34,7 @@ def published_keys(settings: ServiceSettings) -> Jwks:
 
 def jwks_router(keys: Jwks) -> APIRouter:
     """`GET /.well-known/jwks.json`: no token needed, it holds public keys only."""
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(tags=["operations"], dependencies=[Depends(known_query_only)])
     body = keys.model_dump(mode="json")
 
     @router.get("/.well-known/jwks.json", response_model=Jwks)

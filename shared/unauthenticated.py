@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from shared.boundary import known_query_only
 from shared.dependencies import ActorDep, RuntimeDep
 from shared.domain import Role
 from shared.errors import NotPermitted
@@ -34,6 +35,7 @@ def unauthenticated_router() -> APIRouter:
     router = APIRouter(
         prefix="/operations",
         tags=["operations"],
+        dependencies=[Depends(known_query_only)],
         responses=problem_responses(401, 403, 422),
     )
 

@@ -181,7 +181,9 @@ def _ended(made: MadeUp, today: date) -> tuple[Story, ...]:
         decision=decision_id(_ago(t, 340), 5),
         published=_ago(t, 338),
     )
-    # Paid 250 days ago, over 6 months before applying, with a written commitment.
+    # Paid 250 days ago, during the listing, over 6 months before applying, with a
+    # written commitment; no case covers these listings, so the office records the
+    # evidence of payment it checked (the payment must be on record).
     early = {"applied_on": t.isoformat(), "paid_on": _ago(t, 250).isoformat()}
     commitment = "本公司承诺今后按时足额支付农民工工资，接受社会监督"
     refused = procedure(
@@ -212,6 +214,7 @@ def _ended(made: MadeUp, today: date) -> tuple[Story, ...]:
             _ago(t, 420),
             (
                 *removed,
+                _evidence(early["paid_on"]),
                 Step(
                     "apply-for-early-removal", early | {"commitment_text": commitment}
                 ),
@@ -224,7 +227,12 @@ def _ended(made: MadeUp, today: date) -> tuple[Story, ...]:
             made.employer(),
             grounds("57000.00", 3, 9),
             _ago(t, 200),
-            (*refused, Step("apply-for-early-removal", too_soon), decide_now),
+            (
+                *refused,
+                _evidence(too_soon["paid_on"]),
+                Step("apply-for-early-removal", too_soon),
+                decide_now,
+            ),
         ),
         Story(
             "revoked",
@@ -234,6 +242,17 @@ def _ended(made: MadeUp, today: date) -> tuple[Story, ...]:
             (*revoked, Step("revoke", revocation), _lift(t)),
         ),
         *_expiring(made, today),
+    )
+
+
+def _evidence(paid_on: str) -> Step:
+    return Step(
+        "record-payment-evidence",
+        {
+            "paid_on": paid_on,
+            "evidence": "银行转账凭证（农民工工资足额支付）",
+            "verified_by": "劳动保障监察大队 王五",
+        },
     )
 
 

@@ -29,14 +29,14 @@ from shared.store import EventStore
 
 # Each case with the later cases flagged as its possible duplicates, unless the office
 # dismissed the flag.
-_SUMMARY = (
+SUMMARY = (
     "SELECT s.*, ARRAY(SELECT d.case_id FROM case_summary d"
     " WHERE d.possible_duplicate_of = s.case_id"
     " AND d.duplicate_resolution IS DISTINCT FROM 'dismissed' ORDER BY d.case_id)"
     " AS possible_duplicates FROM case_summary s"
 )
-# A case in one of these is over: its assignment no longer asks anything of a unit.
-_ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
+# A case in one of these is over (its `status`): its assignment no longer asks anything of a unit.
+ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
 _CENT = Decimal("0.01")
 
 
@@ -49,7 +49,8 @@ class TotalsBy(StrEnum):
     LEAD_UNIT = "lead_unit"
 
 
-def _summary(row: asyncpg.Record) -> CaseSummaryView:
+def summary(row: asyncpg.Record) -> CaseSummaryView:
+    """A `case_summary` row as the list shows it."""
     return CaseSummaryView(**{k: row[k] for k in CaseSummaryView.model_fields})
 
 
@@ -59,36 +60,40 @@ async def list_cases(
     status: str | None,
     unit: str | None,
     sector: str | None,
+    territorial_unit: str | None,
     handed_over_by: str | None = None,
     limit: int,
     offset: int,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first, optionally by status, sector, a unit (lead or helping)
-    and the unit that handed them over."""
+    """Cases, newest first, optionally by status, sector, a unit (lead or helping),
+    the town or community whose territory the case lies in (属地) and the unit that
+    handed them over."""
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
+        f"{SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
         " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
-        " AND ($6::text IS NULL OR handed_over_by = $6)"
+        " AND ($6::text IS NULL OR territorial_unit = $6)"
+        " AND ($7::text IS NULL OR handed_over_by = $7)"
         " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
         status,
         sector,
         unit,
         limit,
         offset,
+        territorial_unit,
         handed_over_by,
     )
-    return [_summary(r) for r in rows]
+    return [summary(r) for r in rows]
 
 
 async def overdue_cases(pool: asyncpg.Pool, *, today: date) -> list[CaseSummaryView]:
     """Cases with a deadline passed while its step is not done, or a late assignment."""
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE {_ENDED} AND (overdue_since IS NOT NULL"
+        f"{SUMMARY} WHERE {ENDED} AND (overdue_since IS NOT NULL"
         " OR (assignment_status = 'active' AND assignment_due < $1))"
         " ORDER BY coalesce(overdue_since, assignment_due), case_id",
         today,
     )
-    return [_summary(r) for r in rows]
+    return [summary(r) for r in rows]
 
 
 async def work_queue(
@@ -102,12 +107,12 @@ async def work_queue(
     """(assigned to the unit, due within `soon` working days, overdue) for one unit."""
     horizon = calendar.add_working_days(today, soon_working_days).due
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE {_ENDED} AND assignment_status = 'active'"
+        f"{SUMMARY} WHERE {ENDED} AND assignment_status = 'active'"
         " AND (lead_unit = $1 OR $1 = ANY(helping_units))"
         " ORDER BY assignment_due, case_id",
         unit,
     )
-    assigned = [_summary(r) for r in rows]
+    assigned = [summary(r) for r in rows]
 
     def due(case: CaseSummaryView) -> list[date]:
         return [d for d in (case.assignment_due, case.next_due) if d is not None]

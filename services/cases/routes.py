@@ -12,6 +12,7 @@ from services.cases.command_table import COMMANDS, CaseId
 from services.cases.domain import state
 from services.cases.domain.case import CASE
 from services.cases.downloads import totals_download
+from services.cases.inbox import cases_inbox
 from services.cases.projections import CASE_MODELS
 from services.cases.queries import TotalsBy
 from services.cases.rules import CaseRules
@@ -33,6 +34,7 @@ from shared.http import (
     RuntimeDep,
     StoreDep,
 )
+from shared.inbox import inbox_route
 from shared.routers import command_router, query_router
 from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
@@ -55,6 +57,13 @@ async def list_cases(
         Query(pattern=UNIT_CODE_PATTERN, description="lead or helping unit"),
     ] = None,
     sector: Annotated[str | None, Query(pattern=r"^(construction|other)$")] = None,
+    territorial_unit: Annotated[
+        str | None,
+        Query(
+            pattern=UNIT_CODE_PATTERN,
+            description="the town or community whose territory the case lies in",
+        ),
+    ] = None,
     handed_over_by: Annotated[
         str | None,
         Query(pattern=UNIT_CODE_PATTERN, description="the unit that handed it over"),
@@ -62,13 +71,16 @@ async def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
-    """Cases, newest first (no personal data). The petitions bureau or the trade union
-    sees what became of the complaints it handed over with `handed_over_by`."""
+    """Cases, newest first (no personal data). Any person reads them, so a town or a
+    community reads every case in its territory with `territorial_unit`, assigned to
+    it or not, and the petitions bureau or the trade union sees what became of the
+    complaints it handed over with `handed_over_by`."""
     return await queries.list_cases(
         pool,
         status=status,
         unit=unit,
         sector=sector,
+        territorial_unit=territorial_unit,
         handed_over_by=handed_over_by,
         limit=limit,
         offset=offset,
@@ -128,6 +140,9 @@ async def work_queue(
     return WorkQueueView(
         unit=unit, today=today, assigned=assigned, due_soon=due_soon, overdue=overdue
     )
+
+
+inbox_route(reads, cases_inbox, name="cases_inbox")
 
 
 @reads.get("/totals")

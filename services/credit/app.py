@@ -11,7 +11,10 @@ from fastapi import FastAPI
 from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import LISTING
+from services.credit.domain.construction_measures import MEASURE
 from services.credit.downloads import downloads
+from services.credit.measure_projection import ConstructionMeasures
+from services.credit.measure_routes import measures
 from services.credit.process_managers import CandidatesFromCases
 from services.credit.projections import EmployerCases, ListingReadModels
 from services.credit.public_routes import PUBLIC_LIMIT, public
@@ -45,7 +48,7 @@ RESTRICTED_EVENT_TYPES = frozenset(
     )
 )
 # Every aggregate the service stores: its AsyncAPI document lists their events.
-AGGREGATES: tuple[Aggregate[Any, Any], ...] = (LISTING,)
+AGGREGATES: tuple[Aggregate[Any, Any], ...] = (LISTING, MEASURE)
 
 
 def create_app(settings: CreditSettings) -> FastAPI:
@@ -62,6 +65,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
         return [
             MemberDirectory(settings.members_topic),
             ListingReadModels(rt.store, settings.events_topic, district.exchange),
+            ConstructionMeasures(rt.store, settings.events_topic),
             EmployerCases(settings.cases_topic),
             CandidatesFromCases(
                 rt.store, rt.pool, context, cases_topic=settings.cases_topic
@@ -81,7 +85,7 @@ def create_app(settings: CreditSettings) -> FastAPI:
     app = create_service_app(
         settings,
         title="Qingqian credit",
-        routers=[commands, reads, internal, public, downloads],
+        routers=[commands, reads, internal, public, downloads, measures],
         consumers=consumers,
         background=background,
         migrations=MIGRATIONS,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.candidate import OpenByHand
 from services.credit.domain.decision import DecideListing
+from services.credit.domain.early_removal import PaymentOnRecord
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import Listing
 from services.credit.domain.sanctions import SanctionDuty
@@ -71,6 +72,59 @@ async def _has_new_arrears(scope: Scope[Command, object]) -> bool:
     return found is not None
 
 
+async def _payment_on_record(scope: Scope[Command, object]) -> PaymentOnRecord:
+    """The day cases recorded the listing's arrears paid in full (`case_outcomes`): the
+    last of its grounds' cases to be cleared; voided cases do not count."""
+    listing, _ = await load(scope.store, LISTING, scope.entity_id)
+    return await payment_on_record(scope, listing)
+
+
+async def payment_on_record(
+    scope: Scope[Command, object], listing: Listing
+) -> PaymentOnRecord:
+    """What cases recorded of a listing's arrears (`PaymentOnRecord` says which cases
+    are weighed)."""
+    return await paid_in_full(scope, await _cases_of(scope, listing))
+
+
+async def paid_in_full(
+    scope: Scope[Command, object], streams: list[str]
+) -> PaymentOnRecord:
+    """The day the last of those cases was paid in full, if all were; voided cases do
+    not count, and a case credit never heard of is not paid."""
+    paid_in_full_on = await scope.pool.fetchval(
+        "SELECT CASE WHEN count(*) > 0 AND bool_and(o.cleared_on IS NOT NULL)"
+        " THEN max(o.cleared_on) END FROM unnest($1::text[]) AS s(case_stream)"
+        " LEFT JOIN case_outcomes o USING (case_stream)"
+        " WHERE o.voided_on IS NULL",
+        streams,
+    )
+    ids = tuple(s.removeprefix("case-") for s in streams)
+    return PaymentOnRecord(case_ids=ids, paid_in_full_on=paid_in_full_on)
+
+
+async def _cases_of(scope: Scope[Command, object], listing: Listing) -> list[str]:
+    grounds = listing.grounds
+    if grounds is not None and grounds.case_ids:
+        return [f"case-{case_id}" for case_id in grounds.case_ids]
+    decision = listing.decision
+    uscc = getattr(listing.subject, "uscc", None)
+    if decision is not None and decision.employer_listing_id and not uscc:
+        employer, _ = await load(scope.store, LISTING, decision.employer_listing_id)
+        if employer.grounds is not None and employer.grounds.case_ids:
+            return [f"case-{case_id}" for case_id in employer.grounds.case_ids]
+        uscc = getattr(employer.subject, "uscc", None)
+    if decision is None or not uscc:
+        return []
+    rows = await scope.pool.fetch(
+        "SELECT case_stream FROM case_outcomes WHERE uscc = $1 AND received_on <= $2"
+        " ORDER BY case_stream",
+        uscc,
+        decision.decided_on,
+    )
+    return [r["case_stream"] for r in rows]
+
+
 TODAY = today()
 CALENDAR: Fact[WorkingDays, Command, CreditContext] = fact("calendar", _calendar)
 LIMITS: Fact[CreditLimits, Command, CreditContext] = fact("limits", _limits)
@@ -84,4 +138,7 @@ EMPLOYER_LISTING: Fact[Listing | None, DecideListing, object] = fact(
     "employer_listing", _employer_listing
 )
 HAS_NEW_ARREARS: Fact[bool, Command, object] = fact("has_new_arrears", _has_new_arrears)
+PAYMENT_ON_RECORD: Fact[PaymentOnRecord, Command, object] = fact(
+    "payment_on_record", _payment_on_record
+)
 DUTIES: Fact[tuple[SanctionDuty, ...], Command, CreditContext] = fact("duties", _duties)

@@ -16,6 +16,7 @@ from services.credit.command_facts import (
     EMPLOYER_LISTING,
     HAS_NEW_ARREARS,
     LIMITS,
+    PAYMENT_ON_RECORD,
     PERSON_KEY,
     TIME_LIMITS,
     TODAY,
@@ -23,16 +24,23 @@ from services.credit.command_facts import (
 )
 from services.credit.domain import (
     candidate,
+    construction_measures,
     decision,
     early_removal,
     ending,
     later_grounds,
     notice,
+    payment_evidence,
     publication,
     sanctioning,
 )
 from services.credit.domain.aggregate import ALLOWED_AFTER, LISTING
 from services.credit.domain.candidate import OpenByHand, OpenCandidate
+from services.credit.domain.construction_measures import (
+    MEASURE,
+    LiftConstructionMeasure,
+    RecordConstructionMeasure,
+)
 from services.credit.domain.decision import DecideListing, DecideNotToList
 from services.credit.domain.early_removal import (
     ApplyForEarlyRemoval,
@@ -46,12 +54,14 @@ from services.credit.domain.notice import (
     ReviewObjection,
     ServeNotice,
 )
+from services.credit.domain.payment_evidence import RecordPaymentEvidence
 from services.credit.domain.publication import PublishListing
 from services.credit.domain.sanctioning import (
     MarkSanctionOverdue,
     RecordSanctionApplied,
     RecordSanctionLifted,
 )
+from services.credit.measure_facts import ACTING, MEASURE_PAYMENT, MEASURE_TARGET
 from shared.command_table import (
     CommandTable,
     Numbered,
@@ -74,6 +84,24 @@ LISTING_NUMBERS = YearlyNumbers(
     entity_id=lambda year, number: f"m-{year}-{number:06d}",
 )
 """Listings opened by hand, numbered per year without gaps: `m-2024-000007`."""
+
+
+def _taken_in(command: RecordConstructionMeasure) -> int:
+    return command.taken_on.year
+
+
+MEASURE_NUMBERS = YearlyNumbers(
+    table="measure_numbers",
+    entity_id=lambda year, number: f"{year}-{number:06d}",
+)
+"""The construction bureau's measures, numbered per year: `measure-2026-000001`."""
+
+MeasureIdPath = Annotated[
+    str, Path(pattern=r"^[0-9]{4}-[0-9]{6}$", examples=["2026-000001"])
+]
+MEASURES = Resource(
+    "construction-measures", id_param="measure_id", id_type=MeasureIdPath
+)
 
 ListingIdPath = Annotated[
     str, Path(pattern=LISTING_ID_PATTERN, examples=["c-2024-000123"])
@@ -221,11 +249,22 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             not_found=MISSING,
         ),
         Row(
+            RecordPaymentEvidence,
+            LISTING,
+            payment_evidence.record_payment_evidence,
+            "For a listing no case covers, record the evidence of full payment the "
+            "office checked and who checked it (else cases' record is the record).",
+            facts=(TODAY, PAYMENT_ON_RECORD),
+            route=LISTINGS.step("record-payment-evidence"),
+            not_found=MISSING,
+        ),
+        Row(
             ApplyForEarlyRemoval,
             LISTING,
             early_removal.apply_for_early_removal,
-            "The employer applies for early removal (credit repair).",
-            facts=(TODAY, HAS_NEW_ARREARS),
+            "The employer applies for early removal (credit repair); a declared "
+            "payment must be cases' recorded full payment, during the listing.",
+            facts=(TODAY, HAS_NEW_ARREARS, PAYMENT_ON_RECORD),
             route=LISTINGS.step("apply-for-early-removal"),
             not_found=MISSING,
         ),
@@ -233,9 +272,10 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             DecideEarlyRemoval,
             LISTING,
             early_removal.decide_early_removal,
-            "Grant early removal if paid ≥ 6 months ago, no new arrears, committed "
-            "in writing; else refuse with reasons.",
-            facts=(*TIME_LIMITS, HAS_NEW_ARREARS),
+            "Grant early removal if paid in full on record during the listing ≥ 6 "
+            "months before applying, no new arrears, committed in writing; else "
+            "refuse with reasons.",
+            facts=(*TIME_LIMITS, HAS_NEW_ARREARS, PAYMENT_ON_RECORD),
             route=LISTINGS.step("decide-early-removal"),
             not_found=MISSING,
         ),
@@ -248,6 +288,28 @@ CREDIT_COMMANDS: CommandTable[CreditContext] = CommandTable(
             route=LISTINGS.step("revoke"),
             not_found=MISSING,
         ),
+        Row(
+            RecordConstructionMeasure,
+            MEASURE,
+            construction_measures.record_construction_measure,
+            "The construction bureau (or the office for it) records a measure it "
+            "took — stop-work order, permit refused, qualification inspection "
+            "failed, market access or bidding restricted — tied to a published "
+            "listing or a case.",
+            facts=(TODAY, ACTING, MEASURE_TARGET),
+            route=MEASURES.create("record-construction-measure"),
+            ids=Numbered(MEASURE_NUMBERS, _taken_in),
+        ),
+        Row(
+            LiftConstructionMeasure,
+            MEASURE,
+            construction_measures.lift_construction_measure,
+            "Lift a stop-work order (or a case's restriction) once cases recorded "
+            "the employer's full payment.",
+            facts=(TODAY, ACTING, MEASURE_PAYMENT),
+            route=MEASURES.step("lift"),
+            not_found="construction measure {id} does not exist",
+        ),
     ),
-    transitions=(ALLOWED_AFTER,),
+    transitions=(ALLOWED_AFTER, construction_measures.ALLOWED_AFTER),
 )

@@ -55,3 +55,17 @@ class DeadlineMissed(_Inbound):
     kind: str
     due: date
     detected_on: date
+
+
+class PaymentOrdered(_Inbound):
+    """cases: an order to pay what is still owed; a positive amount after the arrears
+    were cleared says more is owed again (the investigation found it)."""
+
+    ordered_on: date
+    amount: Decimal
+
+
+class ArrearsCleared(_Inbound):
+    """cases: recorded payments reached what is owed; the day still-owed became 0."""
+
+    cleared_on: date

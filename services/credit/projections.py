@@ -9,7 +9,11 @@ from services.credit.domain.aggregate import LISTING
 from services.credit.domain.deadlines import open_deadlines
 from services.credit.domain.listing import Listing
 from services.credit.domain.subjects import EmployerSubject, PersonSubject
-from services.credit.inbound_events import CaseReceived
+from services.credit.inbound_events import (
+    ArrearsCleared,
+    CaseReceived,
+    PaymentOrdered,
+)
 from services.credit.public_records import party_role, records_of
 from shared.db import DbConnection
 from shared.envelope import Envelope
@@ -182,36 +186,61 @@ class EmployerCases:
         self.topics = (cases_topic,)
 
     async def apply(self, conn: DbConnection, event: Envelope) -> None:
-        """Remember which employer each received case is against, and when; and how
-        the case ended."""
+        """Remember which employer each received case is against, and when; when what
+        it owed was paid in full; and how the case ended."""
         if event.event_type in _VOIDED_ON:
             voided_on = date.fromisoformat(
                 str(event.data[_VOIDED_ON[event.event_type]])
             )
             await _outcome(conn, event.subject, "voided_on", voided_on)
-            return
-        if event.event_type == "ArrearsCleared":
-            cleared_on = date.fromisoformat(str(event.data["cleared_on"]))
-            await _outcome(conn, event.subject, "cleared_on", cleared_on)
-            return
-        if event.event_type != "CaseReceived":
-            return
-        received = CaseReceived.model_validate(event.data)
-        if received.project is not None:
-            await conn.execute(
-                "INSERT INTO case_projects (case_id, project_name) VALUES ($1, $2)"
-                " ON CONFLICT DO NOTHING",
-                event.subject.removeprefix("case-"),
-                received.project.name,
+        elif event.event_type == "ArrearsCleared":
+            cleared = ArrearsCleared.model_validate(event.data)
+            await _outcome(conn, event.subject, "cleared_on", cleared.cleared_on)
+        elif event.event_type == "PaymentOrdered":
+            await _ordered(
+                conn, event.subject, PaymentOrdered.model_validate(event.data)
             )
-        if not received.employer.uscc:
-            return
+        elif event.event_type == "CaseReceived":
+            await _received(
+                conn, event.subject, CaseReceived.model_validate(event.data)
+            )
+
+
+async def _received(
+    conn: DbConnection, case_stream: str, received: CaseReceived
+) -> None:
+    await conn.execute(
+        "INSERT INTO case_outcomes (case_stream, uscc, received_on) VALUES ($1, $2, $3)"
+        " ON CONFLICT (case_stream) DO UPDATE SET uscc = excluded.uscc,"
+        " received_on = excluded.received_on",
+        case_stream,
+        received.employer.uscc or None,
+        received.received_on,
+    )
+    if received.project is not None:
         await conn.execute(
-            "INSERT INTO employer_cases (uscc, case_stream, received_on) VALUES ($1, $2, $3)"
+            "INSERT INTO case_projects (case_id, project_name) VALUES ($1, $2)"
             " ON CONFLICT DO NOTHING",
-            received.employer.uscc,
-            event.subject,
-            received.received_on,
+            case_stream.removeprefix("case-"),
+            received.project.name,
+        )
+    if not received.employer.uscc:
+        return
+    await conn.execute(
+        "INSERT INTO employer_cases (uscc, case_stream, received_on) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING",
+        received.employer.uscc,
+        case_stream,
+        received.received_on,
+    )
+
+
+async def _ordered(conn: DbConnection, case_stream: str, order: PaymentOrdered) -> None:
+    # An order of a positive amount says that much is still owed: not paid in full.
+    if order.amount > 0:
+        await conn.execute(
+            "UPDATE case_outcomes SET cleared_on = NULL WHERE case_stream = $1",
+            case_stream,
         )
 
 

@@ -9,7 +9,7 @@ import asyncpg
 
 from services.credit import profiles
 from services.credit.command_table import CREDIT_COMMANDS
-from services.credit.domain.aggregate import LISTING, allowed_after
+from services.credit.domain.aggregate import LISTING, allowed_steps
 from services.credit.domain.listing import is_in_force
 from services.credit.domain.subjects import EmployerSubject
 from services.credit.views import (
@@ -207,7 +207,7 @@ async def listing_detail(
         listing_id=listing_id,
         version=records[-1].version,
         status=listing.status.value,
-        allowed_next=CREDIT_COMMANDS.verbs(allowed_after(listing.status)),
+        allowed_next=CREDIT_COMMANDS.verbs(allowed_steps(listing)),
         is_in_force=is_in_force(listing, today),
         state=state,
         history=[

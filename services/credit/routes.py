@@ -12,6 +12,7 @@ from services.credit.command_facts import CreditContext
 from services.credit.command_table import CREDIT_COMMANDS, ListingIdPath
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.listing import ListingStatus
+from services.credit.inbox import credit_inbox
 from services.credit.person_key import person_key
 from services.credit.projections import LISTING_MODELS
 from services.credit.views import (
@@ -33,6 +34,7 @@ from shared.http import (
     current_actor,
     reader,
 )
+from shared.inbox import inbox_route
 from shared.routers import command_router, query_router
 from shared.values import (
     CheckedResidentId,
@@ -166,3 +168,8 @@ async def sanction_tasks(unit: UnitCode, pool: PoolDep) -> list[SanctionTaskView
     """One unit's sanction tasks: what it must apply, confirm or lift (people only:
     no service account's scope names a unit's work)."""
     return await queries.unit_tasks(pool, unit)
+
+
+# People only (inbox_route asks for a person): no service account's scope names a
+# unit's work.
+inbox_route(internal, credit_inbox, name="credit_inbox")

@@ -1,4 +1,5 @@
-"""The district's rules credit decides with: calendar, time limits, sanction duties."""
+"""The district's rules credit decides with: calendar, time limits, sanction duties,
+and which units hold which duty of the notice's §3."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.sanctions import SanctionDuty, default_sanction_duties
 from shared.calendar import WorkingCalendar
+from shared.duties import DutyUnits
 from shared.settings import DistrictSettings
 
 
@@ -17,17 +19,20 @@ class CreditRules:
     calendar: WorkingCalendar
     limits: CreditLimits
     duties: tuple[SanctionDuty, ...]
+    duty_units: DutyUnits
 
     @classmethod
     def from_district(cls, district: DistrictSettings) -> CreditRules:
-        """The calendar, the `[limits.credit]` table and the default sanction duties
-        (rules.md §3.1.5, mapped to unit codes: a renamed unit keeps its duty)."""
+        """The calendar, the `[limits.credit]` table, the default sanction duties
+        (rules.md §3.1.5, mapped to unit codes: a renamed unit keeps its duty) and the
+        `[duty_units]` table."""
         return cls(
             calendar=WorkingCalendar.from_district(district),
             limits=CreditLimits.model_validate(
                 _crime_thresholds(district) | district.limits.get("credit", {})
             ),
             duties=default_sanction_duties(),
+            duty_units=district.duty_units,
         )
 
 

@@ -18,6 +18,7 @@ from services.meetings.command_table import (
 from services.meetings.domain.action_item import ACTION
 from services.meetings.domain.meeting import MEETING
 from services.meetings.domain.proposal import MeetingKind
+from services.meetings.inbox import meetings_inbox
 from services.meetings.projections import MEETING_MODELS
 from services.meetings.views import (
     ActionItemDetailView,
@@ -34,6 +35,7 @@ from shared.http import (
     RuntimeDep,
     StoreDep,
 )
+from shared.inbox import inbox_route
 from shared.routers import command_router, query_router
 from shared.values import UNIT_CODE_PATTERN, QueryOffset, UnitCode
 
@@ -148,6 +150,9 @@ history_route(
     name="action_item_events",
     description="The action item's history as CloudEvents.",
 )
+
+
+inbox_route(reads, meetings_inbox, name="meetings_inbox")
 
 
 @reads.get("/implementation")

@@ -16,10 +16,12 @@ from services.credit.domain import (
     ending,
     later_grounds,
     notice,
+    payment_evidence,
     publication,
     sanctioning,
 )
 from services.credit.domain.listing import Listing, ListingStatus
+from services.credit.domain.sanctions import SanctionTaskStatus
 from shared.domain import Aggregate, Command
 
 ListingEvent = (
@@ -31,6 +33,7 @@ ListingEvent = (
     | sanctioning.SanctionEvent
     | ending.EndingEvent
     | early_removal.EarlyRemovalEvent
+    | payment_evidence.PaymentEvidenceEvent
 )
 
 
@@ -50,6 +53,8 @@ def evolve(listing: Listing, event: ListingEvent) -> Listing:
         return sanctioning.evolve_sanctioning(listing, event)
     if isinstance(event, ending.EndingEvent):
         return ending.evolve_ending(listing, event)
+    if isinstance(event, payment_evidence.PaymentEvidenceRecorded):
+        return payment_evidence.evolve_payment_evidence(listing, event)
     return early_removal.evolve_early_removal(listing, event)
 
 
@@ -65,6 +70,7 @@ _STEPS_BY_CAPABILITY: Final = (
     decision.ALLOWED_IN,
     publication.ALLOWED_IN,
     sanctioning.ALLOWED_IN,
+    payment_evidence.ALLOWED_IN,
     early_removal.ALLOWED_IN,
     ending.ALLOWED_IN,
     later_grounds.ALLOWED_IN,
@@ -86,3 +92,34 @@ verbs (`allowed_next`, and the refusals on the wire)."""
 def allowed_after(status: ListingStatus) -> tuple[type[Command], ...]:
     """The commands a status allows next."""
     return ALLOWED_AFTER[status]
+
+
+def _refused_by_rule(listing: Listing) -> frozenset[type[Command]]:
+    """The steps the status allows that the decide functions refuse under a named rule
+    in this state: a second application while one is pending (409
+    `early-removal-pending`), a decision without one (`no-early-removal-application`),
+    confirming a sanction no unit has left to confirm (`sanction-already-applied`,
+    `sanction-already-lifted`), payment evidence for a listing whose grounds name
+    cases (`payment-recorded-in-cases`)."""
+    tasks = listing.sanction_tasks
+    pending = listing.early_removal is not None
+    refused: set[type[Command]] = set()
+    refused.add(
+        early_removal.ApplyForEarlyRemoval
+        if pending
+        else early_removal.DecideEarlyRemoval
+    )
+    if all(t.status is SanctionTaskStatus.APPLIED for t in tasks):
+        refused.add(sanctioning.RecordSanctionApplied)
+    if all(t.status is SanctionTaskStatus.LIFTED for t in tasks):
+        refused.add(sanctioning.RecordSanctionLifted)
+    if payment_evidence.is_covered_by_cases(listing):
+        refused.add(payment_evidence.RecordPaymentEvidence)
+    return frozenset(refused)
+
+
+def allowed_steps(listing: Listing) -> tuple[type[Command], ...]:
+    """The commands the listing allows next (`allowed_next`): its status's steps, less
+    those its state refuses by rule, so what is offered is what is taken."""
+    refused = _refused_by_rule(listing)
+    return tuple(c for c in ALLOWED_AFTER[listing.status] if c not in refused)

@@ -1,7 +1,12 @@
 """Early removal on credit repair (提前移出, 信用修复): the employer applies, one
 application at a time, and the listing is removed only when every condition holds;
 otherwise the application is refused naming each condition not met (rules.md §3.1.1
-"Early removal", §4.2)."""
+"Early removal", §4.2).
+
+The payment is the one cases recorded, not the one the employer declares: credit
+follows cases' events (`case_outcomes`) and is given, as the fact `payment_on_record`,
+the day the listing's arrears were paid in full. The 6 months run from that day, which
+must fall within the listing (on or after the decision)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Final, Self, assert_never
 
-from pydantic import model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from services.credit.domain.ending import ended, sanctions_to_lift
 from services.credit.domain.limits import CreditLimits
@@ -37,6 +42,23 @@ class RefusalReason(StrEnum):
     TOO_SOON_AFTER_CORRECTION = "too_soon_after_correction"
     NEW_ARREARS = "new_arrears"
     NO_WRITTEN_COMMITMENT = "no_written_commitment"
+
+
+class PaymentOnRecord(BaseModel):
+    """What cases recorded of the listing's arrears: the cases weighed and the day the
+    last of them was paid in full (what was still owed became 0); None while any of
+    them still owes something, or when credit knows none of them.
+
+    The cases weighed are the listing's grounds' cases; for a listing opened by hand
+    without a case, the cases of the employer (by USCC; a person's listing by its
+    employer listing) that cases received by the listing decision. With none, the
+    payment on record is the evidence the office checked and recorded on the listing,
+    naming who checked it (`payment_evidence`); without that, none is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case_ids: tuple[str, ...] = ()
+    paid_in_full_on: date | None = None
 
 
 class ApplyForEarlyRemoval(Command):
@@ -123,10 +145,13 @@ def apply_for_early_removal(
     *,
     today: date,
     has_new_arrears: bool,
+    payment_on_record: PaymentOnRecord,
 ) -> list[EarlyRemovalEvent]:
     """The employer applies to the listing department for early removal, one
     application at a time; the application records whether new arrears of the
-    employer were known then (from cases' events)."""
+    employer were known then (from cases' events). A declared payment day is checked
+    against the record now (`require_payment_on_record`); an application without one
+    is taken and refused at the decision (not paid)."""
     require_status(listing, {ListingStatus.ACTIVE}, "removed early")
     if listing.early_removal is not None:
         raise RuleViolated(
@@ -140,6 +165,8 @@ def apply_for_early_removal(
         not_before=listing.decision.decided_on if listing.decision else None,
         since="decision",
     )
+    if command.paid_on is not None:
+        require_payment_on_record(listing, command.paid_on, payment_on_record)
     return [
         EarlyRemovalApplied(
             applied_on=command.applied_on,
@@ -158,6 +185,7 @@ def decide_early_removal(
     calendar: WorkingDays,
     limits: CreditLimits,
     has_new_arrears: bool,
+    payment_on_record: PaymentOnRecord,
 ) -> list[EarlyRemovalEvent]:
     """The application is granted, removing the listing, only when every condition
     holds (rules.md §3.1.1 "Early removal"); otherwise it is refused, naming each
@@ -176,7 +204,11 @@ def decide_early_removal(
         since="application",
     )
     reasons = refusal_reasons(
-        application, limits=limits, has_new_arrears=has_new_arrears
+        application,
+        limits=limits,
+        has_new_arrears=has_new_arrears,
+        listed_on=listing.decision.decided_on if listing.decision else None,
+        paid_in_full_on=paid_in_full(listing, payment_on_record),
     )
     if reasons:
         return [EarlyRemovalRefused(decided_on=command.decided_on, reasons=reasons)]
@@ -188,22 +220,77 @@ def decide_early_removal(
     ]
 
 
+def paid_in_full(listing: Listing, record: PaymentOnRecord) -> date | None:
+    """The day the arrears were paid in full on record: cases' record when it weighs
+    a case; else, for a listing no case covers, the payment evidence the office
+    recorded (`payment_evidence`)."""
+    if record.case_ids:
+        return record.paid_in_full_on
+    evidence = listing.payment_evidence
+    return evidence.paid_on if evidence is not None else None
+
+
+def require_payment_on_record(
+    listing: Listing, paid_on: date, record: PaymentOnRecord
+) -> None:
+    """A declared payment must be a full payment made during the listing and on
+    record: 409 `payment-before-listing` when the declared day, or the day cases
+    recorded the full payment, is before the listing decision (that arrears paid before
+    the decision is a case for revocation, not credit repair); 409
+    `payment-not-on-record` when cases recorded no full payment on or before the
+    declared day."""
+    listed_on = listing.decision.decided_on if listing.decision else None
+    paid_in_full_on = paid_in_full(listing, record)
+    if listed_on is not None and paid_on < listed_on:
+        raise RuleViolated(
+            "payment-before-listing",
+            f"The payment of {paid_on} is before the listing decision of "
+            f"{listed_on}; the 6 months run from full payment during the listing.",
+        )
+    if paid_in_full_on is None or paid_in_full_on > paid_on:
+        cases = ", ".join(record.case_ids) or "none known"
+        raise RuleViolated(
+            "payment-not-on-record",
+            f"Cases recorded no full payment on or before {paid_on} "
+            f"(cases: {cases}); record the payment on the case first (or, for a "
+            "listing no case covers, the evidence of payment).",
+        )
+    if listed_on is not None and paid_in_full_on < listed_on:
+        raise RuleViolated(
+            "payment-before-listing",
+            f"Cases recorded full payment on {paid_in_full_on}, before the listing "
+            f"decision of {listed_on}.",
+        )
+
+
 def refusal_reasons(
     application: EarlyRemovalApplication,
     *,
     limits: CreditLimits,
     has_new_arrears: bool,
+    listed_on: date | None = None,
+    paid_in_full_on: date | None = None,
 ) -> tuple[RefusalReason, ...]:
-    """The conditions of early removal not met: wages paid; 6 whole months from the
-    correction (the payment) to the application, counted in calendar months; no new
-    arrears during the listing, known at the application or now; and a written
-    commitment (rules.md §3.1.1)."""
+    """The conditions of early removal not met: wages paid in full, on record (cases)
+    no later than the day declared, and during the listing; 6 whole months from that
+    recorded payment to the application, counted in calendar months; no new arrears
+    during the listing, known at the application or now; and a written commitment
+    (rules.md §3.1.1, §4.2)."""
     reasons: list[RefusalReason] = []
-    if application.paid_on is None:
+    paid_on = application.paid_on
+    # Not paid, as the published refusal names it: nothing declared, or no full
+    # payment on record by the day declared, or none made during the listing (an
+    # application taken before cases' record changed, or before this rule).
+    if (
+        paid_on is None
+        or paid_in_full_on is None
+        or paid_in_full_on > paid_on
+        or (listed_on is not None and paid_in_full_on < listed_on)
+    ):
         reasons.append(RefusalReason.NOT_PAID)
     # 6 whole months from the correction give the right to apply (rules.md §3.1.1).
     elif not has_full_months_passed(
-        application.paid_on, application.applied_on, limits.early_removal_min_months
+        paid_in_full_on, application.applied_on, limits.early_removal_min_months
     ):
         reasons.append(RefusalReason.TOO_SOON_AFTER_CORRECTION)
     if has_new_arrears or application.has_new_arrears:

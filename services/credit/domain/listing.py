@@ -123,6 +123,18 @@ class EarlyRemovalApplication(BaseModel):
     has_new_arrears: bool
 
 
+class PaymentEvidence(BaseModel):
+    """工资支付凭证: for a listing none of whose arrears are in cases (opened by hand
+    without a case), the evidence of full payment the office checked, the day paid
+    and who checked it; cases keeps every other payment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    paid_on: date
+    evidence: str
+    verified_by: str
+
+
 class ListingEnd(BaseModel):
     """When and how the listing ended; every sanction is lifted after it."""
 
@@ -158,6 +170,7 @@ class Listing(BaseModel):
     activated_on: date | None = None
     sanction_tasks: tuple[SanctionTask, ...] = ()
     early_removal: EarlyRemovalApplication | None = None
+    payment_evidence: PaymentEvidence | None = None
     end: ListingEnd | None = None
 
     def task(self, task_id: str) -> SanctionTask | None:

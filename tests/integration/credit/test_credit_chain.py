@@ -1,7 +1,8 @@
 """The whole chain over HTTP and Kafka: a unit admitted in members → a case assigned to
 it, ordered to pay and overdue above the threshold in cases → a candidate in credit,
 notice, objection reviewed, decision, publication → units confirm their sanctions →
-`GET /check` says listed → early removal → not listed, sanctions to lift and lifted."""
+`GET /check` says listed → early removal refused (paid before the decision), revoked
+on reconsideration → not listed, sanctions to lift and lifted."""
 
 from __future__ import annotations
 
@@ -255,20 +256,26 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
     on_list = [e for e in public["records"] if e["uscc"] == USCC]
     assert [e["project_name"] for e in on_list] == ["城东区某安置小区项目"]
 
-    # early removal: paid more than 6 months before applying, no new arrears, committed.
-    await ok(
-        await chain.credit.post(
-            f"{step}/apply-for-early-removal",
-            json={
-                "applied_on": day(0),
-                "paid_on": day(-210),
-                "commitment_text": "本公司承诺今后按时足额支付农民工工资",
-            },
-        )
+    # early removal: the arrears were paid (day -210) before the listing decision, so
+    # this is no credit repair (409); the decision is set aside on reconsideration.
+    refused_removal = await chain.credit.post(
+        f"{step}/apply-for-early-removal",
+        json={
+            "applied_on": day(0),
+            "paid_on": day(-210),
+            "commitment_text": "本公司承诺今后按时足额支付农民工工资",
+        },
     )
+    assert refused_removal.status_code == 409, refused_removal.text
+    assert refused_removal.json()["code"] == "payment-before-listing"
     removed = await ok(
         await chain.credit.post(
-            f"{step}/decide-early-removal", json={"decided_on": day(0)}
+            f"{step}/revoke",
+            json={
+                "revoked_on": day(0),
+                "by": "reconsideration",
+                "reference": "东府复决〔2026〕7号",
+            },
         )
     )
 
@@ -283,7 +290,7 @@ async def test_the_whole_chain_from_a_new_unit_to_early_removal(chain: Chain) ->
     ).json()
     assert after["is_listed"] is False
     detail = (await chain.credit.get(step)).json()
-    assert detail["status"] == "removed"
+    assert detail["status"] == "revoked"
     lifting = [t for t in detail["state"]["sanction_tasks"] if t["unit_code"] == "jsj"]
     assert lifting[0]["status"] == "lift_pending"
     await ok(

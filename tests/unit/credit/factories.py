@@ -34,6 +34,7 @@ from services.credit.domain.notice import (
     ObjectionPeriodLapsed,
     ObjectionReviewed,
 )
+from services.credit.domain.payment_evidence import PaymentEvidenceRecorded
 from services.credit.domain.publication import (
     CREDIT_CHINA,
     CREDIT_SHARING_PLATFORM,
@@ -286,6 +287,15 @@ def early_removal_refused(**overrides: Any) -> EarlyRemovalRefused:
         "reasons": (RefusalReason.NO_WRITTEN_COMMITMENT,),
     }
     return EarlyRemovalRefused(**(defaults | overrides))
+
+
+def payment_evidence_recorded(**overrides: Any) -> PaymentEvidenceRecorded:
+    defaults: dict[str, Any] = {
+        "paid_on": date(2024, 7, 1),
+        "evidence": "银行转账凭证 No. 0012345（工资足额支付）",
+        "verified_by": "劳动保障监察大队 王五",
+    }
+    return PaymentEvidenceRecorded(**(defaults | overrides))
 
 
 def listing_revoked(**overrides: Any) -> ListingRevoked:

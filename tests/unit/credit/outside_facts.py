@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from services.credit.domain.aggregate import ListingEvent
+from services.credit.domain.early_removal import PaymentOnRecord
 from services.credit.domain.listing import Listing
 from shared.domain import Command
 from tests.unit.credit.factories import (
@@ -29,6 +30,7 @@ FACTS: dict[str, Any] = {
     "units": UNITS,
     "has_new_arrears": False,
     "person_key": None,
+    "payment_on_record": PaymentOnRecord(),
 }
 """Every fact from outside a decide function may ask for, with its default."""
 

@@ -1,7 +1,9 @@
 """`allowed_next` offers exactly the steps a caller can take over HTTP that the decide
-functions do not refuse for the listing's status: from a listing in each status (the
-factories' histories), a step offered is not refused as an invalid transition, and a
-step not offered is (issue 14)."""
+functions take in the listing's state: from a listing in each status (the factories'
+histories, with an application pending and every sanction confirmed), a step offered is
+refused neither as an invalid transition nor under a rule of that state (409), and a
+step not offered is refused (issue 14). Refusals for a date, a task id or a role are
+the caller's input, not the state."""
 
 from __future__ import annotations
 
@@ -11,29 +13,30 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.credit.command_table import CREDIT_COMMANDS
-from services.credit.domain.aggregate import LISTING, ListingEvent, allowed_after
+from services.credit.domain.aggregate import LISTING, ListingEvent, allowed_steps
 from services.credit.domain.candidate import OpenByHand
 from services.credit.domain.decision import DecideListing, DecideNotToList
 from services.credit.domain.early_removal import (
     ApplyForEarlyRemoval,
     DecideEarlyRemoval,
+    PaymentOnRecord,
 )
 from services.credit.domain.ending import RevokeListing
 from services.credit.domain.grounds import OpenedFrom
 from services.credit.domain.listing import (
     Listing,
-    ListingStatus,
     RevokedBy,
     ServiceMethod,
 )
 from services.credit.domain.notice import FileObjection, ReviewObjection, ServeNotice
+from services.credit.domain.payment_evidence import RecordPaymentEvidence
 from services.credit.domain.publication import PublishListing
 from services.credit.domain.sanctioning import (
     RecordSanctionApplied,
     RecordSanctionLifted,
 )
 from shared.domain import Command
-from shared.errors import DomainError, InvalidTransition
+from shared.errors import DomainError, InvalidTransition, RuleViolated
 from tests.unit.credit import factories as f
 
 TODAY = f.TODAY
@@ -49,6 +52,7 @@ FACTS: dict[str, object] = {
     "employer_listing": None,
     "person_key": None,
     "has_new_arrears": False,
+    "payment_on_record": PaymentOnRecord(),
 }
 
 EXAMPLES: tuple[Command, ...] = (
@@ -59,7 +63,8 @@ EXAMPLES: tuple[Command, ...] = (
         opened_on=TODAY,
     ),
     ServeNotice(served_on=TODAY, method=ServiceMethod.IN_PERSON),
-    FileObjection(filed_on=TODAY, text=WHY),
+    # Within the objection period: out of it, the date is refused, not the step.
+    FileObjection(filed_on=f.FILED_ON, text=WHY),
     ReviewObjection(reviewed_on=TODAY, upheld=False, reasoning=WHY),
     DecideListing(decided_on=TODAY, decision_id=f.DECISION_ID, decided_by="局长"),
     DecideNotToList(decided_on=TODAY, reason=WHY),
@@ -68,11 +73,22 @@ EXAMPLES: tuple[Command, ...] = (
         task_id=f.JSJ_PERMITS, applied_on=TODAY, basis=WHY, reference=WHY
     ),
     RecordSanctionLifted(task_id=f.JSJ_PERMITS, lifted_on=TODAY, reference=WHY),
+    RecordPaymentEvidence(paid_on=TODAY, evidence=WHY, verified_by="王五"),
     ApplyForEarlyRemoval(applied_on=TODAY, commitment_text=WHY),
     DecideEarlyRemoval(decided_on=TODAY),
     RevokeListing(revoked_on=TODAY, by=RevokedBy.COURT, reference=WHY),
 )
-"""A valid command of every step a caller can take, dated today."""
+"""A valid command of every step a caller can take, dated today (an objection within
+its period)."""
+
+EVERY_TASK_APPLIED: tuple[ListingEvent, ...] = tuple(
+    f.sanction_applied(task_id=t.task_id, unit_code=t.unit_code, measure=t.measure)
+    for t in f.TASKS
+)
+REMOVED = (*f.active(), f.early_removal_applied(), f.early_removal_granted())
+EVERY_TASK_LIFTED: tuple[ListingEvent, ...] = tuple(
+    f.sanction_lifted(task_id=t.task_id, unit_code=t.unit_code) for t in f.TASKS
+)
 
 HISTORIES: tuple[Sequence[ListingEvent], ...] = (
     (),
@@ -87,29 +103,25 @@ HISTORIES: tuple[Sequence[ListingEvent], ...] = (
     [*f.active(), f.listing_expired()],
     [*f.active(), f.listing_revoked()],
     [*f.active(), f.early_removal_granted()],
+    [*f.active(), f.early_removal_applied()],
+    [*f.active(), *EVERY_TASK_APPLIED],
+    [*f.active(), *EVERY_TASK_APPLIED, f.early_removal_applied()],
+    [*REMOVED, *EVERY_TASK_LIFTED],
+    f.active(grounds=f.grounds(case_ids=())),
 )
 """A listing in each status the factories reach."""
 
 
-# Refused for the status, but under the rule that names why, so not offered: deciding
-# while an objection awaits review (409 `objection-period-running`), objecting once
-# the period lapsed (409 `objection-period-over`; test_transitions.py).
-REFUSED_BY_RULE = {
-    (ListingStatus.OBJECTION_FILED, "decide"),
-    (ListingStatus.UNDER_REVIEW, "file-objection"),
-}
-
-
-def _refuses_for_status(listing: Listing, command: Command) -> bool:
+def _is_taken(listing: Listing, command: Command) -> bool:
     row = CREDIT_COMMANDS.row(type(command))
     facts = {fact.name: FACTS[fact.name] for fact in row.facts}
     try:
         row.decide(listing, command, **facts)
-    except InvalidTransition:
-        return True
+    except (InvalidTransition, RuleViolated):
+        return False  # the state refuses it: the status, or a rule of this state
     except DomainError:
-        return False  # refused for a date, a task or a rule: the status allows it
-    return False
+        return True  # refused for a date, a task or a role: the state allows it
+    return True
 
 
 @settings(deadline=None)
@@ -118,15 +130,40 @@ def test_allowed_next_is_what_the_decide_functions_take(
     history: Sequence[ListingEvent],
 ) -> None:
     listing = LISTING.replay(history)
-    offered = set(CREDIT_COMMANDS.verbs(allowed_after(listing.status)))
+    offered = set(CREDIT_COMMANDS.verbs(allowed_steps(listing)))
     taken = {
-        verb
-        for c in EXAMPLES
-        if not _refuses_for_status(listing, c)
-        and (listing.status, verb := CREDIT_COMMANDS.row(type(c)).verb)
-        not in REFUSED_BY_RULE
+        CREDIT_COMMANDS.row(type(c)).verb for c in EXAMPLES if _is_taken(listing, c)
     }
     assert offered == taken, listing.status
+
+
+def test_a_pending_application_offers_its_decision_not_another() -> None:
+    listing = LISTING.replay([*f.active(), f.early_removal_applied()])
+
+    offered = CREDIT_COMMANDS.verbs(allowed_steps(listing))
+
+    assert "decide-early-removal" in offered
+    assert "apply-for-early-removal" not in offered
+
+
+def test_payment_evidence_is_offered_only_where_no_case_holds_the_payment() -> None:
+    by_hand = LISTING.replay(f.active(grounds=f.grounds(case_ids=())))
+    of_a_case = LISTING.replay(f.active())
+
+    assert "record-payment-evidence" in CREDIT_COMMANDS.verbs(allowed_steps(by_hand))
+    assert "record-payment-evidence" not in CREDIT_COMMANDS.verbs(
+        allowed_steps(of_a_case)
+    )
+
+
+def test_confirmed_sanctions_are_not_offered_again() -> None:
+    applied = LISTING.replay([*f.active(), *EVERY_TASK_APPLIED])
+    lifted = LISTING.replay([*REMOVED, *EVERY_TASK_LIFTED])
+
+    assert "record-sanction-applied" not in CREDIT_COMMANDS.verbs(
+        allowed_steps(applied)
+    )
+    assert "record-sanction-lifted" not in CREDIT_COMMANDS.verbs(allowed_steps(lifted))
 
 
 def test_every_listing_status_is_reached() -> None:

@@ -31,6 +31,7 @@ ALLOWED_NEXT: dict[ListingStatus, list[str]] = {
     ListingStatus.PUBLISHED: ["revoke"],
     ListingStatus.ACTIVE: [
         "record-sanction-applied",
+        "record-payment-evidence",
         "apply-for-early-removal",
         "decide-early-removal",
         "revoke",
@@ -61,6 +62,12 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
     step = "/listings/{listing_id}"
     assert served == {
         ("/listings", "open_by_hand", "201"),
+        ("/construction-measures", "record_construction_measure", "201"),
+        (
+            "/construction-measures/{measure_id}/lift",
+            "lift_construction_measure",
+            "200",
+        ),
         (f"{step}/serve-notice", "serve_notice", "200"),
         (f"{step}/file-objection", "file_objection", "200"),
         (f"{step}/review-objection", "review_objection", "200"),
@@ -69,6 +76,7 @@ def test_each_routed_command_is_served_at_its_path_under_its_decide_name() -> No
         (f"{step}/publish", "publish_listing", "200"),
         (f"{step}/record-sanction-applied", "record_sanction_applied", "200"),
         (f"{step}/record-sanction-lifted", "record_sanction_lifted", "200"),
+        (f"{step}/record-payment-evidence", "record_payment_evidence", "200"),
         (f"{step}/apply-for-early-removal", "apply_for_early_removal", "200"),
         (f"{step}/decide-early-removal", "decide_early_removal", "200"),
         (f"{step}/revoke", "revoke_listing", "200"),

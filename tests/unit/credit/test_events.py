@@ -23,6 +23,7 @@ from tests.unit.credit.factories import (
     objection_filed,
     objection_period_lapsed,
     objection_reviewed,
+    payment_evidence_recorded,
     person_subject,
     sanction_applied,
     sanction_lifted,
@@ -48,6 +49,7 @@ EVENTS: list[ListingEvent] = [
     early_removal_applied(paid_on=None),
     early_removal_granted(lift_due=None, sanctions_to_lift=()),
     early_removal_refused(),
+    payment_evidence_recorded(),
     listing_revoked(),
 ]
 

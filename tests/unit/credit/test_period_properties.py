@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from services.credit.domain.early_removal import (
     DecideEarlyRemoval,
     EarlyRemovalEvent,
+    PaymentOnRecord,
     RefusalReason,
     decide_early_removal,
 )
@@ -23,6 +24,7 @@ from shared.errors import RuleViolated
 from shared.months import add_months
 from tests.unit.credit.factories import (
     CALENDAR,
+    DECIDED_ON,
     LIMITS,
     active,
     candidate,
@@ -36,6 +38,11 @@ from tests.unit.credit.factories import (
 
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2032, 12, 31))
 month_ends = days.map(lambda d: d.replace(day=calendar.monthrange(d.year, d.month)[1]))
+# A payment counts from the listing decision on (rules.md §4.2).
+listed_days = st.dates(min_value=DECIDED_ON, max_value=date(2032, 12, 31))
+listed_month_ends = listed_days.map(
+    lambda d: d.replace(day=calendar.monthrange(d.year, d.month)[1])
+).filter(lambda d: d >= DECIDED_ON)
 
 
 def six_whole_months(paid_on: date, applied_on: date) -> bool:
@@ -63,10 +70,15 @@ def decided_on_removal(paid_on: date, applied_on: date) -> list[EarlyRemovalEven
         calendar=CALENDAR,
         limits=LIMITS,
         has_new_arrears=False,
+        payment_on_record=PaymentOnRecord(
+            case_ids=("2024-000001",), paid_in_full_on=paid_on
+        ),
     )
 
 
-@given(st.one_of(days, month_ends), st.integers(min_value=150, max_value=220))
+@given(
+    st.one_of(listed_days, listed_month_ends), st.integers(min_value=150, max_value=220)
+)
 def test_early_removal_is_granted_exactly_when_six_whole_months_have_passed(
     paid_on: date, waited: int
 ) -> None:

@@ -19,6 +19,13 @@ from services.credit.domain.candidate import (
     open_by_hand,
     open_candidate,
 )
+from services.credit.domain.construction_measures import (
+    ALLOWED_AFTER as MEASURE_STEPS,
+)
+from services.credit.domain.construction_measures import (
+    LiftConstructionMeasure,
+    RecordConstructionMeasure,
+)
 from services.credit.domain.decision import (
     DecideListing,
     DecideNotToList,
@@ -54,6 +61,10 @@ from services.credit.domain.notice import (
     lapse_objection_period,
     review_objection,
     serve_notice,
+)
+from services.credit.domain.payment_evidence import (
+    RecordPaymentEvidence,
+    record_payment_evidence,
 )
 from services.credit.domain.publication import PublishListing, publish_listing
 from services.credit.domain.sanctioning import (
@@ -164,6 +175,12 @@ STEPS: dict[type[Command], tuple[Decide, Command]] = {
         MarkSanctionOverdue(task_id=JSJ_PERMITS, due=SANCTION_DUE),
     ),
     ExpireListing: (expire_listing, ExpireListing()),
+    RecordPaymentEvidence: (
+        record_payment_evidence,
+        RecordPaymentEvidence(
+            paid_on=date(2024, 5, 27), evidence="转账凭证", verified_by="王五"
+        ),
+    ),
     ApplyForEarlyRemoval: (
         apply_for_early_removal,
         ApplyForEarlyRemoval(applied_on=date(2024, 5, 27), commitment_text="承诺"),
@@ -257,9 +274,12 @@ def test_every_step_named_is_a_command_and_every_command_a_step() -> None:
         if isinstance(obj, type) and issubclass(obj, Command) and obj is not Command
     }
     steps = {s for status in ListingStatus for s in allowed_after(status)}
+    measure_steps = {s for steps in MEASURE_STEPS.values() for s in steps}
 
     # Cases' facts are recorded, not chosen: no status offers them (later_grounds).
-    assert steps == commands - set(RECORDS_OF_CASES)
+    # The construction bureau's measures are steps of their own streams.
+    assert steps == commands - set(RECORDS_OF_CASES) - measure_steps
+    assert measure_steps == {RecordConstructionMeasure, LiftConstructionMeasure}
     assert set(STEPS) == steps
 
 

@@ -61,3 +61,24 @@ def test_operation_ids_are_function_names_and_unique(service: str) -> None:
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert [i for i in ids if not _SNAKE.match(i)] == []
     assert not [i for i in ids if i.endswith(("_get", "_post"))]
+
+
+def test_every_inbox_has_an_operation_id_of_its_own_across_services() -> None:
+    # The console merges the services' inboxes: a client generated from the three
+    # OpenAPI documents gets one method per service's inbox, never two alike.
+    inboxes = {
+        service: [
+            op["operationId"]
+            for ops in [APPS[service]().openapi()["paths"].get("/inbox", {})]
+            for op in ops.values()
+        ]
+        for service in sorted(APPS)
+    }
+
+    assert inboxes == {
+        "audit": [],
+        "cases": ["cases_inbox"],
+        "credit": ["credit_inbox"],
+        "meetings": ["meetings_inbox"],
+        "members": [],
+    }
