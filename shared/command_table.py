@@ -159,7 +159,8 @@ Ids: TypeAlias = Given | FromCommand[Any] | FromContext[Any] | Numbered[Any]
 
 @dataclass(frozen=True)
 class Route:
-    """`POST /<resource>` (201, a new stream) when `creates`; else `POST
+    """`POST /<resource>` (201, a new stream) when `creates`, or `POST
+    /<resource>/<verb>` (201) for a second way to make one (`at_verb`); else `POST
     /<resource>/{<id_param>}/<verb>`, or `POST /<resource>/<verb>` without an id
     param. `verb` is also the step's name in `allowed_next` lists."""
 
@@ -168,11 +169,12 @@ class Route:
     id_param: str | None = None
     id_type: Any = str
     creates: bool = False
+    at_verb: bool = False
 
     @property
     def path(self) -> str:
         """The route's path, e.g. `/units/{code}/rename`."""
-        if self.creates:
+        if self.creates and not self.at_verb:
             return f"/{self.resource}"
         if self.id_param is None:
             return f"/{self.resource}/{self.verb}"
@@ -193,9 +195,11 @@ class Resource:
     id_param: str | None = None
     id_type: Any = str
 
-    def create(self, verb: str) -> Route:
-        """`POST /<name>` → 201; `verb` names the step in `allowed_next` lists."""
-        return Route(self.name, verb, creates=True)
+    def create(self, verb: str, *, at_verb: bool = False) -> Route:
+        """`POST /<name>` → 201; `verb` names the step in `allowed_next` lists. With
+        `at_verb`, `POST /<name>/<verb>` → 201: another way to make a new stream
+        (a case handed over by a unit, beside one the office receives)."""
+        return Route(self.name, verb, creates=True, at_verb=at_verb)
 
     def step(self, verb: str) -> Route:
         """`POST /<name>/{<id_param>}/<verb>` (or `/<name>/<verb>` without an id)."""

@@ -12,7 +12,9 @@ from fastapi import Path
 from services.cases.domain import (
     assignment,
     court,
+    duplicates,
     escalation,
+    handover,
     intake,
     investigation,
     payments,
@@ -27,10 +29,13 @@ from services.cases.domain import (
 from services.cases.domain.case import (
     ALLOWED_AFTER,
     ALLOWED_AFTER_CRIMINAL,
+    ALLOWED_AFTER_DUPLICATE,
     ALLOWED_AFTER_PENALTY,
     CASE,
 )
+from services.cases.domain.duplicate_match import EarlierCase
 from services.cases.domain.limits import CaseLimits
+from services.cases.duplicate_candidates import cases_of_employer
 from services.cases.rules import CaseRules
 from shared.command_table import (
     CommandTable,
@@ -70,6 +75,14 @@ async def _limits(scope: Scope[Command, CaseRules]) -> CaseLimits:
     return scope.context.limits
 
 
+async def _earlier(
+    scope: Scope[intake.CaseParticulars, CaseRules],
+) -> tuple[EarlierCase, ...]:
+    # A case without an employer code is matched with none (the rule needs the USCC).
+    uscc = scope.command.employer.uscc
+    return () if uscc is None else await cases_of_employer(scope.pool, uscc)
+
+
 async def _forget_key(scope: Scope[Any, Any], appended: Appended) -> None:
     # Once the log says so, the worker's key goes: every copy of their personal data
     # becomes unreadable, and the hash chain still verifies.
@@ -86,6 +99,7 @@ CASE_ID = entity_id("case_id")
 ACTOR_UNIT = actor_unit()
 # Who acts, for a unit's own act (the police, the court) the office may also record.
 ACTING: Fact[Acting, Command, CaseRules] = acting(lambda rules: rules.duty_units)
+EARLIER = fact("earlier", _earlier)
 
 COMMANDS: CommandTable[CaseRules] = CommandTable(
     (
@@ -94,14 +108,51 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             CASE,
             intake.receive_case,
             "Register a received case under the next case number.",
-            facts=(TODAY, CALENDAR, LIMITS, UNITS),
+            facts=(TODAY, CALENDAR, LIMITS, UNITS, EARLIER),
             route=CASES.create("receive"),
             ids=Numbered(CASE_NUMBERS, lambda c: c.received_on.year, id_fact="case_id"),
             description="Register a received case (complaint, report, platform clue, "
             "petition hand-over, inspection finding…) under the next case number; the "
             "5-working-day acceptance limit starts. 422 names the field for a bad USCC "
             "(unless overridden with a reason), a bad ID number or an unknown "
-            "territorial unit.",
+            "territorial unit. A case naming the employer of an open case received "
+            "within `duplicate_window_days`, with a worker or the project in common, "
+            "is flagged as its possible duplicate (`PossibleDuplicateFlagged`).",
+        ),
+        Row(
+            handover.HandOverComplaint,
+            CASE,
+            handover.hand_over_complaint,
+            "The petitions bureau or the trade union hands a complaint over as a new case.",
+            facts=(ACTING, TODAY, CALENDAR, LIMITS, UNITS, EARLIER),
+            route=CASES.create("hand-over", at_verb=True),
+            ids=Numbered(CASE_NUMBERS, lambda c: c.received_on.year, id_fact="case_id"),
+            description="The petitions bureau (信访局) or the trade union (总工会) hands a "
+            "complaint over as a new case under the next case number, with its own "
+            "reference number (`unit_reference`); the source follows the unit's duty "
+            "(`petition_handover`, `union_report`). It is received exactly as "
+            "`POST /cases` receives one (same checks, acceptance limit and duplicate "
+            "flag); the unit follows it with `GET /cases?handed_over_by=<unit>`. 403 "
+            "`not-permitted` for a unit holding neither duty; the office must name "
+            "`source` and `handed_over_by` (422).",
+        ),
+        Row(
+            duplicates.ConfirmDuplicate,
+            CASE,
+            duplicates.confirm_duplicate,
+            "Confirm a possible duplicate: the case is refused as the earlier case's duplicate.",
+            facts=(TODAY,),
+            route=CASES.step("confirm-duplicate"),
+            not_found=NOT_FOUND,
+        ),
+        Row(
+            duplicates.DismissDuplicate,
+            CASE,
+            duplicates.dismiss_duplicate,
+            "Dismiss a possible-duplicate flag with a reason: the case goes on.",
+            facts=(TODAY,),
+            route=CASES.step("dismiss-duplicate"),
+            not_found=NOT_FOUND,
         ),
         Row(
             intake.AcceptCase,
@@ -489,5 +540,10 @@ COMMANDS: CommandTable[CaseRules] = CommandTable(
             not_found=NOT_FOUND,
         ),
     ),
-    transitions=(ALLOWED_AFTER, ALLOWED_AFTER_CRIMINAL, ALLOWED_AFTER_PENALTY),
+    transitions=(
+        ALLOWED_AFTER,
+        ALLOWED_AFTER_CRIMINAL,
+        ALLOWED_AFTER_PENALTY,
+        ALLOWED_AFTER_DUPLICATE,
+    ),
 )

@@ -11,7 +11,7 @@ from typing import Final
 import asyncpg
 
 from services.cases.domain.state import CaseStatus, DeadlineKind
-from services.cases.queries import ENDED, summary
+from services.cases.queries import ENDED, SUMMARY, summary
 from services.cases.views import CaseSummaryView
 from shared.dependencies import ServiceRuntime
 from shared.duties import Duty
@@ -161,7 +161,7 @@ async def _summaries(
     pool: asyncpg.Pool, where: str, value: str
 ) -> list[CaseSummaryView]:
     rows = await pool.fetch(
-        f"SELECT * FROM case_summary WHERE {ENDED} AND {where} ORDER BY case_id",  # noqa: S608 - fixed texts
+        f"{SUMMARY} WHERE {ENDED} AND {where} ORDER BY case_id",
         value,
     )
     return [summary(r) for r in rows]

@@ -82,9 +82,11 @@ async def _summary(
         " assignment_status, workers_count, months_owed, amount_owed, amount_recovered,"
         " is_mass_incident, is_employer_absconded, received_on, next_due, next_due_kind,"
         " missed_count, is_credit_recommended, version, updated_at, overdue_since,"
-        " is_arrears, penalty)"
+        " is_arrears, penalty, handed_over_by, unit_reference, outcome, project_name,"
+        " worker_subjects, possible_duplicate_of, duplicate_resolution)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
+        " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31,"
+        " $32, $33, $34, $35)"
         " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status,"
         " criminal = excluded.criminal, penalty = excluded.penalty, lead_unit = excluded.lead_unit,"
         " helping_units = excluded.helping_units, assignment_due = excluded.assignment_due,"
@@ -95,7 +97,13 @@ async def _summary(
         " next_due = excluded.next_due, next_due_kind = excluded.next_due_kind,"
         " missed_count = excluded.missed_count, overdue_since = excluded.overdue_since,"
         " is_credit_recommended = excluded.is_credit_recommended,"
-        " is_arrears = excluded.is_arrears,"
+        " is_arrears = excluded.is_arrears, outcome = excluded.outcome,"
+        " possible_duplicate_of = excluded.possible_duplicate_of,"
+        " duplicate_resolution = excluded.duplicate_resolution,"
+        " handed_over_by = excluded.handed_over_by,"
+        " unit_reference = excluded.unit_reference,"
+        " project_name = excluded.project_name,"
+        " worker_subjects = excluded.worker_subjects,"
         " version = excluded.version, updated_at = excluded.updated_at"
         " WHERE case_summary.version < excluded.version",
         case_id,
@@ -126,6 +134,20 @@ async def _summary(
         overdue[0] if overdue else None,
         case.is_arrears,
         case.penalty.value,
+        *_intake_columns(case),
+    )
+
+
+def _intake_columns(case: Case) -> tuple[object, ...]:
+    """Who handed the case over, how it ended, and what the duplicate rule compares."""
+    return (
+        case.handed_over_by,
+        case.unit_reference,
+        case.outcome.value if case.outcome else None,
+        case.project.name if case.project else None,
+        [w.subject for w in case.workers],
+        case.possible_duplicate_of,
+        case.duplicate_resolution.value if case.duplicate_resolution else None,
     )
 
 

@@ -27,7 +27,14 @@ from shared.handling import decode_all
 from shared.personal_data import PersonalVault, mask
 from shared.store import EventStore
 
-_SUMMARY = "SELECT * FROM case_summary"
+# Each case with the later cases flagged as its possible duplicates, unless the office
+# dismissed the flag.
+SUMMARY = (
+    "SELECT s.*, ARRAY(SELECT d.case_id FROM case_summary d"
+    " WHERE d.possible_duplicate_of = s.case_id"
+    " AND d.duplicate_resolution IS DISTINCT FROM 'dismissed' ORDER BY d.case_id)"
+    " AS possible_duplicates FROM case_summary s"
+)
 # A case in one of these is over (its `status`): its assignment no longer asks anything of a unit.
 ENDED = "status NOT IN ('closed', 'rejected', 'transferred_out', 'cancelled')"
 _CENT = Decimal("0.01")
@@ -54,18 +61,20 @@ async def list_cases(
     unit: str | None,
     sector: str | None,
     territorial_unit: str | None,
-    penalty: str | None,
+    penalty: str | None = None,
+    handed_over_by: str | None = None,
     limit: int,
     offset: int,
 ) -> list[CaseSummaryView]:
     """Cases, newest first, optionally by status, sector, a unit (lead or helping),
-    the town or community whose territory the case lies in (属地) and where their
-    penalty track is."""
+    the town or community whose territory the case lies in (属地), where their penalty
+    track is and the unit that handed them over."""
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
+        f"{SUMMARY} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sector = $2)"
         " AND ($3::text IS NULL OR lead_unit = $3 OR $3 = ANY(helping_units))"
         " AND ($6::text IS NULL OR territorial_unit = $6)"
         " AND ($7::text IS NULL OR penalty = $7)"
+        " AND ($8::text IS NULL OR handed_over_by = $8)"
         " ORDER BY received_on DESC, case_id DESC LIMIT $4 OFFSET $5",
         status,
         sector,
@@ -74,6 +83,7 @@ async def list_cases(
         offset,
         territorial_unit,
         penalty,
+        handed_over_by,
     )
     return [summary(r) for r in rows]
 
@@ -81,7 +91,7 @@ async def list_cases(
 async def overdue_cases(pool: asyncpg.Pool, *, today: date) -> list[CaseSummaryView]:
     """Cases with a deadline passed while its step is not done, or a late assignment."""
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE {ENDED} AND (overdue_since IS NOT NULL"
+        f"{SUMMARY} WHERE {ENDED} AND (overdue_since IS NOT NULL"
         " OR (assignment_status = 'active' AND assignment_due < $1))"
         " ORDER BY coalesce(overdue_since, assignment_due), case_id",
         today,
@@ -100,7 +110,7 @@ async def work_queue(
     """(assigned to the unit, due within `soon` working days, overdue) for one unit."""
     horizon = calendar.add_working_days(today, soon_working_days).due
     rows = await pool.fetch(
-        f"{_SUMMARY} WHERE {ENDED} AND assignment_status = 'active'"
+        f"{SUMMARY} WHERE {ENDED} AND assignment_status = 'active'"
         " AND (lead_unit = $1 OR $1 = ANY(helping_units))"
         " ORDER BY assignment_due, case_id",
         unit,
@@ -162,10 +172,22 @@ def may_see_personal_data(actor: Actor, case: Case) -> bool:
     return case.assignment is not None and case.assignment.includes(actor.unit)
 
 
+async def possible_duplicates(pool: asyncpg.Pool, case_id: str) -> list[str]:
+    """The cases flagged as possible duplicates of this one (and not dismissed), as
+    the read model shows them now."""
+    rows = await pool.fetch(
+        "SELECT case_id FROM case_summary WHERE possible_duplicate_of = $1"
+        " AND duplicate_resolution IS DISTINCT FROM 'dismissed' ORDER BY case_id",
+        case_id,
+    )
+    return [r["case_id"] for r in rows]
+
+
 async def case_detail(
     store: EventStore,
     case_id: str,
     *,
+    duplicates: list[str],
     actor: Actor,
     as_of: datetime | None,
     today: date,
@@ -173,7 +195,8 @@ async def case_detail(
     service: str,
 ) -> CaseDetailView:
     """The case rebuilt from its stream (up to `as_of`), its history and its workers;
-    `allowed_next` as the rules stand `today`."""
+    `allowed_next` as the rules stand `today`; `duplicates`: the later cases flagged as
+    possible duplicates of it."""
     stream = CASE.stream_id(case_id)
     records = await store.history(stream, as_of=as_of)
     if not records:
@@ -194,6 +217,8 @@ async def case_detail(
         penalty=case.penalty.value,
         allowed_next=COMMANDS.verbs(allowed_steps(case, today=today)),
         state=state,
+        possible_duplicate_of=case.possible_duplicate_of,
+        possible_duplicates=duplicates,
         workers=workers,
         amount_still_owed=case.amount_still_owed.quantize(_CENT),
         deadlines=[

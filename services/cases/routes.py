@@ -67,13 +67,18 @@ async def list_cases(
     penalty: Annotated[
         state.PenaltyStatus | None, Query(description="where the penalty track is")
     ] = None,
+    handed_over_by: Annotated[
+        str | None,
+        Query(pattern=UNIT_CODE_PATTERN, description="the unit that handed it over"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[QueryOffset, Query()] = 0,
 ) -> list[CaseSummaryView]:
     """Cases, newest first (no personal data). Any person reads them, so a town or a
     community reads every case in its territory with `territorial_unit`, assigned to
     it or not; `penalty=decided` lists the fines decided and neither paid nor sent to
-    the court."""
+    the court; the petitions bureau or the trade union sees what became of the
+    complaints it handed over with `handed_over_by`."""
     return await queries.list_cases(
         pool,
         status=status,
@@ -81,6 +86,7 @@ async def list_cases(
         sector=sector,
         territorial_unit=territorial_unit,
         penalty=penalty,
+        handed_over_by=handed_over_by,
         limit=limit,
         offset=offset,
     )
@@ -96,6 +102,7 @@ async def overdue_cases(pool: PoolDep, rt: RuntimeDep) -> list[CaseSummaryView]:
 async def get_case(
     case_id: CaseId,
     store: StoreDep,
+    pool: PoolDep,
     rt: RuntimeDep,
     actor: ActorDep,
     as_of: Annotated[
@@ -103,10 +110,12 @@ async def get_case(
     ] = None,
 ) -> CaseDetailView:
     """A case with its state, deadlines, workers (clear for the office and the assigned
-    units, masked for others) and its full history."""
+    units, masked for others), its full history and the later cases flagged as its
+    possible duplicates."""
     return await queries.case_detail(
         store,
         case_id,
+        duplicates=await queries.possible_duplicates(pool, case_id),
         actor=actor,
         as_of=as_of,
         today=datetime.now(rt.zone).date(),

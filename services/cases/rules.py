@@ -20,7 +20,8 @@ class CaseRules:
 
     @classmethod
     def from_district(cls, district: DistrictSettings) -> CaseRules:
-        """The calendar with the district's extra years and the `[limits.cases]` table."""
+        """The calendar with the district's extra years, the `[limits.cases]` table and
+        the `[duty_units]` table."""
         return cls(
             calendar=WorkingCalendar.from_district(district),
             limits=CaseLimits.model_validate(district.limits.get("cases", {})),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.envelope import Envelope
 
@@ -38,6 +38,17 @@ class CaseSummaryView(BaseModel):
     overdue_since: date | None
     is_credit_recommended: bool
     version: int
+    # Added with hand-overs and duplicate intake (issue 14): empty for a case without.
+    outcome: str | None = None
+    # A complaint handed over by the petitions bureau or the trade union: which unit,
+    # under which of its reference numbers.
+    handed_over_by: str | None = None
+    unit_reference: str | None = None
+    # The earlier case this one may duplicate, and how the office resolved the flag;
+    # the later cases flagged as possible duplicates of this one.
+    possible_duplicate_of: str | None = None
+    duplicate_resolution: str | None = None
+    possible_duplicates: list[str] = Field(default_factory=list)
 
 
 class WorkerView(BaseModel):
@@ -71,6 +82,8 @@ class CaseDetailView(BaseModel):
     penalty: str
     allowed_next: list[str]
     state: dict[str, object]
+    possible_duplicate_of: str | None
+    possible_duplicates: list[str]
     workers: list[WorkerView]
     amount_still_owed: Decimal
     deadlines: list[DeadlineView]

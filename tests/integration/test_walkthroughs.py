@@ -59,6 +59,7 @@ def _variables(tokens: TokenMaker) -> dict[str, str]:
         "QM": MEETINGS,
         "QQ_TOKEN": token(Role.OFFICE),
         "JSJ_TOKEN": token(Role.UNIT_STAFF, unit="jsj", person="p"),
+        "XFJ_TOKEN": token(Role.UNIT_STAFF, unit="xfj", person="p"),
         "JSJ": token(Role.UNIT_STAFF, unit="jsj", person="jsj-01"),
         # The police record their own answer (cases-api.md, "Referral to the police").
         "GAFJ": token(Role.UNIT_STAFF, unit="gafj", person="gafj-01"),

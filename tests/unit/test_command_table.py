@@ -221,3 +221,10 @@ def test_routes_come_from_the_rows() -> None:
     )
     body = close["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/CloseThing"}
+
+
+def test_a_second_way_to_make_a_stream_is_posted_at_its_verb() -> None:
+    route = THINGS.create("hand-over", at_verb=True)
+
+    assert (route.path, route.status_code) == ("/things/hand-over", 201)
+    assert THINGS.create("open").path == "/things"

@@ -11,7 +11,9 @@ from typing import Final, TypeVar
 from services.cases.domain import (
     assignment,
     court,
+    duplicates,
     escalation,
+    handover,
     intake,
     investigation,
     payments,
@@ -25,7 +27,9 @@ from services.cases.domain import (
 )
 from services.cases.domain.assignment import AssignmentEvent, evolve_assignment
 from services.cases.domain.court import CourtEvent, evolve_court
+from services.cases.domain.duplicates import DuplicateEvent, evolve_duplicates
 from services.cases.domain.escalation import EscalationEvent, evolve_escalation
+from services.cases.domain.handover import ComplaintHandedOver, evolve_handover
 from services.cases.domain.intake import IntakeEvent, evolve_intake
 from services.cases.domain.investigation import (
     InvestigationEvent,
@@ -66,6 +70,8 @@ CaseEvent = (
     | HearingEvent
     | PenaltyDecisionEvent
     | WorkerDataForgotten
+    | ComplaintHandedOver
+    | DuplicateEvent
 )
 
 
@@ -95,6 +101,10 @@ def evolve(case: Case, event: CaseEvent) -> Case:
         return evolve_penalty_decision(case, event)
     if isinstance(event, WorkerDataForgotten):
         return evolve_forgotten(case, event)
+    if isinstance(event, ComplaintHandedOver):
+        return evolve_handover(case, event)
+    if isinstance(event, DuplicateEvent):
+        return evolve_duplicates(case, event)
     return evolve_escalation(case, event)
 
 
@@ -104,6 +114,7 @@ CASE: Aggregate[Case, CaseEvent] = Aggregate(
     evolve=evolve,
     events=CaseEvent,
     upcasters=(
+        *intake.UPCASTERS,
         *police_answer.UPCASTERS,
         *escalation.UPCASTERS,
         escalation.deadline_missed_v1,
@@ -114,6 +125,9 @@ CASE: Aggregate[Case, CaseEvent] = Aggregate(
 # track, the criminal track, the penalty track, then what any open case allows.
 _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     intake.ReceiveCase,
+    handover.HandOverComplaint,
+    duplicates.ConfirmDuplicate,
+    duplicates.DismissDuplicate,
     intake.AcceptCase,
     supplement.ReceiveSupplement,
     intake.RejectCase,
@@ -187,6 +201,7 @@ ALLOWED_AFTER: Final = _steps_by_status(
     CaseStatus,
     (
         intake.ALLOWED_IN,
+        handover.ALLOWED_IN,
         supplement.ALLOWED_IN,
         investigation.ALLOWED_IN,
         payments.ALLOWED_IN,
@@ -205,6 +220,10 @@ ALLOWED_AFTER_CRIMINAL: Final = _steps_by_status(
     CriminalStatus, (referral.ALLOWED_IN_CRIMINAL, police_answer.ALLOWED_IN_CRIMINAL)
 )
 """The commands each status of the criminal track allows."""
+
+ALLOWED_AFTER_DUPLICATE: Final = _steps_by_status(CaseStatus, (duplicates.ALLOWED_IN,))
+"""The commands resolving a possible-duplicate flag each status allows, while a flag
+is pending (`Case.is_duplicate_pending`); no refusal of another step offers them."""
 
 
 ALLOWED_AFTER_PENALTY: Final = _steps_by_status(
@@ -237,21 +256,24 @@ _PENALTY_STEPS: Final = frozenset(
 def allowed_steps(case: Case, *, today: date) -> tuple[type[Command], ...]:
     """The commands the case allows next (`allowed_next`): its status's steps, then the
     criminal track's and the penalty track's, which need an opened case and the
-    track's status that allows them (a received case is not referred), less the steps
-    a rule beyond the statuses refuses today (`offers`): what is offered is taken."""
+    track's status that allows them (a received case is not referred), and a
+    duplicate flag's resolution while one is pending; less the steps a rule beyond
+    the statuses refuses today (`offers`): what is offered is taken."""
     is_opened = case.status in OPENED
     by_status = ALLOWED_AFTER[case.status]
     by_criminal = ALLOWED_AFTER_CRIMINAL[case.criminal] if is_opened else ()
     by_penalty = ALLOWED_AFTER_PENALTY[case.penalty] if is_opened else ()
+    pending = case.is_duplicate_pending
+    by_duplicate = ALLOWED_AFTER_DUPLICATE[case.status] if pending else ()
 
     def allows(command: type[Command]) -> bool:
         if command in _CRIMINAL_STEPS:
             return command in by_criminal
         if command in _PENALTY_STEPS:
             return command in by_penalty
-        return command in by_status
+        return command in by_status or command in by_duplicate
 
-    steps = dict.fromkeys([*by_status, *by_criminal, *by_penalty])
+    steps = dict.fromkeys([*by_duplicate, *by_status, *by_criminal, *by_penalty])
     return tuple(c for c in steps if allows(c) and is_offered(case, c, today=today))
 
 

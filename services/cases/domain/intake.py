@@ -10,6 +10,11 @@ from typing import ClassVar, Final, Self, assert_never
 from pydantic import Field, model_validator
 from stdnum.cn import ric
 
+from services.cases.domain.duplicate_match import (
+    EarlierCase,
+    PossibleDuplicateFlagged,
+    possible_duplicate,
+)
 from services.cases.domain.escalation import CreditListingRecommended, recommendation
 from services.cases.domain.lifecycle import (
     BEFORE_ACCEPTANCE,
@@ -35,7 +40,15 @@ from services.cases.domain.state import (
 )
 from shared.amounts import Money, RecordedMoney
 from shared.dates import BusinessDate
-from shared.domain import Command, Deadline, Event, Role, WorkingDays
+from shared.domain import (
+    Command,
+    Deadline,
+    Event,
+    JsonObject,
+    Role,
+    WorkingDays,
+    upcaster,
+)
 from shared.errors import InvalidInput
 from shared.unit_guard import require_active_unit
 from shared.uscc_check import checked_uscc
@@ -44,9 +57,10 @@ from shared.values import Note, Text, UnitCode, is_valid_resident_id
 _OFFICE: frozenset[Role] = frozenset({Role.OFFICE})
 
 
-class ReceiveCase(Command):
-    # A process manager also opens cases, from inspection findings and platform clues.
-    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE, Role.SYSTEM})
+class CaseParticulars(Command):
+    """What every new case states, however it arrives: the employer, the project, the
+    workers and the money (rules.md §4.1 "Record for each case")."""
+
     personal_paths: ClassVar[tuple[str, ...]] = (
         "workers.*.subject",
         "workers.*.name",
@@ -54,7 +68,6 @@ class ReceiveCase(Command):
         "workers.*.phone",
     )
 
-    source: CaseSource
     sector: Sector
     employer: Employer
     project: Project | None = None
@@ -67,8 +80,6 @@ class ReceiveCase(Command):
     is_mass_incident: bool = False
     is_employer_absconded: bool = False
     received_on: BusinessDate
-    # Where it came from when another service raised it: `meeting-2024-003/f1`.
-    source_reference: SourceReference | None = None
 
     @model_validator(mode="after")
     def _workers_fit_the_count(self) -> Self:
@@ -78,6 +89,19 @@ class ReceiveCase(Command):
         if len(set(subjects)) != len(subjects):
             raise ValueError("two named workers have the same subject")
         return self
+
+    def particulars(self) -> dict[str, object]:
+        """The particulars as fields of another command (the values, not copies)."""
+        return {name: getattr(self, name) for name in CaseParticulars.model_fields}
+
+
+class ReceiveCase(CaseParticulars):
+    # A process manager also opens cases, from inspection findings and platform clues.
+    permitted: ClassVar[frozenset[Role]] = frozenset({Role.OFFICE, Role.SYSTEM})
+
+    source: CaseSource
+    # Where it came from when another service raised it: `meeting-2024-003/f1`.
+    source_reference: SourceReference | None = None
 
 
 class AcceptCase(Command):
@@ -113,6 +137,9 @@ ALLOWED_IN: Final[dict[type[Command], frozenset[CaseStatus]]] = {
 class CaseReceived(Event):
     """登记: a complaint, report, clue, hand-over or finding is registered as a case;
     the acceptance deadline starts."""
+
+    # v2: `source` may also be `union_report` (issue 14).
+    schema_version: ClassVar[int] = 2
 
     source: CaseSource
     sector: Sector
@@ -157,6 +184,21 @@ class CaseTransferredOut(Event):
 IntakeEvent = CaseReceived | CaseAccepted | CaseRejected | CaseTransferredOut
 
 
+@upcaster("CaseReceived", from_version=1)
+def _any_v1_receipt_is_a_v2_one(data: JsonObject) -> JsonObject:
+    # v2 only adds a source (`union_report`): every v1 receipt is a valid v2 one.
+    return data
+
+
+UPCASTERS: Final = (_any_v1_receipt_is_a_v2_one,)
+"""How this capability's stored events of older versions are read."""
+
+
+ReceiptEvent = IntakeEvent | CreditListingRecommended | PossibleDuplicateFlagged
+"""What receiving a case may record: the receipt, a credit recommendation for a mass
+incident, a possible-duplicate flag."""
+
+
 def evolve_intake(case: Case, event: IntakeEvent) -> Case:
     """The case after it was received, accepted, rejected or transferred out."""
     match event:
@@ -199,10 +241,13 @@ def receive_case(
     limits: CaseLimits,
     units: frozenset[str],
     case_id: str,
-) -> list[IntakeEvent | CreditListingRecommended]:
+    earlier: tuple[EarlierCase, ...],
+) -> list[ReceiptEvent]:
     """A new case is registered with a checked employer code, checked ID numbers and a
     known territorial unit; the acceptance deadline starts. A case received as a mass
-    incident is recommended for credit punishment at once."""
+    incident is recommended for credit punishment at once; one that may duplicate an
+    earlier open case of its employer is flagged and linked to it (`earlier`: the
+    employer's cases on record)."""
     require_status(case, ALLOWED_IN[ReceiveCase], "received again")
     require_step_date(case, command.received_on, field="received_on", today=today)
     require_active_unit(command.territorial_unit, units=units, field="territorial_unit")
@@ -215,10 +260,12 @@ def receive_case(
             command.received_on, limits.acceptance_working_days
         ),
     )
-    if not command.is_mass_incident:
-        return [received]
     after = evolve_intake(case, received)
-    return [received, recommendation(after, case_id=case_id, on=command.received_on)]
+    events: list[ReceiptEvent] = [received]
+    if command.is_mass_incident:
+        events.append(recommendation(after, case_id=case_id, on=command.received_on))
+    events += possible_duplicate(after, earlier, case_id=case_id, limits=limits)
+    return events
 
 
 def accept_case(

@@ -56,6 +56,10 @@ class CaseLimits(BaseModel):
     # How far ahead the office may set a date to pay or an assignment's due date; a
     # later one is a typing error (a local rule, no national figure).
     max_years_ahead: Annotated[int, Field(ge=1, le=50)] = 5
+    # A new case for the same employer as an open case received this many calendar
+    # days before, with a worker or the project in common, is flagged as a possible
+    # duplicate (issue 14; a local rule, no national figure).
+    duplicate_window_days: _Days = 90
 
     @model_validator(mode="after")
     def _rates_in_order(self) -> Self:

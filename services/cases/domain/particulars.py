@@ -37,8 +37,9 @@ Phone = Annotated[
 class CaseSource(StrEnum):
     """How a case reached the inspection: 投诉 a worker's complaint, 举报 a report by
     anyone, 线索 a clue from the national platform, 信访移交 a petition handed over by
-    the petitions bureau, a joint-inspection finding, 巡查 routine patrol, or a referral
-    by another unit (条例 art. 14, rules.md §3.4.1, §3.6)."""
+    the petitions bureau, 工会报告 a complaint the trade union hands over, a
+    joint-inspection finding, 巡查 routine patrol, or a referral by another unit
+    (条例 art. 14, rules.md §3.4.1, §3.6; 东区政〔2017〕104号 §3)."""
 
     COMPLAINT = "complaint"
     REPORT = "report"
@@ -47,6 +48,7 @@ class CaseSource(StrEnum):
     INSPECTION_FINDING = "inspection_finding"
     PATROL = "patrol"
     REFERRAL = "referral"
+    UNION_REPORT = "union_report"
 
 
 class Sector(StrEnum):

@@ -115,6 +115,22 @@ class CaseOutcome(StrEnum):
     CANCELLED = "cancelled"
 
 
+class DuplicateReason(StrEnum):
+    """What a new case has in common with an earlier open case of the same employer,
+    besides the employer (duplicate intake, issue 14)."""
+
+    SAME_WORKER = "same_worker"
+    SAME_PROJECT = "same_project"
+
+
+class DuplicateResolution(StrEnum):
+    """How the office resolved a possible-duplicate flag: the case is the same as the
+    earlier one (and refused) or a case of its own."""
+
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
 _NOT_ARREARS = frozenset(
     {CaseStatus.REJECTED, CaseStatus.TRANSFERRED_OUT, CaseStatus.CANCELLED}
 )
@@ -229,6 +245,21 @@ class Case(BaseModel):
     is_recommended_order_overdue: bool = False
     forgotten_subjects: tuple[str, ...] = ()
     court: CourtEnforcement | None = None
+    # A complaint the petitions bureau or the trade union handed over: which unit, and
+    # its own reference number (文书号, petition number).
+    handed_over_by: str | None = None
+    unit_reference: str | None = None
+    possible_duplicate_of: str | None = None
+    duplicate_reasons: tuple[DuplicateReason, ...] = ()
+    duplicate_resolution: DuplicateResolution | None = None
+
+    @property
+    def is_duplicate_pending(self) -> bool:
+        """Whether the case is flagged as a possible duplicate the office has not yet
+        confirmed or dismissed."""
+        return (
+            self.possible_duplicate_of is not None and self.duplicate_resolution is None
+        )
 
     @property
     def amount_still_owed(self) -> Decimal:

@@ -35,7 +35,7 @@ async def test_a_case_received_30_days_before_it_was_recorded_is_backdated(
     case_id = await receive(stack, received_on=received_on.isoformat())
 
     [received] = await history(stack, case_id)
-    assert received["type"] == "qingqian.cases.CaseReceived.v1"
+    assert received["type"] == "qingqian.cases.CaseReceived.v2"
     assert received["businessdate"] == received_on.isoformat()
     assert received["backdated"] is True
 

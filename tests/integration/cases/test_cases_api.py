@@ -40,7 +40,9 @@ def intake(**overrides: Any) -> dict[str, Any]:
         "sector": "construction",
         "employer": {"name": "青海某建筑劳务有限公司", "uscc": VALID_USCC},
         "project": {
-            "name": "东关小区改造",
+            # A project of its own per case: two cases of the employer about one
+            # project would be flagged as possible duplicates (issue 14).
+            "name": f"东关小区改造{uuid.uuid4().hex[:6]}",
             "client": "区城投公司",
             "general_contractor": "某建工集团",
             "subcontractor": "某劳务公司",

@@ -29,6 +29,11 @@ from services.cases.domain.court import (
     EnforcementOutcomeRecorded,
     PropertyPreservationOrdered,
 )
+from services.cases.domain.duplicate_match import (
+    EarlierCase,
+    PossibleDuplicateFlagged,
+)
+from services.cases.domain.duplicates import DuplicateConfirmed, DuplicateDismissed
 from services.cases.domain.escalation import (
     CreditListingRecommended,
     DeadlineMissed,
@@ -37,6 +42,7 @@ from services.cases.domain.escalation import (
     FlagMassIncident,
     MassIncidentFlagged,
 )
+from services.cases.domain.handover import ComplaintHandedOver
 from services.cases.domain.intake import (
     AcceptCase,
     CaseAccepted,
@@ -94,7 +100,14 @@ from services.cases.domain.referral import (
     ReferralProposed,
     ReferralRefused,
 )
-from services.cases.domain.state import Case, CaseOutcome, DeadlineKind, ServiceMethod
+from services.cases.domain.state import (
+    Case,
+    CaseOutcome,
+    CaseStatus,
+    DeadlineKind,
+    DuplicateReason,
+    ServiceMethod,
+)
 from services.cases.domain.supplement import (
     RequestSupplement,
     SupplementReceived,
@@ -566,6 +579,58 @@ def fine_enforcement_applied(**overrides: Any) -> FineEnforcementApplied:
 def worker_data_forgotten(**overrides: Any) -> WorkerDataForgotten:
     defaults: dict[str, Any] = {"subject": "worker-0001", "reason": "本人申请"}
     return WorkerDataForgotten(**(defaults | overrides))
+
+
+EARLIER_CASE_ID = "2024-000100"
+
+
+def earlier_case(**overrides: Any) -> EarlierCase:
+    """An open case of the default employer, received a month before the default
+    case, about the same project and worker."""
+    defaults: dict[str, Any] = {
+        "case_id": EARLIER_CASE_ID,
+        "status": CaseStatus.INVESTIGATING,
+        "employer_uscc": VALID_USCC,
+        "received_on": date(2024, 2, 5),
+        "project_name": "城东花园二期",
+        "worker_subjects": ("worker-0001",),
+    }
+    return EarlierCase(**(defaults | overrides))
+
+
+def complaint_handed_over(**overrides: Any) -> ComplaintHandedOver:
+    defaults: dict[str, Any] = {
+        "handed_over_by": "xfj",
+        "unit_reference": "信访〔2024〕12号",
+    }
+    return ComplaintHandedOver(**(defaults | overrides))
+
+
+def possible_duplicate_flagged(**overrides: Any) -> PossibleDuplicateFlagged:
+    defaults: dict[str, Any] = {
+        "of_case_id": EARLIER_CASE_ID,
+        "reasons": (DuplicateReason.SAME_WORKER, DuplicateReason.SAME_PROJECT),
+    }
+    return PossibleDuplicateFlagged(**(defaults | overrides))
+
+
+def duplicate_confirmed(**overrides: Any) -> DuplicateConfirmed:
+    defaults: dict[str, Any] = {"of_case_id": EARLIER_CASE_ID, "confirmed_on": TODAY}
+    return DuplicateConfirmed(**(defaults | overrides))
+
+
+def duplicate_dismissed(**overrides: Any) -> DuplicateDismissed:
+    defaults: dict[str, Any] = {
+        "of_case_id": EARLIER_CASE_ID,
+        "dismissed_on": TODAY,
+        "reason": "另一批工人",
+    }
+    return DuplicateDismissed(**(defaults | overrides))
+
+
+def flagged(**overrides: Any) -> list[CaseEvent]:
+    """A case just received and flagged as a possible duplicate of the earlier one."""
+    return [case_received(**overrides), possible_duplicate_flagged()]
 
 
 def received(**overrides: Any) -> list[CaseEvent]:

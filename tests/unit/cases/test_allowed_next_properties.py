@@ -25,7 +25,9 @@ from services.cases.domain.court import (
     RecordEnforcementOutcome,
     RecordPropertyPreservation,
 )
+from services.cases.domain.duplicates import ConfirmDuplicate, DismissDuplicate
 from services.cases.domain.escalation import FlagEmployerAbsconded, FlagMassIncident
+from services.cases.domain.handover import HandOverComplaint
 from services.cases.domain.intake import (
     AcceptCase,
     ReceiveCase,
@@ -89,17 +91,30 @@ FACTS: dict[str, object] = {
     "case_id": f.CASE_ID,
     "unit": "jsj",
     "acting": f.OFFICE,
+    "earlier": (),
 }
 WHY = "原因"
 COURT_NUMBER = "（2024）东0102执1234号"
 
-EXAMPLES: tuple[Command, ...] = (
-    ReceiveCase(
-        **f.case_received(received_on=TODAY).model_dump(
-            exclude={"acceptance_deadline", "workers"}
-        ),
-        workers=(f.worker_details(),),
+RECEIVE = ReceiveCase(
+    **f.case_received(received_on=TODAY).model_dump(
+        exclude={"acceptance_deadline", "workers"}
     ),
+    workers=(f.worker_details(),),
+)
+
+EXAMPLES: tuple[Command, ...] = (
+    RECEIVE,
+    HandOverComplaint.model_validate(
+        {
+            **RECEIVE.particulars(),
+            "source": "petition_handover",
+            "handed_over_by": "xfj",
+            "unit_reference": "信访〔2024〕12号",
+        }
+    ),
+    ConfirmDuplicate(confirmed_on=TODAY),
+    DismissDuplicate(dismissed_on=TODAY, reason=WHY),
     AcceptCase(accepted_on=TODAY),
     RejectCase(rejected_on=TODAY, reason=WHY),
     RequestSupplement(requested_on=TODAY, what=WHY, due=LATER),
@@ -197,9 +212,10 @@ STARTS = (
     f.decided(),
     # The fine's 15 days ran out before today.
     f.decided(payment_deadline=f.deadline(date(2024, 5, 1))),
+    f.flagged(),
 )
 """Histories the walks start from: the overdue one passed its order's deadline, and
-the penalty track's at each of its steps."""
+the penalty track's at each of its steps, and a possible duplicate flagged."""
 
 
 def _decide(case: Case, command: Command) -> list[CaseEvent]:
@@ -253,9 +269,25 @@ def test_allowed_next_is_what_the_decide_functions_take(
         _assert_offers_what_it_takes(case)
 
 
-def test_a_new_case_offers_receiving_only() -> None:
+def test_a_new_case_offers_receiving_and_handing_over_only() -> None:
     _assert_offers_what_it_takes(Case())
-    assert COMMANDS.verbs(allowed_steps(Case(), today=TODAY)) == ["receive"]
+    assert COMMANDS.verbs(allowed_steps(Case(), today=TODAY)) == [
+        "receive",
+        "hand-over",
+    ]
+
+
+def test_only_a_flagged_case_offers_resolving_the_flag() -> None:
+    flagged = CASE.replay(f.flagged())
+
+    _assert_offers_what_it_takes(flagged)
+    assert COMMANDS.verbs(allowed_steps(flagged, today=TODAY))[:2] == [
+        "confirm-duplicate",
+        "dismiss-duplicate",
+    ]
+    assert "confirm-duplicate" not in COMMANDS.verbs(
+        allowed_steps(CASE.replay(f.received()), today=TODAY)
+    )
 
 
 def test_a_received_case_does_not_offer_a_referral() -> None:

@@ -67,6 +67,7 @@ def received_case(command: ReceiveCase) -> Sequence[CaseEvent]:
         limits=LIMITS,
         units=UNITS,
         case_id=CASE_ID,
+        earlier=(),
     )
 
 
@@ -104,6 +105,7 @@ def test_a_case_cannot_be_received_twice() -> None:
             limits=LIMITS,
             units=UNITS,
             case_id=CASE_ID,
+            earlier=(),
         )
 
     assert refused.value.current == CaseStatus.RECEIVED
@@ -139,6 +141,7 @@ def test_an_acceptance_deadline_beyond_the_announced_years_is_provisional() -> N
         limits=LIMITS,
         units=UNITS,
         case_id=CASE_ID,
+        earlier=(),
     )
 
     assert events == [
@@ -251,3 +254,9 @@ def test_an_amount_owed_is_never_negative_nor_finer_than_a_cent() -> None:
         receive(amount_owed=Decimal("-1"))
     with pytest.raises(ValidationError):
         receive(amount_owed=Decimal("10.001"))
+
+
+def test_a_receipt_stored_before_union_reports_reads_as_it_was() -> None:
+    stored = case_received().model_dump(mode="json")
+
+    assert CASE.decode("CaseReceived", 1, stored) == case_received()

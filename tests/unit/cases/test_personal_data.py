@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.cases.domain.handover import HandOverComplaint
 from services.cases.domain.intake import ReceiveCase
 from services.cases.domain.particulars import Worker
 from services.cases.domain.personal_data import ForgetWorker, forget_worker
@@ -77,4 +78,4 @@ def test_no_worker_is_forgotten_in_a_case_never_received() -> None:
         forget_worker(case_of([]), FORGET)
 
     assert refused.value.current == CaseStatus.NEW
-    assert refused.value.allowed == (ReceiveCase,)
+    assert refused.value.allowed == (ReceiveCase, HandOverComplaint)

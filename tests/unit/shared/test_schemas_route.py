@@ -39,7 +39,7 @@ async def test_the_list_names_every_type_of_the_service() -> None:
     answer = await get("/schemas")
 
     assert answer.json() == sorted(SCHEMAS)
-    assert "qingqian.cases.CaseReceived.v1" in answer.json()
+    assert "qingqian.cases.CaseReceived.v2" in answer.json()
 
 
 async def test_another_type_or_version_is_a_404_problem() -> None:
