@@ -6,7 +6,7 @@ the defaults are the 2017 roster's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,7 @@ class Acting:
     unit: str
     is_office: bool
     duties: frozenset[Duty]
+    duty_units: DutyUnits = field(default_factory=DutyUnits)
 
     @classmethod
     def of(cls, actor: Actor, duty_units: DutyUnits) -> Acting:
@@ -75,6 +76,7 @@ class Acting:
             unit=actor.unit,
             is_office=actor.has_any(_ON_BEHALF),
             duties=duty_units.of(actor.unit),
+            duty_units=duty_units,
         )
 
     @classmethod
@@ -86,6 +88,15 @@ class Acting:
     def unit_of(cls, unit: str, *duties: Duty) -> Acting:
         """A unit's staff acting, holding those duties."""
         return cls(unit=unit, is_office=False, duties=frozenset(duties))
+
+
+def unit_for(acting: Acting, duty: Duty) -> str:
+    """The unit an act of that duty is recorded for: the acting unit when it holds the
+    duty, else (the office entering it on the unit's behalf) the first unit holding it."""
+    if duty in acting.duties:
+        return acting.unit
+    holders = acting.duty_units.units(duty)
+    return holders[0] if holders else acting.unit
 
 
 def require_duty(acting: Acting, *duties: Duty) -> None:

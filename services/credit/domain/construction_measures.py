@@ -20,7 +20,7 @@ from services.credit.domain.early_removal import PaymentOnRecord
 from services.credit.domain.listing import ListingStatus
 from shared.dates import BusinessDate, require_date
 from shared.domain import Aggregate, Command, Event, Role
-from shared.duties import Acting, Duty, require_duty
+from shared.duties import Acting, Duty, require_duty, unit_for
 from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from shared.values import CaseId, ListingId, Text
 
@@ -236,7 +236,7 @@ def record_construction_measure(
     return [
         ConstructionMeasureRecorded(
             kind=command.kind,
-            unit_code=acting.unit,
+            unit_code=unit_for(acting, Duty.CONSTRUCTION),
             listing_id=command.listing_id,
             case_id=command.case_id,
             taken_on=command.taken_on,

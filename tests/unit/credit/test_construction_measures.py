@@ -116,9 +116,10 @@ def test_the_bureau_records_a_stop_work_order_on_a_published_listing() -> None:
 
 
 def test_the_office_records_it_for_the_bureau() -> None:
+    # The measure is the construction bureau's, whoever enters it.
     events = when_recorded(record(), acting=Acting.office())
 
-    assert events == [recorded(unit_code="rsj")]
+    assert events == [recorded(unit_code="jsj")]
 
 
 def test_a_unit_without_the_construction_duty_may_not() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from shared.auth import Actor
 from shared.domain import Role
-from shared.duties import Acting, Duty, DutyUnits, require_duty
+from shared.duties import Acting, Duty, DutyUnits, require_duty, unit_for
 from shared.errors import NotPermitted
 from shared.settings import DistrictSettings
 
@@ -60,3 +60,16 @@ def test_acting_of_a_token(roles: set[Role], is_office: bool) -> None:
     assert acting.is_office is is_office
     assert acting.duties == {Duty.POLICE}
     assert acting.unit == "gafj"
+
+
+def test_an_act_is_recorded_for_the_unit_holding_the_duty() -> None:
+    units = DutyUnits(construction=("jsj", "jsj2"))
+    own = Acting.of(
+        Actor(person="p", unit="jsj2", roles=frozenset({Role.UNIT_STAFF})), units
+    )
+    office = Acting.of(
+        Actor(person="o", unit="rsj", roles=frozenset({Role.OFFICE})), units
+    )
+    assert unit_for(own, Duty.CONSTRUCTION) == "jsj2"
+    assert unit_for(office, Duty.CONSTRUCTION) == "jsj"
+    assert unit_for(office, Duty.LABOUR_INSPECTION) == "rsj"
