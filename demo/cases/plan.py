@@ -101,9 +101,16 @@ class Story:
     deferred_from: int | None = None
 
     def then(
-        self, path: str, days: int = 0, *, ago: int | None = None, **body: Any
+        self,
+        path: str,
+        days: int = 0,
+        *,
+        ago: int | None = None,
+        by: str | None = None,
+        **body: Any,
     ) -> Story:
-        """Add a step dated `days` after the last (or `ago` days before today)."""
+        """Add a step dated `days` after the last (or `ago` days before today); `by` a
+        unit records it itself, with its own token (the police their answer)."""
         today = self.planner.today
         day = self.day + timedelta(days=days)
         if ago is not None:
@@ -111,7 +118,7 @@ class Story:
         self.day = min(day, today)
         if path in _DATE_FIELDS:
             body = {_DATE_FIELDS[path]: self.day.isoformat(), **body}
-        self.steps.append((path, body, None))
+        self.steps.append((path, body, by))
         return self
 
     def accept(self, days: int = 2) -> Story:

@@ -138,7 +138,10 @@ def _overdue(p: Planner) -> None:
     ).then("approve-referral", 1, approved_by=_HEAD).then(
         "transfer-to-police", police_unit="gafj"
     ).then(
-        "record-police-filing", 2, document_number="东公(刑)立字〔2024〕15号"
+        "record-police-filing",
+        2,
+        by="gafj",
+        document_number="东公(刑)立字〔2024〕15号",
     ).assign("gafj", ("rsj",), 30).report(
         "gafj", "已对用人单位负责人立案侦查并上网追逃"
     )
@@ -159,7 +162,18 @@ def _decided(p: Planner) -> None:
     ).pay(30).then("close", 5)
     p.case(400, workers=15).accept().order(30).once_overdue().then(
         "decide-handling", 25, compensation_rate="1.0"
-    ).then("apply-court-enforcement", 60).assign("fy", ("rsj",), 30).report(
+    ).then("apply-court-enforcement", 60).then(
+        "record-enforcement-accepted",
+        3,
+        by="fy",
+        document_number="（2024）青0102执512号",
+    ).then(
+        "record-property-preservation",
+        2,
+        by="fy",
+        document_number="（2024）青0102执保88号",
+        description="冻结被执行人银行账户存款",
+    ).assign("fy", ("rsj",), 30).report(
         "fy", "已受理强制执行申请，正在查控被执行人财产"
     )
     p.case(210, workers=28).accept(3).then(
@@ -171,11 +185,13 @@ def _decided(p: Planner) -> None:
     ).then(
         "record-police-declining",
         ago=17,
+        by="gafj",
         reason="证据不足，不予立案",
         document_number="东公(刑)不立字〔2024〕7号",
     ).then("request-reconsideration", ago=15).then(
         "record-police-declining",
         ago=13,
+        by="gafj",
         reason="复议维持不予立案决定",
         document_number="东公(刑)复字〔2024〕2号",
     ).then(
@@ -199,12 +215,14 @@ def _referred(p: Planner) -> None:
     _to_police(p.case(160, workers=11).accept().order(40), ago=6).then(
         "record-police-declining",
         ago=2,
+        by="gafj",
         reason="现有证据不足以证明具有支付能力而拒不支付",
         document_number="东公(刑)不立字〔2024〕9号",
     )
     _to_police(p.case(180, workers=1, months=4).accept().order(35), ago=6).then(
         "record-police-declining",
         ago=2,
+        by="gafj",
         reason="不符合立案条件",
         document_number="东公(刑)不立字〔2024〕11号",
     ).then("request-reconsideration", ago=1)
@@ -212,7 +230,10 @@ def _referred(p: Planner) -> None:
     case.once_overdue().then("propose-referral", 25, grounds=_GROUNDS).then(
         "approve-referral", 1, approved_by=_HEAD
     ).then("transfer-to-police", police_unit="gafj").then(
-        "record-police-filing", 3, document_number="东公(刑)立字〔2024〕21号"
+        "record-police-filing",
+        3,
+        by="gafj",
+        document_number="东公(刑)立字〔2024〕21号",
     ).pay(30, "0.6").pay(20).then("close", 5)
 
 

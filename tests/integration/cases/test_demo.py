@@ -43,12 +43,12 @@ CRIMINAL_STATES = {
     "reconsideration_requested",
 }
 ROSTER_UNITS = 27
-# Only the office's unit and these two get tokens: the other units' reports are skipped.
+# Only the office's unit and these get tokens: the other units' own steps are skipped.
 UNIT_TOKENS = {
     unit: TOKENS.headers(Role.UNIT_STAFF, person=f"{unit}-staff", unit=unit)[
         "Authorization"
     ].removeprefix("Bearer ")
-    for unit in ("jsj", "gafj")
+    for unit in ("jsj", "gafj", "fy")
 }
 
 
