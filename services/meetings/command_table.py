@@ -28,7 +28,7 @@ from services.meetings.domain import (
     topics,
 )
 from services.meetings.domain.action_item import ACTION, ACTION_STEPS
-from services.meetings.domain.meeting import MEETING, MEETING_STEPS
+from services.meetings.domain.meeting import MEETING, MEETING_STEPS, Meeting
 from services.meetings.domain.minutes import MINUTES_STEPS
 from services.meetings.domain.topic import TOPIC, TOPIC_STEPS
 from services.meetings.outside_facts import (
@@ -55,10 +55,12 @@ from shared.command_table import (
     Scope,
     actor_unit,
     entity_id,
+    fact,
     state_of,
     today,
 )
 from shared.command_table import active_unit_codes as units
+from shared.handling import load
 from shared.store import Appended
 
 _NO_MEETING = "meeting {id} does not exist"
@@ -86,6 +88,19 @@ def _meeting_of(command: topics.AcceptTopic) -> str:
 
 
 _MEETING_ACCEPTING: Final = state_of("agenda_meeting", MEETING, _meeting_of)
+
+
+async def _target_meeting(scope: Scope[topics.ProposeTopic, Any]) -> Meeting | None:
+    # The meeting a topic names, so that proposing checks it exists; none when the
+    # topic names none.
+    target = scope.command.target_meeting_id
+    if target is None:
+        return None
+    meeting, _ = await load(scope.store, MEETING, target)
+    return meeting
+
+
+_TARGET_MEETING: Final = fact("target_meeting", _target_meeting)
 
 
 COMMANDS: CommandTable[None] = CommandTable(
@@ -279,7 +294,7 @@ COMMANDS: CommandTable[None] = CommandTable(
             topics.propose_topic,
             "A member unit proposes a topic for a meeting, or a measure, in its own"
             " name (the proposer's unit).",
-            facts=(today(), actor_unit(), units()),
+            facts=(today(), actor_unit(), units(), _TARGET_MEETING),
             route=TOPICS.create("propose"),
             ids=Numbered(TOPIC_NUMBERS, lambda c: c.proposed_on.year),
         ),
