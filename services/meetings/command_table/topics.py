@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from services.meetings.command_table.not_found import NO_TOPIC
 from services.meetings.domain import topics
-from services.meetings.domain.meeting import MEETING
+from services.meetings.domain.meeting import MEETING, Meeting
 from services.meetings.domain.topic import TOPIC
 from services.meetings.resources import TOPIC_NUMBERS, TOPICS
 from services.meetings.topic_agenda import place_on_agenda
@@ -17,10 +17,12 @@ from shared.command_table import (
     Scope,
     actor_unit,
     entity_id,
+    fact,
     state_of,
     today,
 )
 from shared.command_table import active_unit_codes as units
+from shared.handling import load
 from shared.store import Appended
 
 
@@ -40,6 +42,19 @@ def _meeting_of(command: topics.AcceptTopic) -> str:
 _MEETING_ACCEPTING: Final = state_of("agenda_meeting", MEETING, _meeting_of)
 
 
+async def _target_meeting(scope: Scope[topics.ProposeTopic, Any]) -> Meeting | None:
+    # The meeting a topic names, so that proposing checks it exists; none when the
+    # topic names none.
+    target = scope.command.target_meeting_id
+    if target is None:
+        return None
+    meeting, _ = await load(scope.store, MEETING, target)
+    return meeting
+
+
+_TARGET_MEETING: Final = fact("target_meeting", _target_meeting)
+
+
 ROWS: tuple[Row[Any, None], ...] = (
     Row(
         topics.ProposeTopic,
@@ -47,7 +62,7 @@ ROWS: tuple[Row[Any, None], ...] = (
         topics.propose_topic,
         "A member unit proposes a topic for a meeting, or a measure, in its own"
         " name (the proposer's unit).",
-        facts=(today(), actor_unit(), units()),
+        facts=(today(), actor_unit(), units(), _TARGET_MEETING),
         route=TOPICS.create("propose"),
         ids=Numbered(TOPIC_NUMBERS, lambda c: c.proposed_on.year),
     ),

@@ -47,6 +47,11 @@ class ActionItem(BaseModel, frozen=True, extra="forbid"):
         """The commands the item's status allows."""
         return ACTION_STEPS[self.status]
 
+    def status_steps(self) -> tuple[type[Command], ...]:
+        """The same: no rule beyond its status refuses an item's step (a refusal for
+        the status names them)."""
+        return self.allowed_steps()
+
     @property
     def last_reported_on(self) -> date | None:
         """The latest date a report was made for, if any."""

@@ -169,12 +169,20 @@ def require_delegated_chair(
 ) -> None:
     """A deputy convener chairs a plenary only when the convener delegated it to him
     (rules.md §4.3 "chaired by CONV or a delegated deputy")."""
-    if meeting.kind is not MeetingKind.PLENARY or chair_role != DEPUTY_CONVENER:
-        return
-    if chair_person_id != meeting.delegated_chair:
+    if not is_chair_delegated(meeting, chair_person_id, chair_role):
         raise RuleViolated(
             "chair-not-delegated",
             f"{chair_person_id} is a deputy convener: a plenary is chaired by the"
             " convener or a deputy convener he delegated the chair to"
             f" ({meeting.delegated_chair or 'none yet'}).",
         )
+
+
+def is_chair_delegated(
+    meeting: Meeting, chair_person_id: str | None, chair_role: str | None
+) -> bool:
+    """Whether that chair may hold the meeting: anyone but a plenary's deputy
+    convener, and he only under the convener's delegation."""
+    if meeting.kind is not MeetingKind.PLENARY or chair_role != DEPUTY_CONVENER:
+        return True
+    return chair_person_id == meeting.delegated_chair

@@ -92,21 +92,22 @@ def steps_by_status(
 
 class Steps(Protocol):
     """A meeting or an action item as a refusal sees it: where it stands, and the
-    commands that status allows (its aggregate's module lists them)."""
+    commands that status allows (its aggregate's module lists them; `allowed_next`
+    may offer fewer, those no other rule refuses)."""
 
     @property
     def status(self) -> MeetingStatus | ActionStatus: ...
 
-    def allowed_steps(self) -> tuple[type[Command], ...]: ...
+    def status_steps(self) -> tuple[type[Command], ...]: ...
 
 
 def refused(state: Steps, what: str) -> InvalidTransition:
-    """The refusal of a step the status does not allow, naming the commands it allows
-    (the command table names them by their verbs)."""
+    """The refusal of a step the status does not allow, naming the commands that
+    status allows (the command table names them by their verbs)."""
     noun = "action item" if isinstance(state.status, ActionStatus) else "meeting"
     return InvalidTransition(
         current=state.status,
-        allowed=state.allowed_steps(),
+        allowed=state.status_steps(),
         detail=f"The {noun} is {state.status} and cannot be {what}.",
     )
 

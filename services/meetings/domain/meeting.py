@@ -59,6 +59,7 @@ from services.meetings.domain.notices import (
     Submission,
     evolve_notices,
 )
+from services.meetings.domain.offers import is_offered
 from services.meetings.domain.proposal import (
     AgendaItem,
     InspectionPlan,
@@ -119,7 +120,13 @@ class Meeting(BaseModel, frozen=True, extra="forbid"):
         return next((r for r in requests if r.material_id == material_id), None)
 
     def allowed_steps(self) -> tuple[type[Command], ...]:
-        """The commands the meeting's status allows."""
+        """The commands the meeting allows next (`allowed_next`): its status's steps
+        that no rule of its kind, chair, work plan or minutes refuses (`offers`)."""
+        return tuple(c for c in MEETING_STEPS[self.status] if is_offered(self, c))
+
+    def status_steps(self) -> tuple[type[Command], ...]:
+        """The commands the meeting's status allows, whatever other rules say (a
+        refusal for the status names them)."""
         return MEETING_STEPS[self.status]
 
     def minutes_steps(self) -> tuple[type[Command], ...]:

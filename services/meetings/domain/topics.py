@@ -174,9 +174,11 @@ def propose_topic(
     today: date,
     unit: str,
     units: frozenset[str],
+    target_meeting: Meeting | None,
 ) -> list[TopicEvent]:
     """Any active member unit proposes a topic in its own name; a wanted meeting is a
-    plenary or a special meeting (an inspection is the office's to plan)."""
+    plenary or a special meeting (an inspection is the office's to plan), and a
+    meeting it names exists (`target_meeting`: that meeting, None when none named)."""
     _require_status(topic, command, "proposed")
     require_date(command.proposed_on, field="proposed_on", today=today)
     if unit not in units:
@@ -188,6 +190,12 @@ def propose_topic(
             field="wanted_meeting_kind",
             rule="plenary_or_special",
             detail="A topic is for a plenary or a special meeting.",
+        )
+    if target_meeting is not None and target_meeting.status is MeetingStatus.NEW:
+        raise InvalidInput(
+            field="target_meeting_id",
+            rule="meeting_exists",
+            detail=f"Meeting {command.target_meeting_id} does not exist.",
         )
     return [
         TopicProposed(

@@ -156,6 +156,23 @@ ALLOWED_AFTER: Final[dict[str, tuple[type[Command], ...]]] = {
 }
 
 
+_ON_A_HOLDING: Final[tuple[type[Command], ...]] = (EndRole, ChangeRole)
+"""The steps that end a role: none is taken while no one holds one (role-not-held)."""
+
+
+def allowed_steps(meeting: JointMeeting) -> tuple[type[Command], ...]:
+    """The commands the joint meeting takes next (`allowed` in a refusal): before it
+    is established, establishing it; after, its steps, ending or changing a role only
+    while someone holds one."""
+    if not meeting.is_established:
+        return ALLOWED_AFTER["new"]
+    return tuple(
+        c
+        for c in ALLOWED_AFTER["established"]
+        if c not in _ON_A_HOLDING or meeting.holdings
+    )
+
+
 def evolve(meeting: JointMeeting, event: JointMeetingEvent) -> JointMeeting:
     match event:
         case JointMeetingEstablished():
@@ -209,7 +226,7 @@ def establish_joint_meeting(
             return []
         raise InvalidTransition(
             current="established",
-            allowed=ALLOWED_AFTER["established"],
+            allowed=allowed_steps(meeting),
             detail="The joint meeting is already established.",
         )
     require_active_unit(lead_unit, field="lead_unit", code=command.lead_unit)

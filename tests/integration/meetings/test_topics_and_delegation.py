@@ -133,6 +133,23 @@ async def test_units_propose_topics_the_office_accepts_or_declines(
         json={"meeting_id": "2001-999", "accepted_on": day(0)},
     )
     assert _problem(no_meeting, 422)["errors"][0]["pointer"] == "#/meeting_id"
+    # A topic names only a meeting that exists.
+    for_no_meeting = await g.post(
+        "/topics",
+        headers=JSJ,
+        json={
+            "title": "欠薪线索排查",
+            "description": "排查在建项目",
+            "kind": "meeting_topic",
+            "target_meeting_id": "2001-999",
+            "proposed_on": day(0),
+        },
+    )
+    error = _problem(for_no_meeting, 422)["errors"][0]
+    assert (error["pointer"], error["rule"]) == (
+        "#/target_meeting_id",
+        "meeting_exists",
+    )
 
     no_reason = await g.post(
         f"/topics/{declined_id}/decline", json={"declined_on": day(0), "reason": " "}

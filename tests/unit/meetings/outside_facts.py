@@ -32,6 +32,7 @@ FACTS: dict[str, Any] = {
     "powers": OFFICE_CONVENER_POWERS,
     "deputy_roles": frozenset({"deputy_convener"}),
     "agenda_meeting": meeting_of(scheduled()),
+    "target_meeting": None,
     "topic_id": TOPIC_ID,
 }
 """Every fact from outside a decide function may ask for, with its default."""

@@ -43,6 +43,7 @@ from tests.unit.meetings.factories import (
     UNITS,
     meeting_of,
     proposed,
+    scheduled,
 )
 from tests.unit.meetings.outside_facts import TOPIC_ID
 from tests.unit.meetings.test_transitions import MEETING_HISTORIES
@@ -69,8 +70,16 @@ def propose(**fields: Any) -> ProposeTopic:
     return ProposeTopic(**(defaults | fields))
 
 
-def proposing(command: ProposeTopic, unit: str = "jsj") -> list[Any]:
-    return list(propose_topic(Topic(), command, today=TODAY, unit=unit, units=UNITS))
+def proposing(
+    command: ProposeTopic, unit: str = "jsj", target: Meeting | None = None
+) -> list[Any]:
+    if target is None and command.target_meeting_id is not None:
+        target = meeting_of(scheduled())
+    return list(
+        propose_topic(
+            Topic(), command, today=TODAY, unit=unit, units=UNITS, target_meeting=target
+        )
+    )
 
 
 def accepting(meeting: Meeting, command: AcceptTopic | None = None) -> list[Any]:
@@ -108,6 +117,16 @@ def test_a_topic_may_name_the_meeting_it_is_for() -> None:
     events = proposing(propose(target_meeting_id=MEETING_ID))
 
     assert events == [topic_proposed(target_meeting_id=MEETING_ID)]
+
+
+def test_a_topic_names_only_a_meeting_that_exists() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        proposing(propose(target_meeting_id="2024-999"), target=Meeting())
+
+    assert (refused.value.field, refused.value.rule) == (
+        "target_meeting_id",
+        "meeting_exists",
+    )
 
 
 @pytest.mark.parametrize("unit", ["gone", "system", ""])
