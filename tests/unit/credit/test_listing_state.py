@@ -11,10 +11,9 @@ from services.credit.domain.listing import (
     ListingStatus,
     NotListedDecision,
 )
+from services.credit.domain.publication import CREDIT_CHINA, CREDIT_SHARING_PLATFORM
 from services.credit.domain.sanctions import SanctionTaskStatus
 from tests.unit.credit.factories import (
-    CREDIT_CHINA,
-    CREDIT_SHARING_PLATFORM,
     DECIDED_ON,
     JSJ_PERMITS,
     REVIEWED_ON,

@@ -13,7 +13,8 @@ from services.credit.domain.decision import (
     decide_listing,
     decide_not_to_list,
 )
-from services.credit.domain.ending import RevokedBy, RevokeListing, revoke_listing
+from services.credit.domain.ending import RevokeListing, revoke_listing
+from services.credit.domain.listing import RevokedBy
 from services.credit.domain.notice import FileObjection, file_objection
 from shared.errors import InvalidInput
 from tests.unit.credit.factories import (
@@ -29,6 +30,7 @@ from tests.unit.credit.factories import (
     candidate,
     lapsed,
     listing_of,
+    not_listed,
     served,
 )
 
@@ -75,9 +77,9 @@ def test_a_candidate_is_not_spared_before_it_was_opened() -> None:
 def test_a_candidate_is_spared_on_the_day_it_was_opened() -> None:
     on_opening = DecideNotToList(decided_on=OPENED_ON, reason="已清偿")
 
-    [event] = decide_not_to_list(listing_of(candidate()), on_opening, today=TODAY)
+    events = decide_not_to_list(listing_of(candidate()), on_opening, today=TODAY)
 
-    assert (event.decided_on, event.reason) == (OPENED_ON, "已清偿")
+    assert events == [not_listed(decided_on=OPENED_ON, reason="已清偿")]
 
 
 def test_an_objection_is_not_filed_before_the_notice_was_served() -> None:
