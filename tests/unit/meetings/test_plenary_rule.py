@@ -180,3 +180,11 @@ def test_months_are_added_to_the_same_day_or_the_month_s_last(
     day: date, months: int, later: date
 ) -> None:
     assert add_months(day, months) == later
+
+
+@pytest.mark.parametrize(
+    ("day", "half"),
+    [(date(2024, 1, 1), 1), (date(2024, 6, 30), 1), (date(2024, 7, 1), 2)],
+)
+def test_january_to_june_is_the_first_half_year(day: date, half: int) -> None:
+    assert half_of(day) == (2024, half)

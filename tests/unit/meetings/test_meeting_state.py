@@ -1,12 +1,17 @@
-"""What a meeting keeps of its minutes: given the minutes' events, when the meeting is
-replayed, then it holds the latest revision, its items, why it was amended and the day
-it was approved; and the steps each status allows come from the capabilities."""
+"""What a meeting keeps: given its events, when it is replayed, then it holds the day
+and reason it was declined or cancelled, and its minutes' latest revision, items, why
+they were amended and the day they were approved; and the steps each status allows
+come from the capabilities."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from services.meetings.domain.lifecycle import MinutesStatus, steps_by_status
+from services.meetings.domain.lifecycle import (
+    MeetingStatus,
+    MinutesStatus,
+    steps_by_status,
+)
 from services.meetings.domain.meeting import MeetingEvent
 from services.meetings.domain.minutes import (
     ApproveMinutes,
@@ -17,15 +22,42 @@ from services.meetings.domain.minutes import (
 )
 from shared.domain import Command
 from tests.unit.meetings.factories import (
+    APPROVED_ON,
     MINUTES,
     MINUTES_APPROVED_ON,
+    SENT_ON,
     held,
+    meeting_cancelled,
+    meeting_declined,
     meeting_of,
     minutes_amended,
     minutes_approved,
     minutes_circulated,
     minutes_drafted,
+    notified,
+    special_proposed,
 )
+
+
+def test_a_declined_meeting_keeps_the_day_and_the_reason() -> None:
+    meeting = meeting_of([special_proposed(), meeting_declined()])
+
+    assert (meeting.status, meeting.declined_on, meeting.declined_reason) == (
+        MeetingStatus.DECLINED,
+        APPROVED_ON,
+        "并入全体会议",
+    )
+
+
+def test_a_cancelled_meeting_keeps_the_day_and_the_reason() -> None:
+    meeting = meeting_of(notified(), [meeting_cancelled()])
+
+    assert (meeting.status, meeting.cancelled_on, meeting.cancelled_reason) == (
+        MeetingStatus.CANCELLED,
+        SENT_ON,
+        "防汛工作冲突",
+    )
+
 
 AMENDED_ITEMS = (MinutesItem(agenda_item_id="1", text="公安分局补充了移送情况"),)
 
