@@ -21,6 +21,7 @@ from tests.unit.credit.factories import (
     candidate,
     early_removal_applied,
     early_removal_granted,
+    listing_expired,
     listing_of,
     not_listed,
     objected,
@@ -93,3 +94,18 @@ def test_an_early_removal_ends_the_listing_and_sets_every_sanction_to_lift() -> 
     assert {(t.status, t.due) for t in listing.sanction_tasks} == {
         (SanctionTaskStatus.LIFT_PENDING, date(2025, 1, 27))
     }
+
+
+def test_an_ending_sets_only_the_named_sanctions_to_lift() -> None:
+    applied = [*active(), sanction_applied()]
+    others = {t.task_id for t in listing_of(applied).sanction_tasks} - {JSJ_PERMITS}
+
+    ended = listing_of(applied, [listing_expired(sanctions_to_lift=(JSJ_PERMITS,))])
+
+    lifting = {
+        t.task_id
+        for t in ended.sanction_tasks
+        if t.status is SanctionTaskStatus.LIFT_PENDING
+    }
+    assert lifting == {JSJ_PERMITS}
+    assert others
