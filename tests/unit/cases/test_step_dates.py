@@ -9,25 +9,57 @@ from datetime import date
 
 import pytest
 
+from services.cases.domain.case import CaseEvent
 from services.cases.domain.escalation import (
     FlagEmployerAbsconded,
     flag_employer_absconded,
 )
-from services.cases.domain.referral import RefuseReferral, refuse_referral
+from services.cases.domain.intake import (
+    RejectCase,
+    TransferCaseOut,
+    reject_case,
+    transfer_case_out,
+)
+from services.cases.domain.investigation import (
+    CancelCase,
+    ExtendInvestigation,
+    cancel_case,
+    extend_investigation,
+)
+from services.cases.domain.police_answer import (
+    RecordPoliceDeclining,
+    RecordPoliceFiling,
+    record_police_declining,
+    record_police_filing,
+)
+from services.cases.domain.referral import (
+    ProposeReferral,
+    RefuseReferral,
+    propose_referral,
+    refuse_referral,
+)
 from services.cases.domain.state import Case
 from services.cases.domain.supplement import RequestSupplement, request_supplement
 from shared.errors import InvalidInput
 from tests.unit.cases.factories import (
+    CALENDAR,
     LIMITS,
     TODAY,
     case_of,
+    case_transferred_to_police,
     investigating,
     overdue,
     received,
+    referral_approved,
     referral_proposed,
 )
 
 BEFORE_RECEIPT = date(2024, 3, 1)
+TRANSFERRED: list[CaseEvent] = [
+    referral_proposed(),
+    referral_approved(),
+    case_transferred_to_police(),
+]
 
 STEPS: dict[str, tuple[Case, Callable[[Case], object]]] = {
     "flagged_on": (
@@ -44,6 +76,64 @@ STEPS: dict[str, tuple[Case, Callable[[Case], object]]] = {
                 refused_on=BEFORE_RECEIPT, refused_by="局长", reason="证据不足"
             ),
             today=TODAY,
+        ),
+    ),
+    "rejected_on": (
+        case_of(received()),
+        lambda case: reject_case(
+            case,
+            RejectCase(rejected_on=BEFORE_RECEIPT, reason="不属于受理范围"),
+            today=TODAY,
+        ),
+    ),
+    "transferred_on": (
+        case_of(received()),
+        lambda case: transfer_case_out(
+            case,
+            TransferCaseOut(
+                transferred_on=BEFORE_RECEIPT, to="市人社局", reason="管辖"
+            ),
+            today=TODAY,
+        ),
+    ),
+    "cancelled_on": (
+        case_of(investigating()),
+        lambda case: cancel_case(
+            case, CancelCase(cancelled_on=BEFORE_RECEIPT, reason="撤回"), today=TODAY
+        ),
+    ),
+    "approved_on": (
+        case_of(investigating()),
+        lambda case: extend_investigation(
+            case,
+            ExtendInvestigation(approved_by="局长", approved_on=BEFORE_RECEIPT),
+            today=TODAY,
+            calendar=CALENDAR,
+            limits=LIMITS,
+        ),
+    ),
+    "proposed_on": (
+        case_of(overdue()),
+        lambda case: propose_referral(
+            case,
+            ProposeReferral(proposed_on=BEFORE_RECEIPT, grounds="逾期不支付"),
+            today=TODAY,
+            limits=LIMITS,
+        ),
+    ),
+    "filed_on": (
+        case_of(overdue(), TRANSFERRED),
+        lambda case: record_police_filing(
+            case, RecordPoliceFiling(filed_on=BEFORE_RECEIPT), today=TODAY
+        ),
+    ),
+    "declined_on": (
+        case_of(overdue(), TRANSFERRED),
+        lambda case: record_police_declining(
+            case,
+            RecordPoliceDeclining(declined_on=BEFORE_RECEIPT, reason="不符合立案条件"),
+            today=TODAY,
+            limits=LIMITS,
         ),
     ),
     "requested_on": (
