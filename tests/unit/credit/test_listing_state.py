@@ -28,6 +28,7 @@ from tests.unit.credit.factories import (
     objection_reviewed,
     sanction_applied,
     sanction_lifted,
+    served,
 )
 
 
@@ -109,3 +110,9 @@ def test_an_ending_sets_only_the_named_sanctions_to_lift() -> None:
     }
     assert lifting == {JSJ_PERMITS}
     assert others
+
+
+def test_a_review_replayed_without_its_objection_still_puts_it_under_review() -> None:
+    listing = listing_of(served(), [objection_reviewed()])
+
+    assert (listing.status, listing.objection) == (ListingStatus.UNDER_REVIEW, None)
