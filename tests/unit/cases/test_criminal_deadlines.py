@@ -6,16 +6,25 @@ overdue."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from services.cases.domain.case import CaseEvent
+from services.cases.domain.police_answer import (
+    RecordPoliceDeclining,
+    record_police_declining,
+)
 from services.cases.domain.state import CaseStatus, DeadlineKind, OpenDeadline
 from tests.unit.cases.factories import (
+    LIMITS,
     PAY_BY,
+    TODAY,
     case_of,
     case_transferred_to_police,
+    deadline,
     deadline_missed,
+    handling_decided,
     investigating,
     ordered,
     overdue,
@@ -33,7 +42,11 @@ CRIMINAL = {
     DeadlineKind.RECONSIDERATION_REQUEST,
     DeadlineKind.PROCURATORATE_REQUEST,
 }
-TRANSFERRED = [referral_proposed(), referral_approved(), case_transferred_to_police()]
+TRANSFERRED: list[CaseEvent] = [
+    referral_proposed(),
+    referral_approved(),
+    case_transferred_to_police(),
+]
 
 
 @pytest.mark.parametrize(
@@ -78,3 +91,42 @@ def test_only_a_missed_payment_order_makes_an_ordered_case_overdue() -> None:
     assert case_of(ordered(), [deadline_missed()]).missed[-1].due == PAY_BY
     other = deadline_missed(kind=DeadlineKind.ASSIGNMENT, due=date(2024, 4, 5))
     assert case_of(ordered(), [other]).status is CaseStatus.ORDERED_TO_PAY
+
+
+def test_after_a_refusal_on_reconsideration_the_procuratorate_s_days_count() -> None:
+    limits = LIMITS.model_copy(
+        update={"reconsideration_request_days": 3, "procuratorate_request_days": 7}
+    )
+    first = case_of(overdue(), TRANSFERRED)
+    reconsidering = case_of(
+        overdue(), TRANSFERRED, [police_declined(), reconsideration_requested()]
+    )
+
+    once = record_police_declining(
+        first, _declining(date(2024, 4, 26)), today=TODAY, limits=limits
+    )
+    twice = record_police_declining(
+        reconsidering, _declining(date(2024, 5, 3)), today=TODAY, limits=limits
+    )
+
+    assert once == [
+        police_declined(reason="不立案", request_by=deadline(date(2024, 4, 29)))
+    ]
+    assert twice == [
+        police_declined(
+            declined_on=date(2024, 5, 3),
+            reason="不立案",
+            is_after_reconsideration=True,
+            request_by=deadline(date(2024, 5, 10)),
+        )
+    ]
+
+
+def _declining(on: date) -> RecordPoliceDeclining:
+    return RecordPoliceDeclining(declined_on=on, reason="不立案")
+
+
+def test_a_handling_decision_keeps_the_compensation_it_set() -> None:
+    case = case_of(overdue(), [handling_decided()])
+
+    assert case.compensation_amount == Decimal("6000.00")

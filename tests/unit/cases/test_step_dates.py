@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -25,6 +26,12 @@ from services.cases.domain.investigation import (
     ExtendInvestigation,
     cancel_case,
     extend_investigation,
+)
+from services.cases.domain.payments import (
+    ApplyCourtEnforcement,
+    DecideHandling,
+    apply_court_enforcement,
+    decide_handling,
 )
 from services.cases.domain.police_answer import (
     RecordPoliceDeclining,
@@ -134,6 +141,21 @@ STEPS: dict[str, tuple[Case, Callable[[Case], object]]] = {
             RecordPoliceDeclining(declined_on=BEFORE_RECEIPT, reason="不符合立案条件"),
             today=TODAY,
             limits=LIMITS,
+        ),
+    ),
+    "decided_on": (
+        case_of(overdue()),
+        lambda case: decide_handling(
+            case,
+            DecideHandling(decided_on=BEFORE_RECEIPT, compensation_rate=Decimal("0.5")),
+            today=TODAY,
+            limits=LIMITS,
+        ),
+    ),
+    "applied_on": (
+        case_of(overdue()),
+        lambda case: apply_court_enforcement(
+            case, ApplyCourtEnforcement(applied_on=BEFORE_RECEIPT), today=TODAY
         ),
     ),
     "requested_on": (
