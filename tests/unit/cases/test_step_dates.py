@@ -36,14 +36,22 @@ from services.cases.domain.payments import (
 from services.cases.domain.police_answer import (
     RecordPoliceDeclining,
     RecordPoliceFiling,
+    RequestProcuratorateSupervision,
+    RequestReconsideration,
     record_police_declining,
     record_police_filing,
+    request_procuratorate_supervision,
+    request_reconsideration,
 )
 from services.cases.domain.referral import (
+    ApproveReferral,
     ProposeReferral,
     RefuseReferral,
+    TransferToPolice,
+    approve_referral,
     propose_referral,
     refuse_referral,
+    transfer_to_police,
 )
 from services.cases.domain.state import Case
 from services.cases.domain.supplement import RequestSupplement, request_supplement
@@ -52,11 +60,14 @@ from tests.unit.cases.factories import (
     CALENDAR,
     LIMITS,
     TODAY,
+    UNITS,
     case_of,
     case_transferred_to_police,
     investigating,
     overdue,
+    police_declined,
     received,
+    reconsideration_requested,
     referral_approved,
     referral_proposed,
 )
@@ -176,6 +187,70 @@ def test_a_step_is_not_dated_before_the_case_was_received(field: str) -> None:
 
     with pytest.raises(InvalidInput) as refused:
         step(case)
+
+    assert (refused.value.field, refused.value.rule) == (field, "not_before_receipt")
+
+
+DECLINED: list[CaseEvent] = [*TRANSFERRED, police_declined()]
+RECONSIDERED: list[CaseEvent] = [
+    *DECLINED,
+    reconsideration_requested(),
+    police_declined(is_after_reconsideration=True),
+]
+CRIMINAL_STEPS: dict[str, tuple[str, Case, Callable[[Case], object]]] = {
+    "approve": (
+        "approved_on",
+        case_of(overdue(), [referral_proposed()]),
+        lambda case: approve_referral(
+            case,
+            ApproveReferral(approved_on=BEFORE_RECEIPT, approved_by="局长"),
+            today=TODAY,
+            limits=LIMITS,
+        ),
+    ),
+    "transfer": (
+        "transferred_on",
+        case_of(overdue(), TRANSFERRED[:2]),
+        lambda case: transfer_to_police(
+            case,
+            TransferToPolice(transferred_on=BEFORE_RECEIPT, police_unit="gafj"),
+            today=TODAY,
+            limits=LIMITS,
+            units=UNITS,
+        ),
+    ),
+    "reconsider": (
+        "requested_on",
+        case_of(overdue(), DECLINED),
+        lambda case: request_reconsideration(
+            case,
+            RequestReconsideration(requested_on=BEFORE_RECEIPT),
+            today=TODAY,
+            limits=LIMITS,
+        ),
+    ),
+    "procuratorate": (
+        "requested_on",
+        case_of(overdue(), RECONSIDERED),
+        lambda case: request_procuratorate_supervision(
+            case,
+            RequestProcuratorateSupervision(
+                requested_on=BEFORE_RECEIPT, reason="不立案"
+            ),
+            today=TODAY,
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("step", CRIMINAL_STEPS)
+def test_a_criminal_track_step_is_not_dated_before_the_case_was_received(
+    step: str,
+) -> None:
+    field, case, run = CRIMINAL_STEPS[step]
+
+    with pytest.raises(InvalidInput) as refused:
+        run(case)
 
     assert (refused.value.field, refused.value.rule) == (field, "not_before_receipt")
 
