@@ -218,6 +218,12 @@ def test_named_workers_are_kept_as_personal_data_of_their_subject() -> None:
     ]
 
 
+def test_a_worker_known_only_by_name_is_received_without_an_id_number() -> None:
+    events = received_case(receive(workers=(worker_details(id_number=None),)))
+
+    assert events == [case_received(workers=(worker(id_number=None),))]
+
+
 def test_a_lower_case_x_in_an_id_number_is_read_as_the_check_digit_x() -> None:
     events = received_case(
         receive(workers=(worker_details(id_number="11010519491231002x"),))

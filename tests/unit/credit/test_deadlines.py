@@ -141,3 +141,12 @@ def test_a_subject_is_under_punishment_from_the_decision_until_the_end(
     history: list[ListingEvent], day: date, is_listed: bool
 ) -> None:
     assert is_in_force(listing_of(history), day) is is_listed
+
+
+def test_a_task_no_longer_watched_does_not_hide_the_tasks_after_it() -> None:
+    first, second = (t.task_id for t in TWO_TASKS.sanction_tasks)
+    unit = first.split("-")[0]
+
+    history = with_two_tasks(sanction_overdue(task_id=first, unit_code=unit))
+
+    assert open_deadlines(listing_of(history)) == (confirmation(second), expiry())

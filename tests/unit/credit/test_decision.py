@@ -216,7 +216,10 @@ def test_an_employers_listing_is_not_linked_to_another_employer_listing() -> Non
     with pytest.raises(InvalidInput) as refused:
         decided(listing_of(lapsed()), command)
 
-    assert refused.value.rule == "employer_not_linked"
+    assert (refused.value.field, refused.value.rule) == (
+        "employer_listing_id",
+        "employer_not_linked",
+    )
 
 
 def test_a_candidate_without_a_notice_is_not_decided() -> None:
@@ -314,7 +317,10 @@ def test_a_person_is_listed_under_the_decision_that_listed_the_employer() -> Non
     with pytest.raises(InvalidInput) as refused:
         decided(person, other, listing_id=PERSON_LISTING_ID, employer_listing=employer)
 
-    assert refused.value.rule == "same_decision"
+    assert (refused.value.field, refused.value.rule) == (
+        "employer_listing_id",
+        "same_decision",
+    )
     assert decided(
         person,
         DECIDE.model_copy(update={"employer_listing_id": EMPLOYER_LISTING_ID}),

@@ -135,7 +135,10 @@ def test_an_application_is_not_dated_before_the_decision() -> None:
     with pytest.raises(InvalidInput) as refused:
         applied(active(), early)
 
-    assert refused.value.rule == "not_before_decision"
+    assert (refused.value.field, refused.value.rule) == (
+        "applied_on",
+        "not_before_decision",
+    )
 
 
 def test_all_conditions_met_remove_the_listing_and_lift_every_sanction() -> None:
@@ -270,7 +273,10 @@ def test_a_removal_is_not_decided_before_the_application() -> None:
     with pytest.raises(InvalidInput) as refused:
         decided(history, today=date(2025, 1, 14))
 
-    assert refused.value.rule == "not_before_application"
+    assert (refused.value.field, refused.value.rule) == (
+        "decided_on",
+        "not_before_application",
+    )
 
 
 # The payment must be on record in cases, in full, during the listing (issue 14).

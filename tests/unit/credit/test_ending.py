@@ -211,7 +211,10 @@ def test_a_sanction_is_not_lifted_before_the_listing_ended() -> None:
             listing_of(ENDINGS["expired"]), early, today=LIFT.lifted_on, unit="jsj"
         )
 
-    assert refused.value.rule == "not_before_end"
+    assert (refused.value.field, refused.value.rule) == (
+        "lifted_on",
+        "not_before_end",
+    )
 
 
 def test_a_sanction_is_not_lifted_while_the_listing_is_in_force() -> None:

@@ -201,3 +201,11 @@ def test_the_event_names_the_cases_event_it_came_from() -> None:
     )
 
     assert event.source_event_id == LATER_EVENT_ID != SOURCE_EVENT_ID
+
+
+def test_a_mass_incident_stays_a_fact_when_a_later_recommendation_omits_it() -> None:
+    listing = listing_of(candidate(grounds=INCIDENT_FIRST))
+
+    [event] = update_grounds(listing, again(is_mass_incident=False), today=TODAY)
+
+    assert event.grounds.is_mass_incident is True

@@ -173,7 +173,10 @@ def test_an_objection_is_not_reviewed_before_it_was_filed() -> None:
     with pytest.raises(InvalidInput) as refused:
         review_objection(listing_of(objected()), early, today=TODAY)
 
-    assert refused.value.rule == "not_before_objection"
+    assert (refused.value.field, refused.value.rule) == (
+        "reviewed_on",
+        "not_before_objection",
+    )
 
 
 def test_there_is_nothing_to_review_without_an_objection() -> None:

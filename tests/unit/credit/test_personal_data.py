@@ -11,7 +11,9 @@ import pytest
 from services.credit.domain.aggregate import ListingEvent
 from services.credit.domain.candidate import (
     CandidateEvent,
+    OpenByHand,
     OpenCandidate,
+    open_by_hand,
     open_candidate,
 )
 from services.credit.domain.decision import DecideListing, decide_listing
@@ -42,6 +44,7 @@ from tests.unit.credit.factories import (
     INVALID_ID_NUMBER,
     JSJ_PERMITS,
     LAPSED_ON,
+    LIMITS,
     OPENED_ON,
     PERSON_LISTING_ID,
     PUBLISHED_ON,
@@ -117,6 +120,48 @@ def test_a_person_key_that_holds_the_id_number_is_refused() -> None:
         "person_key_not_personal",
     )
     assert VALID_ID_NUMBER not in refused.value.detail
+
+
+def test_a_person_key_that_holds_the_number_with_a_lower_case_x_is_refused() -> None:
+    details = person_details(
+        id_number="11010519491231002X", person_key="id-11010519491231002x"
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        opened_for(details)
+
+    assert refused.value.rule == "person_key_not_personal"
+
+
+def test_a_person_without_a_derived_key_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        opened_for(person_details(person_key=None))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "subject.person_key",
+        "person_key_required",
+    )
+
+
+def test_by_hand_the_key_the_service_derived_replaces_the_body_s() -> None:
+    body = OpenByHand(
+        subject=person_details(person_key="p-from-the-body"),
+        grounds=grounds(),
+        opened_from=OpenedFrom.BY_HAND,
+        opened_on=OPENED_ON,
+    )
+
+    events = open_by_hand(
+        Listing(), body, today=TODAY, person_key="p-7c1e9a", limits=LIMITS
+    )
+
+    assert events == [
+        candidate_opened(
+            subject=person_subject(person_key="p-7c1e9a"),
+            opened_from=OpenedFrom.BY_HAND,
+            source_event_id=None,
+        )
+    ]
 
 
 def test_the_name_and_id_number_are_sealed_under_the_person_key() -> None:

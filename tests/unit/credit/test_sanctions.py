@@ -116,7 +116,10 @@ def test_a_listing_is_not_published_before_its_decision() -> None:
     with pytest.raises(InvalidInput) as refused:
         published(listing_of(listed()), early)
 
-    assert refused.value.rule == "not_before_decision"
+    assert (refused.value.field, refused.value.rule) == (
+        "published_on",
+        "not_before_decision",
+    )
 
 
 def test_a_listing_whose_period_is_over_is_not_published() -> None:
@@ -198,7 +201,10 @@ def test_a_sanction_is_not_applied_before_the_listing_was_active() -> None:
     with pytest.raises(InvalidInput) as refused:
         record_sanction_applied(listing_of(active()), early, today=TODAY, unit="jsj")
 
-    assert refused.value.rule == "not_before_activation"
+    assert (refused.value.field, refused.value.rule) == (
+        "applied_on",
+        "not_before_activation",
+    )
 
 
 def test_a_listing_not_yet_published_has_no_sanctions_to_apply() -> None:

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.meetings.domain.plenary_rule import (
     HalfYear,
+    PlenaryRule,
+    add_months,
     ended_half_years,
     half_of,
     intervals,
     longest_interval,
     missed_half_years,
+    plenary_rule,
 )
 
 ESTABLISHED_ON = date(2017, 8, 2)
@@ -121,3 +125,66 @@ def test_the_longest_interval_is_one_of_the_intervals_and_none_is_longer(
     if longest is not None:
         assert longest in between
         assert all(i.days <= longest.days for i in between)
+
+
+def test_before_the_first_plenary_the_office_is_warned() -> None:
+    rule = plenary_rule(None, date(2017, 9, 1))
+
+    assert rule == PlenaryRule(
+        last_held_on=None,
+        due_by=None,
+        days_overdue=0,
+        is_warning=True,
+        message="No plenary meeting has been held yet.",
+    )
+
+
+def test_the_next_plenary_is_due_six_months_after_the_last_and_not_late_that_day() -> (
+    None
+):
+    rule = plenary_rule(date(2024, 3, 20), date(2024, 9, 20))
+
+    assert rule == PlenaryRule(
+        last_held_on=date(2024, 3, 20),
+        due_by=date(2024, 9, 20),
+        days_overdue=0,
+        is_warning=False,
+        message="The last plenary was held on 2024-03-20; the next is due by 2024-09-20.",
+    )
+
+
+def test_a_late_plenary_counts_the_days_since_it_was_due() -> None:
+    rule = plenary_rule(date(2024, 3, 20), date(2024, 9, 23))
+
+    assert rule == PlenaryRule(
+        last_held_on=date(2024, 3, 20),
+        due_by=date(2024, 9, 20),
+        days_overdue=3,
+        is_warning=True,
+        message="The last plenary was held on 2024-03-20; one was due by 2024-09-20,"
+        " 3 days ago.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "later"),
+    [
+        (date(2023, 8, 31), 6, date(2024, 2, 29)),
+        (date(2024, 8, 31), 6, date(2025, 2, 28)),
+        (date(2024, 7, 15), 6, date(2025, 1, 15)),
+        (date(2024, 6, 30), 6, date(2024, 12, 30)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+    ],
+)
+def test_months_are_added_to_the_same_day_or_the_month_s_last(
+    day: date, months: int, later: date
+) -> None:
+    assert add_months(day, months) == later
+
+
+@pytest.mark.parametrize(
+    ("day", "half"),
+    [(date(2024, 1, 1), 1), (date(2024, 6, 30), 1), (date(2024, 7, 1), 2)],
+)
+def test_january_to_june_is_the_first_half_year(day: date, half: int) -> None:
+    assert half_of(day) == (2024, half)

@@ -453,3 +453,18 @@ def test_only_the_system_ends_the_roles_of_a_relieved_person() -> None:
 )
 def test_joint_meeting_commands_are_run_by_the_office(command: type[Command]) -> None:
     assert command.permitted == frozenset({Role.OFFICE})
+
+
+def test_the_meeting_keeps_the_day_it_was_established() -> None:
+    assert established().established_on == FOUNDED
+
+
+def test_a_role_ends_on_the_day_it_began() -> None:
+    meeting = established(role_granted(effective_on=LATER))
+    on_the_first_day = EndRole(
+        person_id="2017-01", role=CONVENER, effective_on=LATER, reason="x"
+    )
+
+    assert end_role(meeting, on_the_first_day) == [
+        role_ended(effective_on=LATER, reason="x")
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
+
 import pytest
 from pydantic import ValidationError
 
@@ -10,6 +13,7 @@ from services.members.domain.person import (
     AppointPerson,
     ChangeTitle,
     MovePerson,
+    Person,
     PersonMoved,
     PersonRelieved,
     PersonStatus,
@@ -226,3 +230,48 @@ def test_a_relief_needs_a_reason() -> None:
 )
 def test_person_commands_are_run_by_the_office(command: type[Command]) -> None:
     assert command.permitted == frozenset({Role.OFFICE})
+
+
+def test_the_person_keeps_their_appointment_then_their_new_title_and_unit() -> None:
+    titled = PERSON.replay([person_appointed(), person_title_changed()])
+    moved = PERSON.replay([person_appointed(), person_moved()])
+
+    assert titled == Person(
+        status=PersonStatus.ACTIVE,
+        name="赵云靖",
+        unit_code="rsj",
+        title="区人力资源和社会保障局局长",
+        appointed_on=FOUNDED,
+    )
+    assert (moved.unit_code, moved.title) == ("jsj", "区建设局副局长")
+
+
+SERVICE_STEPS: dict[str, Callable[[Person, date], object]] = {
+    "change_title": lambda p, on: change_title(
+        p, ChangeTitle(title="局长", effective_on=on)
+    ),
+    "move": lambda p, on: move_person(
+        p,
+        MovePerson(unit_code="jsj", title="副局长", effective_on=on),
+        unit=active_unit(),
+    ),
+    "relieve": lambda p, on: relieve_person(
+        p, RelievePerson(reason="调任", effective_on=on)
+    ),
+}
+
+
+@pytest.mark.parametrize("step", SERVICE_STEPS.values(), ids=SERVICE_STEPS.keys())
+def test_a_person_s_service_changes_no_earlier_than_their_appointment(
+    step: Callable[[Person, date], object],
+) -> None:
+    person = PERSON.replay([person_appointed()])
+
+    with pytest.raises(InvalidInput) as refused:
+        step(person, FOUNDED - timedelta(days=1))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "effective_on",
+        "not_before_appointment",
+    )
+    assert step(person, FOUNDED) != []

@@ -261,3 +261,12 @@ def test_a_successor_code_is_a_unit_code() -> None:
 )
 def test_unit_commands_are_run_by_the_office(command: type[Command]) -> None:
     assert command.permitted == frozenset({Role.OFFICE})
+
+
+def test_a_renamed_unit_keeps_both_its_new_names() -> None:
+    unit = UNIT.replay([unit_admitted(), unit_renamed()])
+
+    assert (unit.name_zh, unit.name_en) == (
+        "区应急管理局",
+        "Chengdong District Emergency Management Bureau",
+    )
