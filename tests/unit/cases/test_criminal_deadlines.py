@@ -16,7 +16,9 @@ from services.cases.domain.police_answer import (
     record_police_declining,
 )
 from services.cases.domain.state import CaseStatus, DeadlineKind, OpenDeadline
+from shared.duties import Acting, Duty
 from tests.unit.cases.factories import (
+    DECLINING_NUMBER,
     LIMITS,
     PAY_BY,
     TODAY,
@@ -34,6 +36,8 @@ from tests.unit.cases.factories import (
     referral_approved,
     referral_proposed,
 )
+
+POLICE = Acting.unit_of("gafj", Duty.POLICE)
 
 CRIMINAL = {
     DeadlineKind.REFERRAL_APPROVAL,
@@ -103,10 +107,14 @@ def test_after_a_refusal_on_reconsideration_the_procuratorate_s_days_count() -> 
     )
 
     once = record_police_declining(
-        first, _declining(date(2024, 4, 26)), today=TODAY, limits=limits
+        first, _declining(date(2024, 4, 26)), today=TODAY, limits=limits, acting=POLICE
     )
     twice = record_police_declining(
-        reconsidering, _declining(date(2024, 5, 3)), today=TODAY, limits=limits
+        reconsidering,
+        _declining(date(2024, 5, 3)),
+        today=TODAY,
+        limits=limits,
+        acting=POLICE,
     )
 
     assert once == [
@@ -123,7 +131,9 @@ def test_after_a_refusal_on_reconsideration_the_procuratorate_s_days_count() -> 
 
 
 def _declining(on: date) -> RecordPoliceDeclining:
-    return RecordPoliceDeclining(declined_on=on, reason="不立案")
+    return RecordPoliceDeclining(
+        declined_on=on, reason="不立案", document_number=DECLINING_NUMBER
+    )
 
 
 def test_a_handling_decision_keeps_the_compensation_it_set() -> None:

@@ -55,6 +55,7 @@ from services.cases.domain.referral import (
 )
 from services.cases.domain.state import Case
 from services.cases.domain.supplement import RequestSupplement, request_supplement
+from shared.duties import Acting, Duty
 from shared.errors import InvalidInput
 from tests.unit.cases.factories import (
     CALENDAR,
@@ -73,6 +74,8 @@ from tests.unit.cases.factories import (
 )
 
 BEFORE_RECEIPT = date(2024, 3, 1)
+POLICE = Acting.unit_of("gafj", Duty.POLICE)
+RECEIPT = "东公(刑)字〔2024〕1号"
 TRANSFERRED: list[CaseEvent] = [
     referral_proposed(),
     referral_approved(),
@@ -83,7 +86,10 @@ STEPS: dict[str, tuple[Case, Callable[[Case], object]]] = {
     "flagged_on": (
         case_of(investigating()),
         lambda case: flag_employer_absconded(
-            case, FlagEmployerAbsconded(flagged_on=BEFORE_RECEIPT), today=TODAY
+            case,
+            FlagEmployerAbsconded(flagged_on=BEFORE_RECEIPT),
+            today=TODAY,
+            acting=POLICE,
         ),
     ),
     "refused_on": (
@@ -142,16 +148,24 @@ STEPS: dict[str, tuple[Case, Callable[[Case], object]]] = {
     "filed_on": (
         case_of(overdue(), TRANSFERRED),
         lambda case: record_police_filing(
-            case, RecordPoliceFiling(filed_on=BEFORE_RECEIPT), today=TODAY
+            case,
+            RecordPoliceFiling(filed_on=BEFORE_RECEIPT, document_number=RECEIPT),
+            today=TODAY,
+            acting=POLICE,
         ),
     ),
     "declined_on": (
         case_of(overdue(), TRANSFERRED),
         lambda case: record_police_declining(
             case,
-            RecordPoliceDeclining(declined_on=BEFORE_RECEIPT, reason="不符合立案条件"),
+            RecordPoliceDeclining(
+                declined_on=BEFORE_RECEIPT,
+                reason="不符合立案条件",
+                document_number=RECEIPT,
+            ),
             today=TODAY,
             limits=LIMITS,
+            acting=POLICE,
         ),
     ),
     "decided_on": (
