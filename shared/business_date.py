@@ -10,9 +10,18 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-# The business date of an event: the first of these its data holds, else its first
-# `*_on` field in key order (our events name business dates `<what>_on`).
-DATE_KEYS = ("effective_on", "occurred_on", "received_on", "decided_on", "held_on")
+# The business date of an event: the first of these its data holds, else the first of
+# its `*_on` fields in alphabetical order (our events name business dates `<what>_on`;
+# PostgreSQL's jsonb does not keep the order the event declared its fields in). A
+# hearing's notice is dated when it was given, not on the hearing day it names.
+DATE_KEYS = (
+    "effective_on",
+    "occurred_on",
+    "received_on",
+    "decided_on",
+    "held_on",
+    "notified_on",
+)
 # `BACKDATED_AFTER_DAYS`' default: a step recorded within a week of its date is routine.
 DEFAULT_BACKDATED_AFTER_DAYS = 7
 DEFAULT_ZONE = "Asia/Shanghai"

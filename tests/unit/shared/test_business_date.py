@@ -22,12 +22,19 @@ def test_a_named_business_date_field_comes_before_any_other_on_field() -> None:
     assert business_date(data) == date(2024, 1, 2)
 
 
-def test_without_a_named_field_the_first_on_field_in_key_order_dates_the_event() -> (
+def test_without_a_named_field_the_first_on_field_alphabetically_dates_the_event() -> (
     None
 ):
     data = {"served_on": "2024-03-09", "ordered_on": "2024-03-01", "note": "x"}
 
     assert business_date(data) == date(2024, 3, 1)
+
+
+def test_a_hearing_notice_is_dated_when_given_not_on_the_hearing_day() -> None:
+    # HearingScheduled: notified on 18 July of a hearing on 29 July.
+    data = {"hearing_on": "2024-07-29", "notified_on": "2024-07-18", "place": "听证室"}
+
+    assert business_date(data) == date(2024, 7, 18)
 
 
 def test_a_field_that_is_not_a_date_is_passed_over() -> None:
