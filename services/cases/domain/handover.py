@@ -89,7 +89,9 @@ def _source(acting: Acting, given: HandOverSource | None) -> HandOverSource:
     return given
 
 
-def _unit(acting: Acting, given: str | None, *, units: frozenset[str]) -> str:
+def _unit(
+    acting: Acting, given: str | None, source: HandOverSource, *, units: frozenset[str]
+) -> str:
     if acting.is_office:
         if given is None:
             raise InvalidInput(
@@ -98,6 +100,16 @@ def _unit(acting: Acting, given: str | None, *, units: frozenset[str]) -> str:
                 detail="Name the unit that hands the complaint over.",
             )
         require_active_unit(given, units=units, field="handed_over_by")
+        # The office enters a hand-over for the unit whose duty it is: a petition for
+        # the petitions bureau, a union report for the trade union, never the police's.
+        duty = next(d for d, s in _SOURCE_OF_DUTY.items() if s is source)
+        if given not in acting.duty_units.units(duty):
+            raise InvalidInput(
+                field="handed_over_by",
+                rule="hand_over_unit_holds_duty",
+                detail=f"A {source} is handed over by a unit with the {duty} duty "
+                f"({', '.join(acting.duty_units.units(duty))}), not {given}.",
+            )
         return given
     if given not in (None, acting.unit):
         raise NotPermitted(f"unit {acting.unit} hands over only its own complaints")
@@ -121,7 +133,7 @@ def hand_over_complaint(
     and duplicate flag, its source following the unit's duty; any other unit is
     refused (403)."""
     source = _source(acting, command.source)
-    unit = _unit(acting, command.handed_over_by, units=units)
+    unit = _unit(acting, command.handed_over_by, source, units=units)
     received = receive_case(
         case,
         ReceiveCase.model_validate({"source": source, **command.particulars()}),

@@ -156,6 +156,24 @@ def test_the_office_names_an_active_unit() -> None:
     assert refused.value.field == "handed_over_by"
 
 
+@pytest.mark.parametrize(
+    ("source", "unit"),
+    [(CaseSource.PETITION_HANDOVER, "gafj"), (CaseSource.UNION_REPORT, "xfj")],
+)
+def test_the_office_hands_over_only_for_the_unit_whose_duty_it_is(
+    source: CaseSource, unit: str
+) -> None:
+    command = hand_over(source=source, handed_over_by=unit)
+
+    with pytest.raises(InvalidInput) as refused:
+        handed_over(command, Acting.office())
+
+    assert (refused.value.field, refused.value.rule) == (
+        "handed_over_by",
+        "hand_over_unit_holds_duty",
+    )
+
+
 def test_the_office_hands_over_for_a_unit() -> None:
     command = hand_over(source=CaseSource.PETITION_HANDOVER, handed_over_by="xfj")
 
