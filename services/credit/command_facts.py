@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import asyncpg
+
 from services.credit.domain.aggregate import LISTING
 from services.credit.domain.candidate import OpenByHand
 from services.credit.domain.decision import DecideListing
-from services.credit.domain.early_removal import PaymentOnRecord
+from services.credit.domain.early_removal import (
+    PaymentOnRecord,
+    arrears_uscc,
+    is_owing_on,
+)
 from services.credit.domain.limits import CreditLimits
 from services.credit.domain.listing import Listing
 from services.credit.domain.sanctions import SanctionDuty
@@ -19,6 +25,7 @@ from services.credit.rules import CreditRules
 from shared.command_table import Fact, Scope, fact, today
 from shared.domain import Command, WorkingDays
 from shared.handling import load
+from shared.store import EventStore
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,10 @@ async def _employer_listing(scope: Scope[DecideListing, object]) -> Listing | No
 async def _has_new_arrears(scope: Scope[Command, object]) -> bool:
     """Whether cases received a new case against the listed employer since the listing
     decision (from cases' events, kept in `employer_cases`); a complaint later
-    rejected, transferred out or cancelled is no arrears (`case_outcomes`)."""
+    rejected, transferred out or cancelled is no arrears (`case_outcomes`). A person's
+    listing asks of its employer's cases (`arrears_uscc`)."""
     listing, _ = await load(scope.store, LISTING, scope.entity_id)
-    uscc = getattr(listing.subject, "uscc", None)
+    uscc = arrears_uscc(listing, await _employer_of(scope.store, listing))
     if listing.decision is None or not uscc:
         return False
     found = await scope.pool.fetchval(
@@ -72,27 +80,36 @@ async def _has_new_arrears(scope: Scope[Command, object]) -> bool:
     return found is not None
 
 
+async def _employer_of(store: EventStore, listing: Listing) -> Listing | None:
+    """The employer listing a person's listing decision names (None for an
+    employer's listing, or a person's listed without one)."""
+    decision = listing.decision
+    if getattr(listing.subject, "uscc", None) or decision is None:
+        return None
+    if not decision.employer_listing_id:
+        return None
+    return (await load(store, LISTING, decision.employer_listing_id))[0]
+
+
 async def _payment_on_record(scope: Scope[Command, object]) -> PaymentOnRecord:
     """The day cases recorded the listing's arrears paid in full (`case_outcomes`): the
     last of its grounds' cases to be cleared; voided cases do not count."""
     listing, _ = await load(scope.store, LISTING, scope.entity_id)
-    return await payment_on_record(scope, listing)
+    return await payment_on_record(scope.store, scope.pool, listing)
 
 
 async def payment_on_record(
-    scope: Scope[Command, object], listing: Listing
+    store: EventStore, pool: asyncpg.Pool, listing: Listing
 ) -> PaymentOnRecord:
     """What cases recorded of a listing's arrears (`PaymentOnRecord` says which cases
-    are weighed)."""
-    return await paid_in_full(scope, await _cases_of(scope, listing))
+    are weighed); the read side offers the listing's steps by it too."""
+    return await paid_in_full(pool, await _cases_of(store, pool, listing))
 
 
-async def paid_in_full(
-    scope: Scope[Command, object], streams: list[str]
-) -> PaymentOnRecord:
+async def paid_in_full(pool: asyncpg.Pool, streams: list[str]) -> PaymentOnRecord:
     """The day the last of those cases was paid in full, if all were; voided cases do
     not count, and a case credit never heard of is not paid."""
-    paid_in_full_on = await scope.pool.fetchval(
+    paid_in_full_on = await pool.fetchval(
         "SELECT CASE WHEN count(*) > 0 AND bool_and(o.cleared_on IS NOT NULL)"
         " THEN max(o.cleared_on) END FROM unnest($1::text[]) AS s(case_stream)"
         " LEFT JOIN case_outcomes o USING (case_stream)"
@@ -103,26 +120,35 @@ async def paid_in_full(
     return PaymentOnRecord(case_ids=ids, paid_in_full_on=paid_in_full_on)
 
 
-async def _cases_of(scope: Scope[Command, object], listing: Listing) -> list[str]:
+async def _cases_of(
+    store: EventStore, pool: asyncpg.Pool, listing: Listing
+) -> list[str]:
+    """The cases weighed: the grounds' (or the employer listing's grounds'); else, for
+    a listing opened by hand, the employer's cases received by the decision and still
+    owing then (`is_owing_on`)."""
     grounds = listing.grounds
     if grounds is not None and grounds.case_ids:
         return [f"case-{case_id}" for case_id in grounds.case_ids]
     decision = listing.decision
-    uscc = getattr(listing.subject, "uscc", None)
-    if decision is not None and decision.employer_listing_id and not uscc:
-        employer, _ = await load(scope.store, LISTING, decision.employer_listing_id)
-        if employer.grounds is not None and employer.grounds.case_ids:
-            return [f"case-{case_id}" for case_id in employer.grounds.case_ids]
-        uscc = getattr(employer.subject, "uscc", None)
+    employer = await _employer_of(store, listing)
+    if employer is not None and employer.grounds and employer.grounds.case_ids:
+        return [f"case-{case_id}" for case_id in employer.grounds.case_ids]
+    uscc = arrears_uscc(listing, employer)
     if decision is None or not uscc:
         return []
-    rows = await scope.pool.fetch(
-        "SELECT case_stream FROM case_outcomes WHERE uscc = $1 AND received_on <= $2"
-        " ORDER BY case_stream",
+    rows = await pool.fetch(
+        "SELECT case_stream, cleared_on, voided_on FROM case_outcomes"
+        " WHERE uscc = $1 AND received_on <= $2 ORDER BY case_stream",
         uscc,
         decision.decided_on,
     )
-    return [r["case_stream"] for r in rows]
+    return [
+        r["case_stream"]
+        for r in rows
+        if is_owing_on(
+            decision.decided_on, cleared_on=r["cleared_on"], voided_on=r["voided_on"]
+        )
+    ]
 
 
 TODAY = today()

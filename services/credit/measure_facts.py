@@ -10,6 +10,7 @@ from services.credit.domain.construction_measures import (
     MEASURE,
     MeasureTarget,
     RecordConstructionMeasure,
+    payment_for_measure,
 )
 from services.credit.domain.early_removal import PaymentOnRecord
 from services.credit.domain.listing import ListingStatus
@@ -38,12 +39,15 @@ async def _measure_target(
 
 
 async def _measure_payment(scope: Scope[Command, object]) -> PaymentOnRecord:
+    """The payment a measure is lifted on: its listing's, weighed as early removal
+    weighs it (evidence included), or its case's record (`payment_for_measure`)."""
     measure, _ = await load(scope.store, MEASURE, scope.entity_id)
     if measure.listing_id is not None:
         listing, _ = await load(scope.store, LISTING, measure.listing_id)
-        return await payment_on_record(scope, listing)
+        record = await payment_on_record(scope.store, scope.pool, listing)
+        return payment_for_measure(listing, record)
     streams = [] if measure.case_id is None else [f"case-{measure.case_id}"]
-    return await paid_in_full(scope, streams)
+    return payment_for_measure(None, await paid_in_full(scope.pool, streams))
 
 
 ACTING: Fact[Acting, Command, CreditContext] = acting(

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from services.credit import profiles
+from services.credit.command_facts import payment_on_record
 from services.credit.command_table import CREDIT_COMMANDS
 from services.credit.domain.aggregate import LISTING, allowed_steps
 from services.credit.domain.listing import is_in_force
@@ -170,6 +171,7 @@ async def changes(
 
 async def listing_detail(
     store: EventStore,
+    pool: asyncpg.Pool,
     listing_id: str,
     *,
     actor: Actor,
@@ -207,7 +209,10 @@ async def listing_detail(
         listing_id=listing_id,
         version=records[-1].version,
         status=listing.status.value,
-        allowed_next=CREDIT_COMMANDS.verbs(allowed_steps(listing)),
+        # The steps offered weigh the same cases the decide functions are given.
+        allowed_next=CREDIT_COMMANDS.verbs(
+            allowed_steps(listing, await payment_on_record(store, pool, listing))
+        ),
         is_in_force=is_in_force(listing, today),
         state=state,
         history=[

@@ -137,13 +137,18 @@ async def ending_soon(
 
 @reads.get("/listings/{listing_id}")
 async def get_listing(
-    listing_id: ListingIdPath, store: StoreDep, rt: RuntimeDep, actor: CreditReaderDep
+    listing_id: ListingIdPath,
+    store: StoreDep,
+    pool: PoolDep,
+    rt: RuntimeDep,
+    actor: CreditReaderDep,
 ) -> ListingDetailView:
     """A listing with its state and full history. A service account reads decided
     listings only (403 for a candidate), without the notice and the objection, its
     history from the decision on."""
     return await queries.listing_detail(
         store,
+        pool,
         listing_id,
         actor=actor,
         today=datetime.now(rt.zone).date(),

@@ -94,13 +94,16 @@ def allowed_after(status: ListingStatus) -> tuple[type[Command], ...]:
     return ALLOWED_AFTER[status]
 
 
-def _refused_by_rule(listing: Listing) -> frozenset[type[Command]]:
+def _refused_by_rule(
+    listing: Listing, record: early_removal.PaymentOnRecord
+) -> frozenset[type[Command]]:
     """The steps the status allows that the decide functions refuse under a named rule
     in this state: a second application while one is pending (409
     `early-removal-pending`), a decision without one (`no-early-removal-application`),
     confirming a sanction no unit has left to confirm (`sanction-already-applied`,
-    `sanction-already-lifted`), payment evidence for a listing whose grounds name
-    cases (`payment-recorded-in-cases`)."""
+    `sanction-already-lifted`), payment evidence for a listing cases cover — its
+    grounds name cases, or cases weighs one (`record`) — (`payment-recorded-in-cases`).
+    """
     tasks = listing.sanction_tasks
     pending = listing.early_removal is not None
     refused: set[type[Command]] = set()
@@ -113,13 +116,17 @@ def _refused_by_rule(listing: Listing) -> frozenset[type[Command]]:
         refused.add(sanctioning.RecordSanctionApplied)
     if all(t.status is SanctionTaskStatus.LIFTED for t in tasks):
         refused.add(sanctioning.RecordSanctionLifted)
-    if payment_evidence.is_covered_by_cases(listing):
+    if payment_evidence.is_covered_by_cases(listing, record):
         refused.add(payment_evidence.RecordPaymentEvidence)
     return frozenset(refused)
 
 
-def allowed_steps(listing: Listing) -> tuple[type[Command], ...]:
+def allowed_steps(
+    listing: Listing, record: early_removal.PaymentOnRecord
+) -> tuple[type[Command], ...]:
     """The commands the listing allows next (`allowed_next`): its status's steps, less
-    those its state refuses by rule, so what is offered is what is taken."""
-    refused = _refused_by_rule(listing)
+    those its state, and the cases weighed for its payment (`record`, the decide
+    functions' `payment_on_record`), refuse by rule, so what is offered is what is
+    taken."""
+    refused = _refused_by_rule(listing, record)
     return tuple(c for c in ALLOWED_AFTER[listing.status] if c not in refused)

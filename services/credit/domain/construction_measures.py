@@ -16,8 +16,8 @@ from typing import ClassVar, Final, Self, assert_never
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from services.credit.domain.early_removal import PaymentOnRecord
-from services.credit.domain.listing import ListingStatus
+from services.credit.domain.early_removal import PaymentOnRecord, paid_in_full
+from services.credit.domain.listing import Listing, ListingStatus
 from shared.dates import BusinessDate, require_date
 from shared.domain import Aggregate, Command, Event, Role
 from shared.duties import Acting, Duty, require_duty, unit_for
@@ -247,6 +247,19 @@ def record_construction_measure(
     ]
 
 
+def payment_for_measure(
+    listing: Listing | None, record: PaymentOnRecord
+) -> PaymentOnRecord:
+    """What a measure is lifted on (the fact `measure_payment`): for one tied to a
+    listing, the listing's payment as early removal weighs it
+    (`early_removal.paid_in_full`: cases' record, or for a listing no case covers the
+    payment evidence the office recorded); for one tied to a case, that case's
+    record."""
+    if listing is None:
+        return record
+    return record.model_copy(update={"paid_in_full_on": paid_in_full(listing, record)})
+
+
 def lift_construction_measure(
     measure: ConstructionMeasure,
     command: LiftConstructionMeasure,
@@ -255,9 +268,11 @@ def lift_construction_measure(
     acting: Acting,
     measure_payment: PaymentOnRecord,
 ) -> list[MeasureEvent]:
-    """A standing measure is lifted when the employer paid: cases recorded what the
-    case (or the listing's cases) owed paid in full on or before the day it is lifted
-    (409 `payment-not-on-record` otherwise); not before the day it was taken."""
+    """A standing measure is lifted when the employer paid: the full payment of what
+    the case (or the listing) owed is on record on or before the day it is lifted —
+    cases' record, or for a listing no case covers the office's payment evidence
+    (`payment_for_measure`); 409 `payment-not-on-record` otherwise. Not before the day
+    it was taken."""
     _require_status(measure, MeasureStatus.IN_FORCE, "lifted")
     require_duty(acting, Duty.CONSTRUCTION)
     require_date(
@@ -271,8 +286,9 @@ def lift_construction_measure(
     if paid_in_full_on is None or paid_in_full_on > command.lifted_on:
         raise RuleViolated(
             "payment-not-on-record",
-            f"Cases recorded no full payment on or before {command.lifted_on}; the "
-            "measure is lifted once the employer paid.",
+            f"No full payment is on record on or before {command.lifted_on} (cases' "
+            "record, or the listing's payment evidence); the measure is lifted once "
+            "the employer paid.",
         )
     return [
         ConstructionMeasureLifted(

@@ -51,14 +51,34 @@ class PaymentOnRecord(BaseModel):
 
     The cases weighed are the listing's grounds' cases; for a listing opened by hand
     without a case, the cases of the employer (by USCC; a person's listing by its
-    employer listing) that cases received by the listing decision. With none, the
-    payment on record is the evidence the office checked and recorded on the listing,
-    naming who checked it (`payment_evidence`); without that, none is."""
+    employer listing) that cases received by the listing decision and that still owed
+    then (`is_owing_on`): a case cleared before the listing is no part of it. With
+    none, the payment on record is the evidence the office checked and recorded on
+    the listing, naming who checked it (`payment_evidence`); without that, none is."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     case_ids: tuple[str, ...] = ()
     paid_in_full_on: date | None = None
+
+
+def is_owing_on(day: date, *, cleared_on: date | None, voided_on: date | None) -> bool:
+    """Whether a case of the employer still owed wages on `day` (a listing decision):
+    not cleared on or before it, and not voided (a complaint rejected, transferred out
+    or cancelled is no arrears). Only such cases are weighed for a listing opened by
+    hand without a case: one cleared before the listing holds no payment of it."""
+    return voided_on is None and (cleared_on is None or cleared_on > day)
+
+
+def arrears_uscc(listing: Listing, employer: Listing | None) -> str | None:
+    """The USCC whose cases are the listing's arrears: the employer's own; for a
+    person's listing (which has none), that of the employer listing its decision names
+    (`employer`, loaded by the caller)."""
+    own = getattr(listing.subject, "uscc", None)
+    if own:
+        return str(own)
+    theirs = None if employer is None else getattr(employer.subject, "uscc", None)
+    return str(theirs) if theirs else None
 
 
 class ApplyForEarlyRemoval(Command):

@@ -68,7 +68,7 @@ def record_payment_evidence(
     recorded payments are the record (409 `payment-recorded-in-cases`). The payment is
     dated within the listing, from the decision to today."""
     require_status(listing, ALLOWED_IN[RecordPaymentEvidence], "given payment evidence")
-    if payment_on_record.case_ids or (listing.grounds and listing.grounds.case_ids):
+    if is_covered_by_cases(listing, payment_on_record):
         cases = ", ".join(payment_on_record.case_ids) or "the grounds' cases"
         raise RuleViolated(
             "payment-recorded-in-cases",
@@ -90,6 +90,9 @@ def record_payment_evidence(
     ]
 
 
-def is_covered_by_cases(listing: Listing) -> bool:
-    """Whether the listing's grounds name cases, whose record then holds the payment."""
-    return bool(listing.grounds and listing.grounds.case_ids)
+def is_covered_by_cases(listing: Listing, record: PaymentOnRecord) -> bool:
+    """Whether cases hold the listing's payment: its grounds name cases, or cases
+    weighs one of the employer's (`PaymentOnRecord`: for a listing opened by hand, the
+    cases still owing at the decision). The one rule that refuses payment evidence and
+    that `allowed_next` leaves it out by."""
+    return bool(record.case_ids or (listing.grounds and listing.grounds.case_ids))

@@ -81,6 +81,9 @@ EXAMPLES: tuple[Command, ...] = (
 """A valid command of every step a caller can take, dated today (an objection within
 its period)."""
 
+NONE_WEIGHED = PaymentOnRecord()
+"""No case weighed for the listing's payment (its grounds' cases aside)."""
+
 EVERY_TASK_APPLIED: tuple[ListingEvent, ...] = tuple(
     f.sanction_applied(task_id=t.task_id, unit_code=t.unit_code, measure=t.measure)
     for t in f.TASKS
@@ -112,9 +115,19 @@ HISTORIES: tuple[Sequence[ListingEvent], ...] = (
 """A listing in each status the factories reach."""
 
 
-def _is_taken(listing: Listing, command: Command) -> bool:
+RECORDS: tuple[PaymentOnRecord, ...] = (
+    PaymentOnRecord(),
+    # A listing opened by hand whose employer still owed in a case at the decision.
+    PaymentOnRecord(case_ids=("2024-000007",)),
+    PaymentOnRecord(case_ids=("2024-000007",), paid_in_full_on=f.DECIDED_ON),
+)
+"""The cases weighed for the listing's payment: none, one still owing, one paid."""
+
+
+def _is_taken(listing: Listing, command: Command, record: PaymentOnRecord) -> bool:
     row = CREDIT_COMMANDS.row(type(command))
-    facts = {fact.name: FACTS[fact.name] for fact in row.facts}
+    given = FACTS | {"payment_on_record": record}
+    facts = {fact.name: given[fact.name] for fact in row.facts}
     try:
         row.decide(listing, command, **facts)
     except (InvalidTransition, RuleViolated):
@@ -125,22 +138,24 @@ def _is_taken(listing: Listing, command: Command) -> bool:
 
 
 @settings(deadline=None)
-@given(st.sampled_from(HISTORIES))
+@given(st.sampled_from(HISTORIES), st.sampled_from(RECORDS))
 def test_allowed_next_is_what_the_decide_functions_take(
-    history: Sequence[ListingEvent],
+    history: Sequence[ListingEvent], record: PaymentOnRecord
 ) -> None:
     listing = LISTING.replay(history)
-    offered = set(CREDIT_COMMANDS.verbs(allowed_steps(listing)))
+    offered = set(CREDIT_COMMANDS.verbs(allowed_steps(listing, record)))
     taken = {
-        CREDIT_COMMANDS.row(type(c)).verb for c in EXAMPLES if _is_taken(listing, c)
+        CREDIT_COMMANDS.row(type(c)).verb
+        for c in EXAMPLES
+        if _is_taken(listing, c, record)
     }
-    assert offered == taken, listing.status
+    assert offered == taken, (listing.status, record)
 
 
 def test_a_pending_application_offers_its_decision_not_another() -> None:
     listing = LISTING.replay([*f.active(), f.early_removal_applied()])
 
-    offered = CREDIT_COMMANDS.verbs(allowed_steps(listing))
+    offered = CREDIT_COMMANDS.verbs(allowed_steps(listing, NONE_WEIGHED))
 
     assert "decide-early-removal" in offered
     assert "apply-for-early-removal" not in offered
@@ -150,9 +165,24 @@ def test_payment_evidence_is_offered_only_where_no_case_holds_the_payment() -> N
     by_hand = LISTING.replay(f.active(grounds=f.grounds(case_ids=())))
     of_a_case = LISTING.replay(f.active())
 
-    assert "record-payment-evidence" in CREDIT_COMMANDS.verbs(allowed_steps(by_hand))
+    assert "record-payment-evidence" in CREDIT_COMMANDS.verbs(
+        allowed_steps(by_hand, NONE_WEIGHED)
+    )
     assert "record-payment-evidence" not in CREDIT_COMMANDS.verbs(
-        allowed_steps(of_a_case)
+        allowed_steps(of_a_case, NONE_WEIGHED)
+    )
+
+
+def test_payment_evidence_is_not_offered_where_an_employer_case_still_owes() -> None:
+    # Given a listing opened by hand, without a case, whose employer still owed in a
+    # case at the decision (cases weighs it for the payment)
+    by_hand = LISTING.replay(f.active(grounds=f.grounds(case_ids=())))
+    owing = PaymentOnRecord(case_ids=("2024-000007",))
+
+    # When its next steps are offered, then payment evidence is not among them, as
+    # record-payment-evidence refuses it (409 payment-recorded-in-cases)
+    assert "record-payment-evidence" not in CREDIT_COMMANDS.verbs(
+        allowed_steps(by_hand, owing)
     )
 
 
@@ -161,9 +191,11 @@ def test_confirmed_sanctions_are_not_offered_again() -> None:
     lifted = LISTING.replay([*REMOVED, *EVERY_TASK_LIFTED])
 
     assert "record-sanction-applied" not in CREDIT_COMMANDS.verbs(
-        allowed_steps(applied)
+        allowed_steps(applied, NONE_WEIGHED)
     )
-    assert "record-sanction-lifted" not in CREDIT_COMMANDS.verbs(allowed_steps(lifted))
+    assert "record-sanction-lifted" not in CREDIT_COMMANDS.verbs(
+        allowed_steps(lifted, NONE_WEIGHED)
+    )
 
 
 def test_every_listing_status_is_reached() -> None:
