@@ -87,8 +87,8 @@ def deadline_item(
 
 
 def court_item(case: CaseSummaryView, unit: str, *, today: date) -> InboxItem:
-    """申请强制执行: a case whose unpaid decision the inspection asked the court to
-    enforce; no time limit binds the court here."""
+    """申请强制执行: a case whose unpaid decision or fine the inspection asked the court
+    to enforce; no time limit binds the court here."""
     return inbox_item(
         kind="court_enforcement",
         title=f"申请强制执行：{case.employer_name}（{case.case_id}）",
@@ -152,7 +152,10 @@ async def cases_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[InboxI
         for r in deadlines
     ]
     if Duty.COURT in rt.district.duty_units.of(unit):
-        enforcing = await _summaries(pool, "status = $1", CaseStatus.COURT_ENFORCEMENT)
+        # The arrears' enforcement is the case's status; a fine's, its penalty track's.
+        enforcing = await _summaries(
+            pool, "(status = $1 OR penalty = $1)", CaseStatus.COURT_ENFORCEMENT
+        )
         items += [court_item(c, unit, today=today) for c in enforcing]
     return items
 

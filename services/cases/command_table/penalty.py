@@ -25,7 +25,8 @@ ROWS: tuple[Row[Any, CaseRules], ...] = (
         "reasons, basis and fine (行政处罚法 art. 44); with a hearing right (a large "
         "fine and the like, art. 63) it has 5 working days to ask for a hearing, and "
         "the decision is due 90 days after opening. 409 if the case is not opened "
-        "or already has a notice.",
+        "or already has a notice; 422 `not_before_acceptance` on `notified_on` "
+        "before 立案.",
     ),
     Row(
         penalty_hearing.RequestHearing,
@@ -82,7 +83,25 @@ ROWS: tuple[Row[Any, CaseRules], ...] = (
         "while the employer may still ask for a hearing, `hearing-not-held` while a "
         "requested hearing was not held, `fine-above-notice` for a fine above the "
         "notice's (art. 45), `penalty-decision-late` past 90 days from opening "
-        "without a `special_rule` (art. 60).",
+        "without a `special_rule` (art. 60). 422 on `decided_on` before the notice, "
+        "the hearing or the waiver (`not_before_notice`, `not_before_hearing`, "
+        "`not_before_waiver`, art. 62), on `served_on` before `decided_on` "
+        "(`not_before_decision`) or in the future (`not_in_future`).",
+    ),
+    Row(
+        penalty_decision.DecideNoPenalty,
+        CASE,
+        penalty_decision.decide_no_penalty,
+        "Decide after the defence to impose no penalty (不予行政处罚); the penalty track ends.",
+        facts=(TODAY, LIMITS),
+        route=CASES.step("decide-no-penalty"),
+        not_found=NOT_FOUND,
+        description="Decide, with its reason, that no penalty is imposed after the "
+        "employer's defence (行政处罚法 art. 57; rules.md §3.4.1 items 8, 11, 14); the "
+        "case may then be closed or cancelled. Refused like `decide-penalty`: 409 "
+        "`hearing-request-window-open`, `hearing-not-held`, `penalty-decision-late`; "
+        "422 on `decided_on` before the notice, the hearing or the waiver "
+        "(`not_before_notice`, `not_before_hearing`, `not_before_waiver`).",
     ),
     Row(
         penalty_decision.RecordFinePaid,
@@ -93,7 +112,8 @@ ROWS: tuple[Row[Any, CaseRules], ...] = (
         route=CASES.step("record-fine-paid"),
         not_found=NOT_FOUND,
         description="Record the fine paid in full (409 `fine-not-paid-in-full` "
-        "otherwise); paid after its 15 days, the late surcharge due — 3 % of the "
+        "otherwise; 422 `not_before_service` on `paid_on` before the decision was "
+        "served); paid after its 15 days, the late surcharge due — 3 % of the "
         "fine a day, at most the fine (行政处罚法 art. 72) — is recorded with it.",
     ),
     Row(

@@ -158,6 +158,7 @@ _STEP_ORDER: Final[tuple[type[Command], ...]] = (
     penalty_hearing.ScheduleHearing,
     penalty_hearing.RecordHearing,
     penalty_decision.DecidePenalty,
+    penalty_decision.DecideNoPenalty,
     penalty_decision.RecordFinePaid,
     penalty_decision.ApplyFineEnforcement,
     assignment.AssignCase,

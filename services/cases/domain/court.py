@@ -1,16 +1,23 @@
 """Court enforcement as the court records it: once the agency applied for enforcement,
 the court (法院) accepts the application, orders property preserved or execution in
 advance, and records what it realised, which counts as recovered (notice §3, rules.md
-§4.1). The office may still enter each act from the court's paper."""
+§4.1). The same record serves an unpaid fine the agency sent to the court (行政处罚法
+art. 72), whatever the case's own status. The office may still enter each act from the
+court's paper."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar, Final, assert_never
 
-from services.cases.domain.lifecycle import require_status
+from services.cases.domain.lifecycle import OPENED, refused, require_status
 from services.cases.domain.payments import ArrearsCleared
-from services.cases.domain.state import Case, CaseStatus, CourtEnforcement
+from services.cases.domain.state import (
+    Case,
+    CaseStatus,
+    CourtEnforcement,
+    PenaltyStatus,
+)
 from shared.amounts import Money, PositiveMoney, RecordedMoney
 from shared.dates import BusinessDate, require_date
 from shared.domain import Command, Event, Role
@@ -19,7 +26,9 @@ from shared.errors import RuleViolated
 from shared.values import DocumentNumber, Text
 
 _OFFICE_OR_COURT: frozenset[Role] = frozenset({Role.OFFICE, Role.UNIT_STAFF})
-_ENFORCING: Final = frozenset({CaseStatus.COURT_ENFORCEMENT})
+# The arrears' enforcement gives the case its status; a fine's runs beside any
+# opened status (`is_enforcing` tells which cases the court acts on).
+_ENFORCING: Final = OPENED
 
 
 class RecordEnforcementAccepted(Command):
@@ -120,10 +129,15 @@ def evolve_court(case: Case, event: CourtEvent) -> Case:
             update["amount_realised"] = court.amount_realised + realised
             if event.is_concluded:
                 update["concluded_on"] = event.decided_on
+            # Only what the arrears' enforcement realised is the workers' money; a
+            # fine's goes to the treasury.
+            recovered = case.amount_recovered + (
+                realised if is_enforcing_arrears(case) else 0
+            )
             return case.model_copy(
                 update={
                     "court": court.model_copy(update=update),
-                    "amount_recovered": case.amount_recovered + realised,
+                    "amount_recovered": recovered,
                 }
             )
         case _:
@@ -139,9 +153,28 @@ def _day_of(event: CourtEvent) -> date:
     return event.ordered_on
 
 
+def is_enforcing_arrears(case: Case) -> bool:
+    """Whether the court enforces what the workers are owed (the case's status)."""
+    return case.status is CaseStatus.COURT_ENFORCEMENT
+
+
+def is_enforcing(case: Case) -> bool:
+    """Whether the court has an application of the case to act on: the arrears', or
+    an opened case's unpaid fine (its penalty track at `court_enforcement`)."""
+    return case.court is not None and (
+        is_enforcing_arrears(case)
+        or (case.status in OPENED and case.penalty is PenaltyStatus.COURT_ENFORCEMENT)
+    )
+
+
 def is_court_open(case: Case) -> bool:
-    """Whether the court may still add to its record: it has not concluded."""
-    return case.court is not None and case.court.concluded_on is None
+    """Whether the court may still add to its record: it enforces and has not
+    concluded."""
+    return (
+        is_enforcing(case)
+        and case.court is not None
+        and case.court.concluded_on is None
+    )
 
 
 def is_accepted_by_court(case: Case) -> bool:
@@ -158,7 +191,8 @@ def _enforcing(case: Case, acting: Acting, what: str) -> CourtEnforcement:
     court or the office to add to."""
     require_duty(acting, Duty.COURT)
     require_status(case, ALLOWED_IN[RecordEnforcementAccepted], what)
-    assert case.court is not None  # noqa: S101 - set when enforcement was applied
+    if not is_enforcing(case) or case.court is None:
+        raise refused(case.status, what)
     if case.court.concluded_on is not None:
         raise RuleViolated(
             "court-enforcement-concluded",
@@ -238,9 +272,10 @@ def record_advance_execution(
 def record_enforcement_outcome(
     case: Case, command: RecordEnforcementOutcome, *, today: date, acting: Acting
 ) -> list[CourtEvent | ArrearsCleared]:
-    """What an accepted enforcement realised adds to what is recovered; it may exceed
-    what is still owed (the compensation decided is enforced too). Realising the rest
-    clears the arrears; a concluded enforcement takes no more acts."""
+    """What an accepted enforcement of the arrears realised adds to what is recovered;
+    it may exceed what is still owed (the compensation decided is enforced too).
+    Realising the rest clears the arrears; a fine's enforcement recovers no wages. A
+    concluded enforcement takes no more acts."""
     court = _enforcing(case, acting, "given an enforcement outcome")
     if court.accepted_on is None:
         raise RuleViolated(
@@ -261,7 +296,11 @@ def record_enforcement_outcome(
         is_concluded=command.is_concluded,
     )
     still_owed = case.amount_still_owed
-    if still_owed == 0 or command.amount_realised < still_owed:
+    if (
+        not is_enforcing_arrears(case)
+        or still_owed == 0
+        or command.amount_realised < still_owed
+    ):
         return [outcome]
     recovered = case.amount_recovered + command.amount_realised
     return [

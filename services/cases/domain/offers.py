@@ -30,6 +30,7 @@ from services.cases.domain.investigation import (
 from services.cases.domain.penalty import hearing_window_open
 from services.cases.domain.penalty_decision import (
     ApplyFineEnforcement,
+    DecideNoPenalty,
     DecidePenalty,
     is_fine_overdue,
     is_penalty_settled,
@@ -84,6 +85,7 @@ OFFERED_WHEN: Final[Mapping[type[Command], _Rule]] = {
     ),
     WaiveHearing: _has_hearing_right,
     DecidePenalty: _may_decide,
+    DecideNoPenalty: _may_decide,
     ApplyFineEnforcement: _fine_overdue,
     # The court accepts once, records an outcome after accepting, and nothing once it
     # concluded the enforcement.

@@ -21,7 +21,7 @@ from services.cases.domain.state import (
     without_deadlines,
 )
 from shared.amounts import PositiveMoney, RecordedMoney
-from shared.dates import BusinessDate
+from shared.dates import BusinessDate, require_not_before
 from shared.domain import Command, Deadline, Event, Role, WorkingDays
 from shared.values import Text
 
@@ -166,6 +166,13 @@ def issue_notice_of_intent(
     require_step_date(case, command.notified_on, field="notified_on", today=today)
     if case.accepted_on is None:  # every opened case was accepted on a day
         raise refused(case.status, "given a notice")
+    # The penalty proceedings start with 立案 (art. 54): no notice before it.
+    require_not_before(
+        command.notified_on,
+        field="notified_on",
+        not_before=case.accepted_on,
+        since="acceptance",
+    )
     window = None
     if command.has_hearing_right:
         window = calendar.add_working_days(

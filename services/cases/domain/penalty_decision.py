@@ -1,14 +1,13 @@
-"""The penalty track's second half: the penalty decided, the fine paid (with the late
-surcharge) or sent to the court for enforcement (行政处罚法 arts. 45, 60, 67, 72;
-rules.md §3.4.1 items 11 and 13, §4.1)."""
+"""The penalty track's second half: the penalty decided, or no penalty after the
+employer's defence, the fine paid (with the late surcharge) or sent to the court for
+enforcement (行政处罚法 arts. 45, 57, 60, 62, 67, 72; rules.md §3.4.1 items 8, 11, 13
+and 14, §4.1)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import ClassVar, Final, Self, assert_never
-
-from pydantic import model_validator
+from typing import ClassVar, Final, assert_never
 
 from services.cases.domain.lifecycle import OPENED, require_step_date
 from services.cases.domain.limits import CaseLimits
@@ -19,6 +18,7 @@ from services.cases.domain.penalty import (
 )
 from services.cases.domain.state import (
     Case,
+    CourtEnforcement,
     DeadlineKind,
     Penalty,
     PenaltyStatus,
@@ -26,7 +26,7 @@ from services.cases.domain.state import (
     without_deadlines,
 )
 from shared.amounts import PositiveMoney, RecordedMoney
-from shared.dates import BusinessDate
+from shared.dates import BusinessDate, require_date, require_not_before
 from shared.domain import Command, Deadline, Event, Role
 from shared.errors import RuleViolated
 from shared.values import Text
@@ -48,11 +48,17 @@ class DecidePenalty(Command):
     # Past 90 days from 立案 only where a law, regulation or rule says so (art. 60).
     special_rule: Text | None = None
 
-    @model_validator(mode="after")
-    def _decided_then_served(self) -> Self:
-        if self.served_on < self.decided_on:
-            raise ValueError("served_on is before decided_on")
-        return self
+
+class DecideNoPenalty(Command):
+    """不予行政处罚: after the employer's defence the agency decides to impose none
+    (行政处罚法 art. 57), for the reason it gives."""
+
+    permitted: ClassVar[frozenset[Role]] = _OFFICE
+
+    decided_on: BusinessDate
+    reason: Text
+    # Past 90 days from 立案 only where a law, regulation or rule says so (art. 60).
+    special_rule: Text | None = None
 
 
 class RecordFinePaid(Command):
@@ -68,14 +74,14 @@ class ApplyFineEnforcement(Command):
     applied_on: BusinessDate
 
 
+# The decision follows the notice, and the hearing when one was asked for (art. 62).
+_DECIDABLE: Final = frozenset(
+    {PenaltyStatus.NOTICE_OF_INTENT, PenaltyStatus.HEARING_WAIVED, PenaltyStatus.HEARD}
+)
+
 ALLOWED_IN_PENALTY: Final[dict[type[Command], frozenset[PenaltyStatus]]] = {
-    DecidePenalty: frozenset(
-        {
-            PenaltyStatus.NOTICE_OF_INTENT,
-            PenaltyStatus.HEARING_WAIVED,
-            PenaltyStatus.HEARD,
-        }
-    ),
+    DecidePenalty: _DECIDABLE,
+    DecideNoPenalty: _DECIDABLE,
     # The court may still be paid once enforcement was applied for.
     RecordFinePaid: frozenset({PenaltyStatus.DECIDED, PenaltyStatus.COURT_ENFORCEMENT}),
     ApplyFineEnforcement: frozenset({PenaltyStatus.DECIDED}),
@@ -92,6 +98,15 @@ class PenaltyDecided(Event):
     fine: RecordedMoney
     special_rule: str | None
     payment_deadline: Deadline
+
+
+class NoPenaltyDecided(Event):
+    """不予行政处罚决定: after the defence, no penalty is imposed, for `reason`; the
+    penalty track ends without a fine (art. 57)."""
+
+    decided_on: date
+    reason: str
+    special_rule: str | None
 
 
 class FinePaid(Event):
@@ -111,7 +126,9 @@ class FineEnforcementApplied(Event):
     fine: RecordedMoney
 
 
-PenaltyDecisionEvent = PenaltyDecided | FinePaid | FineEnforcementApplied
+PenaltyDecisionEvent = (
+    PenaltyDecided | NoPenaltyDecided | FinePaid | FineEnforcementApplied
+)
 
 
 def evolve_penalty_decision(case: Case, event: PenaltyDecisionEvent) -> Case:
@@ -119,7 +136,12 @@ def evolve_penalty_decision(case: Case, event: PenaltyDecisionEvent) -> Case:
     match event:
         case PenaltyDecided(fine=fine, payment_deadline=deadline):
             after = on_penalty_track(
-                case, PenaltyStatus.DECIDED, fine=fine, pay_by=deadline.due
+                case,
+                PenaltyStatus.DECIDED,
+                fine=fine,
+                pay_by=deadline.due,
+                decided_on=event.decided_on,
+                served_on=event.served_on,
             )
             deadlines = with_deadline(
                 without_deadlines(after.deadlines, DeadlineKind.PENALTY_DECISION),
@@ -127,17 +149,36 @@ def evolve_penalty_decision(case: Case, event: PenaltyDecisionEvent) -> Case:
                 deadline,
             )
             return after.model_copy(update={"deadlines": deadlines})
+        case NoPenaltyDecided(decided_on=decided_on):
+            after = on_penalty_track(
+                case, PenaltyStatus.NO_PENALTY, decided_on=decided_on
+            )
+            deadlines = without_deadlines(
+                after.deadlines, DeadlineKind.PENALTY_DECISION
+            )
+            return after.model_copy(update={"deadlines": deadlines})
         case FinePaid(surcharge_due=surcharge):
             after = on_penalty_track(
                 case, PenaltyStatus.FINE_PAID, surcharge_due=surcharge
             )
             return _fine_settled(after)
-        case FineEnforcementApplied():
+        case FineEnforcementApplied(applied_on=applied_on):
+            enforcing = on_penalty_track(case, PenaltyStatus.COURT_ENFORCEMENT)
             return _fine_settled(
-                on_penalty_track(case, PenaltyStatus.COURT_ENFORCEMENT)
+                enforcing.model_copy(
+                    update={"court": _court_for_fine(case, applied_on)}
+                )
             )
         case _:
             assert_never(event)
+
+
+def _court_for_fine(case: Case, applied_on: date) -> CourtEnforcement:
+    """The court's record the fine's enforcement adds to: the one already open for the
+    arrears, else a new one from the application, as for the arrears (art. 72)."""
+    if case.court is not None and case.court.concluded_on is None:
+        return case.court
+    return CourtEnforcement(applied_on=applied_on)
 
 
 def _fine_settled(case: Case) -> Case:
@@ -150,23 +191,24 @@ def decide_penalty(
 ) -> list[PenaltyDecisionEvent]:
     """The penalty is decided after the notice: not while the employer may still ask
     for a hearing or a requested one was not held, not above the intended fine
-    (art. 45), and within 90 days of 立案 unless a special rule is stated (art. 60)."""
-    if case.status in OPENED and case.penalty in _HEARING_PENDING:
-        raise RuleViolated(
-            "hearing-not-held", "The employer asked for a hearing; hold it first."
-        )
-    notice = noticed(case, ALLOWED_IN_PENALTY[DecidePenalty], "decided")
-    require_step_date(case, command.decided_on, field="decided_on", today=today)
-    if case.penalty is PenaltyStatus.NOTICE_OF_INTENT and hearing_window_open(
-        case, command.decided_on
-    ):
-        raise RuleViolated(
-            "hearing-request-window-open",
-            "The employer may still ask for a hearing; wait for the window to close "
-            "or record its request or waiver.",
-        )
+    (art. 45), and within 90 days of 立案 unless a special rule is stated (art. 60);
+    it is served on or after its day, and not in the future."""
+    notice = _decidable(
+        case,
+        ALLOWED_IN_PENALTY[DecidePenalty],
+        "decided",
+        decided_on=command.decided_on,
+        today=today,
+    )
+    require_date(
+        command.served_on,
+        field="served_on",
+        today=today,
+        not_before=command.decided_on,
+        since="decision",
+    )
     _require_not_heavier(command.fine, notice)
-    _require_in_time(case, command, limits)
+    _require_in_time(case, command.decided_on, command.special_rule, limits)
     return [
         PenaltyDecided(
             decided_on=command.decided_on,
@@ -181,6 +223,64 @@ def decide_penalty(
     ]
 
 
+def decide_no_penalty(
+    case: Case, command: DecideNoPenalty, *, today: date, limits: CaseLimits
+) -> list[PenaltyDecisionEvent]:
+    """After the defence the agency may impose no penalty (art. 57; rules.md §3.4.1
+    items 8, 11, 14): decided like a penalty, after the notice and any hearing and
+    within 90 days of 立案 unless a special rule is stated; the track then ends."""
+    _decidable(
+        case,
+        ALLOWED_IN_PENALTY[DecideNoPenalty],
+        "decided without a penalty",
+        decided_on=command.decided_on,
+        today=today,
+    )
+    _require_in_time(case, command.decided_on, command.special_rule, limits)
+    return [
+        NoPenaltyDecided(
+            decided_on=command.decided_on,
+            reason=command.reason,
+            special_rule=command.special_rule,
+        )
+    ]
+
+
+def _decidable(
+    case: Case,
+    allowed: frozenset[PenaltyStatus],
+    what: str,
+    *,
+    decided_on: date,
+    today: date,
+) -> Penalty:
+    """The proceedings a decision ends: not while a requested hearing was not held or
+    the employer may still ask for one, and dated after the employer was heard — the
+    notice, and the hearing held or waived (art. 62, rules `not_before_notice`,
+    `not_before_hearing`, `not_before_waiver`)."""
+    if case.status in OPENED and case.penalty in _HEARING_PENDING:
+        raise RuleViolated(
+            "hearing-not-held", "The employer asked for a hearing; hold it first."
+        )
+    notice = noticed(case, allowed, what)
+    require_step_date(case, decided_on, field="decided_on", today=today)
+    if case.penalty is PenaltyStatus.NOTICE_OF_INTENT and hearing_window_open(
+        case, decided_on
+    ):
+        raise RuleViolated(
+            "hearing-request-window-open",
+            "The employer may still ask for a hearing; wait for the window to close "
+            "or record its request or waiver.",
+        )
+    for since, day in (
+        ("notice", notice.notified_on),
+        ("hearing", notice.heard_on),
+        ("waiver", notice.waived_on),
+    ):
+        require_not_before(decided_on, field="decided_on", not_before=day, since=since)
+    return notice
+
+
 def _require_not_heavier(fine: Decimal, notice: Penalty) -> None:
     if fine > notice.intended_fine:
         raise RuleViolated(
@@ -190,10 +290,12 @@ def _require_not_heavier(fine: Decimal, notice: Penalty) -> None:
         )
 
 
-def _require_in_time(case: Case, command: DecidePenalty, limits: CaseLimits) -> None:
-    accepted_on = case.accepted_on or command.decided_on
+def _require_in_time(
+    case: Case, decided_on: date, special_rule: str | None, limits: CaseLimits
+) -> None:
+    accepted_on = case.accepted_on or decided_on
     latest = accepted_on + timedelta(days=limits.penalty_decision_days)
-    if command.decided_on > latest and command.special_rule is None:
+    if decided_on > latest and special_rule is None:
         raise RuleViolated(
             "penalty-decision-late",
             f"A penalty is decided within {limits.penalty_decision_days} days of "
@@ -204,12 +306,19 @@ def _require_in_time(case: Case, command: DecidePenalty, limits: CaseLimits) -> 
 def record_fine_paid(
     case: Case, command: RecordFinePaid, *, today: date, limits: CaseLimits
 ) -> list[PenaltyDecisionEvent]:
-    """The fine is paid in full; paid after its 15 days, the surcharge due is 3 % of
-    the fine for each day late, at most the fine itself (art. 72)."""
+    """The fine is paid in full, not before the decision was served (rule
+    `not_before_service`); paid after its 15 days, the surcharge due is 3 % of the
+    fine for each day late, at most the fine itself (art. 72)."""
     notice = noticed(
         case, ALLOWED_IN_PENALTY[RecordFinePaid], "recorded as paying a fine"
     )
     require_step_date(case, command.paid_on, field="paid_on", today=today)
+    require_not_before(
+        command.paid_on,
+        field="paid_on",
+        not_before=notice.served_on or notice.decided_on,
+        since="service",
+    )
     fine = notice.fine or Decimal(0)
     if command.amount < fine:
         raise RuleViolated(
@@ -260,7 +369,8 @@ def is_fine_overdue(notice: Penalty, day: date) -> bool:
 
 
 def is_penalty_settled(case: Case) -> bool:
-    """Whether no penalty proceedings run, or their fine was paid or sent to court."""
+    """Whether no penalty proceedings run, none was imposed, or the fine was paid or
+    sent to court."""
     return case.penalty in _SETTLED
 
 
@@ -275,10 +385,16 @@ def require_penalty_settled(case: Case) -> None:
     if case.penalty not in _SETTLED:
         raise RuleViolated(
             "penalty-pending",
-            f"The penalty proceedings are at {case.penalty}; decide the penalty first.",
+            f"The penalty proceedings are at {case.penalty}; decide the penalty, or "
+            "that there is none, first.",
         )
 
 
 _SETTLED: Final = frozenset(
-    {PenaltyStatus.NONE, PenaltyStatus.FINE_PAID, PenaltyStatus.COURT_ENFORCEMENT}
+    {
+        PenaltyStatus.NONE,
+        PenaltyStatus.NO_PENALTY,
+        PenaltyStatus.FINE_PAID,
+        PenaltyStatus.COURT_ENFORCEMENT,
+    }
 )

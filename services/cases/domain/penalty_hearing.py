@@ -100,14 +100,16 @@ def evolve_hearing(case: Case, event: HearingEvent) -> Case:
     match event:
         case HearingRequested():
             return on_penalty_track(case, PenaltyStatus.HEARING_REQUESTED)
-        case HearingWaived():
-            return on_penalty_track(case, PenaltyStatus.HEARING_WAIVED)
+        case HearingWaived(waived_on=waived_on):
+            return on_penalty_track(
+                case, PenaltyStatus.HEARING_WAIVED, waived_on=waived_on
+            )
         case HearingScheduled(hearing_on=hearing_on):
             return on_penalty_track(
                 case, PenaltyStatus.HEARING_SCHEDULED, hearing_on=hearing_on
             )
-        case HearingHeld():
-            return on_penalty_track(case, PenaltyStatus.HEARD)
+        case HearingHeld(heard_on=heard_on):
+            return on_penalty_track(case, PenaltyStatus.HEARD, heard_on=heard_on)
         case _:
             assert_never(event)
 

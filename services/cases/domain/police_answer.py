@@ -11,7 +11,7 @@ from services.cases.domain.lifecycle import require_criminal, require_step_date
 from services.cases.domain.limits import CaseLimits
 from services.cases.domain.referral import days_after, on_criminal_track
 from services.cases.domain.state import Case, CriminalStatus, DeadlineKind
-from shared.dates import BusinessDate
+from shared.dates import BusinessDate, require_not_before
 from shared.domain import Command, Deadline, Event, JsonObject, Role, upcaster
 from shared.duties import Acting, Duty, require_duty
 from shared.errors import RuleViolated
@@ -172,7 +172,7 @@ def record_police_filing(
     require_criminal(
         case, ALLOWED_IN_CRIMINAL[RecordPoliceFiling], "filed by the police"
     )
-    require_step_date(case, command.filed_on, field="filed_on", today=today)
+    _require_after_transfer(case, command.filed_on, field="filed_on", today=today)
     return [
         PoliceFiled(filed_on=command.filed_on, document_number=command.document_number)
     ]
@@ -193,7 +193,7 @@ def record_police_declining(
     require_criminal(
         case, ALLOWED_IN_CRIMINAL[RecordPoliceDeclining], "declined by the police"
     )
-    require_step_date(case, command.declined_on, field="declined_on", today=today)
+    _require_after_transfer(case, command.declined_on, field="declined_on", today=today)
     is_after = case.criminal is CriminalStatus.RECONSIDERATION_REQUESTED
     days = (
         limits.procuratorate_request_days
@@ -209,6 +209,15 @@ def record_police_declining(
             document_number=command.document_number,
         )
     ]
+
+
+def _require_after_transfer(case: Case, day: date, *, field: str, today: date) -> None:
+    """Refuses a police answer dated in the future or before the case was transferred
+    to them (rule `not_before_transfer`): they answer what they received."""
+    require_step_date(case, day, field=field, today=today)
+    require_not_before(
+        day, field=field, not_before=case.transferred_on, since="transfer"
+    )
 
 
 def request_reconsideration(

@@ -136,11 +136,14 @@ def evolve_referral(case: Case, event: ReferralEvent) -> Case:
                 closes=DeadlineKind.REFERRAL_APPROVAL,
             )
         case CaseTransferredToPolice(answer_deadline=deadline):
-            return on_criminal_track(
+            transferred = on_criminal_track(
                 case,
                 CriminalStatus.TRANSFERRED_TO_POLICE,
                 closes=DeadlineKind.POLICE_TRANSFER,
                 opens=(DeadlineKind.POLICE_ANSWER, deadline),
+            )
+            return transferred.model_copy(
+                update={"transferred_on": event.transferred_on}
             )
         case _:
             assert_never(event)

@@ -68,6 +68,8 @@ class PenaltyStatus(StrEnum):
     DECIDED = "decided"
     FINE_PAID = "fine_paid"
     COURT_ENFORCEMENT = "court_enforcement"
+    # 不予行政处罚: decided after the defence, no fine (rules.md §3.4.1 items 8, 11, 14).
+    NO_PENALTY = "no_penalty"
 
 
 class DeadlineKind(StrEnum):
@@ -169,6 +171,12 @@ class Penalty(BaseModel):
     has_hearing_right: bool
     hearing_request_by: date | None = None
     hearing_on: date | None = None
+    # The days of the steps a later step may not precede (art. 62: decided after the
+    # defence; paid after service).
+    waived_on: date | None = None
+    heard_on: date | None = None
+    decided_on: date | None = None
+    served_on: date | None = None
     fine: RecordedMoney | None = None
     pay_by: date | None = None
     surcharge_due: RecordedMoney | None = None
@@ -237,6 +245,8 @@ class Case(BaseModel):
     compensation_amount: RecordedMoney | None = None
     outcome: CaseOutcome | None = None
     is_reconsideration_requested: bool = False
+    # The day the case went to the police: their answer comes no earlier.
+    transferred_on: date | None = None
     assignment: Assignment | None = None
     progress_reports: int = 0
     is_credit_listing_recommended: bool = False

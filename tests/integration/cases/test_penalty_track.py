@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from services.cases.rules import CaseRules
+from shared.domain import Role
 from shared.settings import DistrictSettings
-from tests.integration.cases.conftest import DISTRICT_FILE, Stack
+from tests.integration.cases.conftest import DISTRICT_FILE, TOKENS, Stack
 from tests.integration.cases.test_cases_api import problem, receive, step
 from tests.session_zone import TODAY
 from tests.support import eventually
@@ -23,6 +24,7 @@ CALENDAR = CaseRules.from_district(DistrictSettings.load(DISTRICT_FILE)).calenda
 OPENED_ON = TODAY - timedelta(days=40)
 NOTIFIED_ON = TODAY - timedelta(days=30)
 FINE = "30000.00"
+COURT = TOKENS.headers(Role.UNIT_STAFF, person="fy-staff", unit="fy")
 
 
 def notice(**overrides: Any) -> dict[str, Any]:
@@ -224,3 +226,69 @@ async def test_an_unpaid_fine_holds_closing_and_a_referral_runs_beside_the_penal
         "decided",
     )
     assert "close" not in case["allowed_next"]
+
+
+async def test_no_penalty_after_the_defence_settles_the_track(stack: Stack) -> None:
+    # Given a notice whose hearing window closed, when the office decides to impose
+    # no penalty, then the track is `no_penalty` and offers no decision any more; a
+    # decision served in 2099 was refused first, naming `served_on`.
+    case_id = await noticed_case(stack)
+    decided_on = day(TODAY - timedelta(days=1))
+    future = await step(
+        stack,
+        case_id,
+        "decide-penalty",
+        {"decided_on": decided_on, "served_on": "2099-01-05", "fine": FINE},
+    )
+    none = await step(
+        stack,
+        case_id,
+        "decide-no-penalty",
+        {"decided_on": decided_on, "reason": "当事人陈述申辩成立"},
+    )
+
+    body = problem(future, 422, "invalid-input")
+    assert body["errors"][0]["pointer"] == "#/served_on"
+    assert body["errors"][0]["rule"] == "not_in_future"
+    assert none.status_code == 200, none.text
+    case = await detail(stack, case_id)
+    assert case["penalty"] == "no_penalty"
+    assert not {"decide-penalty", "decide-no-penalty"} & set(case["allowed_next"])
+
+
+async def test_a_fine_sent_to_the_court_reaches_the_court(stack: Stack) -> None:
+    # Given a fine decided and unpaid after its 15 days, when the office applies to
+    # the court, then the court finds the case in its inbox and records its
+    # acceptance, though the case's own status is not court enforcement.
+    case_id = await noticed_case(stack)
+    decided_on = day(TODAY - timedelta(days=20))
+    decided = await step(
+        stack,
+        case_id,
+        "decide-penalty",
+        {"decided_on": decided_on, "served_on": decided_on, "fine": FINE},
+    )
+    applied = await step(
+        stack, case_id, "apply-fine-enforcement", {"applied_on": day(TODAY)}
+    )
+    assert decided.status_code == applied.status_code == 200, applied.text
+
+    async def with_the_court() -> bool:
+        inbox = (await stack.cases.get("/inbox", headers=COURT)).json()
+        return any(
+            (i["kind"], i["link"]) == ("court_enforcement", f"/cases/{case_id}")
+            for i in inbox
+        )
+
+    await eventually(with_the_court)
+    accepted = await step(
+        stack,
+        case_id,
+        "record-enforcement-accepted",
+        {"accepted_on": day(TODAY), "document_number": "（2024）东0102执99号"},
+        COURT,
+    )
+    assert accepted.status_code == 200, accepted.text
+    case = await detail(stack, case_id)
+    assert case["status"] != "court_enforcement"
+    assert case["state"]["court"]["accepted_on"] == day(TODAY)

@@ -50,6 +50,7 @@ from services.cases.domain.penalty import (
 )
 from services.cases.domain.penalty_decision import (
     ApplyFineEnforcement,
+    DecideNoPenalty,
     DecidePenalty,
     RecordFinePaid,
 )
@@ -183,6 +184,7 @@ EXAMPLES: tuple[Command, ...] = (
     ScheduleHearing(notified_on=TODAY, hearing_on=LATER, place=WHY),
     RecordHearing(heard_on=TODAY, summary=WHY),
     DecidePenalty(decided_on=TODAY, served_on=TODAY, fine=f.INTENDED_FINE),
+    DecideNoPenalty(decided_on=TODAY, reason=WHY),
     RecordFinePaid(paid_on=TODAY, amount=f.INTENDED_FINE),
     ApplyFineEnforcement(applied_on=TODAY),
     AssignCase(lead_unit="jsj", helping_units=("yjkz",), due_on=LATER, note=WHY),
@@ -212,6 +214,11 @@ STARTS = (
     f.decided(),
     # The fine's 15 days ran out before today.
     f.decided(payment_deadline=f.deadline(date(2024, 5, 1))),
+    # The unpaid fine went to the court, which acts on it.
+    [
+        *f.decided(payment_deadline=f.deadline(date(2024, 5, 1))),
+        f.fine_enforcement_applied(applied_on=date(2024, 5, 2)),
+    ],
     f.flagged(),
 )
 """Histories the walks start from: the overdue one passed its order's deadline, and

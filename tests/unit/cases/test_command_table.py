@@ -40,7 +40,7 @@ def test_the_routes_keep_their_paths_and_status_codes() -> None:
     assert ("/cases", 201) in routes
     assert ("/cases/{case_id}/forget-worker", 200) in routes
     assert ("/cases/hand-over", 201) in routes
-    assert len(routes) == 42  # every command but the watcher's RecordDeadlineMissed
+    assert len(routes) == 43  # every command but the watcher's RecordDeadlineMissed
 
 
 def test_operation_ids_are_the_decide_functions_names() -> None:

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.cases.command_table import COMMANDS
+from services.cases.domain.case import allowed_steps
 from services.cases.domain.court import (
     RecordAdvanceExecution,
     RecordEnforcementAccepted,
@@ -34,9 +36,12 @@ from tests.unit.cases.factories import (
     advance_execution_ordered,
     arrears_cleared,
     case_of,
+    decided,
     enforcement_accepted,
     enforcement_outcome_recorded,
     enforcing,
+    fine_enforcement_applied,
+    fine_paid,
     overdue,
     property_preservation_ordered,
 )
@@ -276,3 +281,62 @@ def test_a_concluded_enforcement_takes_no_more_acts() -> None:
 def test_a_realised_amount_is_never_negative() -> None:
     with pytest.raises(ValueError, match="amount_realised"):
         outcome("-1.00")
+
+
+# A fine sent to the court (行政处罚法 art. 72): the court acts on it as on the arrears.
+
+FINE_SENT = [*decided(), fine_enforcement_applied(applied_on=date(2024, 5, 20))]
+AFTER = date(2024, 5, 31)
+
+
+def test_the_court_accepts_a_fine_sent_to_it_whatever_the_cases_status() -> None:
+    # Given an ordered case whose unpaid fine was sent to the court on 05-20, when the
+    # court accepts, then its acceptance is recorded on a court record of that day.
+    case = case_of(FINE_SENT)
+    accept = ACCEPT.model_copy(update={"accepted_on": date(2024, 5, 21)})
+
+    events = record_enforcement_accepted(case, accept, today=AFTER, acting=COURT)
+
+    assert case.status is CaseStatus.ORDERED_TO_PAY
+    assert case.court is not None
+    assert case.court.applied_on == date(2024, 5, 20)
+    assert events == [enforcement_accepted(accepted_on=date(2024, 5, 21))]
+    assert "record-enforcement-accepted" in [
+        COMMANDS.row(c).verb for c in allowed_steps(case, today=AFTER)
+    ]
+
+
+def test_the_court_does_not_act_on_a_fine_before_it_was_sent() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        record_enforcement_accepted(
+            case_of(FINE_SENT), ACCEPT, today=AFTER, acting=COURT
+        )
+
+    assert refused.value.rule == "not_before_application"
+
+
+def test_what_a_fines_enforcement_realises_is_no_wages_recovered() -> None:
+    accepted = [*FINE_SENT, enforcement_accepted(accepted_on=date(2024, 5, 21))]
+
+    events = record_enforcement_outcome(
+        case_of(accepted),
+        outcome("20000.00", on=date(2024, 5, 22)),
+        today=AFTER,
+        acting=COURT,
+    )
+
+    assert [type(e) for e in events] == [type(enforcement_outcome_recorded())]
+    case = case_of(accepted, events)
+    assert case.amount_recovered == Decimal(0)
+    assert case.court is not None
+    assert case.court.amount_realised == Decimal("20000.00")
+
+
+def test_the_court_no_longer_acts_once_the_fine_was_paid() -> None:
+    paid = [*FINE_SENT, fine_paid(paid_on=date(2024, 5, 22))]
+
+    with pytest.raises(InvalidTransition):
+        record_property_preservation(case_of(paid), PRESERVE, today=AFTER, acting=COURT)
+    assert "record-property-preservation" not in [
+        COMMANDS.row(c).verb for c in allowed_steps(case_of(paid), today=AFTER)
+    ]

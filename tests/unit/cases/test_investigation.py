@@ -16,6 +16,12 @@ from services.cases.domain.assignment import (
     ReturnAssignment,
 )
 from services.cases.domain.case import CaseEvent
+from services.cases.domain.court import (
+    RecordAdvanceExecution,
+    RecordEnforcementAccepted,
+    RecordEnforcementOutcome,
+    RecordPropertyPreservation,
+)
 from services.cases.domain.escalation import FlagEmployerAbsconded, FlagMassIncident
 from services.cases.domain.investigation import (
     CancelCase,
@@ -93,6 +99,11 @@ def test_only_an_investigation_is_extended() -> None:
     assert refused.value.current == CaseStatus.ORDERED_TO_PAY
     assert refused.value.allowed == (
         RecordPayment,
+        # The court acts for a fine sent to it in any opened status.
+        RecordEnforcementAccepted,
+        RecordPropertyPreservation,
+        RecordAdvanceExecution,
+        RecordEnforcementOutcome,
         ProposeReferral,
         IssueNoticeOfIntent,
         AssignCase,

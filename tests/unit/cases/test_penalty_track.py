@@ -5,14 +5,13 @@ fine, then events or a refusal (行政处罚法 arts. 44–45, 60, 62–67, 72, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from services.cases.domain.case import CASE, CaseEvent
 from services.cases.domain.escalation import (
@@ -29,15 +28,19 @@ from services.cases.domain.investigation import (
 )
 from services.cases.domain.penalty import (
     IssueNoticeOfIntent,
+    NoticeOfIntentIssued,
     issue_notice_of_intent,
 )
 from services.cases.domain.penalty_decision import (
     ApplyFineEnforcement,
+    DecideNoPenalty,
     DecidePenalty,
     FinePaid,
+    NoPenaltyDecided,
     PenaltyDecided,
     RecordFinePaid,
     apply_fine_enforcement,
+    decide_no_penalty,
     decide_penalty,
     record_fine_paid,
 )
@@ -83,6 +86,7 @@ from tests.unit.cases.factories import (
     PAY_BY,
     TODAY,
     arrears_cleared,
+    case_accepted,
     case_closed,
     case_of,
     deadline,
@@ -194,7 +198,12 @@ def test_a_case_gets_one_notice() -> None:
         notify(noticed())
 
     assert refused.value.current == PenaltyStatus.NOTICE_OF_INTENT
-    assert refused.value.allowed == (RequestHearing, WaiveHearing, DecidePenalty)
+    assert refused.value.allowed == (
+        RequestHearing,
+        WaiveHearing,
+        DecidePenalty,
+        DecideNoPenalty,
+    )
     assert "penalty proceedings are at notice_of_intent" in str(refused.value)
 
 
@@ -428,13 +437,92 @@ def test_a_penalty_past_ninety_days_from_opening_needs_a_special_rule() -> None:
     assert [type(e) for e in events] == [PenaltyDecided]
 
 
-def test_a_decision_is_served_on_or_after_its_day() -> None:
-    with pytest.raises(ValidationError):
-        DecidePenalty(
-            decided_on=DECIDED_ON,
-            served_on=DECIDED_ON - timedelta(days=1),
-            fine=INTENDED_FINE,
-        )
+@pytest.mark.parametrize(
+    ("served_on", "rule"),
+    [
+        (DECIDED_ON - timedelta(days=1), "not_before_decision"),
+        (date(2099, 1, 4), "not_in_future"),
+    ],
+    ids=["before", "future"],
+)
+def test_a_decision_is_served_on_or_after_its_day_and_not_in_the_future(
+    served_on: date, rule: str
+) -> None:
+    # Given a held hearing, when the decision is served before its day or in 2099,
+    # then the service date is refused.
+    with pytest.raises(InvalidInput) as refused:
+        decide(heard(), served_on=served_on)
+
+    assert (refused.value.field, refused.value.rule) == ("served_on", rule)
+
+
+def test_without_a_hearing_right_no_decision_precedes_the_notice() -> None:
+    # Given a notice without a hearing right on 04-15, when the penalty is decided on
+    # 04-14, then the decision's date is refused (art. 62).
+    history = noticed(has_hearing_right=False)
+
+    with pytest.raises(InvalidInput) as refused:
+        decide(history, on=NOTIFIED_ON - timedelta(days=1))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "decided_on",
+        "not_before_notice",
+    )
+    assert [type(e) for e in decide(history, on=NOTIFIED_ON)] == [PenaltyDecided]
+
+
+def test_no_decision_precedes_the_hearing_held() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        decide(heard(), on=HEARING_ON - timedelta(days=1))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "decided_on",
+        "not_before_hearing",
+    )
+    assert case_of(heard()).penalty_proceedings.heard_on == HEARING_ON  # type: ignore[union-attr]
+
+
+def test_no_decision_precedes_the_waiver() -> None:
+    # Given a hearing waived on 04-20 (inside its window), when the penalty is
+    # decided on 04-19, then the decision's date is refused.
+    waived = [*noticed(), hearing_waived(waived_on=date(2024, 4, 20))]
+
+    with pytest.raises(InvalidInput) as refused:
+        decide(waived, on=date(2024, 4, 19))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "decided_on",
+        "not_before_waiver",
+    )
+    assert [type(e) for e in decide(waived, on=date(2024, 4, 20))] == [PenaltyDecided]
+
+
+def test_a_notice_is_not_dated_before_the_case_was_opened() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        notify(ordered(), notified_on=ACCEPTED_ON - timedelta(days=1))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "notified_on",
+        "not_before_acceptance",
+    )
+    assert [type(e) for e in notify(ordered(), notified_on=ACCEPTED_ON)] == [
+        NoticeOfIntentIssued
+    ]
+
+
+def test_a_fine_is_not_paid_before_the_decision_was_served() -> None:
+    served = decided(served_on=DECIDED_ON + timedelta(days=2))
+
+    with pytest.raises(InvalidInput) as refused:
+        pay_fine(served, on=DECIDED_ON + timedelta(days=1))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "paid_on",
+        "not_before_service",
+    )
+    assert [type(e) for e in pay_fine(served, on=DECIDED_ON + timedelta(days=2))] == [
+        FinePaid
+    ]
 
 
 def test_no_decision_without_a_notice() -> None:
@@ -565,6 +653,97 @@ def test_a_paid_case_is_closed_once_its_fine_is_paid_or_sent_to_court(
     assert events == [CaseClosed(closed_on=TODAY, outcome=CaseOutcome.PAID)]
 
 
+# No penalty after the defence (不予行政处罚)
+
+
+def decide_none(
+    history: Sequence[CaseEvent], *, on: date = DECIDED_ON, **changes: object
+) -> list[CaseEvent]:
+    command = DecideNoPenalty(decided_on=on, reason="当事人陈述申辩成立")
+    return list(
+        decide_no_penalty(
+            case_of(history),
+            command.model_copy(update=changes),
+            today=max(on, TODAY),
+            limits=LIMITS,
+        )
+    )
+
+
+def test_no_penalty_after_the_hearing_ends_the_track_and_its_ninety_days() -> None:
+    events = decide_none(heard())
+
+    assert events == [
+        NoPenaltyDecided(
+            decided_on=DECIDED_ON, reason="当事人陈述申辩成立", special_rule=None
+        )
+    ]
+    case = case_of(heard(), events)
+    assert case.penalty is PenaltyStatus.NO_PENALTY
+    assert case.deadline(DeadlineKind.PENALTY_DECISION) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "ended"),
+    [(ordered, CaseStatus.CLOSED), (investigating, CaseStatus.CANCELLED)],
+    ids=["close", "cancel"],
+)
+def test_a_case_without_a_penalty_may_be_closed_or_cancelled(
+    start: Callable[[], list[CaseEvent]], ended: CaseStatus
+) -> None:
+    # Given a case noticed, its arrears paid, and no penalty decided after the
+    # defence, when it is closed (ordered, now paid) or cancelled (corrected during
+    # the investigation), then it ends (rules.md §3.4.1 item 14).
+    history = [
+        *start(),
+        notice_of_intent_issued(has_hearing_right=False),
+        payment_recorded(amount=Decimal("12000.00")),
+        arrears_cleared(),
+    ]
+    history += decide_none(history)
+    case = case_of(history)
+
+    if case.status is CaseStatus.PAID:
+        events = close_case(case, CloseCase(closed_on=TODAY), today=TODAY)
+    else:
+        events = cancel_case(
+            case, CancelCase(cancelled_on=TODAY, reason="已改正"), today=TODAY
+        )
+    assert case_of(history, events).status is ended
+
+
+def test_no_penalty_is_decided_while_the_hearing_window_is_open_or_unheld() -> None:
+    with pytest.raises(RuleViolated) as window:
+        decide_none(noticed(), on=HEARING_REQUEST_BY)
+    with pytest.raises(RuleViolated) as unheld:
+        decide_none(SCHEDULED)
+
+    assert (window.value.code, unheld.value.code) == (
+        "hearing-request-window-open",
+        "hearing-not-held",
+    )
+
+
+def test_no_penalty_is_decided_before_the_hearing_or_past_ninety_days() -> None:
+    with pytest.raises(InvalidInput) as early:
+        decide_none(heard(), on=HEARING_ON - timedelta(days=1))
+    with pytest.raises(RuleViolated) as late:
+        decide_none(heard(), on=ACCEPTED_ON + timedelta(days=91))
+
+    assert early.value.rule == "not_before_hearing"
+    assert late.value.code == "penalty-decision-late"
+    assert decide_none(
+        heard(), on=ACCEPTED_ON + timedelta(days=91), special_rule="某规章"
+    )
+
+
+def test_no_penalty_is_decided_once_a_penalty_was() -> None:
+    with pytest.raises(InvalidTransition) as refused:
+        decide_none(decided())
+
+    assert refused.value.current == PenaltyStatus.DECIDED
+
+
 def test_a_case_under_penalty_proceedings_is_not_cancelled() -> None:
     history = [
         *investigating(),
@@ -657,7 +836,7 @@ def test_a_hearing_is_asked_for_until_the_fifth_working_day_after_the_notice(
     notified_on: date, after: int
 ) -> None:
     requested_on = notified_on + timedelta(days=after)
-    history = [*investigating(received_on=date(2024, 1, 2)), *notify_on(notified_on)]
+    history = [*_opened_on_2_january(), *notify_on(notified_on)]
     today = date(2024, 12, 31)
 
     try:
@@ -672,9 +851,14 @@ def test_a_hearing_is_asked_for_until_the_fifth_working_day_after_the_notice(
     assert taken is (_working_days_strictly_between(notified_on, requested_on) < 5)
 
 
+def _opened_on_2_january() -> list[CaseEvent]:
+    day = date(2024, 1, 2)
+    return [*received(received_on=day), case_accepted(accepted_on=day)]
+
+
 def notify_on(notified_on: date) -> list[CaseEvent]:
     command = NOTICE.model_copy(update={"notified_on": notified_on})
-    case = case_of(investigating(received_on=date(2024, 1, 2)))
+    case = case_of(_opened_on_2_january())
     return list(
         issue_notice_of_intent(
             case, command, today=notified_on, calendar=STATUTORY, limits=LIMITS

@@ -22,7 +22,7 @@ from services.cases.domain.police_answer import (
 )
 from services.cases.domain.referral import TransferToPolice
 from services.cases.domain.state import CriminalStatus, DeadlineKind, OpenDeadline
-from shared.errors import InvalidTransition, RuleViolated
+from shared.errors import InvalidInput, InvalidTransition, RuleViolated
 from tests.unit.cases.factories import (
     DECLINING_NUMBER,
     FILING_NUMBER,
@@ -195,3 +195,36 @@ def test_a_police_answer_is_recorded_only_while_the_police_have_the_case() -> No
 
     assert refused.value.current == CriminalStatus.REFERRAL_APPROVED
     assert refused.value.allowed == (TransferToPolice,)
+
+
+def test_the_police_file_no_earlier_than_the_transfer() -> None:
+    # Given a case transferred on 2024-04-25, when the police file on 04-24, then
+    # the filing's date is refused (422) naming the transfer.
+    command = RecordPoliceFiling(
+        filed_on=date(2024, 4, 24), document_number=FILING_NUMBER
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        record_police_filing(case_of(TRANSFERRED), command, today=TODAY, acting=POLICE)
+
+    assert (refused.value.field, refused.value.rule) == (
+        "filed_on",
+        "not_before_transfer",
+    )
+
+
+def test_the_police_decline_no_earlier_than_the_transfer() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        declined(TRANSFERRED, date(2024, 4, 24))
+
+    assert (refused.value.field, refused.value.rule) == (
+        "declined_on",
+        "not_before_transfer",
+    )
+
+
+def test_the_police_may_answer_on_the_day_of_the_transfer() -> None:
+    events = declined(TRANSFERRED, date(2024, 4, 25))
+
+    assert [type(e) for e in events] == [type(police_declined())]
+    assert case_of(TRANSFERRED).transferred_on == date(2024, 4, 25)

@@ -13,12 +13,12 @@ from services.cases.domain.case import (
     ALLOWED_AFTER_PENALTY,
     allowed_after,
 )
+from services.cases.domain.court import RecordEnforcementAccepted
 from services.cases.domain.escalation import RecordDeadlineMissed
 from services.cases.domain.intake import CaseParticulars
 from services.cases.domain.investigation import CloseCase
 from services.cases.domain.payments import RecordPayment
 from services.cases.domain.personal_data import ForgetWorker
-from services.cases.domain.referral import ProposeReferral
 from services.cases.domain.state import CaseStatus, CriminalStatus, PenaltyStatus
 from shared.domain import Command
 
@@ -41,11 +41,14 @@ def test_a_cancelled_case_is_closed_next() -> None:
 
 
 def test_a_paid_case_lists_closing_first() -> None:
-    assert allowed_after(CaseStatus.PAID)[:3] == (
-        CloseCase,
-        RecordPayment,
-        ProposeReferral,
-    )
+    assert allowed_after(CaseStatus.PAID)[:2] == (CloseCase, RecordPayment)
+
+
+def test_the_court_may_act_in_any_opened_status_for_a_fine_it_enforces() -> None:
+    # Whether it does is the court's record's (offers: `is_court_open`).
+    for status in (CaseStatus.PAID, CaseStatus.INVESTIGATING):
+        assert RecordEnforcementAccepted in allowed_after(status)
+    assert RecordEnforcementAccepted not in allowed_after(CaseStatus.CLOSED)
 
 
 def test_an_accepted_case_allows_what_an_investigation_allows() -> None:
