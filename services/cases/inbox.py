@@ -126,19 +126,16 @@ async def cases_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[InboxI
         unit,
     )
     territorial = await _summaries(pool, "territorial_unit = $1", unit)
-    deadlines = await pool.fetch(
-        "SELECT d.case_id, s.employer_name, d.kind, d.due FROM case_deadlines d"  # noqa: S608 - fixed texts
-        " JOIN case_summary s ON s.case_id = d.case_id"
-        f" WHERE {ENDED} AND s.lead_unit = $1 AND d.kind = ANY($2::text[])",
+    deadlines = await _deadlines(
+        pool,
+        "s.lead_unit = $1 AND d.kind = ANY($2::text[])",
         unit,
-        [k.value for k in LEAD_DEADLINES],
+        list(LEAD_DEADLINES),
     )
     if Duty.POLICE in rt.district.duty_units.of(unit):
-        deadlines += await pool.fetch(
-            "SELECT d.case_id, s.employer_name, d.kind, d.due FROM case_deadlines d"  # noqa: S608 - fixed texts
-            " JOIN case_summary s ON s.case_id = d.case_id"
-            f" WHERE {ENDED} AND d.kind = ANY($1::text[])",
-            [k.value for k in POLICE_DEADLINES],
+        # The answers the police owe, on whichever case was transferred to them.
+        deadlines += await _deadlines(
+            pool, "d.kind = ANY($1::text[])", [k.value for k in POLICE_DEADLINES]
         )
     items = case_items(assigned, territorial, unit, today=today) + [
         deadline_item(
@@ -158,6 +155,18 @@ async def cases_inbox(rt: ServiceRuntime, unit: str, today: date) -> list[InboxI
         )
         items += [court_item(c, unit, today=today) for c in enforcing]
     return items
+
+
+async def _deadlines(
+    pool: asyncpg.Pool, where: str, *values: object
+) -> list[asyncpg.Record]:
+    return list(
+        await pool.fetch(
+            "SELECT d.case_id, s.employer_name, d.kind, d.due FROM case_deadlines d"  # noqa: S608 - fixed texts
+            f" JOIN case_summary s ON s.case_id = d.case_id WHERE {ENDED} AND {where}",
+            *values,
+        )
+    )
 
 
 async def _summaries(
