@@ -4,7 +4,7 @@ case, when the bureau (or the office) records a measure or lifts it, then the ev
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -191,7 +191,7 @@ def test_a_measure_is_not_dated_after_today() -> None:
     with pytest.raises(InvalidInput) as refused:
         when_recorded(record(taken_on=date(2024, 6, 4)))
 
-    assert refused.value.rule == "not_in_future"
+    assert (refused.value.field, refused.value.rule) == ("taken_on", "not_in_future")
 
 
 def test_a_measure_is_recorded_once() -> None:
@@ -275,3 +275,80 @@ def test_a_lifted_order_is_not_lifted_again() -> None:
 
 def test_a_measure_with_no_events_is_new() -> None:
     assert MEASURE.replay([]) == ConstructionMeasure()
+
+
+def test_a_recorded_measure_holds_what_the_bureau_did() -> None:
+    command = record(listing_id=None, case_id="2024-000007")
+
+    events = when_recorded(command, acting=Acting.office(), target=KNOWN_CASE)
+
+    assert MEASURE.replay(events) == ConstructionMeasure(
+        status=MeasureStatus.IN_FORCE,
+        kind=MeasureKind.STOP_WORK_ORDER,
+        unit_code="jsj",
+        listing_id=None,
+        case_id="2024-000007",
+        taken_on=TAKEN_ON,
+        reference="东建停字〔2024〕3号",
+    )
+
+
+@pytest.mark.parametrize("kind", list(MeasureKind))
+@pytest.mark.parametrize("on_listing", [True, False], ids=["listing", "case"])
+def test_the_recorded_measure_says_whether_it_stands(
+    kind: MeasureKind, on_listing: bool
+) -> None:
+    tie: dict[str, Any] = (
+        {} if on_listing else {"listing_id": None, "case_id": "2024-000007"}
+    )
+    target = ACTIVE_LISTING if on_listing else KNOWN_CASE
+
+    events = when_recorded(record(kind=kind, **tie), target=target)
+
+    standing = is_standing(kind, is_tied_to_listing=on_listing)
+    assert events == [recorded(kind=kind, is_standing=standing, **tie)]
+    status = MeasureStatus.IN_FORCE if standing else MeasureStatus.RECORDED
+    assert MEASURE.replay(events).status is status
+
+
+def test_a_measure_is_dated_today_at_the_latest() -> None:
+    events = when_recorded(record(taken_on=TODAY))
+
+    assert events == [recorded(taken_on=TODAY)]
+
+
+def test_a_measure_recorded_twice_names_what_it_allows() -> None:
+    with pytest.raises(InvalidTransition) as refused:
+        when_recorded(record(), history=(recorded(),))
+
+    assert refused.value.current == MeasureStatus.IN_FORCE
+    assert refused.value.allowed == (LiftConstructionMeasure,)
+
+
+def test_it_is_lifted_on_the_day_the_employer_paid_in_full() -> None:
+    events = when_lifted((recorded(),), paid_in_full_on=LIFT.lifted_on)
+
+    assert events == [
+        ConstructionMeasureLifted(
+            lifted_on=LIFT.lifted_on,
+            reference=LIFT.reference,
+            paid_in_full_on=LIFT.lifted_on,
+        )
+    ]
+
+
+def test_it_is_lifted_on_the_day_it_was_taken() -> None:
+    command = LIFT.model_copy(update={"lifted_on": TAKEN_ON})
+
+    events = when_lifted((recorded(),), paid_in_full_on=TAKEN_ON, command=command)
+
+    assert MEASURE.replay([recorded(), *events]).lifted_on == TAKEN_ON
+
+
+def test_it_is_not_lifted_on_a_later_day_than_today() -> None:
+    command = LIFT.model_copy(update={"lifted_on": TODAY + timedelta(days=1)})
+
+    with pytest.raises(InvalidInput) as refused:
+        when_lifted((recorded(),), command=command)
+
+    assert (refused.value.field, refused.value.rule) == ("lifted_on", "not_in_future")

@@ -16,8 +16,9 @@ from services.credit.domain.early_removal import (
     apply_for_early_removal,
     paid_in_full,
 )
-from services.credit.domain.listing import Listing
+from services.credit.domain.listing import Listing, PaymentEvidence
 from services.credit.domain.payment_evidence import (
+    PaymentEvidenceRecorded,
     RecordPaymentEvidence,
     record_payment_evidence,
 )
@@ -69,6 +70,7 @@ def test_where_the_grounds_name_cases_their_record_is_the_record() -> None:
         )
 
     assert refused.value.code == "payment-recorded-in-cases"
+    assert "grounds" in refused.value.detail
 
 
 def test_where_cases_know_the_employers_cases_their_record_is_the_record() -> None:
@@ -136,3 +138,70 @@ def test_evidence_does_not_stand_in_for_a_case_that_still_owes() -> None:
     owing = PaymentOnRecord(case_ids=("2024-000009",), paid_in_full_on=None)
 
     assert paid_in_full(listing, owing) is None
+
+
+def test_the_listing_holds_the_evidence_and_who_checked_it() -> None:
+    events = record_payment_evidence(
+        by_hand(), EVIDENCE, today=date(2024, 7, 2), payment_on_record=NO_CASE
+    )
+
+    assert by_hand(*events).payment_evidence == PaymentEvidence(
+        paid_on=EVIDENCE.paid_on,
+        evidence=EVIDENCE.evidence,
+        verified_by=EVIDENCE.verified_by,
+    )
+
+
+def test_a_later_record_replaces_the_earlier() -> None:
+    later = payment_evidence_recorded(paid_on=date(2024, 8, 1), verified_by="李四")
+
+    listing = by_hand(payment_evidence_recorded(), later)
+
+    assert listing.payment_evidence == PaymentEvidence(**dict(later))
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "recorded"),
+    [(date(2024, 7, 2), True), (date(2024, 7, 3), False)],
+    ids=["today", "tomorrow"],
+)
+def test_a_payment_is_dated_today_at_the_latest(paid_on: date, recorded: bool) -> None:
+    command = EVIDENCE.model_copy(update={"paid_on": paid_on})
+
+    def when() -> list[PaymentEvidenceRecorded]:
+        return record_payment_evidence(
+            by_hand(), command, today=date(2024, 7, 2), payment_on_record=NO_CASE
+        )
+
+    if recorded:
+        assert when() == [payment_evidence_recorded(paid_on=paid_on)]
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            when()
+        assert (refused.value.field, refused.value.rule) == (
+            "paid_on",
+            "not_in_future",
+        )
+
+
+def test_a_payment_on_the_decision_day_is_evidence() -> None:
+    listing = by_hand()
+    assert listing.decision is not None
+    command = EVIDENCE.model_copy(update={"paid_on": listing.decision.decided_on})
+
+    events = record_payment_evidence(
+        listing, command, today=date(2024, 7, 2), payment_on_record=NO_CASE
+    )
+
+    assert len(events) == 1
+
+
+def test_the_refusal_names_every_case_that_holds_the_record() -> None:
+    record = PaymentOnRecord(case_ids=("2024-000009", "2024-000012"))
+
+    with pytest.raises(RuleViolated) as refused:
+        record_payment_evidence(
+            by_hand(), EVIDENCE, today=date(2024, 7, 2), payment_on_record=record
+        )
+
+    assert "(2024-000009, 2024-000012)" in refused.value.detail
