@@ -277,3 +277,31 @@ def test_a_held_plenarys_delegation_stays_on_record() -> None:
         revoke_chair_delegation(
             meeting_of(history), REVOKE, today=TODAY, powers=CONVENER_POWERS
         )
+
+
+@pytest.mark.parametrize(
+    ("day", "rule"),
+    [
+        (TODAY + timedelta(days=1), "not_in_future"),
+        (PROPOSED_ON - timedelta(days=1), "not_before_proposal"),
+        (PROPOSED_ON, None),
+        (TODAY, None),
+    ],
+)
+def test_a_revocation_is_dated_between_the_proposal_and_today(
+    day: date, rule: str | None
+) -> None:
+    command = REVOKE.model_copy(update={"revoked_on": day})
+    meeting = meeting_of(scheduled(), [chair_delegated()])
+
+    def when() -> list[MeetingEvent]:
+        return revoke_chair_delegation(
+            meeting, command, today=TODAY, powers=CONVENER_POWERS
+        )
+
+    if rule is None:
+        assert when() == [chair_delegation_revoked(revoked_on=day)]
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            when()
+        assert (refused.value.field, refused.value.rule) == ("revoked_on", rule)

@@ -51,9 +51,11 @@ from tests.unit.meetings.topic_factories import (
     TOPIC_PROPOSED_ON,
     TOPIC_TITLE,
     topic_accepted,
+    topic_declined,
     topic_of,
     topic_proposed,
     topic_proposed_history,
+    topic_withdrawn,
 )
 
 ITEM_ID = f"topic-{TOPIC_ID}"
@@ -305,3 +307,111 @@ def test_the_acceptance_names_the_agenda_item_the_meeting_gains() -> None:
     assert isinstance(accepted[0], TopicAccepted)
     assert isinstance(placed[0], TopicPlacedOnAgenda)
     assert accepted[0].item_id == placed[0].item.item_id == ITEM_ID
+
+
+def test_the_acceptance_keeps_the_offices_note() -> None:
+    command = AcceptTopic(meeting_id=MEETING_ID, accepted_on=TODAY, note="列入第三项")
+
+    events = accepting(meeting_of(proposed()), command)
+
+    assert events == [topic_accepted(note="列入第三项")]
+    assert topic_of(topic_proposed_history(), events).note == "列入第三项"
+
+
+def test_an_acceptance_before_the_proposal_names_the_rule() -> None:
+    day = TOPIC_PROPOSED_ON - timedelta(days=1)
+    command = AcceptTopic(meeting_id=MEETING_ID, accepted_on=day)
+
+    with pytest.raises(InvalidInput) as refused:
+        accepting(meeting_of(proposed()), command)
+
+    assert (refused.value.field, refused.value.rule) == (
+        "accepted_on",
+        "not_before_proposal",
+    )
+
+
+DAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2024, 6, 30))
+
+
+def expected_date_rule(day: date) -> str | None:
+    """The rule a review of the default topic on `day` breaks, if any."""
+    if day > TODAY:
+        return "not_in_future"
+    if day < TOPIC_PROPOSED_ON:
+        return "not_before_proposal"
+    return None
+
+
+@given(DAYS)
+def test_a_topic_is_declined_between_its_proposal_and_today(day: date) -> None:
+    topic = topic_of(topic_proposed_history())
+    command = DeclineTopic(declined_on=day, reason="已由建设局专项处理")
+
+    if (rule := expected_date_rule(day)) is None:
+        events = decline_topic(topic, command, today=TODAY)
+        assert events == [topic_declined(declined_on=day)]
+        assert topic_of(topic_proposed_history(), events).decided_on == day
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            decline_topic(topic, command, today=TODAY)
+        assert (refused.value.field, refused.value.rule) == ("declined_on", rule)
+
+
+@given(DAYS)
+def test_a_topic_is_withdrawn_between_its_proposal_and_today(day: date) -> None:
+    topic = topic_of(topic_proposed_history())
+    command = WithdrawTopic(withdrawn_on=day, reason="已自行解决")
+
+    if (rule := expected_date_rule(day)) is None:
+        events = withdraw_topic(topic, command, today=TODAY, unit="jsj")
+        assert events == [topic_withdrawn(withdrawn_on=day, reason="已自行解决")]
+        withdrawn = topic_of(topic_proposed_history(), events)
+        assert (withdrawn.decided_on, withdrawn.note) == (day, "已自行解决")
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            withdraw_topic(topic, command, today=TODAY, unit="jsj")
+        assert (refused.value.field, refused.value.rule) == ("withdrawn_on", rule)
+
+
+def test_a_declined_topic_records_the_day_it_was_declined() -> None:
+    topic = topic_of(topic_proposed_history(), [topic_declined()])
+
+    assert (topic.status, topic.decided_on) == (TopicStatus.DECLINED, TODAY)
+
+
+@pytest.mark.parametrize(
+    "reviewed",
+    [[topic_accepted()], [topic_declined()], [topic_withdrawn()]],
+    ids=["accepted", "declined", "withdrawn"],
+)
+def test_a_reviewed_topic_is_neither_accepted_nor_declined_again(
+    reviewed: list[Any],
+) -> None:
+    topic = topic_of(topic_proposed_history(), reviewed)
+
+    with pytest.raises(InvalidTransition) as accepted:
+        accept_topic(
+            topic,
+            AcceptTopic(meeting_id=MEETING_ID, accepted_on=TODAY),
+            today=TODAY,
+            agenda_meeting=meeting_of(proposed()),
+            topic_id=TOPIC_ID,
+        )
+    with pytest.raises(InvalidTransition) as declined:
+        decline_topic(
+            topic, DeclineTopic(declined_on=TODAY, reason="重复"), today=TODAY
+        )
+
+    assert accepted.value.current == declined.value.current == topic.status
+
+
+def test_a_topic_is_proposed_once() -> None:
+    topic = topic_of(topic_proposed_history())
+
+    with pytest.raises(InvalidTransition) as refused:
+        propose_topic(
+            topic, propose(), today=TODAY, unit="jsj", units=UNITS, target_meeting=None
+        )
+
+    assert refused.value.current == TopicStatus.PROPOSED
