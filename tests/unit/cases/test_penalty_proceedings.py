@@ -22,6 +22,7 @@ from services.cases.domain.penalty_decision import (
     apply_fine_enforcement,
     decide_no_penalty,
     decide_penalty,
+    late_surcharge,
     record_fine_paid,
 )
 from services.cases.domain.penalty_hearing import (
@@ -250,3 +251,12 @@ def test_a_notice_is_not_dated_in_the_future() -> None:
         )
 
     assert (refused.value.field, refused.value.rule) == ("notified_on", "not_in_future")
+
+
+@pytest.mark.parametrize(
+    ("fine", "surcharge"),
+    [("1.50", "0.05"), ("3.50", "0.11"), ("0.50", "0.02")],
+)
+def test_a_half_cent_of_surcharge_is_rounded_up(fine: str, surcharge: str) -> None:
+    # 3 % of 1.50 for a day is 0.045: halves go up (四舍五入), not to the even cent.
+    assert late_surcharge(Decimal(fine), 1, LIMITS) == Decimal(surcharge)
