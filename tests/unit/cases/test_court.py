@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.cases.command_table import COMMANDS
-from services.cases.domain.case import allowed_steps
+from services.cases.domain.case import CaseEvent, allowed_steps
 from services.cases.domain.court import (
+    EnforcementOutcomeRecorded,
     RecordAdvanceExecution,
     RecordEnforcementAccepted,
     RecordEnforcementOutcome,
@@ -42,7 +43,10 @@ from tests.unit.cases.factories import (
     enforcing,
     fine_enforcement_applied,
     fine_paid,
+    heard,
+    ordered,
     overdue,
+    penalty_decided,
     property_preservation_ordered,
 )
 
@@ -340,3 +344,114 @@ def test_the_court_no_longer_acts_once_the_fine_was_paid() -> None:
     assert "record-property-preservation" not in [
         COMMANDS.row(c).verb for c in allowed_steps(case_of(paid), today=AFTER)
     ]
+
+
+def _verbs(case_history: list[CaseEvent], today: date = TODAY) -> list[str | None]:
+    return [
+        COMMANDS.row(c).verb for c in allowed_steps(case_of(case_history), today=today)
+    ]
+
+
+def test_an_outcome_is_offered_once_the_court_accepted_until_it_concluded() -> None:
+    concluded = [*ACCEPTED, enforcement_outcome_recorded(is_concluded=True)]
+
+    assert "record-enforcement-outcome" not in _verbs(enforcing())
+    assert "record-enforcement-accepted" in _verbs(enforcing())
+    assert "record-enforcement-outcome" in _verbs(ACCEPTED)
+    assert "record-enforcement-accepted" not in _verbs(ACCEPTED)
+    assert "record-enforcement-outcome" not in _verbs(concluded)
+
+
+@pytest.mark.parametrize(
+    ("ordered_on", "rule"),
+    [
+        (date(2024, 4, 28), "not_before_application"),
+        (date(2024, 5, 7), "not_in_future"),
+    ],
+)
+def test_an_advance_execution_is_not_before_the_application_nor_in_the_future(
+    ordered_on: date, rule: str
+) -> None:
+    command = RecordAdvanceExecution(
+        ordered_on=ordered_on, document_number=COURT_NUMBER
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        record_advance_execution(
+            case_of(enforcing()), command, today=TODAY, acting=COURT
+        )
+
+    assert (refused.value.field, refused.value.rule) == ("ordered_on", rule)
+
+
+def test_an_advance_execution_may_be_ordered_on_the_day_of_the_application() -> None:
+    command = RecordAdvanceExecution(
+        ordered_on=date(2024, 4, 29), document_number=COURT_NUMBER
+    )
+
+    events = record_advance_execution(
+        case_of(enforcing()), command, today=TODAY, acting=COURT
+    )
+
+    assert events == [
+        advance_execution_ordered(ordered_on=date(2024, 4, 29), amount=None)
+    ]
+
+
+def test_a_fine_sent_after_the_arrears_enforcement_concluded_opens_a_new_record() -> (
+    None
+):
+    # Given a case whose arrears the court enforced and concluded, and whose fine was
+    # decided, when the unpaid fine is sent to the court, then a new court record
+    # starts on that day; sent while the arrears' one is open, it joins that one.
+    penalised = [*enforcing(), *heard()[len(ordered()) :], penalty_decided()]
+    concluded = [*penalised, enforcement_accepted(), outcome_concluded()]
+    sent = fine_enforcement_applied(applied_on=date(2024, 5, 20))
+
+    fresh = case_of(concluded, [sent]).court
+    joined = case_of(penalised, [enforcement_accepted(), sent]).court
+
+    assert fresh is not None
+    assert (fresh.applied_on, fresh.accepted_on, fresh.concluded_on) == (
+        date(2024, 5, 20),
+        None,
+        None,
+    )
+    assert joined is not None
+    assert (joined.applied_on, joined.accepted_on) == (
+        date(2024, 4, 29),
+        date(2024, 5, 2),
+    )
+
+
+def outcome_concluded() -> EnforcementOutcomeRecorded:
+    return enforcement_outcome_recorded(is_concluded=True)
+
+
+def test_more_realised_once_the_arrears_were_cleared_clears_nothing_again() -> None:
+    # Given arrears the court realised in full, its enforcement not concluded, when
+    # it realises more (the compensation decided), then only the outcome is recorded.
+    cleared = [
+        *ACCEPTED,
+        enforcement_outcome_recorded(amount_realised=Decimal("12000.00")),
+        arrears_cleared(
+            cleared_on=date(2024, 5, 6), amount_recovered=Decimal("12000.00")
+        ),
+    ]
+
+    events = record_enforcement_outcome(
+        case_of(cleared), outcome("500.00"), today=TODAY, acting=COURT
+    )
+
+    assert events == [enforcement_outcome_recorded(amount_realised=Decimal("500.00"))]
+
+
+def test_a_preservation_is_not_dated_in_the_future() -> None:
+    future = PRESERVE.model_copy(update={"ordered_on": date(2024, 5, 7)})
+
+    with pytest.raises(InvalidInput) as refused:
+        record_property_preservation(
+            case_of(enforcing()), future, today=TODAY, acting=COURT
+        )
+
+    assert (refused.value.field, refused.value.rule) == ("ordered_on", "not_in_future")

@@ -32,7 +32,7 @@ from services.cases.domain.state import (
     DuplicateReason,
     DuplicateResolution,
 )
-from shared.errors import InvalidTransition
+from shared.errors import InvalidInput, InvalidTransition
 from tests.unit.cases import factories as f
 from tests.unit.cases.test_intake import receive
 
@@ -244,3 +244,53 @@ def test_a_case_is_flagged_exactly_when_the_rule_holds(
         reasons = flagged[0].reasons
         assert (DuplicateReason.SAME_WORKER in reasons) == same_worker
         assert (DuplicateReason.SAME_PROJECT in reasons) == same_project
+
+
+def test_a_flagged_case_keeps_why_it_was_flagged() -> None:
+    case = f.case_of(f.flagged())
+
+    assert case.duplicate_reasons == (
+        DuplicateReason.SAME_WORKER,
+        DuplicateReason.SAME_PROJECT,
+    )
+    assert case.duplicate_resolution is None
+
+
+def test_a_case_not_flagged_cannot_be_cleared_of_a_flag() -> None:
+    with pytest.raises(InvalidTransition):
+        dismiss_duplicate(
+            NEW, DismissDuplicate(dismissed_on=f.TODAY, reason="x"), today=f.TODAY
+        )
+
+
+@pytest.mark.parametrize(
+    ("day", "rule"),
+    [
+        (f.TODAY + timedelta(days=1), "not_in_future"),
+        (f.RECEIVED_ON - timedelta(days=1), "not_before_receipt"),
+    ],
+)
+def test_a_flag_is_resolved_on_a_day_after_the_receipt_and_not_in_the_future(
+    day: date, rule: str
+) -> None:
+    case = f.case_of(f.flagged())
+
+    with pytest.raises(InvalidInput) as confirmed:
+        confirm_duplicate(case, ConfirmDuplicate(confirmed_on=day), today=f.TODAY)
+    with pytest.raises(InvalidInput) as dismissed:
+        dismiss_duplicate(
+            case, DismissDuplicate(dismissed_on=day, reason="x"), today=f.TODAY
+        )
+
+    assert (confirmed.value.field, confirmed.value.rule) == ("confirmed_on", rule)
+    assert (dismissed.value.field, dismissed.value.rule) == ("dismissed_on", rule)
+
+
+def test_a_flag_is_resolved_on_the_day_of_receipt() -> None:
+    case = f.case_of(f.flagged())
+
+    confirmed = confirm_duplicate(
+        case, ConfirmDuplicate(confirmed_on=f.RECEIVED_ON), today=f.TODAY
+    )
+
+    assert confirmed[0] == f.duplicate_confirmed(confirmed_on=f.RECEIVED_ON)
